@@ -1,0 +1,12 @@
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from backend.accounts.tables import UserTable, GroupTable, GroupMemberTable, SessionTable, ApiTokenTable
+
+APP_CONFIG = AppConfig(
+    app_name="accounts",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    migration_dependencies=["backend.tenancy.piccolo_app"],
+    table_classes=[UserTable, GroupTable, GroupMemberTable, SessionTable, ApiTokenTable],
+)

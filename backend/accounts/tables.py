@@ -1,0 +1,53 @@
+from piccolo.columns import UUID, Boolean, ForeignKey, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from backend.tenancy.tables import TenantTable
+
+
+class UserTable(Table, tablename="user_account"):
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict, index=True)
+    email = Varchar(length=320)
+    display_name = Varchar(length=255)
+    password_hash = Varchar(length=255, null=True, default=None)
+    role = Varchar(length=32)
+    active = Boolean(default=True)
+    created_at = Timestamptz()
+
+
+class GroupTable(Table, tablename="user_group"):
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict, index=True)
+    name = Varchar(length=255)
+
+
+class GroupMemberTable(Table, tablename="group_member"):
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
+    group = ForeignKey(GroupTable, on_delete=OnDelete.cascade, index=True)
+    user = ForeignKey(UserTable, on_delete=OnDelete.cascade, index=True)
+
+
+class SessionTable(Table, tablename="user_session"):
+    """Browser sessions. ``id`` is the SHA-256 of the cookie value, never the value itself."""
+
+    id = Varchar(length=64, primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
+    user = ForeignKey(UserTable, on_delete=OnDelete.cascade, index=True)
+    csrf_token = Varchar(length=64)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    max_expires_at = Timestamptz()
+
+
+class ApiTokenTable(Table, tablename="api_token"):
+    """Tokens for machine clients. ``id`` is the SHA-256 of the token."""
+
+    id = Varchar(length=64, primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
+    user = ForeignKey(UserTable, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=255)
+    created_at = Timestamptz()
+    expires_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)

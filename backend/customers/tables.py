@@ -1,0 +1,46 @@
+from piccolo.columns import JSON, UUID, DoublePrecision, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from backend.tenancy.tables import TenantTable
+
+
+class CustomerTable(Table, tablename="customer"):
+    """A customer; ``(tenant, erp_number)`` is unique (index made in the migration)."""
+
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
+    erp_number = Varchar(length=64)
+    name = Varchar(length=255)
+    name_folded = Varchar(length=255, index=True)
+    status = Varchar(length=32, default="active")
+    key_data = JSON(default={})
+    revision = Integer(default=1)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class AddressTable(Table, tablename="customer_address"):
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
+    customer = ForeignKey(CustomerTable, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=16)
+    label = Varchar(length=255, default="")
+    street = Varchar(length=255)
+    postal_code = Varchar(length=32)
+    city = Varchar(length=255)
+    country = Varchar(length=2)
+    latitude = DoublePrecision(null=True, default=None)
+    longitude = DoublePrecision(null=True, default=None)
+    position = Integer(default=0)
+
+
+class ContactTable(Table, tablename="customer_contact"):
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
+    customer = ForeignKey(CustomerTable, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=255)
+    role = Varchar(length=255, default="")
+    email = Varchar(length=320, default="")
+    phone = Varchar(length=64, default="")
+    position = Integer(default=0)

@@ -1,0 +1,108 @@
+from piccolo.columns import (
+    JSON,
+    UUID,
+    BigInt,
+    Date,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from backend.accounts.tables import UserTable
+from backend.customers.tables import CustomerTable
+from backend.dossiers.tables import RegisterTable
+from backend.tenancy.tables import TenantTable
+
+
+class DocumentTypeTable(Table, tablename="document_type"):
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict, index=True)
+    key = Varchar(length=63)
+    name = Varchar(length=255)
+    fields = JSON(default=[])
+    default_registers = JSON(default=[])
+    retention_years = Integer(default=10)
+
+
+class BlobTable(Table, tablename="blob"):
+    """A stored content object of a tenant, addressed by SHA-256. ``(tenant, sha256)`` is unique."""
+
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
+    sha256 = Varchar(length=64)
+    size = BigInt()
+    mime_type = Varchar(length=255)
+    created_at = Timestamptz()
+
+
+class DocumentTable(Table, tablename="document"):
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
+    customer = ForeignKey(CustomerTable, on_delete=OnDelete.restrict)
+    document_type = ForeignKey(DocumentTypeTable, on_delete=OnDelete.restrict)
+    title = Varchar(length=500)
+    document_date = Date()
+    status = Varchar(length=32, default="active")
+    index_values = JSON(default={})
+    revision = Integer(default=1)
+    version_count = Integer(default=0)
+    created_at = Timestamptz()
+    created_by = ForeignKey(UserTable, on_delete=OnDelete.restrict, null=True, default=None)
+    updated_at = Timestamptz()
+
+
+class DocumentRegisterTable(Table, tablename="document_register"):
+    """A document filed in a register; ``customer`` is repeated so counts per dossier are cheap."""
+
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
+    customer = ForeignKey(CustomerTable, on_delete=OnDelete.restrict)
+    document = ForeignKey(DocumentTable, on_delete=OnDelete.cascade, index=True)
+    register = ForeignKey(RegisterTable, on_delete=OnDelete.restrict)
+
+
+class IndexValueTable(Table, tablename="document_index_value"):
+    """One typed index value of a document, kept for filtering (the document row holds them all)."""
+
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
+    document = ForeignKey(DocumentTable, on_delete=OnDelete.cascade, index=True)
+    field = Varchar(length=63)
+    text_value = Varchar(length=1000, null=True, default=None)
+    number_value = DoublePrecision(null=True, default=None)
+    date_value = Date(null=True, default=None)
+
+
+class VersionTable(Table, tablename="document_version"):
+    """An immutable content version of a document."""
+
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
+    document = ForeignKey(DocumentTable, on_delete=OnDelete.restrict, index=True)
+    number = Integer()
+    sha256 = Varchar(length=64)
+    size = BigInt()
+    mime_type = Varchar(length=255)
+    filename = Varchar(length=255)
+    comment = Text(default="")
+    created_at = Timestamptz()
+    created_by = ForeignKey(UserTable, on_delete=OnDelete.restrict, null=True, default=None)
+
+
+class MetadataChangeTable(Table, tablename="document_history"):
+    """Who changed which metadata field of a document, when, from what to what."""
+
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
+    document = ForeignKey(DocumentTable, on_delete=OnDelete.cascade, index=True)
+    revision = Integer()
+    field = Varchar(length=127)
+    old_value = JSON(null=True, default=None)
+    new_value = JSON(null=True, default=None)
+    changed_at = Timestamptz()
+    changed_by = ForeignKey(UserTable, on_delete=OnDelete.restrict, null=True, default=None)

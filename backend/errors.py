@@ -1,0 +1,163 @@
+"""Domain errors, each with a stable machine-readable code.
+
+Services raise these; exactly one module per transport (``backend.graphql.errors`` and
+``backend.http.errors``) maps them to the wire. Nothing here knows about HTTP or GraphQL.
+
+    DossierError
+    ├── SettingsError            settings_invalid
+    ├── NotFound                 not_found
+    ├── ValidationFailed         invalid            (carries FieldIssue list)
+    ├── Conflict                 conflict
+    │   └── DuplicateErpNumber   duplicate_erp_number
+    ├── Unauthenticated          unauthenticated
+    │   └── SessionExpired       session_expired
+    ├── Forbidden                forbidden
+    │   └── CsrfRejected         csrf_failed
+    └── UploadRejected           (code per reason)
+        ├── EmptyUpload          empty_upload
+        ├── UploadTooLarge       upload_too_large
+        ├── ContentMismatch      content_mismatch
+        └── InvalidFilename      invalid_filename
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "Conflict",
+    "ContentMismatch",
+    "CsrfRejected",
+    "DossierError",
+    "DuplicateErpNumber",
+    "EmptyUpload",
+    "FieldIssue",
+    "Forbidden",
+    "InvalidFilename",
+    "NotFound",
+    "SessionExpired",
+    "SettingsError",
+    "Unauthenticated",
+    "UploadRejected",
+    "UploadTooLarge",
+    "ValidationFailed",
+]
+
+
+class DossierError(Exception):
+    """Base of every expected error. ``code`` is stable and part of the public API."""
+
+    code: str = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class SettingsError(DossierError):
+    code = "settings_invalid"
+
+    def __init__(self, message: str, *, setting: str) -> None:
+        super().__init__(message)
+        self.setting = setting
+
+
+class NotFound(DossierError):
+    """The object does not exist, or belongs to another tenant: both look the same."""
+
+    code = "not_found"
+
+    def __init__(self, kind: str, ident: object) -> None:
+        super().__init__(f"{kind} {ident} not found")
+        self.kind = kind
+        self.ident = str(ident)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldIssue:
+    """One problem with one input field. ``field`` is a dotted path such as ``indexValues.amount``."""
+
+    field: str
+    code: str
+    message: str
+
+
+class ValidationFailed(DossierError):
+    code = "invalid"
+
+    def __init__(self, issues: list[FieldIssue]) -> None:
+        summary = "; ".join(f"{i.field}: {i.message}" for i in issues)
+        super().__init__(f"invalid input: {summary}")
+        self.issues = issues
+
+    @classmethod
+    def one(cls, field: str, code: str, message: str) -> ValidationFailed:
+        return cls([FieldIssue(field=field, code=code, message=message)])
+
+
+class Conflict(DossierError):
+    code = "conflict"
+
+
+class DuplicateErpNumber(Conflict):
+    code = "duplicate_erp_number"
+
+    def __init__(self, erp_number: str) -> None:
+        super().__init__(f"a customer with ERP number {erp_number!r} already exists")
+        self.erp_number = erp_number
+
+
+class Unauthenticated(DossierError):
+    code = "unauthenticated"
+
+    def __init__(self, message: str = "sign in first") -> None:
+        super().__init__(message)
+
+
+class SessionExpired(Unauthenticated):
+    code = "session_expired"
+
+    def __init__(self) -> None:
+        super().__init__("the session has expired; sign in again")
+
+
+class Forbidden(DossierError):
+    code = "forbidden"
+
+
+class CsrfRejected(Forbidden):
+    code = "csrf_failed"
+
+    def __init__(self) -> None:
+        super().__init__("missing or wrong X-CSRF-Token header for a cookie-authenticated request")
+
+
+class UploadRejected(DossierError):
+    code = "upload_rejected"
+
+
+class EmptyUpload(UploadRejected):
+    code = "empty_upload"
+
+    def __init__(self) -> None:
+        super().__init__("the file is empty")
+
+
+class UploadTooLarge(UploadRejected):
+    code = "upload_too_large"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the file is larger than the limit of {limit} bytes")
+        self.limit = limit
+
+
+class ContentMismatch(UploadRejected):
+    code = "content_mismatch"
+
+    def __init__(self, filename: str, detected: str) -> None:
+        super().__init__(f"the content of {filename!r} is {detected}, which its name does not allow")
+        self.detected = detected
+
+
+class InvalidFilename(UploadRejected):
+    code = "invalid_filename"

@@ -1,0 +1,174 @@
+"""Piccolo engines tuned for Dossier: a pooled SQLite engine and statement counting on both.
+
+SQLite: Piccolo opens a new connection (and thread) for every query outside a transaction. We keep
+a small pool of open connections instead, each prepared once (WAL, foreign keys, busy timeout).
+Writes go through one process-wide lock (see :mod:`backend.persistence.database`), so concurrent
+requests queue instead of failing with "database is locked".
+
+Statement counting: :func:`count_statements` counts the SQL statements run in its context, so tests
+can pin the number of queries a GraphQL request costs (N+1 detection).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+from collections.abc import Iterator
+from typing import Any
+
+import aiosqlite
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, dict_factory
+from piccolo.querystring import QueryString
+
+__all__ = ["CountingPostgresEngine", "PooledSQLiteEngine", "StatementCount", "count_statements"]
+
+
+class StatementCount:
+    """Mutable counter handed out by :func:`count_statements`."""
+
+    def __init__(self) -> None:
+        self.value = 0
+        self.statements: list[str] = []
+
+
+_counter: contextvars.ContextVar[StatementCount | None] = contextvars.ContextVar(
+    "dossier_statement_counter", default=None
+)
+
+
+@contextlib.contextmanager
+def count_statements() -> Iterator[StatementCount]:
+    """Count every SQL statement run by this task (and tasks it starts) inside the block."""
+    count = StatementCount()
+    token = _counter.set(count)
+    try:
+        yield count
+    finally:
+        _counter.reset(token)
+
+
+def _record(querystring: QueryString | str) -> None:
+    count = _counter.get()
+    if count is not None:
+        count.value += 1
+        count.statements.append(str(querystring)[:200])
+
+
+class CountingPostgresEngine(PostgresEngine):
+    async def run_querystring(self, querystring: QueryString, in_pool: bool = True) -> Any:
+        _record(querystring)
+        return await super().run_querystring(querystring, in_pool=in_pool)
+
+
+class _PooledTransaction(SQLiteTransaction):
+    """A transaction whose connection comes from, and returns to, the engine's pool."""
+
+    async def get_connection(self) -> Any:
+        assert isinstance(self.engine, PooledSQLiteEngine)
+        return _Lease(self.engine, await self.engine.acquire())
+
+
+class _Lease:
+    """Wraps a pooled connection so that Piccolo's ``close()`` returns it to the pool."""
+
+    def __init__(self, engine: PooledSQLiteEngine, connection: aiosqlite.Connection) -> None:
+        self._engine = engine
+        self._connection = connection
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._connection, name)
+
+    async def close(self) -> None:
+        self._engine.release(self._connection)
+
+
+def _is_read(query: str) -> bool:
+    """Piccolo tags only inserts with a query type, so a read is recognised by its verb."""
+    return query.lstrip()[:6].upper() == "SELECT"
+
+
+class PooledSQLiteEngine(SQLiteEngine):
+    """SQLite in WAL mode with a pool of prepared connections."""
+
+    def __init__(self, path: str, pool_size: int = 10, busy_timeout_s: float = 30.0) -> None:
+        super().__init__(path=path, timeout=busy_timeout_s)
+        self._idle: list[aiosqlite.Connection] = []
+        self._pool_size = pool_size
+        self.write_lock = asyncio.Lock()
+
+    async def acquire(self) -> aiosqlite.Connection:
+        if self._idle:
+            return self._idle.pop()
+        connection = await aiosqlite.connect(**self.connection_kwargs)
+        connection.row_factory = dict_factory  # type: ignore[assignment]
+        await connection.execute("PRAGMA journal_mode = WAL")
+        await connection.execute("PRAGMA foreign_keys = 1")
+        await connection.execute("PRAGMA synchronous = FULL")
+        return connection
+
+    def release(self, connection: aiosqlite.Connection) -> None:
+        if len(self._idle) < self._pool_size:
+            self._idle.append(connection)
+        else:
+            asyncio.get_running_loop().create_task(connection.close())  # noqa: RUF006
+
+    async def close_pool(self) -> None:
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            await connection.close()
+
+    def transaction(  # type: ignore[override]
+        self, transaction_type: Any = None, allow_nested: bool = True
+    ) -> SQLiteTransaction:
+        from piccolo.engine.sqlite import TransactionType
+
+        return _PooledTransaction(
+            engine=self,
+            transaction_type=transaction_type or TransactionType.deferred,
+            allow_nested=allow_nested,
+        )
+
+    async def get_connection(self) -> Any:
+        return _Lease(self, await self.acquire())
+
+    async def run_querystring(self, querystring: QueryString, in_pool: bool = False) -> Any:
+        _record(querystring)
+        return await super().run_querystring(querystring, in_pool=in_pool)
+
+    async def _run_in_existing_connection(
+        self,
+        connection: Any,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> Any:
+        async with connection.execute(query, args or []) as cursor:
+            return await cursor.fetchall()
+
+    async def _run_in_new_connection(
+        self,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> Any:
+        if _is_read(query):
+            return await self._run_pooled(query, args)
+        async with self.write_lock:
+            return await self._run_pooled(query, args)
+
+    async def _run_pooled(self, query: str, args: list[Any] | None) -> Any:
+        connection = await self.acquire()
+        try:
+            async with connection.execute(query, args or []) as cursor:
+                rows = await cursor.fetchall()
+            if connection.in_transaction:
+                await connection.commit()
+        except BaseException:
+            await connection.close()
+            raise
+        self.release(connection)
+        return rows

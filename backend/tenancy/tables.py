@@ -1,0 +1,11 @@
+from piccolo.columns import JSON, UUID, Timestamptz, Varchar
+from piccolo.table import Table
+
+
+class TenantTable(Table, tablename="tenant"):
+    id = UUID(primary_key=True)
+    slug = Varchar(length=63, unique=True)
+    name = Varchar(length=255)
+    locale = Varchar(length=16, default="en")
+    cover_schema = JSON(default=[])
+    created_at = Timestamptz()
