@@ -10,6 +10,7 @@ Services raise these; exactly one module per transport (``backend.graphql.errors
     ├── Conflict                 conflict
     │   └── DuplicateErpNumber   duplicate_erp_number
     ├── Unauthenticated          unauthenticated
+    │   ├── InvalidCredentials   invalid_credentials
     │   └── SessionExpired       session_expired
     ├── Forbidden                forbidden
     │   └── CsrfRejected         csrf_failed
@@ -33,6 +34,7 @@ __all__ = [
     "EmptyUpload",
     "FieldIssue",
     "Forbidden",
+    "InvalidCredentials",
     "InvalidFilename",
     "NotFound",
     "SessionExpired",
@@ -75,7 +77,9 @@ class NotFound(DossierError):
 
 @dataclass(frozen=True, slots=True)
 class FieldIssue:
-    """One problem with one input field. ``field`` is a dotted path such as ``indexValues.amount``."""
+    """One problem with one input field.
+
+    ``field`` is a dotted path such as ``indexValues.amount``."""
 
     field: str
     code: str
@@ -112,6 +116,13 @@ class Unauthenticated(DossierError):
 
     def __init__(self, message: str = "sign in first") -> None:
         super().__init__(message)
+
+
+class InvalidCredentials(Unauthenticated):
+    code = "invalid_credentials"
+
+    def __init__(self) -> None:
+        super().__init__("wrong e-mail address or password")
 
 
 class SessionExpired(Unauthenticated):
@@ -155,7 +166,9 @@ class ContentMismatch(UploadRejected):
     code = "content_mismatch"
 
     def __init__(self, filename: str, detected: str) -> None:
-        super().__init__(f"the content of {filename!r} is {detected}, which its name does not allow")
+        super().__init__(
+            f"the content of {filename!r} is {detected}, which its name does not allow"
+        )
         self.detected = detected
 
 

@@ -24,8 +24,6 @@ APPS = [
 APP_REGISTRY = AppRegistry(apps=APPS)
 
 
-
-
 def __getattr__(name: str) -> Any:
     # Only reached when DB was never set by the process: Piccolo's CLI writing migrations.
     if name == "DB":

@@ -2,7 +2,13 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from backend.accounts.tables import UserTable, GroupTable, GroupMemberTable, SessionTable, ApiTokenTable
+from backend.accounts.tables import (
+    ApiTokenTable,
+    GroupMemberTable,
+    GroupTable,
+    SessionTable,
+    UserTable,
+)
 
 APP_CONFIG = AppConfig(
     app_name="accounts",

@@ -2,7 +2,7 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from backend.customers.tables import CustomerTable, AddressTable, ContactTable
+from backend.customers.tables import AddressTable, ContactTable, CustomerTable
 
 APP_CONFIG = AppConfig(
     app_name="customers",

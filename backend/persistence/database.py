@@ -55,7 +55,7 @@ class Database:
             table._meta.db = self.engine
         from backend import piccolo_conf
 
-        piccolo_conf.DB = self.engine  # type: ignore[attr-defined]
+        piccolo_conf.DB = self.engine
 
     @property
     def is_postgres(self) -> bool:

@@ -97,6 +97,7 @@ class PooledSQLiteEngine(SQLiteEngine):
         self._idle: list[aiosqlite.Connection] = []
         self._pool_size = pool_size
         self.write_lock = asyncio.Lock()
+        self._closing: set[asyncio.Task[None]] = set()
 
     async def acquire(self) -> aiosqlite.Connection:
         if self._idle:
@@ -112,14 +113,16 @@ class PooledSQLiteEngine(SQLiteEngine):
         if len(self._idle) < self._pool_size:
             self._idle.append(connection)
         else:
-            asyncio.get_running_loop().create_task(connection.close())  # noqa: RUF006
+            task = asyncio.get_running_loop().create_task(connection.close())
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
 
     async def close_pool(self) -> None:
         idle, self._idle = self._idle, []
         for connection in idle:
             await connection.close()
 
-    def transaction(  # type: ignore[override]
+    def transaction(
         self, transaction_type: Any = None, allow_nested: bool = True
     ) -> SQLiteTransaction:
         from piccolo.engine.sqlite import TransactionType

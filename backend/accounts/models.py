@@ -1,0 +1,47 @@
+"""Accounts: users, sessions and API tokens, as plain data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from backend.access.policy import Role
+
+__all__ = ["ApiToken", "Session", "User"]
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: str
+    tenant_id: str
+    email: str
+    display_name: str
+    role: Role
+    active: bool
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A browser session.
+
+    ``token_hash`` identifies it; the token itself lives only in the cookie."""
+
+    token_hash: str
+    tenant_id: str
+    user_id: str
+    csrf_token: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    max_expires_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ApiToken:
+    token_hash: str
+    tenant_id: str
+    user_id: str
+    name: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None

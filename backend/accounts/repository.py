@@ -1,0 +1,156 @@
+"""Piccolo implementation of :class:`backend.accounts.ports.AccountRepository`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from backend.access.policy import Role
+from backend.accounts.models import ApiToken, Session, User
+from backend.accounts.tables import ApiTokenTable, SessionTable, UserTable
+from backend.tenancy.tables import TenantTable
+
+__all__ = ["PiccoloAccountRepository"]
+
+_USER_COLUMNS = (
+    UserTable.id,
+    UserTable.tenant,
+    UserTable.email,
+    UserTable.display_name,
+    UserTable.role,
+    UserTable.active,
+    UserTable.created_at,
+)
+
+
+def _user(row: dict[str, Any]) -> User:
+    return User(
+        id=str(row["id"]),
+        tenant_id=str(row["tenant"]),
+        email=row["email"],
+        display_name=row["display_name"],
+        role=Role(row["role"]),
+        active=bool(row["active"]),
+        created_at=row["created_at"],
+    )
+
+
+class PiccoloAccountRepository:
+    async def find_user(self, tenant_id: str, user_id: str) -> User | None:
+        row = (
+            await UserTable.select(*_USER_COLUMNS)
+            .where((UserTable.id == user_id) & (UserTable.tenant == tenant_id))
+            .first()
+        )
+        return _user(row) if row else None
+
+    async def users_by_ids(self, tenant_id: str, ids: list[str]) -> list[User]:
+        if not ids:
+            return []
+        rows = await UserTable.select(*_USER_COLUMNS).where(
+            UserTable.id.is_in(ids) & (UserTable.tenant == tenant_id)
+        )
+        return [_user(r) for r in rows]
+
+    async def find_login(
+        self, tenant_slug: str | None, email: str
+    ) -> list[tuple[User, str | None]]:
+        query = UserTable.select(*_USER_COLUMNS, UserTable.password_hash).where(
+            (UserTable.email == email) & (UserTable.active == True)  # noqa: E712
+        )
+        if tenant_slug:
+            tenant = (
+                await TenantTable.select(TenantTable.id)
+                .where(TenantTable.slug == tenant_slug)
+                .first()
+            )
+            if tenant is None:
+                return []
+            query = query.where(UserTable.tenant == tenant["id"])
+        return [(_user(r), r["password_hash"]) for r in await query]
+
+    async def email_taken(self, tenant_id: str, email: str) -> bool:
+        return await UserTable.exists().where(
+            (UserTable.tenant == tenant_id) & (UserTable.email == email)
+        )
+
+    async def add_user(self, user: User, password_hash: str | None) -> None:
+        await UserTable.insert(
+            UserTable(
+                id=user.id,
+                tenant=user.tenant_id,
+                email=user.email,
+                display_name=user.display_name,
+                role=user.role.value,
+                active=user.active,
+                password_hash=password_hash,
+                created_at=user.created_at,
+            )
+        )
+
+    async def set_role(self, tenant_id: str, user_id: str, role: Role) -> None:
+        await UserTable.update({UserTable.role: role.value}).where(
+            (UserTable.id == user_id) & (UserTable.tenant == tenant_id)
+        )
+
+    async def add_session(self, session: Session) -> None:
+        await SessionTable.insert(
+            SessionTable(
+                id=session.token_hash,
+                tenant=session.tenant_id,
+                user=session.user_id,
+                csrf_token=session.csrf_token,
+                created_at=session.created_at,
+                expires_at=session.expires_at,
+                max_expires_at=session.max_expires_at,
+            )
+        )
+
+    async def find_session(self, token_hash: str) -> Session | None:
+        row = await SessionTable.select().where(SessionTable.id == token_hash).first()
+        if row is None:
+            return None
+        return Session(
+            token_hash=row["id"],
+            tenant_id=str(row["tenant"]),
+            user_id=str(row["user"]),
+            csrf_token=row["csrf_token"],
+            created_at=row["created_at"],
+            expires_at=row["expires_at"],
+            max_expires_at=row["max_expires_at"],
+        )
+
+    async def extend_session(self, token_hash: str, expires_at: dt.datetime) -> None:
+        await SessionTable.update({SessionTable.expires_at: expires_at}).where(
+            SessionTable.id == token_hash
+        )
+
+    async def delete_session(self, token_hash: str) -> None:
+        await SessionTable.delete().where(SessionTable.id == token_hash)
+
+    async def add_token(self, token: ApiToken) -> None:
+        await ApiTokenTable.insert(
+            ApiTokenTable(
+                id=token.token_hash,
+                tenant=token.tenant_id,
+                user=token.user_id,
+                name=token.name,
+                created_at=token.created_at,
+                expires_at=token.expires_at,
+                revoked_at=token.revoked_at,
+            )
+        )
+
+    async def find_token(self, token_hash: str) -> ApiToken | None:
+        row = await ApiTokenTable.select().where(ApiTokenTable.id == token_hash).first()
+        if row is None:
+            return None
+        return ApiToken(
+            token_hash=row["id"],
+            tenant_id=str(row["tenant"]),
+            user_id=str(row["user"]),
+            name=row["name"],
+            created_at=row["created_at"],
+            expires_at=row["expires_at"],
+            revoked_at=row["revoked_at"],
+        )

@@ -1,0 +1,189 @@
+"""Sign-in, sessions, API tokens and user creation.
+
+Session tokens and API tokens are random 256-bit values; only their SHA-256 is stored, so a leaked
+database does not leak usable credentials. A session slides: each use within its idle lifetime
+extends it, but never past its absolute lifetime.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from backend.access.policy import Principal, Role
+from backend.accounts.models import ApiToken, Session, User
+from backend.accounts.passwords import hash_password, verify_password
+from backend.accounts.ports import AccountRepository
+from backend.errors import (
+    Conflict,
+    FieldIssue,
+    InvalidCredentials,
+    NotFound,
+    SessionExpired,
+    Unauthenticated,
+    ValidationFailed,
+)
+from backend.ports import Clock, Transactions
+
+__all__ = ["AccountService", "SignedIn", "token_hash"]
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD_LENGTH = 10
+API_TOKEN_PREFIX = "dsr_"  # noqa: S105 (a public prefix that makes tokens recognisable)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """The result of a sign-in: the cookie value (shown once) and the session it opens."""
+
+    token: str
+    session: Session
+    user: User
+
+
+def _principal(user: User, via: str, csrf_token: str | None = None) -> Principal:
+    return Principal(
+        user_id=user.id,
+        tenant_id=user.tenant_id,
+        email=user.email,
+        display_name=user.display_name,
+        role=user.role,
+        via=via,
+        csrf_token=csrf_token,
+    )
+
+
+class AccountService:
+    def __init__(
+        self,
+        repo: AccountRepository,
+        tx: Transactions,
+        clock: Clock,
+        *,
+        session_ttl: dt.timedelta,
+        session_max_age: dt.timedelta,
+    ) -> None:
+        self._repo = repo
+        self._tx = tx
+        self._clock = clock
+        self._ttl = session_ttl
+        self._max_age = session_max_age
+
+    async def create_user(
+        self, tenant_id: str, email: str, display_name: str, role: str, password: str | None
+    ) -> User:
+        email = email.strip().lower()
+        issues = []
+        if not _EMAIL.match(email):
+            issues.append(("email", "invalid_email", "is not an e-mail address"))
+        if not display_name.strip():
+            issues.append(("displayName", "required", "is required"))
+        if role not in Role.__members__.values():
+            issues.append(("role", "invalid_role", f"must be one of {', '.join(Role)}"))
+        if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+            issues.append(
+                ("password", "too_short", f"must have at least {MIN_PASSWORD_LENGTH} characters")
+            )
+        if issues:
+            raise ValidationFailed([FieldIssue(f, c, m) for f, c, m in issues])
+        user = User(
+            id=str(uuid.uuid4()),
+            tenant_id=tenant_id,
+            email=email,
+            display_name=display_name.strip(),
+            role=Role(role),
+            active=True,
+            created_at=self._clock(),
+        )
+        hashed = hash_password(password) if password is not None else None
+        async with self._tx.write():
+            if await self._repo.email_taken(tenant_id, email):
+                raise Conflict(f"a user with e-mail {email} already exists")
+            await self._repo.add_user(user, hashed)
+        return user
+
+    async def sign_in(self, tenant_slug: str | None, email: str, password: str) -> SignedIn:
+        candidates = await self._repo.find_login(tenant_slug, email.strip().lower())
+        if len(candidates) != 1:
+            verify_password(None, password)  # same cost whether or not the user exists
+            raise InvalidCredentials()
+        user, password_hash = candidates[0]
+        if not verify_password(password_hash, password):
+            raise InvalidCredentials()
+        now = self._clock()
+        token = secrets.token_urlsafe(32)
+        session = Session(
+            token_hash=token_hash(token),
+            tenant_id=user.tenant_id,
+            user_id=user.id,
+            csrf_token=secrets.token_urlsafe(32),
+            created_at=now,
+            expires_at=now + self._ttl,
+            max_expires_at=now + self._max_age,
+        )
+        async with self._tx.write():
+            await self._repo.add_session(session)
+        return SignedIn(token=token, session=session, user=user)
+
+    async def principal_for_session(self, token: str) -> Principal:
+        """Resolve a session cookie; extend the session if more than a minute has passed."""
+        session = await self._repo.find_session(token_hash(token))
+        if session is None:
+            raise Unauthenticated()
+        now = self._clock()
+        if now >= session.expires_at or now >= session.max_expires_at:
+            raise SessionExpired()
+        user = await self._repo.find_user(session.tenant_id, session.user_id)
+        if user is None or not user.active:
+            raise Unauthenticated()
+        new_expiry = min(now + self._ttl, session.max_expires_at)
+        if new_expiry - session.expires_at > dt.timedelta(minutes=1):
+            await self._repo.extend_session(session.token_hash, new_expiry)
+        return _principal(user, "session", session.csrf_token)
+
+    async def sign_out(self, token: str) -> None:
+        async with self._tx.write():
+            await self._repo.delete_session(token_hash(token))
+
+    async def issue_api_token(
+        self, tenant_id: str, user_id: str, name: str, expires_at: dt.datetime | None = None
+    ) -> str:
+        user = await self._repo.find_user(tenant_id, user_id)
+        if user is None:
+            raise NotFound("user", user_id)
+        token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+        record = ApiToken(
+            token_hash=token_hash(token),
+            tenant_id=tenant_id,
+            user_id=user_id,
+            name=name,
+            created_at=self._clock(),
+            expires_at=expires_at,
+            revoked_at=None,
+        )
+        async with self._tx.write():
+            await self._repo.add_token(record)
+        return token
+
+    async def principal_for_token(self, token: str) -> Principal:
+        record = await self._repo.find_token(token_hash(token))
+        now = self._clock()
+        if record is None or record.revoked_at is not None:
+            raise Unauthenticated("unknown or revoked API token")
+        if record.expires_at is not None and now >= record.expires_at:
+            raise Unauthenticated("the API token has expired")
+        user = await self._repo.find_user(record.tenant_id, record.user_id)
+        if user is None or not user.active:
+            raise Unauthenticated("the API token's user is inactive")
+        return _principal(user, "token")
+
+    async def users(self, tenant_id: str, ids: list[str]) -> list[User]:
+        return await self._repo.users_by_ids(tenant_id, ids)

@@ -1,0 +1,58 @@
+"""Content-addressed blob storage behind obstore (a local folder now; S3 has the same API).
+
+Keys are ``<tenant>/<aa>/<bb>/<sha256>``: one tenant's content can never be read through another's
+key. Writes are atomic (obstore stages to a temporary file and renames) and idempotent: writing the
+same bytes twice stores them once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Protocol
+
+import obstore
+from obstore.store import LocalStore
+
+__all__ = ["BlobStore", "LocalBlobStore", "sha256_hex"]
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class BlobStore(Protocol):
+    async def put(self, tenant_id: str, data: bytes) -> str:
+        """Store ``data``; return its SHA-256 (hex). Idempotent."""
+        ...
+
+    async def get(self, tenant_id: str, sha256: str) -> bytes: ...
+
+    async def exists(self, tenant_id: str, sha256: str) -> bool: ...
+
+
+class LocalBlobStore:
+    def __init__(self, root: Path) -> None:
+        root.mkdir(parents=True, exist_ok=True)
+        self._store = LocalStore(str(root.resolve()), mkdir=True)
+
+    @staticmethod
+    def key(tenant_id: str, sha256: str) -> str:
+        return f"{tenant_id}/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+    async def put(self, tenant_id: str, data: bytes) -> str:
+        digest = sha256_hex(data)
+        if not await self.exists(tenant_id, digest):
+            await obstore.put_async(self._store, self.key(tenant_id, digest), data)
+        return digest
+
+    async def get(self, tenant_id: str, sha256: str) -> bytes:
+        result = await obstore.get_async(self._store, self.key(tenant_id, sha256))
+        return bytes(await result.bytes_async())
+
+    async def exists(self, tenant_id: str, sha256: str) -> bool:
+        try:
+            await obstore.head_async(self._store, self.key(tenant_id, sha256))
+        except FileNotFoundError:
+            return False
+        return True

@@ -1,0 +1,193 @@
+"""Piccolo implementation of :class:`backend.customers.ports.CustomerRepository`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from backend.customers.models import Address, AddressKind, Contact, Customer
+from backend.customers.tables import AddressTable, ContactTable, CustomerTable
+from backend.persistence.rows import as_datetime, load_json
+from backend.text import fold
+
+__all__ = ["PiccoloCustomerRepository"]
+
+
+def _customer(row: dict[str, Any]) -> Customer:
+    return Customer(
+        id=str(row["id"]),
+        tenant_id=str(row["tenant"]),
+        erp_number=row["erp_number"],
+        name=row["name"],
+        status=row["status"],
+        key_data=load_json(row["key_data"]),
+        revision=row["revision"],
+        created_at=as_datetime(row["created_at"]),
+        updated_at=as_datetime(row["updated_at"]),
+    )
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class PiccoloCustomerRepository:
+    async def add(
+        self, customer: Customer, addresses: list[Address], contacts: list[Contact]
+    ) -> None:
+        await CustomerTable.insert(
+            CustomerTable(
+                id=customer.id,
+                tenant=customer.tenant_id,
+                erp_number=customer.erp_number,
+                name=customer.name,
+                name_folded=fold(customer.name),
+                status=customer.status,
+                key_data=customer.key_data,
+                revision=customer.revision,
+                created_at=customer.created_at,
+                updated_at=customer.updated_at,
+            )
+        )
+        await self._replace_children(customer, addresses, contacts)
+
+    async def _replace_children(
+        self, customer: Customer, addresses: list[Address] | None, contacts: list[Contact] | None
+    ) -> None:
+        if addresses is not None:
+            await AddressTable.delete().where(AddressTable.customer == customer.id)
+            if addresses:
+                await AddressTable.insert(
+                    *[
+                        AddressTable(
+                            id=a.id,
+                            tenant=customer.tenant_id,
+                            customer=customer.id,
+                            kind=a.kind.value if isinstance(a.kind, AddressKind) else a.kind,
+                            label=a.label,
+                            street=a.street,
+                            postal_code=a.postal_code,
+                            city=a.city,
+                            country=a.country,
+                            latitude=a.latitude,
+                            longitude=a.longitude,
+                            position=i,
+                        )
+                        for i, a in enumerate(addresses)
+                    ]
+                )
+        if contacts is not None:
+            await ContactTable.delete().where(ContactTable.customer == customer.id)
+            if contacts:
+                await ContactTable.insert(
+                    *[
+                        ContactTable(
+                            id=c.id,
+                            tenant=customer.tenant_id,
+                            customer=customer.id,
+                            name=c.name,
+                            role=c.role,
+                            email=c.email,
+                            phone=c.phone,
+                            position=i,
+                        )
+                        for i, c in enumerate(contacts)
+                    ]
+                )
+
+    async def update(
+        self, customer: Customer, addresses: list[Address] | None, contacts: list[Contact] | None
+    ) -> None:
+        await CustomerTable.update(
+            {
+                CustomerTable.erp_number: customer.erp_number,
+                CustomerTable.name: customer.name,
+                CustomerTable.name_folded: fold(customer.name),
+                CustomerTable.status: customer.status,
+                CustomerTable.key_data: customer.key_data,
+                CustomerTable.revision: customer.revision,
+                CustomerTable.updated_at: customer.updated_at,
+            }
+        ).where((CustomerTable.id == customer.id) & (CustomerTable.tenant == customer.tenant_id))
+        await self._replace_children(customer, addresses, contacts)
+
+    async def erp_number_taken(
+        self, tenant_id: str, erp_number: str, except_id: str | None
+    ) -> bool:
+        query = CustomerTable.exists().where(
+            (CustomerTable.tenant == tenant_id) & (CustomerTable.erp_number == erp_number)
+        )
+        if except_id is not None:
+            query = query.where(CustomerTable.id != except_id)
+        return bool(await query)
+
+    async def by_ids(self, tenant_id: str, ids: list[str]) -> list[Customer]:
+        if not ids:
+            return []
+        rows = await CustomerTable.select().where(
+            (CustomerTable.tenant == tenant_id) & CustomerTable.id.is_in(ids)
+        )
+        return [_customer(r) for r in rows]
+
+    async def search(
+        self, tenant_id: str, folded_query: str, after: tuple[str, str] | None, limit: int
+    ) -> list[Customer]:
+        sql = "SELECT * FROM customer WHERE tenant = {}"
+        args: list[Any] = [tenant_id]
+        if folded_query:
+            sql += " AND (name_folded LIKE {} ESCAPE '\\' OR lower(erp_number) LIKE {} ESCAPE '\\')"
+            escaped = _like_escape(folded_query)
+            args += [f"%{escaped}%", f"{escaped}%"]
+        if after is not None:
+            sql += " AND (name_folded > {} OR (name_folded = {} AND id > {}))"
+            args += [after[0], after[0], after[1]]
+        sql += " ORDER BY name_folded, id LIMIT {}"
+        args.append(limit)
+        rows = await CustomerTable.raw(sql, *args)
+        return [_customer(r) for r in rows]
+
+    async def addresses(self, tenant_id: str, customer_ids: list[str]) -> dict[str, list[Address]]:
+        result: dict[str, list[Address]] = defaultdict(list)
+        if not customer_ids:
+            return result
+        rows = (
+            await AddressTable.select()
+            .where((AddressTable.tenant == tenant_id) & AddressTable.customer.is_in(customer_ids))
+            .order_by(AddressTable.position)
+        )
+        for r in rows:
+            result[str(r["customer"])].append(
+                Address(
+                    id=str(r["id"]),
+                    kind=AddressKind(r["kind"]),
+                    label=r["label"],
+                    street=r["street"],
+                    postal_code=r["postal_code"],
+                    city=r["city"],
+                    country=r["country"],
+                    latitude=r["latitude"],
+                    longitude=r["longitude"],
+                )
+            )
+        return result
+
+    async def contacts(self, tenant_id: str, customer_ids: list[str]) -> dict[str, list[Contact]]:
+        result: dict[str, list[Contact]] = defaultdict(list)
+        if not customer_ids:
+            return result
+        rows = (
+            await ContactTable.select()
+            .where((ContactTable.tenant == tenant_id) & ContactTable.customer.is_in(customer_ids))
+            .order_by(ContactTable.position)
+        )
+        for r in rows:
+            result[str(r["customer"])].append(
+                Contact(
+                    id=str(r["id"]),
+                    name=r["name"],
+                    role=r["role"],
+                    email=r["email"],
+                    phone=r["phone"],
+                )
+            )
+        return result

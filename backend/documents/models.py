@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from backend.fields import FieldDef
+
+__all__ = [
+    "Document",
+    "DocumentDraft",
+    "DocumentFilter",
+    "DocumentPage",
+    "DocumentSort",
+    "DocumentType",
+    "IndexEntry",
+    "IndexFilter",
+    "MetadataChange",
+    "MetadataPatch",
+    "NewContent",
+    "SortField",
+    "Version",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentType:
+    id: str
+    tenant_id: str
+    key: str
+    name: str
+    fields: list[FieldDef]
+    default_registers: list[str]
+    retention_years: int
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: str
+    tenant_id: str
+    customer_id: str
+    document_type_id: str
+    title: str
+    document_date: dt.date
+    status: str
+    index_values: dict[str, Any]
+    revision: int
+    version_count: int
+    created_at: dt.datetime
+    created_by: str | None
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """An immutable content version; ``sha256`` addresses its bytes in the blob store."""
+
+    id: str
+    tenant_id: str
+    document_id: str
+    number: int
+    sha256: str
+    size: int
+    mime_type: str
+    filename: str
+    comment: str
+    created_at: dt.datetime
+    created_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataChange:
+    id: str
+    document_id: str
+    revision: int
+    field: str
+    old_value: Any
+    new_value: Any
+    changed_at: dt.datetime
+    changed_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """One index value in the typed column its field type maps to (for filtering)."""
+
+    field: str
+    text_value: str | None = None
+    number_value: float | None = None
+    date_value: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewContent:
+    """An uploaded file as received: the name the client gave and the bytes."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentDraft:
+    customer_id: str
+    document_type_id: str
+    title: str
+    document_date: dt.date | None
+    index_values: dict[str, Any]
+    register_ids: list[str] | None
+    content: NewContent
+    status: str = "active"
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataPatch:
+    """Fields to change; ``None`` means not sent. ``index_values`` merges per key (None clears)."""
+
+    title: str | None = None
+    document_date: dt.date | None = None
+    status: str | None = None
+    index_values: dict[str, Any] | None = None
+
+
+class SortField(StrEnum):
+    DOCUMENT_DATE = "document_date"
+    CREATED_AT = "created_at"
+    TITLE = "title"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSort:
+    field: SortField = SortField.DOCUMENT_DATE
+    descending: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class IndexFilter:
+    """Match documents whose index field equals ``equals`` or lies in ``[minimum, maximum]``."""
+
+    field: str
+    equals: Any = None
+    minimum: Any = None
+    maximum: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFilter:
+    register_id: str | None = None
+    document_type_id: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    index: list[IndexFilter] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentPage:
+    items: list[Document]
+    next_cursor: str | None

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Protocol
+
+from backend.documents.indexing import FilterBounds
+from backend.documents.models import (
+    Document,
+    DocumentFilter,
+    DocumentSort,
+    IndexEntry,
+    MetadataChange,
+    Version,
+)
+
+
+class DocumentRepository(Protocol):
+    async def add_blob(
+        self, tenant_id: str, sha256: str, size: int, mime_type: str, at: dt.datetime
+    ) -> None:
+        """Record a stored blob; a second record of the same content is a no-op."""
+        ...
+
+    async def add_document(
+        self,
+        document: Document,
+        version: Version,
+        register_ids: list[str],
+        index: list[IndexEntry],
+    ) -> None: ...
+
+    async def next_version_number(
+        self, tenant_id: str, document_id: str, at: dt.datetime
+    ) -> int | None:
+        """Atomically claim the next version number (None if the document is unknown)."""
+        ...
+
+    async def add_version(self, version: Version) -> None: ...
+
+    async def update_document(
+        self, document: Document, changes: list[MetadataChange], index: list[IndexEntry] | None
+    ) -> None:
+        """Store the document's new metadata and its history; replace index entries if given."""
+        ...
+
+    async def set_registers(self, document: Document, register_ids: list[str]) -> None: ...
+
+    async def documents_by_ids(self, tenant_id: str, ids: list[str]) -> list[Document]: ...
+
+    async def versions_of(
+        self, tenant_id: str, document_ids: list[str]
+    ) -> dict[str, list[Version]]: ...
+
+    async def version(self, tenant_id: str, version_id: str) -> Version | None: ...
+
+    async def registers_of(
+        self, tenant_id: str, document_ids: list[str]
+    ) -> dict[str, list[str]]: ...
+
+    async def history(self, tenant_id: str, document_id: str) -> list[MetadataChange]: ...
+
+    async def list_documents(
+        self,
+        tenant_id: str,
+        customer_id: str,
+        filters: DocumentFilter,
+        index_bounds: list[FilterBounds],
+        sort: DocumentSort,
+        after: tuple[Any, str] | None,
+        limit: int,
+    ) -> list[Document]: ...
+
+    async def register_counts(self, tenant_id: str, customer_id: str) -> dict[str, int]: ...
+
+    async def document_count(self, tenant_id: str, customer_id: str) -> int: ...

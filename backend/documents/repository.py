@@ -1,0 +1,352 @@
+"""Piccolo implementation of :class:`backend.documents.ports.DocumentRepository`.
+
+List queries are hand-written SQL that both engines accept: keyset pagination over an index that
+starts with the customer, and filters as EXISTS sub-queries over the typed index-value table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from backend.documents.indexing import FilterBounds
+from backend.documents.models import (
+    Document,
+    DocumentFilter,
+    DocumentSort,
+    IndexEntry,
+    MetadataChange,
+    SortField,
+    Version,
+)
+from backend.documents.tables import (
+    BlobTable,
+    DocumentRegisterTable,
+    DocumentTable,
+    IndexValueTable,
+    MetadataChangeTable,
+    VersionTable,
+)
+from backend.ids import new_id
+from backend.persistence.rows import as_date, as_datetime, load_json, opt_str
+
+__all__ = ["PiccoloDocumentRepository"]
+
+
+def _document(row: dict[str, Any]) -> Document:
+    return Document(
+        id=str(row["id"]),
+        tenant_id=str(row["tenant"]),
+        customer_id=str(row["customer"]),
+        document_type_id=str(row["document_type"]),
+        title=row["title"],
+        document_date=as_date(row["document_date"]),
+        status=row["status"],
+        index_values=load_json(row["index_values"]),
+        revision=row["revision"],
+        version_count=row["version_count"],
+        created_at=as_datetime(row["created_at"]),
+        created_by=opt_str(row["created_by"]),
+        updated_at=as_datetime(row["updated_at"]),
+    )
+
+
+def _version(row: dict[str, Any]) -> Version:
+    return Version(
+        id=str(row["id"]),
+        tenant_id=str(row["tenant"]),
+        document_id=str(row["document"]),
+        number=row["number"],
+        sha256=row["sha256"],
+        size=row["size"],
+        mime_type=row["mime_type"],
+        filename=row["filename"],
+        comment=row["comment"],
+        created_at=as_datetime(row["created_at"]),
+        created_by=opt_str(row["created_by"]),
+    )
+
+
+def _version_row(v: Version) -> VersionTable:
+    return VersionTable(
+        id=v.id,
+        tenant=v.tenant_id,
+        document=v.document_id,
+        number=v.number,
+        sha256=v.sha256,
+        size=v.size,
+        mime_type=v.mime_type,
+        filename=v.filename,
+        comment=v.comment,
+        created_at=v.created_at,
+        created_by=v.created_by,
+    )
+
+
+_SORT_COLUMN = {
+    SortField.DOCUMENT_DATE: "document_date",
+    SortField.CREATED_AT: "created_at",
+    SortField.TITLE: "title",
+}
+
+
+class PiccoloDocumentRepository:
+    async def add_blob(
+        self, tenant_id: str, sha256: str, size: int, mime_type: str, at: dt.datetime
+    ) -> None:
+        exists = await BlobTable.exists().where(
+            (BlobTable.tenant == tenant_id) & (BlobTable.sha256 == sha256)
+        )
+        if not exists:
+            await BlobTable.insert(
+                BlobTable(
+                    id=new_id(),
+                    tenant=tenant_id,
+                    sha256=sha256,
+                    size=size,
+                    mime_type=mime_type,
+                    created_at=at,
+                )
+            )
+
+    async def add_document(
+        self, document: Document, version: Version, register_ids: list[str], index: list[IndexEntry]
+    ) -> None:
+        d = document
+        await DocumentTable.insert(
+            DocumentTable(
+                id=d.id,
+                tenant=d.tenant_id,
+                customer=d.customer_id,
+                document_type=d.document_type_id,
+                title=d.title,
+                document_date=d.document_date,
+                status=d.status,
+                index_values=d.index_values,
+                revision=d.revision,
+                version_count=d.version_count,
+                created_at=d.created_at,
+                created_by=d.created_by,
+                updated_at=d.updated_at,
+            )
+        )
+        await VersionTable.insert(_version_row(version))
+        await self.set_registers(document, register_ids)
+        await self._replace_index(document, index)
+
+    async def _replace_index(self, document: Document, index: list[IndexEntry]) -> None:
+        await IndexValueTable.delete().where(IndexValueTable.document == document.id)
+        if index:
+            await IndexValueTable.insert(
+                *[
+                    IndexValueTable(
+                        id=new_id(),
+                        tenant=document.tenant_id,
+                        document=document.id,
+                        field=e.field,
+                        text_value=e.text_value,
+                        number_value=e.number_value,
+                        date_value=e.date_value,
+                    )
+                    for e in index
+                ]
+            )
+
+    async def next_version_number(
+        self, tenant_id: str, document_id: str, at: dt.datetime
+    ) -> int | None:
+        rows = await DocumentTable.raw(
+            "UPDATE document SET version_count = version_count + 1, updated_at = {} "
+            "WHERE id = {} AND tenant = {} RETURNING version_count",
+            at,
+            document_id,
+            tenant_id,
+        )
+        return int(rows[0]["version_count"]) if rows else None
+
+    async def add_version(self, version: Version) -> None:
+        await VersionTable.insert(_version_row(version))
+
+    async def update_document(
+        self, document: Document, changes: list[MetadataChange], index: list[IndexEntry] | None
+    ) -> None:
+        d = document
+        await DocumentTable.update(
+            {
+                DocumentTable.title: d.title,
+                DocumentTable.document_date: d.document_date,
+                DocumentTable.status: d.status,
+                DocumentTable.index_values: d.index_values,
+                DocumentTable.revision: d.revision,
+                DocumentTable.updated_at: d.updated_at,
+            }
+        ).where((DocumentTable.id == d.id) & (DocumentTable.tenant == d.tenant_id))
+        if changes:
+            await MetadataChangeTable.insert(
+                *[
+                    MetadataChangeTable(
+                        id=c.id,
+                        tenant=d.tenant_id,
+                        document=d.id,
+                        revision=c.revision,
+                        field=c.field,
+                        old_value=c.old_value,
+                        new_value=c.new_value,
+                        changed_at=c.changed_at,
+                        changed_by=c.changed_by,
+                    )
+                    for c in changes
+                ]
+            )
+        if index is not None:
+            await self._replace_index(document, index)
+
+    async def set_registers(self, document: Document, register_ids: list[str]) -> None:
+        await DocumentRegisterTable.delete().where(DocumentRegisterTable.document == document.id)
+        if register_ids:
+            await DocumentRegisterTable.insert(
+                *[
+                    DocumentRegisterTable(
+                        id=new_id(),
+                        tenant=document.tenant_id,
+                        customer=document.customer_id,
+                        document=document.id,
+                        register=register_id,
+                    )
+                    for register_id in register_ids
+                ]
+            )
+
+    async def documents_by_ids(self, tenant_id: str, ids: list[str]) -> list[Document]:
+        if not ids:
+            return []
+        rows = await DocumentTable.select().where(
+            (DocumentTable.tenant == tenant_id) & DocumentTable.id.is_in(ids)
+        )
+        return [_document(r) for r in rows]
+
+    async def versions_of(
+        self, tenant_id: str, document_ids: list[str]
+    ) -> dict[str, list[Version]]:
+        result: dict[str, list[Version]] = defaultdict(list)
+        if document_ids:
+            rows = (
+                await VersionTable.select()
+                .where(
+                    (VersionTable.tenant == tenant_id) & VersionTable.document.is_in(document_ids)
+                )
+                .order_by(VersionTable.number)
+            )
+            for r in rows:
+                result[str(r["document"])].append(_version(r))
+        return result
+
+    async def version(self, tenant_id: str, version_id: str) -> Version | None:
+        row = (
+            await VersionTable.select()
+            .where((VersionTable.tenant == tenant_id) & (VersionTable.id == version_id))
+            .first()
+        )
+        return _version(row) if row else None
+
+    async def registers_of(self, tenant_id: str, document_ids: list[str]) -> dict[str, list[str]]:
+        result: dict[str, list[str]] = defaultdict(list)
+        if document_ids:
+            rows = await DocumentRegisterTable.select(
+                DocumentRegisterTable.document, DocumentRegisterTable.register
+            ).where(
+                (DocumentRegisterTable.tenant == tenant_id)
+                & DocumentRegisterTable.document.is_in(document_ids)
+            )
+            for r in rows:
+                result[str(r["document"])].append(str(r["register"]))
+        return result
+
+    async def history(self, tenant_id: str, document_id: str) -> list[MetadataChange]:
+        rows = (
+            await MetadataChangeTable.select()
+            .where(
+                (MetadataChangeTable.tenant == tenant_id)
+                & (MetadataChangeTable.document == document_id)
+            )
+            .order_by(MetadataChangeTable.revision)
+            .order_by(MetadataChangeTable.field)
+        )
+        return [
+            MetadataChange(
+                id=str(r["id"]),
+                document_id=str(r["document"]),
+                revision=r["revision"],
+                field=r["field"],
+                old_value=load_json(r["old_value"]),
+                new_value=load_json(r["new_value"]),
+                changed_at=as_datetime(r["changed_at"]),
+                changed_by=opt_str(r["changed_by"]),
+            )
+            for r in rows
+        ]
+
+    async def list_documents(
+        self,
+        tenant_id: str,
+        customer_id: str,
+        filters: DocumentFilter,
+        index_bounds: list[FilterBounds],
+        sort: DocumentSort,
+        after: tuple[Any, str] | None,
+        limit: int,
+    ) -> list[Document]:
+        sql = ["SELECT * FROM document d WHERE d.customer = {} AND d.tenant = {}"]
+        args: list[Any] = [customer_id, tenant_id]
+        if filters.document_type_id is not None:
+            sql.append("AND d.document_type = {}")
+            args.append(filters.document_type_id)
+        if filters.date_from is not None:
+            sql.append("AND d.document_date >= {}")
+            args.append(filters.date_from)
+        if filters.date_to is not None:
+            sql.append("AND d.document_date <= {}")
+            args.append(filters.date_to)
+        if filters.register_id is not None:
+            sql.append(
+                "AND EXISTS (SELECT 1 FROM document_register r "
+                "WHERE r.document = d.id AND r.register = {})"
+            )
+            args.append(filters.register_id)
+        for field, column, equals, minimum, maximum in index_bounds:
+            cond = ["v.document = d.id", "v.field = {}"]
+            args.append(field)
+            for op, value in (("=", equals), (">=", minimum), ("<=", maximum)):
+                if value is not None:
+                    cond.append(f"v.{column} {op} {{}}")
+                    args.append(value)
+            # Only fixed column names are interpolated; values are bound parameters.
+            sql.append(
+                f"AND EXISTS (SELECT 1 FROM document_index_value v WHERE {' AND '.join(cond)})"  # noqa: S608
+            )
+        column = _SORT_COLUMN[sort.field]
+        direction, op = ("DESC", "<") if sort.descending else ("ASC", ">")
+        if after is not None:
+            sql.append(f"AND (d.{column} {op} {{}} OR (d.{column} = {{}} AND d.id {op} {{}}))")
+            args += [after[0], after[0], after[1]]
+        sql.append(f"ORDER BY d.{column} {direction}, d.id {direction} LIMIT {{}}")
+        args.append(limit)
+        rows = await DocumentTable.raw(" ".join(sql), *args)
+        return [_document(r) for r in rows]
+
+    async def register_counts(self, tenant_id: str, customer_id: str) -> dict[str, int]:
+        rows = await DocumentRegisterTable.raw(
+            "SELECT register, count(*) AS n FROM document_register "
+            "WHERE customer = {} AND tenant = {} GROUP BY register",
+            customer_id,
+            tenant_id,
+        )
+        return {str(r["register"]): int(r["n"]) for r in rows}
+
+    async def document_count(self, tenant_id: str, customer_id: str) -> int:
+        return int(
+            await DocumentTable.count().where(
+                (DocumentTable.customer == customer_id) & (DocumentTable.tenant == tenant_id)
+            )
+        )

@@ -1,0 +1,408 @@
+"""Documents: upload, new versions, metadata changes with history, registers, listing.
+
+Every bad input is refused before anything is written; content goes to the blob store only once the
+metadata has been validated, and the rows of a document (document, version, registers, index values)
+are written in one transaction, so an error never leaves half a document behind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from backend.access.policy import Action, Principal, can
+from backend.blobs.store import BlobStore
+from backend.cursors import decode_cursor, encode_cursor
+from backend.documents.content import inspect_content
+from backend.documents.indexing import index_entries, normalise_filter
+from backend.documents.models import (
+    Document,
+    DocumentDraft,
+    DocumentFilter,
+    DocumentPage,
+    DocumentSort,
+    DocumentType,
+    MetadataChange,
+    MetadataPatch,
+    NewContent,
+    SortField,
+    Version,
+)
+from backend.documents.ports import DocumentRepository
+from backend.errors import Conflict, FieldIssue, Forbidden, NotFound, ValidationFailed
+from backend.fields import validate_values
+from backend.ids import new_id, parse_id, parse_ids
+from backend.ports import Clock, Transactions
+from backend.tenancy.service import CatalogService
+
+__all__ = ["DOCUMENT_STATUSES", "DocumentService"]
+
+DOCUMENT_STATUSES = ("active", "draft", "archived")
+MAX_TITLE = 500
+
+
+def _require(principal: Principal, action: Action) -> None:
+    if not can(principal, action):
+        raise Forbidden(f"your role may not {action.value} documents")
+
+
+class DocumentService:
+    def __init__(
+        self,
+        repo: DocumentRepository,
+        catalog: CatalogService,
+        customer_exists: Callable[[Principal, str], Awaitable[bool]],
+        blobs: BlobStore,
+        tx: Transactions,
+        clock: Clock,
+        *,
+        max_upload_bytes: int,
+        page_size_max: int = 200,
+    ) -> None:
+        self._repo = repo
+        self._catalog = catalog
+        self._customer_exists = customer_exists
+        self._blobs = blobs
+        self._tx = tx
+        self._clock = clock
+        self._max_upload = max_upload_bytes
+        self._page_size_max = page_size_max
+
+    # -- writing ---------------------------------------------------------------------------
+
+    async def _register_ids(
+        self, principal: Principal, ids: list[str] | None, document_type: DocumentType
+    ) -> list[str]:
+        registers = await self._catalog.registers(principal.tenant_id)
+        if ids is None:
+            by_key = {r.key: r.id for r in registers}
+            return [by_key[k] for k in document_type.default_registers if k in by_key]
+        known = {r.id for r in registers}
+        wanted = list(dict.fromkeys(parse_ids("register", ids)))
+        unknown = [i for i in wanted if i not in known]
+        if unknown:
+            raise ValidationFailed.one("registerIds", "unknown_register", ", ".join(unknown))
+        return wanted
+
+    def _check_title(self, title: str, issues: list[FieldIssue]) -> str:
+        title = title.strip()
+        if not title:
+            issues.append(FieldIssue("title", "required", "is required"))
+        elif len(title) > MAX_TITLE:
+            issues.append(FieldIssue("title", "too_long", f"at most {MAX_TITLE} characters"))
+        return title
+
+    async def _store(self, principal: Principal, content: NewContent) -> tuple[str, str, str]:
+        """Check and store content; return (filename, mime type, sha256)."""
+        filename, mime = inspect_content(content.filename, content.data, self._max_upload)
+        sha256 = await self._blobs.put(principal.tenant_id, content.data)
+        return filename, mime, sha256
+
+    async def upload(self, principal: Principal, draft: DocumentDraft) -> Document:
+        _require(principal, Action.WRITE)
+        customer_id = parse_id("customer", draft.customer_id)
+        if not await self._customer_exists(principal, customer_id):
+            raise NotFound("customer", draft.customer_id)
+        document_type = await self._catalog.document_type(
+            principal.tenant_id, parse_id("document type", draft.document_type_id)
+        )
+        issues: list[FieldIssue] = []
+        title = self._check_title(draft.title, issues)
+        if draft.status not in DOCUMENT_STATUSES:
+            issues.append(FieldIssue("status", "invalid_value", ", ".join(DOCUMENT_STATUSES)))
+        values: dict[str, Any] = {}
+        try:
+            values = validate_values(document_type.fields, draft.index_values, path="indexValues")
+        except ValidationFailed as exc:
+            issues.extend(exc.issues)
+        if issues:
+            raise ValidationFailed(issues)
+        register_ids = await self._register_ids(principal, draft.register_ids, document_type)
+        filename, mime, sha256 = await self._store(principal, draft.content)
+        now = self._clock()
+        document = Document(
+            id=new_id(),
+            tenant_id=principal.tenant_id,
+            customer_id=customer_id,
+            document_type_id=document_type.id,
+            title=title,
+            document_date=draft.document_date or now.date(),
+            status=draft.status,
+            index_values=values,
+            revision=1,
+            version_count=1,
+            created_at=now,
+            created_by=principal.user_id,
+            updated_at=now,
+        )
+        version = Version(
+            id=new_id(),
+            tenant_id=principal.tenant_id,
+            document_id=document.id,
+            number=1,
+            sha256=sha256,
+            size=len(draft.content.data),
+            mime_type=mime,
+            filename=filename,
+            comment="",
+            created_at=now,
+            created_by=principal.user_id,
+        )
+        async with self._tx.write():
+            await self._repo.add_blob(principal.tenant_id, sha256, version.size, mime, now)
+            await self._repo.add_document(
+                document, version, register_ids, index_entries(document_type.fields, values)
+            )
+        return document
+
+    async def add_version(
+        self, principal: Principal, document_id: str, content: NewContent, comment: str = ""
+    ) -> Version:
+        _require(principal, Action.WRITE)
+        document = await self.get(principal, document_id)
+        if len(comment) > 2000:
+            raise ValidationFailed.one("comment", "too_long", "at most 2000 characters")
+        filename, mime, sha256 = await self._store(principal, content)
+        now = self._clock()
+        async with self._tx.write():
+            number = await self._repo.next_version_number(principal.tenant_id, document.id, now)
+            if number is None:
+                raise NotFound("document", document_id)
+            version = Version(
+                id=new_id(),
+                tenant_id=principal.tenant_id,
+                document_id=document.id,
+                number=number,
+                sha256=sha256,
+                size=len(content.data),
+                mime_type=mime,
+                filename=filename,
+                comment=comment.strip(),
+                created_at=now,
+                created_by=principal.user_id,
+            )
+            await self._repo.add_blob(principal.tenant_id, sha256, version.size, mime, now)
+            await self._repo.add_version(version)
+        return version
+
+    async def update_metadata(
+        self,
+        principal: Principal,
+        document_id: str,
+        patch: MetadataPatch,
+        expected_revision: int | None = None,
+    ) -> Document:
+        """Apply ``patch``; each changed field becomes one history entry of the new revision."""
+        _require(principal, Action.WRITE)
+        current = await self.get(principal, document_id)
+        if expected_revision is not None and expected_revision != current.revision:
+            raise Conflict(
+                f"the document changed meanwhile (revision {current.revision}, "
+                f"you edited {expected_revision})"
+            )
+        document_type = await self._catalog.document_type(
+            principal.tenant_id, current.document_type_id
+        )
+        issues: list[FieldIssue] = []
+        title = current.title if patch.title is None else self._check_title(patch.title, issues)
+        if patch.status is not None and patch.status not in DOCUMENT_STATUSES:
+            issues.append(FieldIssue("status", "invalid_value", ", ".join(DOCUMENT_STATUSES)))
+        values = dict(current.index_values)
+        if patch.index_values is not None:
+            try:
+                normal = validate_values(
+                    document_type.fields, patch.index_values, path="indexValues", partial=True
+                )
+                for key, value in patch.index_values.items():
+                    if value is None or value == "":
+                        values.pop(key, None)
+                values.update(normal)
+                validate_values(document_type.fields, values, path="indexValues")
+            except ValidationFailed as exc:
+                issues.extend(exc.issues)
+        if issues:
+            raise ValidationFailed(issues)
+        now = self._clock()
+        revision = current.revision + 1
+        updated = dataclasses.replace(
+            current,
+            title=title,
+            document_date=patch.document_date or current.document_date,
+            status=patch.status or current.status,
+            index_values=values,
+            revision=revision,
+            updated_at=now,
+        )
+        changes = self._diff(current, updated, principal.user_id, now)
+        if not changes:
+            return current
+        index_changed = values != current.index_values
+        async with self._tx.write():
+            await self._repo.update_document(
+                updated,
+                changes,
+                index_entries(document_type.fields, values) if index_changed else None,
+            )
+        return updated
+
+    @staticmethod
+    def _diff(old: Document, new: Document, user_id: str, at: dt.datetime) -> list[MetadataChange]:
+        pairs: list[tuple[str, Any, Any]] = [
+            ("title", old.title, new.title),
+            ("documentDate", old.document_date.isoformat(), new.document_date.isoformat()),
+            ("status", old.status, new.status),
+        ]
+        for key in sorted(set(old.index_values) | set(new.index_values)):
+            pairs.append(
+                (f"indexValues.{key}", old.index_values.get(key), new.index_values.get(key))
+            )
+        return [
+            MetadataChange(
+                id=new_id(),
+                document_id=new.id,
+                revision=new.revision,
+                field=name,
+                old_value=before,
+                new_value=after,
+                changed_at=at,
+                changed_by=user_id,
+            )
+            for name, before, after in pairs
+            if before != after
+        ]
+
+    async def assign_registers(
+        self, principal: Principal, document_id: str, register_ids: list[str]
+    ) -> Document:
+        if not can(principal, Action.FILE) and not can(principal, Action.WRITE):
+            raise Forbidden("your role may not file documents")
+        current = await self.get(principal, document_id)
+        document_type = await self._catalog.document_type(
+            principal.tenant_id, current.document_type_id
+        )
+        wanted = await self._register_ids(principal, register_ids, document_type)
+        before = (await self._repo.registers_of(principal.tenant_id, [current.id])).get(
+            current.id, []
+        )
+        if sorted(before) == sorted(wanted):
+            return current
+        now = self._clock()
+        updated = dataclasses.replace(current, revision=current.revision + 1, updated_at=now)
+        change = MetadataChange(
+            id=new_id(),
+            document_id=current.id,
+            revision=updated.revision,
+            field="registers",
+            old_value=sorted(before),
+            new_value=sorted(wanted),
+            changed_at=now,
+            changed_by=principal.user_id,
+        )
+        async with self._tx.write():
+            await self._repo.update_document(updated, [change], None)
+            await self._repo.set_registers(updated, wanted)
+        return updated
+
+    # -- reading ---------------------------------------------------------------------------
+
+    async def get(self, principal: Principal, document_id: str) -> Document:
+        _require(principal, Action.READ)
+        found = await self._repo.documents_by_ids(
+            principal.tenant_id, [parse_id("document", document_id)]
+        )
+        if not found:
+            raise NotFound("document", document_id)
+        return found[0]
+
+    async def versions_of(
+        self, principal: Principal, document_ids: list[str]
+    ) -> list[list[Version]]:
+        _require(principal, Action.READ)
+        found = await self._repo.versions_of(principal.tenant_id, document_ids)
+        return [found.get(i, []) for i in document_ids]
+
+    async def registers_of(self, principal: Principal, document_ids: list[str]) -> list[list[str]]:
+        _require(principal, Action.READ)
+        found = await self._repo.registers_of(principal.tenant_id, document_ids)
+        return [found.get(i, []) for i in document_ids]
+
+    async def history(self, principal: Principal, document_id: str) -> list[MetadataChange]:
+        document = await self.get(principal, document_id)
+        return await self._repo.history(principal.tenant_id, document.id)
+
+    async def content(self, principal: Principal, version_id: str) -> tuple[Version, bytes]:
+        _require(principal, Action.DOWNLOAD)
+        version = await self._repo.version(principal.tenant_id, parse_id("version", version_id))
+        if version is None:
+            raise NotFound("version", version_id)
+        return version, await self._blobs.get(principal.tenant_id, version.sha256)
+
+    async def list(
+        self,
+        principal: Principal,
+        customer_id: str,
+        filters: DocumentFilter,
+        sort: DocumentSort,
+        first: int,
+        after: str | None,
+    ) -> DocumentPage:
+        _require(principal, Action.READ)
+        customer_id = parse_id("customer", customer_id)
+        limit = max(1, min(first, self._page_size_max))
+        if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+            raise ValidationFailed.one("filter.dateTo", "invalid_range", "ends before it starts")
+        bounds = []
+        if filters.index:
+            if filters.document_type_id is None:
+                raise ValidationFailed.one(
+                    "filter.documentTypeId", "required", "index filters need a document type"
+                )
+            document_type = await self._catalog.document_type(
+                principal.tenant_id, filters.document_type_id
+            )
+            fields = {f.key: f for f in document_type.fields}
+            bounds = [normalise_filter(fields, f) for f in filters.index]
+        position = self._decode_after(after, sort) if after else None
+        rows = await self._repo.list_documents(
+            principal.tenant_id, customer_id, filters, bounds, sort, position, limit + 1
+        )
+        items = rows[:limit]
+        next_cursor = None
+        if len(rows) > limit:
+            last = items[-1]
+            key = {
+                SortField.DOCUMENT_DATE: last.document_date.isoformat(),
+                SortField.CREATED_AT: last.created_at.isoformat(),
+                SortField.TITLE: last.title,
+            }[sort.field]
+            next_cursor = encode_cursor(sort.field.value, key, last.id)
+        return DocumentPage(items=items, next_cursor=next_cursor)
+
+    @staticmethod
+    def _decode_after(after: str, sort: DocumentSort) -> tuple[Any, str]:
+        field, key, last_id = decode_cursor(after, 3)
+        if field != sort.field.value:
+            raise ValidationFailed.one("after", "invalid_cursor", "the cursor is for another sort")
+        try:
+            value: Any
+            if sort.field is SortField.DOCUMENT_DATE:
+                value = dt.date.fromisoformat(key)
+            elif sort.field is SortField.CREATED_AT:
+                value = dt.datetime.fromisoformat(key)
+            else:
+                value = str(key)
+        except (TypeError, ValueError):
+            raise ValidationFailed.one(
+                "after", "invalid_cursor", "not a cursor from this API"
+            ) from None
+        return value, parse_id("document", last_id)
+
+    async def register_counts(self, principal: Principal, customer_id: str) -> dict[str, int]:
+        _require(principal, Action.READ)
+        return await self._repo.register_counts(principal.tenant_id, customer_id)
+
+    async def document_count(self, principal: Principal, customer_id: str) -> int:
+        _require(principal, Action.READ)
+        return await self._repo.document_count(principal.tenant_id, customer_id)

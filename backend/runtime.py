@@ -1,0 +1,93 @@
+"""The process-wide runtime (settings, database, blob store) and per-request services.
+
+One :class:`Runtime` per process, built from settings at start. :meth:`Runtime.services` builds the
+services for one request; they are cheap, and their caches live exactly as long as the request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from backend.access.policy import Principal
+from backend.accounts.repository import PiccoloAccountRepository
+from backend.accounts.service import AccountService
+from backend.blobs.store import BlobStore, LocalBlobStore
+from backend.customers.repository import PiccoloCustomerRepository
+from backend.customers.service import CustomerService
+from backend.documents.repository import PiccoloDocumentRepository
+from backend.documents.service import DocumentService
+from backend.persistence.database import Database
+from backend.ports import Clock, utcnow
+from backend.settings import Settings
+from backend.tenancy.repository import PiccoloCatalogRepository
+from backend.tenancy.service import CatalogService
+
+__all__ = ["Runtime", "Services"]
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    accounts: AccountService
+    catalog: CatalogService
+    customers: CustomerService
+    documents: DocumentService
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    database: Database
+    blobs: BlobStore
+    clock: Clock = field(default=utcnow)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, clock: Clock = utcnow) -> Runtime:
+        return cls(
+            settings=settings,
+            database=Database(settings.database),
+            blobs=LocalBlobStore(settings.blobs.root),
+            clock=clock,
+        )
+
+    async def start(self) -> None:
+        await self.database.start()
+
+    async def close(self) -> None:
+        await self.database.close()
+
+    def services(self) -> Services:
+        security, limits = self.settings.security, self.settings.limits
+        catalog = CatalogService(PiccoloCatalogRepository(), self.database)
+        customers = CustomerService(
+            PiccoloCustomerRepository(),
+            catalog,
+            self.database,
+            self.clock,
+            page_size_max=limits.page_size_max,
+        )
+
+        async def customer_exists(principal: Principal, customer_id: str) -> bool:
+            return (await customers.by_ids(principal, [customer_id]))[0] is not None
+
+        return Services(
+            accounts=AccountService(
+                PiccoloAccountRepository(),
+                self.database,
+                self.clock,
+                session_ttl=dt.timedelta(seconds=security.session_ttl_seconds),
+                session_max_age=dt.timedelta(seconds=security.session_max_age_seconds),
+            ),
+            catalog=catalog,
+            customers=customers,
+            documents=DocumentService(
+                PiccoloDocumentRepository(),
+                catalog,
+                customer_exists,
+                self.blobs,
+                self.database,
+                self.clock,
+                max_upload_bytes=limits.max_upload_bytes,
+                page_size_max=limits.page_size_max,
+            ),
+        )

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from backend.fields import FieldDef
+
+__all__ = ["Tenant"]
+
+
+@dataclass(frozen=True, slots=True)
+class Tenant:
+    """A legal entity. Its cover schema types the key data shown on every dossier's cover sheet."""
+
+    id: str
+    slug: str
+    name: str
+    locale: str
+    cover_schema: list[FieldDef] = field(default_factory=list)

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Protocol
+
+from backend.documents.models import DocumentType
+from backend.dossiers.models import Register
+from backend.tenancy.models import Tenant
+
+
+class CatalogRepository(Protocol):
+    """A tenant's configuration: the tenant itself, its register tree and its document types."""
+
+    async def add_tenant(self, tenant: Tenant) -> None: ...
+
+    async def find_tenant(self, tenant_id: str) -> Tenant | None: ...
+
+    async def tenant_by_slug(self, slug: str) -> Tenant | None: ...
+
+    async def list_tenants(self) -> list[Tenant]: ...
+
+    async def add_register(self, register: Register) -> None: ...
+
+    async def registers(self, tenant_id: str) -> list[Register]: ...
+
+    async def add_document_type(self, document_type: DocumentType) -> None: ...
+
+    async def document_types(self, tenant_id: str) -> list[DocumentType]: ...

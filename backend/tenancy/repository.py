@@ -1,0 +1,114 @@
+"""Piccolo implementation of :class:`backend.tenancy.ports.CatalogRepository`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backend.documents.models import DocumentType
+from backend.documents.tables import DocumentTypeTable
+from backend.dossiers.models import Register
+from backend.dossiers.tables import RegisterTable
+from backend.fields import parse_field_defs
+from backend.persistence.rows import load_json
+from backend.ports import utcnow
+from backend.tenancy.models import Tenant
+from backend.tenancy.tables import TenantTable
+
+__all__ = ["PiccoloCatalogRepository"]
+
+
+def _tenant(row: dict[str, Any]) -> Tenant:
+    return Tenant(
+        id=str(row["id"]),
+        slug=row["slug"],
+        name=row["name"],
+        locale=row["locale"],
+        cover_schema=parse_field_defs(load_json(row["cover_schema"])),
+    )
+
+
+class PiccoloCatalogRepository:
+    async def add_tenant(self, tenant: Tenant) -> None:
+        await TenantTable.insert(
+            TenantTable(
+                id=tenant.id,
+                slug=tenant.slug,
+                name=tenant.name,
+                locale=tenant.locale,
+                cover_schema=[f.to_json() for f in tenant.cover_schema],
+                created_at=utcnow(),
+            )
+        )
+
+    async def find_tenant(self, tenant_id: str) -> Tenant | None:
+        row = await TenantTable.select().where(TenantTable.id == tenant_id).first()
+        return _tenant(row) if row else None
+
+    async def tenant_by_slug(self, slug: str) -> Tenant | None:
+        row = await TenantTable.select().where(TenantTable.slug == slug).first()
+        return _tenant(row) if row else None
+
+    async def list_tenants(self) -> list[Tenant]:
+        return [_tenant(r) for r in await TenantTable.select().order_by(TenantTable.slug)]
+
+    async def add_register(self, register: Register) -> None:
+        await RegisterTable.insert(
+            RegisterTable(
+                id=register.id,
+                tenant=register.tenant_id,
+                parent=register.parent_id,
+                key=register.key,
+                name=register.name,
+                position=register.position,
+            )
+        )
+
+    async def registers(self, tenant_id: str) -> list[Register]:
+        rows = (
+            await RegisterTable.select()
+            .where(RegisterTable.tenant == tenant_id)
+            .order_by(RegisterTable.position)
+        )
+        return [
+            Register(
+                id=str(r["id"]),
+                tenant_id=str(r["tenant"]),
+                key=r["key"],
+                name=r["name"],
+                parent_id=str(r["parent"]) if r["parent"] else None,
+                position=r["position"],
+            )
+            for r in rows
+        ]
+
+    async def add_document_type(self, document_type: DocumentType) -> None:
+        await DocumentTypeTable.insert(
+            DocumentTypeTable(
+                id=document_type.id,
+                tenant=document_type.tenant_id,
+                key=document_type.key,
+                name=document_type.name,
+                fields=[f.to_json() for f in document_type.fields],
+                default_registers=document_type.default_registers,
+                retention_years=document_type.retention_years,
+            )
+        )
+
+    async def document_types(self, tenant_id: str) -> list[DocumentType]:
+        rows = (
+            await DocumentTypeTable.select()
+            .where(DocumentTypeTable.tenant == tenant_id)
+            .order_by(DocumentTypeTable.name)
+        )
+        return [
+            DocumentType(
+                id=str(r["id"]),
+                tenant_id=str(r["tenant"]),
+                key=r["key"],
+                name=r["name"],
+                fields=parse_field_defs(load_json(r["fields"])),
+                default_registers=list(load_json(r["default_registers"])),
+                retention_years=r["retention_years"],
+            )
+            for r in rows
+        ]

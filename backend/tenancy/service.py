@@ -1,0 +1,158 @@
+"""Tenant configuration: creating tenants, their register tree and document types, and reading them.
+
+Services are built per request; configuration read several times in one request is read once
+(the cache lives as long as the service, and every write through it invalidates it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from backend.documents.models import DocumentType
+from backend.dossiers.models import Register
+from backend.errors import Conflict, NotFound, ValidationFailed
+from backend.fields import parse_field_defs
+from backend.ids import new_id
+from backend.ports import Transactions
+from backend.tenancy.models import Tenant
+from backend.tenancy.ports import CatalogRepository
+
+__all__ = ["CatalogService"]
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+_KEY = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+LOCALES = ("en", "de", "pl")
+
+
+class CatalogService:
+    def __init__(self, repo: CatalogRepository, tx: Transactions) -> None:
+        self._repo = repo
+        self._tx = tx
+        self._registers: dict[str, list[Register]] = {}
+        self._types: dict[str, list[DocumentType]] = {}
+        self._tenants: dict[str, Tenant] = {}
+
+    async def create_tenant(
+        self,
+        slug: str,
+        name: str,
+        locale: str = "en",
+        cover_schema: Sequence[Mapping[str, Any]] = (),
+    ) -> Tenant:
+        if not _SLUG.match(slug):
+            raise ValidationFailed.one(
+                "slug", "invalid_slug", "use 2–63 lower-case letters, digits and hyphens"
+            )
+        if locale not in LOCALES:
+            raise ValidationFailed.one("locale", "invalid_locale", f"one of {', '.join(LOCALES)}")
+        tenant = Tenant(
+            id=new_id(),
+            slug=slug,
+            name=name,
+            locale=locale,
+            cover_schema=parse_field_defs(cover_schema),
+        )
+        async with self._tx.write():
+            if await self._repo.tenant_by_slug(slug) is not None:
+                raise Conflict(f"a tenant {slug!r} already exists")
+            await self._repo.add_tenant(tenant)
+        return tenant
+
+    async def tenant(self, tenant_id: str) -> Tenant:
+        cached = self._tenants.get(tenant_id)
+        if cached is None:
+            cached = await self._repo.find_tenant(tenant_id)
+            if cached is None:
+                raise NotFound("tenant", tenant_id)
+            self._tenants[tenant_id] = cached
+        return cached
+
+    async def tenant_by_slug(self, slug: str) -> Tenant:
+        tenant = await self._repo.tenant_by_slug(slug)
+        if tenant is None:
+            raise NotFound("tenant", slug)
+        return tenant
+
+    async def list_tenants(self) -> list[Tenant]:
+        return await self._repo.list_tenants()
+
+    async def add_register(
+        self, tenant_id: str, key: str, name: str, parent_key: str | None = None
+    ) -> Register:
+        if not _KEY.match(key):
+            raise ValidationFailed.one("key", "invalid_key", "lower-case letters, digits, _")
+        existing = {r.key: r for r in await self.registers(tenant_id)}
+        if key in existing:
+            raise Conflict(f"a register {key!r} already exists")
+        parent_id = None
+        if parent_key is not None:
+            if parent_key not in existing:
+                raise NotFound("register", parent_key)
+            parent_id = existing[parent_key].id
+        register = Register(
+            id=new_id(),
+            tenant_id=tenant_id,
+            key=key,
+            name=name,
+            parent_id=parent_id,
+            position=len(existing),
+        )
+        async with self._tx.write():
+            await self._repo.add_register(register)
+        self._registers.pop(tenant_id, None)
+        return register
+
+    async def registers(self, tenant_id: str) -> list[Register]:
+        cached = self._registers.get(tenant_id)
+        if cached is None:
+            cached = await self._repo.registers(tenant_id)
+            self._registers[tenant_id] = cached
+        return cached
+
+    async def add_document_type(
+        self,
+        tenant_id: str,
+        key: str,
+        name: str,
+        fields: Sequence[Mapping[str, Any]] = (),
+        default_registers: Sequence[str] = (),
+        retention_years: int = 10,
+    ) -> DocumentType:
+        if not _KEY.match(key):
+            raise ValidationFailed.one("key", "invalid_key", "lower-case letters, digits, _")
+        known = {r.key for r in await self.registers(tenant_id)}
+        unknown = [k for k in default_registers if k not in known]
+        if unknown:
+            raise ValidationFailed.one("defaultRegisters", "unknown_register", ", ".join(unknown))
+        if not 0 <= retention_years <= 100:
+            raise ValidationFailed.one("retentionYears", "out_of_range", "between 0 and 100")
+        if any(t.key == key for t in await self.document_types(tenant_id)):
+            raise Conflict(f"a document type {key!r} already exists")
+        document_type = DocumentType(
+            id=new_id(),
+            tenant_id=tenant_id,
+            key=key,
+            name=name,
+            fields=parse_field_defs(fields),
+            default_registers=list(default_registers),
+            retention_years=retention_years,
+        )
+        async with self._tx.write():
+            await self._repo.add_document_type(document_type)
+        self._types.pop(tenant_id, None)
+        return document_type
+
+    async def document_types(self, tenant_id: str) -> list[DocumentType]:
+        cached = self._types.get(tenant_id)
+        if cached is None:
+            cached = await self._repo.document_types(tenant_id)
+            self._types[tenant_id] = cached
+        return cached
+
+    async def document_type(self, tenant_id: str, type_id: str) -> DocumentType:
+        for document_type in await self.document_types(tenant_id):
+            if document_type.id == type_id:
+                return document_type
+        raise NotFound("document type", type_id)
