@@ -1,0 +1,115 @@
+"""GraphQL for a tenant's configuration: the tenant, its registers and document types."""
+
+from __future__ import annotations
+
+import strawberry
+
+from backend.documents.models import DocumentType
+from backend.dossiers.models import Register
+from backend.fields import FieldDef
+from backend.graphql.context import Info
+from backend.tenancy.models import Tenant
+
+__all__ = ["CatalogQuery", "DocumentTypeNode", "FieldDefNode", "RegisterNode", "TenantNode"]
+
+
+@strawberry.type(
+    name="FieldDef", description="A typed field of the cover sheet or a document type."
+)
+class FieldDefNode:
+    key: str
+    label: str
+    type: str = strawberry.field(description="text, number, money, date or choice")
+    required: bool
+    choices: list[str]
+
+    @classmethod
+    def of(cls, f: FieldDef) -> FieldDefNode:
+        return cls(
+            key=f.key,
+            label=f.label,
+            type=f.type.value,
+            required=f.required,
+            choices=list(f.choices),
+        )
+
+
+@strawberry.type(name="Register", description="A tab of every dossier (Correspondence, Offers, …).")
+class RegisterNode:
+    id: strawberry.ID
+    key: str
+    name: str
+    parent_id: strawberry.ID | None
+    position: int
+
+    @classmethod
+    def of(cls, r: Register) -> RegisterNode:
+        return cls(
+            id=strawberry.ID(r.id),
+            key=r.key,
+            name=r.name,
+            parent_id=strawberry.ID(r.parent_id) if r.parent_id else None,
+            position=r.position,
+        )
+
+
+@strawberry.type(name="DocumentType")
+class DocumentTypeNode:
+    id: strawberry.ID
+    key: str
+    name: str
+    fields: list[FieldDefNode]
+    default_register_keys: list[str]
+    retention_years: int
+
+    @classmethod
+    def of(cls, t: DocumentType) -> DocumentTypeNode:
+        return cls(
+            id=strawberry.ID(t.id),
+            key=t.key,
+            name=t.name,
+            fields=[FieldDefNode.of(f) for f in t.fields],
+            default_register_keys=list(t.default_registers),
+            retention_years=t.retention_years,
+        )
+
+
+@strawberry.type(name="Tenant")
+class TenantNode:
+    id: strawberry.ID
+    slug: str
+    name: str
+    locale: str
+    cover_fields: list[FieldDefNode]
+
+    @classmethod
+    def of(cls, t: Tenant) -> TenantNode:
+        return cls(
+            id=strawberry.ID(t.id),
+            slug=t.slug,
+            name=t.name,
+            locale=t.locale,
+            cover_fields=[FieldDefNode.of(f) for f in t.cover_schema],
+        )
+
+
+@strawberry.type
+class CatalogQuery:
+    @strawberry.field(description="The signed-in user's tenant and its cover-sheet schema.")
+    async def tenant(self, info: Info) -> TenantNode:
+        ctx = info.context
+        return TenantNode.of(await ctx.services.catalog.tenant(ctx.principal.tenant_id))
+
+    @strawberry.field(description="The register tree, in display order.")
+    async def registers(self, info: Info) -> list[RegisterNode]:
+        ctx = info.context
+        return [
+            RegisterNode.of(r)
+            for r in await ctx.services.catalog.registers(ctx.principal.tenant_id)
+        ]
+
+    @strawberry.field
+    async def document_types(self, info: Info) -> list[DocumentTypeNode]:
+        ctx = info.context
+        types = await ctx.services.catalog.document_types(ctx.principal.tenant_id)
+        return [DocumentTypeNode.of(t) for t in types]

@@ -1,0 +1,74 @@
+"""The per-request GraphQL context: who is asking, their services, and DataLoaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from strawberry.dataloader import DataLoader
+from strawberry.litestar import BaseContext
+from strawberry.types import Info as StrawberryInfo
+
+from backend.access.policy import Principal
+from backend.accounts.models import User
+from backend.customers.models import Address, Contact, Customer
+from backend.documents.models import Version
+from backend.errors import DossierError, Unauthenticated
+from backend.runtime import Services
+from backend.settings import Settings
+
+__all__ = ["Context", "Info", "Loaders"]
+
+
+@dataclass
+class Loaders:
+    """One set per request, so batching never mixes principals and caches never go stale."""
+
+    customers: DataLoader[str, Customer | None]
+    addresses: DataLoader[str, list[Address]]
+    contacts: DataLoader[str, list[Contact]]
+    versions: DataLoader[str, list[Version]]
+    registers: DataLoader[str, list[str]]
+    users: DataLoader[str, User | None]
+
+
+def _loaders(services: Services, principal: Principal | None) -> Loaders:
+    def need() -> Principal:
+        if principal is None:
+            raise Unauthenticated()
+        return principal
+
+    async def users(ids: list[str]) -> list[User | None]:
+        p = need()
+        found = {u.id: u for u in await services.accounts.users(p.tenant_id, ids)}
+        return [found.get(i) for i in ids]
+
+    return Loaders(
+        customers=DataLoader(lambda ids: services.customers.by_ids(need(), list(ids))),
+        addresses=DataLoader(lambda ids: services.customers.addresses(need(), list(ids))),
+        contacts=DataLoader(lambda ids: services.customers.contacts(need(), list(ids))),
+        versions=DataLoader(lambda ids: services.documents.versions_of(need(), list(ids))),
+        registers=DataLoader(lambda ids: services.documents.registers_of(need(), list(ids))),
+        users=DataLoader(lambda ids: users(list(ids))),
+    )
+
+
+class Context(BaseContext, kw_only=True, dict=True):
+    """Strawberry's Litestar context (request/response) plus ours."""
+
+    services: Services
+    settings: Settings
+    principal_or_none: Principal | None
+    auth_error: DossierError | None = None
+
+    def __post_init__(self) -> None:
+        self.loaders = _loaders(self.services, self.principal_or_none)
+
+    @property
+    def principal(self) -> Principal:
+        """The signed-in principal; raises the reason there is none (expired, missing)."""
+        if self.principal_or_none is None:
+            raise self.auth_error or Unauthenticated()
+        return self.principal_or_none
+
+
+Info = StrawberryInfo[Context, None]

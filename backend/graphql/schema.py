@@ -1,0 +1,78 @@
+"""The GraphQL schema: queries and mutations merged from the per-aggregate modules, with limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from backend.graphql.accounts import AccountQuery
+from backend.graphql.catalog import CatalogQuery
+from backend.graphql.customers import CustomerMutation, CustomerQuery
+from backend.graphql.documents import DocumentMutation, DocumentQuery
+from backend.graphql.dossiers import DossierQuery
+from backend.graphql.errors import (
+    ConflictError,
+    DomainErrorCodes,
+    ForbiddenError,
+    NotFoundError,
+    UploadError,
+    ValidationError,
+)
+from backend.settings import LimitSettings
+
+__all__ = ["build_schema"]
+
+Query = merge_types(
+    "Query", (AccountQuery, CatalogQuery, CustomerQuery, DossierQuery, DocumentQuery)
+)
+Mutation = merge_types("Mutation", (CustomerMutation, DocumentMutation))
+
+
+class DossierSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Expected errors are answers, not incidents; DomainErrorCodes logs the unexpected ones.
+        # Errors raised before execution (syntax, validation, limits) get their code here.
+        for error in errors:
+            if not (error.extensions or {}).get("code"):
+                error.extensions = {**(error.extensions or {}), "code": "invalid_query"}
+
+
+def build_schema(
+    limits: LimitSettings | None = None, *, introspection: bool = True
+) -> strawberry.Schema:
+    limits = limits or LimitSettings()
+    extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
+        lambda: QueryDepthLimiter(max_depth=limits.graphql_max_depth),
+        lambda: MaxTokensLimiter(max_token_count=limits.graphql_max_tokens),
+        lambda: MaxAliasesLimiter(max_alias_count=limits.graphql_max_aliases),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        DomainErrorCodes,
+    ]
+    if not introspection:
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    extra_types: list[Any] = [
+        ValidationError,
+        NotFoundError,
+        ConflictError,
+        ForbiddenError,
+        UploadError,
+    ]
+    return DossierSchema(query=Query, mutation=Mutation, extensions=extensions, types=extra_types)

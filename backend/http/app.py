@@ -1,0 +1,59 @@
+"""The Litestar application: GraphQL, sign-in, file downloads and health, over one runtime."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Litestar, get
+from litestar.connection import ASGIConnection
+from litestar.di import Provide
+from strawberry.litestar import make_graphql_controller
+
+from backend.graphql.context import Context
+from backend.graphql.schema import build_schema
+from backend.http.auth import auth_routes, authenticate
+from backend.http.errors import exception_handlers
+from backend.http.files import file_routes
+from backend.runtime import Runtime
+
+__all__ = ["create_app"]
+
+#: Room for the multipart envelope and the other fields around the largest accepted file.
+_MULTIPART_OVERHEAD = 1 << 20
+
+
+def create_app(runtime: Runtime) -> Litestar:
+    settings = runtime.settings
+
+    async def graphql_context(request: ASGIConnection[Any, Any, Any, Any]) -> Context:
+        auth = await authenticate(request, runtime)
+        return Context(
+            services=runtime.services(),
+            settings=settings,
+            principal_or_none=auth.principal,
+            auth_error=auth.error,
+        )
+
+    graphql = make_graphql_controller(
+        build_schema(settings.limits, introspection=settings.is_development),
+        path="/graphql",
+        graphql_ide="graphiql" if settings.is_development else None,
+        allow_queries_via_get=False,
+        context_getter=graphql_context,
+        multipart_uploads_enabled=True,
+    )
+
+    @get("/health")
+    async def health() -> dict[str, str]:
+        await runtime.database.fetch("SELECT 1 AS ok")
+        return {"status": "ok"}
+
+    return Litestar(
+        route_handlers=[graphql, health, *auth_routes, *file_routes],
+        dependencies={"runtime": Provide(lambda: runtime, sync_to_thread=False)},
+        exception_handlers=exception_handlers,
+        on_startup=[runtime.start],
+        on_shutdown=[runtime.close],
+        request_max_body_size=settings.limits.max_upload_bytes + _MULTIPART_OVERHEAD,
+        debug=False,
+    )

@@ -1,0 +1,49 @@
+"""Downloads of document versions.
+
+Every response is ``nosniff`` and sandboxed by CSP; only types that cannot run script are shown
+inline (``?inline=1``), everything else is an attachment whatever was asked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Request, Response, get
+
+from backend.documents.content import INLINE_SAFE_TYPES
+from backend.http.auth import require_principal
+from backend.runtime import Runtime
+
+__all__ = ["content_disposition", "file_routes"]
+
+FILE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
+
+
+def content_disposition(kind: str, filename: str) -> str:
+    """RFC 6266: an ASCII fallback plus the UTF-8 name (``filename*``)."""
+    fallback = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\' else "_" for ch in filename)
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+@get("/files/{version_id:str}")
+async def download_version(
+    request: Request[Any, Any, Any], runtime: Runtime, version_id: str, inline: bool = False
+) -> Response[bytes]:
+    principal = await require_principal(request, runtime)
+    version, data = await runtime.services().documents.content(principal, version_id)
+    kind = "inline" if inline and version.mime_type in INLINE_SAFE_TYPES else "attachment"
+    return Response(
+        data,
+        media_type=version.mime_type,
+        headers={
+            "Content-Disposition": content_disposition(kind, version.filename),
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": FILE_CSP,
+            "Cache-Control": "private, max-age=31536000, immutable",
+            "ETag": f'"{version.sha256}"',
+        },
+    )
+
+
+file_routes = [download_version]
