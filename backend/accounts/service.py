@@ -185,5 +185,11 @@ class AccountService:
             raise Unauthenticated("the API token's user is inactive")
         return _principal(user, "token")
 
+    async def active_user(self, tenant_slug: str, email: str) -> User:
+        candidates = await self._repo.find_login(tenant_slug, email.strip().lower())
+        if not candidates:
+            raise NotFound("user", email)
+        return candidates[0][0]
+
     async def users(self, tenant_id: str, ids: list[str]) -> list[User]:
         return await self._repo.users_by_ids(tenant_id, ids)

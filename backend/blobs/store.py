@@ -8,6 +8,7 @@ same bytes twice stores them once.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from pathlib import Path
 from typing import Protocol
 
@@ -30,6 +31,10 @@ class BlobStore(Protocol):
 
     async def exists(self, tenant_id: str, sha256: str) -> bool: ...
 
+    async def probe(self) -> None:
+        """Write, read back and remove a scratch object; raise if the store is not usable."""
+        ...
+
 
 class LocalBlobStore:
     def __init__(self, root: Path) -> None:
@@ -49,6 +54,14 @@ class LocalBlobStore:
     async def get(self, tenant_id: str, sha256: str) -> bytes:
         result = await obstore.get_async(self._store, self.key(tenant_id, sha256))
         return bytes(await result.bytes_async())
+
+    async def probe(self) -> None:
+        key = f"_probe/{uuid.uuid4()}"
+        await obstore.put_async(self._store, key, b"probe")
+        result = await obstore.get_async(self._store, key)
+        if bytes(await result.bytes_async()) != b"probe":
+            raise OSError("blob store returned other bytes than written")
+        await obstore.delete_async(self._store, key)
 
     async def exists(self, tenant_id: str, sha256: str) -> bool:
         try:

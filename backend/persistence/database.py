@@ -90,6 +90,28 @@ class Database:
         rows = await self.engine.run_querystring(QueryString(sql, *args))
         return [dict(r) for r in rows]
 
+    async def pending_migrations(self) -> list[str]:
+        """Ids of migrations not yet applied, over all apps."""
+        from piccolo.apps.migrations.commands.base import BaseMigrationManager
+        from piccolo.apps.migrations.tables import Migration
+
+        os.environ["PICCOLO_CONF"] = "backend.piccolo_conf"
+        manager = BaseMigrationManager()
+        pending: list[str] = []
+        table_exists = await Migration.table_exists()
+        for app_name in manager.get_sorted_app_names():
+            config = manager.get_app_config(app_name)
+            modules = manager.get_migration_modules(config.resolved_migrations_folder_path)
+            ran = (
+                set(await Migration.get_migrations_which_ran(app_name=app_name))
+                if table_exists
+                else set()
+            )
+            pending += [
+                f"{app_name}:{m}" for m in manager.get_migration_ids(modules) if m not in ran
+            ]
+        return pending
+
     async def migrate(self) -> str:
         """Apply all pending migrations of every app, in dependency order; return Piccolo's log."""
         from piccolo.apps.migrations.commands.forwards import run_forwards

@@ -1,0 +1,190 @@
+"""The ``dossier`` command line.
+
+    dossier serve [--host H] [--port P] [--reload]
+    dossier migrate
+    dossier demo [--if-empty] [--customers N] [--documents N]
+    dossier create-tenant SLUG NAME [--locale de]
+    dossier create-user --tenant SLUG --email E --name N --role R   (password on stdin or prompted)
+    dossier issue-token --tenant SLUG --email E --name N
+    dossier check
+    dossier export-schema [--check]
+
+Bad input ends with ``error [code]: message`` on stderr and exit status 2; nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+
+from backend.errors import DossierError
+from backend.runtime import Runtime
+from backend.settings import Settings, load_settings
+
+__all__ = ["main"]
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dossier", description="Electronic customer dossiers.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--reload", action="store_true", help="restart on code changes")
+    sub.add_parser("migrate", help="apply database migrations")
+    demo = sub.add_parser("demo", help="load the demo tenant")
+    demo.add_argument("--if-empty", action="store_true", help="only if there is no demo tenant")
+    demo.add_argument("--customers", type=int, default=60)
+    demo.add_argument("--documents", type=int, default=1500)
+    tenant = sub.add_parser("create-tenant", help="create a tenant")
+    tenant.add_argument("slug")
+    tenant.add_argument("name")
+    tenant.add_argument("--locale", default="en", choices=["en", "de", "pl"])
+    user = sub.add_parser("create-user", help="create a user (password from stdin or a prompt)")
+    for flag in ("--tenant", "--email", "--name", "--role"):
+        user.add_argument(flag, required=True)
+    token = sub.add_parser("issue-token", help="issue an API token for a machine client")
+    for flag in ("--tenant", "--email", "--name"):
+        token.add_argument(flag, required=True)
+    sub.add_parser("check", help="check configuration, database and blob storage")
+    export = sub.add_parser("export-schema", help="write schema/schema.graphql")
+    export.add_argument("--check", action="store_true", help="fail if the file is out of date")
+    return parser
+
+
+async def _with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[int]]) -> int:
+    runtime = Runtime.from_settings(settings)
+    await runtime.start()
+    try:
+        return await work(runtime)
+    finally:
+        await runtime.close()
+
+
+def _password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if first != getpass.getpass("Repeat password: "):
+            raise DossierError("the passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+async def _migrate(runtime: Runtime) -> int:
+    await runtime.database.migrate()
+    print("database is up to date")
+    return 0
+
+
+async def _demo(runtime: Runtime, args: argparse.Namespace) -> int:
+    from backend.demo import demo_present, seed_demo
+
+    if args.if_empty and await demo_present(runtime):
+        print("demo tenant present; nothing to do")
+        return 0
+    summary = await seed_demo(
+        runtime, customers=args.customers, documents=args.documents, progress=print
+    )
+    print(summary)
+    return 0
+
+
+async def _create_tenant(runtime: Runtime, args: argparse.Namespace) -> int:
+    tenant = await runtime.services().catalog.create_tenant(args.slug, args.name, args.locale)
+    print(f"created tenant {tenant.slug} ({tenant.id})")
+    return 0
+
+
+async def _create_user(runtime: Runtime, args: argparse.Namespace) -> int:
+    services = runtime.services()
+    tenant = await services.catalog.tenant_by_slug(args.tenant)
+    user = await services.accounts.create_user(
+        tenant.id, args.email, args.name, args.role, _password()
+    )
+    print(f"created user {user.email} ({user.role.value}) in {tenant.slug}")
+    return 0
+
+
+async def _issue_token(runtime: Runtime, args: argparse.Namespace) -> int:
+    services = runtime.services()
+    tenant = await services.catalog.tenant_by_slug(args.tenant)
+    user = await services.accounts.active_user(tenant.slug, args.email)
+    print(await services.accounts.issue_api_token(tenant.id, user.id, args.name))
+    return 0
+
+
+async def _check(runtime: Runtime) -> int:
+    from backend.health import run_checks
+
+    problems = 0
+    for check in await run_checks(runtime):
+        print(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
+        problems += not check.ok
+    return 1 if problems else 0
+
+
+def _export_schema(settings: Settings, check: bool) -> int:
+    from strawberry.printer import print_schema
+
+    from backend.graphql.schema import build_schema
+
+    text = print_schema(build_schema(settings.limits)) + "\n"
+    if check:
+        if not SCHEMA_PATH.exists() or SCHEMA_PATH.read_text() != text:
+            print(f"{SCHEMA_PATH} is out of date; run ./dev schema", file=sys.stderr)
+            return 1
+        print("schema is up to date")
+        return 0
+    SCHEMA_PATH.parent.mkdir(parents=True, exist_ok=True)
+    SCHEMA_PATH.write_text(text)
+    print(f"wrote {SCHEMA_PATH}")
+    return 0
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "backend.http.asgi:app",
+        factory=True,
+        host=args.host or settings.server.host,
+        port=args.port or settings.server.port,
+        reload=args.reload,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(os.environ)
+        if args.command == "serve":
+            return _serve(settings, args)
+        if args.command == "export-schema":
+            return _export_schema(settings, args.check)
+        commands: dict[str, Callable[[Runtime], Awaitable[int]]] = {
+            "migrate": _migrate,
+            "demo": lambda rt: _demo(rt, args),
+            "create-tenant": lambda rt: _create_tenant(rt, args),
+            "create-user": lambda rt: _create_user(rt, args),
+            "issue-token": lambda rt: _issue_token(rt, args),
+            "check": _check,
+        }
+        return asyncio.run(_with_runtime(settings, commands[args.command]))
+    except DossierError as exc:
+        print(f"error [{exc.code}]: {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,49 @@
+"""Health checks shared by ``dossier check`` and ``GET /health``: configuration, database,
+migrations, blob storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from backend.runtime import Runtime
+
+__all__ = ["Check", "run_checks"]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+async def run_checks(runtime: Runtime) -> list[Check]:
+    settings = runtime.settings
+    checks = [
+        Check(
+            "settings",
+            True,
+            f"environment {settings.environment.value}, "
+            f"{'PostgreSQL' if settings.database.is_postgres else 'SQLite'}",
+        )
+    ]
+    try:
+        await runtime.database.fetch("SELECT 1 AS ok")
+        checks.append(Check("database", True, "reachable"))
+    except Exception as exc:
+        checks.append(Check("database", False, f"{type(exc).__name__}: {exc}"))
+        return checks
+    pending = await runtime.database.pending_migrations()
+    checks.append(
+        Check(
+            "migrations",
+            not pending,
+            "all applied" if not pending else f"{len(pending)} pending; run dossier migrate",
+        )
+    )
+    try:
+        await runtime.blobs.probe()
+        checks.append(Check("blob storage", True, f"writable: {settings.blobs.root}"))
+    except Exception as exc:
+        checks.append(Check("blob storage", False, f"{type(exc).__name__}: {exc}"))
+    return checks
