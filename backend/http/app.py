@@ -22,7 +22,9 @@ __all__ = ["create_app"]
 _MULTIPART_OVERHEAD = 1 << 20
 
 
-def create_app(runtime: Runtime) -> Litestar:
+def create_app(runtime: Runtime, *, own_runtime: bool = True) -> Litestar:
+    """The application over ``runtime``; it starts and closes the runtime unless told it does not
+    own it (tests share one runtime between many apps)."""
     settings = runtime.settings
 
     async def graphql_context(request: ASGIConnection[Any, Any, Any, Any]) -> Context:
@@ -52,8 +54,8 @@ def create_app(runtime: Runtime) -> Litestar:
         route_handlers=[graphql, health, *auth_routes, *file_routes],
         dependencies={"runtime": Provide(lambda: runtime, sync_to_thread=False)},
         exception_handlers=exception_handlers,
-        on_startup=[runtime.start],
-        on_shutdown=[runtime.close],
+        on_startup=[runtime.start] if own_runtime else [],
+        on_shutdown=[runtime.close] if own_runtime else [],
         request_max_body_size=settings.limits.max_upload_bytes + _MULTIPART_OVERHEAD,
         debug=False,
     )

@@ -15,6 +15,7 @@ import msgspec
 from litestar import Request, Response, get, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 
 from backend.access.policy import Principal
 from backend.errors import CsrfRejected, DossierError, Unauthenticated, ValidationFailed
@@ -99,14 +100,16 @@ def _cookie(runtime: Runtime, value: str, max_age: int) -> Cookie:
 
 
 @post("/auth/login", status_code=200)
-async def sign_in(request: Request[Any, Any, Any], runtime: Runtime) -> Response[Any]:
+async def sign_in(
+    request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]
+) -> Response[Any]:
     """Sign in with e-mail and password (and the tenant's slug when the e-mail is in several)."""
     try:
         body = msgspec.json.decode(await request.body(), type=SignInBody)
+    except msgspec.ValidationError as exc:  # a subclass of DecodeError: test it first
+        raise ValidationFailed.one("body", "invalid_value", str(exc)) from None
     except msgspec.DecodeError as exc:
         raise ValidationFailed.one("body", "invalid_json", str(exc)) from None
-    except msgspec.ValidationError as exc:
-        raise ValidationFailed.one("body", "invalid_value", str(exc)) from None
     accounts = runtime.services().accounts
     signed_in = await accounts.sign_in(body.tenant, body.email, body.password)
     principal = await accounts.principal_for_session(signed_in.token)
@@ -119,7 +122,9 @@ async def sign_in(request: Request[Any, Any, Any], runtime: Runtime) -> Response
 
 
 @post("/auth/logout", status_code=204)
-async def sign_out(request: Request[Any, Any, Any], runtime: Runtime) -> Response[None]:
+async def sign_out(
+    request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]
+) -> Response[None]:
     await require_principal(request, runtime)  # also checks CSRF
     token = request.cookies.get(SESSION_COOKIE)
     if token:
@@ -128,7 +133,9 @@ async def sign_out(request: Request[Any, Any, Any], runtime: Runtime) -> Respons
 
 
 @get("/auth/session")
-async def current_session(request: Request[Any, Any, Any], runtime: Runtime) -> dict[str, Any]:
+async def current_session(
+    request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]
+) -> dict[str, Any]:
     """The signed-in user and CSRF token; 401 with ``session_expired`` after expiry."""
     return _session_json(await require_principal(request, runtime))
 

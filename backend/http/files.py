@@ -10,6 +10,8 @@ from typing import Any
 from urllib.parse import quote
 
 from litestar import Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 
 from backend.documents.content import INLINE_SAFE_TYPES
 from backend.http.auth import require_principal
@@ -28,7 +30,10 @@ def content_disposition(kind: str, filename: str) -> str:
 
 @get("/files/{version_id:str}")
 async def download_version(
-    request: Request[Any, Any, Any], runtime: Runtime, version_id: str, inline: bool = False
+    request: Request[Any, Any, Any],
+    runtime: NamedDependency[Runtime],
+    version_id: FromPath[str],
+    inline: FromQuery[bool] = False,
 ) -> Response[bytes]:
     principal = await require_principal(request, runtime)
     version, data = await runtime.services().documents.content(principal, version_id)
