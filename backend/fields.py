@@ -24,7 +24,7 @@ from typing import Any
 
 from backend.errors import FieldIssue, ValidationFailed
 
-__all__ = ["FieldDef", "FieldType", "parse_field_defs", "validate_values"]
+__all__ = ["FieldDef", "FieldType", "merge_values", "parse_field_defs", "validate_values"]
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -171,3 +171,35 @@ def validate_values(
     if issues:
         raise ValidationFailed(issues)
     return result
+
+
+def merge_values(
+    defs: Sequence[FieldDef],
+    current: Mapping[str, object],
+    patch: Mapping[str, object] | None,
+    *,
+    path: str,
+) -> dict[str, object]:
+    """Apply a patch to valid values (``None`` or ``""`` clears a key) and check the result.
+
+    Every problem is reported at once: bad values in the patch and required fields left empty.
+    """
+    merged = dict(current)
+    issues: list[FieldIssue] = []
+    for key, value in (patch or {}).items():
+        if value is None or value == "":
+            merged.pop(key, None)
+            continue
+        try:
+            merged.update(validate_values(defs, {key: value}, path=path, partial=True))
+        except ValidationFailed as exc:
+            issues.extend(exc.issues)
+            merged[key] = value  # present, though bad: "required" is not its problem
+    issues.extend(
+        FieldIssue(f"{path}.{fd.key}", "required", "is required")
+        for fd in defs
+        if fd.required and fd.key not in merged
+    )
+    if issues:
+        raise ValidationFailed(issues)
+    return merged

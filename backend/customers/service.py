@@ -19,7 +19,7 @@ from backend.customers.models import (
 )
 from backend.customers.ports import CustomerRepository
 from backend.errors import DuplicateErpNumber, FieldIssue, Forbidden, NotFound, ValidationFailed
-from backend.fields import validate_values
+from backend.fields import merge_values
 from backend.ids import new_id, parse_id, parse_ids
 from backend.ports import Clock, Transactions
 from backend.tenancy.service import CatalogService
@@ -107,15 +107,7 @@ class CustomerService:
         tenant = await self._catalog.tenant(principal.tenant_id)
         key_data: dict[str, Any] = dict(current.key_data) if current else {}
         try:
-            if draft.key_data is not None:
-                patch = validate_values(
-                    tenant.cover_schema, draft.key_data, path="keyData", partial=True
-                )
-                for key, value in draft.key_data.items():
-                    if value is None or value == "":
-                        key_data.pop(key, None)
-                key_data.update(patch)
-            validate_values(tenant.cover_schema, key_data, path="keyData")
+            key_data = merge_values(tenant.cover_schema, key_data, draft.key_data, path="keyData")
         except ValidationFailed as exc:
             issues.extend(exc.issues)
         addresses = None if draft.addresses is None else _check_addresses(draft.addresses, issues)

@@ -3,8 +3,8 @@
 A deal runs inquiry → offer → order → delivery (now and then photographed) → invoice, sometimes with
 a complaint or a payment reminder; around the deals there are letters, e-mails, framework
 contracts and the odd sketch. :func:`timeline` draws events customer by customer with a seeded
-``Random``, keeps exactly ``count`` of them and sorts them by day, so that document numbers, assigned
-later in that order, count up with time as an ERP's would.
+``Random``, keeps exactly ``count`` of them and sorts them by day, so that document numbers,
+assigned later in that order, count up with time as an ERP's would.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from backend.demo.formats import PRODUCTS, price_in
 from backend.demo.people import CustomerProfile
+from backend.demo.pricing import PRODUCTS, LineItem, price_in
 
-__all__ = ["Deal", "Event", "LineItem", "Step", "timeline"]
+__all__ = ["Deal", "Event", "Step", "timeline"]
 
 
 class Step(StrEnum):
@@ -38,30 +38,14 @@ class Step(StrEnum):
     SKETCH = "sketch"
 
 
-@dataclass(frozen=True, slots=True)
-class LineItem:
-    product: str
-    unit: str
-    quantity: int
-    unit_price: Decimal  # in the customer's currency
-
-    @property
-    def total(self) -> Decimal:
-        return self.unit_price * self.quantity
-
-
 @dataclass(eq=False, slots=True)
 class Deal:
-    """One sale. ``numbers`` fills up (offer, order, delivery, invoice) as its events are written."""
+    """One sale; ``numbers`` fills up (offer, order, delivery …) as its documents are written."""
 
     items: tuple[LineItem, ...]
     purchase_order: str
     complaint: int  # which complaint text, if it comes to one
     numbers: dict[Step, str] = field(default_factory=dict)
-
-    @property
-    def net(self) -> Decimal:
-        return sum((i.total for i in self.items), Decimal(0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,16 +61,22 @@ def _items(rng: random.Random, currency: str, segment: str) -> tuple[LineItem, .
     chosen = rng.sample(PRODUCTS, rng.randint(1, 5 if segment == "C" else 7))
     scale = {"A": 8, "B": 4, "C": 2}[segment]
     return tuple(
-        LineItem(name, unit, rng.randint(1, scale * (1 if Decimal(price) > 300 else 6)),
-                 price_in(price, currency))
+        LineItem(
+            name,
+            unit,
+            rng.randint(1, scale * (1 if Decimal(price) > 300 else 6)),
+            price_in(price, currency),
+        )
         for name, unit, price in chosen
-    )  # fmt: skip
+    )
 
 
-def _deal(rng: random.Random, customer: int, profile: CustomerProfile, start: dt.date) -> list[Event]:
+def _deal(
+    rng: random.Random, customer: int, profile: CustomerProfile, start: dt.date
+) -> list[Event]:
     deal = Deal(
         _items(rng, profile.country.currency, profile.key_data["segment"]),
-        purchase_order=f"{rng.choice(('PO', 'BE', 'ZAM', 'Best.-Nr.'))} {rng.randint(4500000, 4599999)}",
+        purchase_order=f"{rng.choice(('PO', 'BE', 'ZAM'))} {rng.randint(4500000, 4599999)}",
         complaint=rng.randrange(1000),
     )
     steps: list[tuple[int, Step]] = []
@@ -121,9 +111,13 @@ def _deal(rng: random.Random, customer: int, profile: CustomerProfile, start: dt
 
 
 def _scenario(
-    rng: random.Random, customer: int, profile: CustomerProfile, first: dt.date, last: dt.date,
+    rng: random.Random,
+    customer: int,
+    profile: CustomerProfile,
+    first: dt.date,
+    last: dt.date,
     contracted: set[int],
-) -> list[Event]:  # fmt: skip
+) -> list[Event]:
     if profile.status == "inactive":  # went quiet a year ago
         last = min(last, first + dt.timedelta(days=330))
     start = first + dt.timedelta(days=rng.randint(0, max(0, (last - first).days)))

@@ -7,6 +7,7 @@ seed), so a re-seeded demo stores identical blobs. Renderers aim at a few millis
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import random
@@ -16,7 +17,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import default as email_policy
 from email.utils import format_datetime
-from typing import Literal
+from typing import Any, Literal
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -48,6 +49,10 @@ class PdfSpec:
     author: str = ""
     created: dt.datetime | None = None
 
+    def revised(self, **changes: Any) -> PdfSpec:
+        """This document with ``changes`` (field names as above): a later version of it."""
+        return dataclasses.replace(self, **changes)
+
 
 @dataclass(frozen=True, slots=True)
 class ImageSpec:
@@ -73,7 +78,7 @@ class MailSpec:
 FileSpec = PdfSpec | ImageSpec | MailSpec
 
 
-class _Pdf(FPDF):  # type: ignore[misc]  # fpdf2 ships no type information
+class _Pdf(FPDF):
     demo_footer = ""
     demo_family = "Helvetica"
 
@@ -82,6 +87,10 @@ class _Pdf(FPDF):  # type: ignore[misc]  # fpdf2 ships no type information
         self.set_font(self.demo_family, size=7)
         self.set_text_color(110)
         self.cell(0, 4, f"{self.demo_footer}   –   {self.page_no()}/{{nb}}", align="C")
+
+
+def _line(pdf: FPDF, width: float, height: float, text: str, align: str = "L") -> None:
+    pdf.cell(width, height, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def render_pdf(spec: PdfSpec) -> bytes:
@@ -100,25 +109,24 @@ def render_pdf(spec: PdfSpec) -> bytes:
     if spec.created is not None:
         pdf.set_creation_date(spec.created)
     pdf.add_page()
-    line = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
     pdf.set_font(pdf.demo_family, size=7)
     pdf.set_y(45)
-    pdf.cell(85, 4, text(spec.sender), **line)
+    _line(pdf, 85, 4, text(spec.sender))
     pdf.set_font(pdf.demo_family, size=10)
     for row in spec.recipient:
-        pdf.cell(85, 5, text(row), **line)
+        _line(pdf, 85, 5, text(row))
     pdf.set_y(90)
-    pdf.cell(0, 5, text(spec.dateline), align="R", **line)
+    _line(pdf, 0, 5, text(spec.dateline), align="R")
     pdf.ln(4)
     pdf.set_font(pdf.demo_family, size=13)
-    pdf.multi_cell(0, 6, text(spec.title), **line)
+    pdf.multi_cell(0, 6, text(spec.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
     pdf.set_font(pdf.demo_family, size=10)
 
     def paragraphs(items: tuple[str, ...]) -> None:
         for paragraph in items:
             for wrapped in textwrap.wrap(paragraph, 92) or [""]:
-                pdf.cell(0, 5, text(wrapped), **line)
+                _line(pdf, 0, 5, text(wrapped))
             pdf.ln(2)
 
     paragraphs(spec.paragraphs)

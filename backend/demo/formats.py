@@ -1,26 +1,19 @@
-"""How the demo tenant writes: its letterhead, product range, and German dates and amounts.
-
-Prices are list prices in euro; :func:`price_in` converts them to a customer's currency with fixed
-demo rates, so an invoice to Łódź is in złoty and one to Køge in kroner.
-"""
+"""How the demo tenant writes: its letterhead, German dates and amounts, salutations."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from backend.demo.people import CustomerProfile, Person
 
 __all__ = [
     "FOOTER",
-    "PRODUCTS",
     "SENDER_LINE",
     "TENANT_ADDRESS",
-    "Product",
     "buyer",
     "german_date",
     "money",
-    "price_in",
     "salutation",
     "short_date",
 ]
@@ -32,32 +25,20 @@ FOOTER = (
     "IBAN DE00 0000 0000 0000 0000 00"
 )
 MONTHS = (
-    "Januar", "Februar", "März", "April", "Mai", "Juni",
-    "Juli", "August", "September", "Oktober", "November", "Dezember",
-)  # fmt: skip
-_RATES = {"EUR": "1", "PLN": "4.30", "CZK": "25.2", "DKK": "7.46", "SEK": "11.3", "HUF": "395"}
-_SYMBOLS = {"EUR": "€", "PLN": "zł"}
-
-
-Product = tuple[str, str, str]  # name, unit, list price in euro
-
-PRODUCTS: tuple[Product, ...] = (
-    ("Kugellager 6204-2RS", "Stk.", "4.80"),
-    ("Pendelrollenlager 22210 E", "Stk.", "86.50"),
-    ("Hydraulikzylinder HZ-50/300", "Stk.", "412.00"),
-    ("Zahnriemen HTD 8M-1200", "Stk.", "38.90"),
-    ("Edelstahlschrauben M8×30, VPE 100", "VPE", "24.60"),
-    ("Förderband-Gurt EP 400/3, lfd. m", "m", "57.00"),
-    ("Getriebemotor 0,75 kW, i=20", "Stk.", "689.00"),
-    ("Schaltschrank-Montageplatte 600×800", "Stk.", "74.20"),
-    ("Dichtungssatz für Pumpe KSB Etanorm", "Satz", "129.00"),
-    ("Kettenrad DIN 8187, 1/2\"", "Stk.", "31.40"),
-    ("Schweißdraht G3Si1 Ø 1,0 mm, 15 kg", "Rolle", "46.80"),
-    ("Linearführung 25 mm, 1 m", "Stk.", "158.00"),
-    ("Frequenzumrichter 2,2 kW", "Stk.", "524.00"),
-    ("Kühlschmierstoff, Fass 200 l", "Fass", "780.00"),
-    ("Wartungspauschale Fördertechnik", "psch.", "950.00"),
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
 )
+_SYMBOLS = {"EUR": "€", "PLN": "zł"}
 
 
 def german_date(day: dt.date) -> str:
@@ -68,13 +49,6 @@ def german_date(day: dt.date) -> str:
 def short_date(day: dt.date) -> str:
     """``05.03.2024``"""
     return day.strftime("%d.%m.%Y")
-
-
-def price_in(euro: str, currency: str) -> Decimal:
-    """A euro list price in ``currency``, rounded to whole units above 1,000, else to cents."""
-    value = Decimal(euro) * Decimal(_RATES.get(currency, "1"))
-    step = Decimal("1") if value >= 1000 else Decimal("0.01")
-    return value.quantize(step, rounding=ROUND_HALF_UP).quantize(Decimal("0.01"))
 
 
 def money(amount: Decimal, currency: str) -> str:

@@ -1,9 +1,9 @@
 """Demo people: the tenant's four users, and customers with addresses, contacts and key data.
 
-:func:`make_customers` is pure: the same ``Random`` state gives the same customers. ERP numbers count
-up from ``KD-10001``; company names are unique; e-mail addresses are the ASCII transliterations a
-mail administrator would hand out (Jörg Müller → ``joerg.mueller``). Key data follows
-:data:`backend.demo.catalog.COVER_SCHEMA`.
+:func:`make_customers` is pure: the same ``Random`` state gives the same customers. ERP numbers
+count up from ``KD-10001``; company names are unique; e-mail addresses are the ASCII
+transliterations a mail administrator would hand out (Jörg Müller → ``joerg.mueller``). Key data
+follows :data:`backend.demo.catalog.COVER_SCHEMA`.
 """
 
 from __future__ import annotations
@@ -21,8 +21,11 @@ from backend.demo.places import COUNTRIES, Country, Place
 
 __all__ = [
     "ACCOUNT_MANAGERS",
+    "ADMIN",
+    "CLERK",
     "DEMO_PASSWORD",
     "DEMO_USERS",
+    "SALES",
     "CustomerProfile",
     "DemoUser",
     "Person",
@@ -47,7 +50,8 @@ DEMO_USERS = (
     DemoUser("malgorzata.wisniewska@demo.example", "Małgorzata Wiśniewska", Role.SALES),
     DemoUser("soren.kjaergaard@demo.example", "Søren Kjærgaard", Role.AUDITOR),
 )
-ACCOUNT_MANAGERS = ("Małgorzata Wiśniewska", "Thomas Bäumer", "Ilse Öztürk")
+ADMIN, CLERK, SALES = DEMO_USERS[0], DEMO_USERS[1], DEMO_USERS[2]
+ACCOUNT_MANAGERS = (SALES.display_name, "Thomas Bäumer", "Ilse Öztürk")
 PAYMENT_TERMS = (
     ("30 Tage netto", 30),
     ("14 Tage 2 % Skonto, 30 Tage netto", 30),
@@ -157,6 +161,19 @@ def _company_name(rng: random.Random, c: Country, place: Place) -> str:
     return pattern.format(surname=surname, trade=rng.choice(c.trades), city=place.city)
 
 
+def _new_company(rng: random.Random, taken: set[str], suffix: str) -> tuple[Country, Place, str]:
+    """A company in a country drawn by weight, named unlike those ``taken`` (tried hard)."""
+    country = rng.choices(COUNTRIES, [c.weight for c in COUNTRIES])[0]
+    place = rng.choice(country.places)
+    name = _company_name(rng, country, place)
+    for _ in range(20):
+        if name not in taken:
+            return country, place, name
+        place = rng.choice(country.places)
+        name = _company_name(rng, country, place)
+    return country, place, f"{name} ({suffix})"
+
+
 def _key_data(
     rng: random.Random, c: Country, segment: str, status: str, today: dt.date
 ) -> dict[str, Any]:
@@ -178,7 +195,6 @@ def _key_data(
 
 def make_customers(rng: random.Random, count: int, today: dt.date) -> list[CustomerProfile]:
     """``count`` customers, the four featured ones first, the rest spread by country weight."""
-    weights = [c.weight for c in COUNTRIES]
     by_code = {c.code: c for c in COUNTRIES}
     names: set[str] = set()
     domains: set[str] = set()
@@ -189,14 +205,7 @@ def make_customers(rng: random.Random, count: int, today: dt.date) -> list[Custo
             country, status = by_code[code], "active"
             place = next((p for p in country.places if p.city in name), country.places[0])
         else:
-            country = rng.choices(COUNTRIES, weights)[0]
-            for _ in range(20):
-                place = rng.choice(country.places)
-                name = _company_name(rng, country, place)
-                if name not in names:
-                    break
-            else:
-                name = f"{name} ({i + 1})"
+            country, place, name = _new_company(rng, names, str(i + 1))
             segment = rng.choices("ABC", (20, 45, 35))[0]
             status = rng.choices(("active", "prospect", "inactive", "blocked"), (85, 5, 7, 3))[0]
         names.add(name)

@@ -7,6 +7,7 @@ starts with the customer, and filters as EXISTS sub-queries over the typed index
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -191,8 +192,8 @@ class PiccoloDocumentRepository:
                         document=d.id,
                         revision=c.revision,
                         field=c.field,
-                        old_value=c.old_value,
-                        new_value=c.new_value,
+                        old_value=json.dumps(c.old_value),  # Piccolo stores a str as JSON text
+                        new_value=json.dumps(c.new_value),
                         changed_at=c.changed_at,
                         changed_by=c.changed_by,
                     )

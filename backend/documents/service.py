@@ -32,7 +32,7 @@ from backend.documents.models import (
 )
 from backend.documents.ports import DocumentRepository
 from backend.errors import Conflict, FieldIssue, Forbidden, NotFound, ValidationFailed
-from backend.fields import validate_values
+from backend.fields import merge_values, validate_values
 from backend.ids import new_id, parse_id, parse_ids
 from backend.ports import Clock, Transactions
 from backend.tenancy.service import CatalogService
@@ -210,18 +210,12 @@ class DocumentService:
         if patch.status is not None and patch.status not in DOCUMENT_STATUSES:
             issues.append(FieldIssue("status", "invalid_value", ", ".join(DOCUMENT_STATUSES)))
         values = dict(current.index_values)
-        if patch.index_values is not None:
-            try:
-                normal = validate_values(
-                    document_type.fields, patch.index_values, path="indexValues", partial=True
-                )
-                for key, value in patch.index_values.items():
-                    if value is None or value == "":
-                        values.pop(key, None)
-                values.update(normal)
-                validate_values(document_type.fields, values, path="indexValues")
-            except ValidationFailed as exc:
-                issues.extend(exc.issues)
+        try:
+            values = merge_values(
+                document_type.fields, values, patch.index_values, path="indexValues"
+            )
+        except ValidationFailed as exc:
+            issues.extend(exc.issues)
         if issues:
             raise ValidationFailed(issues)
         now = self._clock()

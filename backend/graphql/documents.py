@@ -79,8 +79,8 @@ class VersionNode:
 class MetadataChangeNode:
     revision: int
     field: str
-    old_value: JSON
-    new_value: JSON
+    old_value: JSON | None
+    new_value: JSON | None
     changed_at: dt.datetime
     changed_by_id: strawberry.Private[str | None]
 

@@ -75,7 +75,7 @@ class CoverField:
     key: str
     label: str
     type: str
-    value: JSON
+    value: JSON | None
 
 
 @strawberry.type

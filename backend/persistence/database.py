@@ -26,9 +26,7 @@ __all__ = ["Database", "all_tables", "build_engine"]
 
 def build_engine(settings: DatabaseSettings) -> Engine[Any]:
     if settings.is_postgres:
-        return CountingPostgresEngine(
-            config={"dsn": settings.url}, extensions=()
-        )
+        return CountingPostgresEngine(config={"dsn": settings.url}, extensions=())
     settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     return PooledSQLiteEngine(path=str(settings.sqlite_path), pool_size=settings.pool_size)
 
@@ -63,9 +61,7 @@ class Database:
 
     async def start(self) -> None:
         if isinstance(self.engine, CountingPostgresEngine):
-            await self.engine.start_connection_pool(
-                min_size=1, max_size=self.settings.pool_size
-            )
+            await self.engine.start_connection_pool(min_size=1, max_size=self.settings.pool_size)
 
     async def close(self) -> None:
         if isinstance(self.engine, CountingPostgresEngine):
