@@ -9,6 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from backend.documents.models import DocumentFilter, DocumentSort, IndexFilter, SortField
+from backend.errors import NotFound
 from backend.graphql.catalog import RegisterNode
 from backend.graphql.context import Info
 from backend.graphql.customers import CustomerNode, PageInfo
@@ -90,8 +91,10 @@ class DossierNode:
 
     @strawberry.field
     async def customer(self, info: Info) -> CustomerNode:
-        ctx = info.context
-        return CustomerNode.of(await ctx.services.customers.get(ctx.principal, self.customer_id))
+        customer = await info.context.loaders.customers.load(self.customer_id)
+        if customer is None:
+            raise NotFound("customer", self.customer_id)
+        return CustomerNode.of(customer)
 
     @strawberry.field(description="The tenant's cover-sheet fields with this customer's values.")
     async def cover_fields(self, info: Info) -> list[CoverField]:
@@ -149,6 +152,7 @@ class DossierNode:
 class DossierQuery:
     @strawberry.field(description="The dossier of a customer.")
     async def dossier(self, info: Info, customer_id: strawberry.ID) -> DossierNode:
-        ctx = info.context
-        customer = await ctx.services.customers.get(ctx.principal, str(customer_id))
+        customer = await info.context.loaders.customers.load(parse_id("customer", customer_id))
+        if customer is None:
+            raise NotFound("customer", customer_id)
         return DossierNode(customer_id=customer.id)

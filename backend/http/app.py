@@ -12,7 +12,7 @@ from strawberry.litestar import make_graphql_controller
 from backend.graphql.context import Context
 from backend.graphql.schema import build_schema
 from backend.http.auth import auth_routes, authenticate
-from backend.http.errors import exception_handlers
+from backend.http.errors import exception_handlers, plain_errors_as_json
 from backend.http.files import file_routes
 from backend.runtime import Runtime
 
@@ -54,6 +54,7 @@ def create_app(runtime: Runtime, *, own_runtime: bool = True) -> Litestar:
         route_handlers=[graphql, health, *auth_routes, *file_routes],
         dependencies={"runtime": Provide(lambda: runtime, sync_to_thread=False)},
         exception_handlers=exception_handlers,
+        after_request=plain_errors_as_json,
         on_startup=[runtime.start] if own_runtime else [],
         on_shutdown=[runtime.close] if own_runtime else [],
         request_max_body_size=settings.limits.max_upload_bytes + _MULTIPART_OVERHEAD,

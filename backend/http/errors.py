@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from backend import errors as domain
 
-__all__ = ["error_body", "exception_handlers", "status_for"]
+__all__ = ["error_body", "exception_handlers", "plain_errors_as_json", "status_for"]
 
 _STATUS: list[tuple[type[domain.DossierError], int]] = [
     (domain.UploadTooLarge, 413),
@@ -70,6 +70,17 @@ def _internal_handler(request: Request[Any, Any, Any], exc: Exception) -> Respon
         error_body("internal_error", "unexpected error"),
         status_code=HTTP_500_INTERNAL_SERVER_ERROR,
     )
+
+
+async def plain_errors_as_json(response: Response[Any]) -> Response[Any]:
+    """Strawberry answers unparsable GraphQL requests with plain text; give them our envelope."""
+    status = response.status_code or 200
+    content = response.content
+    if 400 <= status < 500 and isinstance(content, str | bytes):
+        text = content.decode() if isinstance(content, bytes) else content
+        code = _HTTP_CODES.get(status, "invalid_request")
+        return Response(error_body(code, text), status_code=status)
+    return response
 
 
 exception_handlers: dict[Any, Any] = {

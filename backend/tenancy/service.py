@@ -6,9 +6,10 @@ Services are built per request; configuration read several times in one request 
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from backend.documents.models import DocumentType
 from backend.dossiers.models import Register
@@ -26,13 +27,30 @@ _KEY = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 LOCALES = ("en", "de", "pl")
 
 
+T = TypeVar("T")
+
+
+async def _once(
+    cache: dict[str, asyncio.Future[T]], key: str, load: Callable[[], Awaitable[T]]
+) -> T:
+    """Load once per key, also when many resolvers ask at the same moment."""
+    future = cache.get(key)
+    if future is None:
+        future = cache[key] = asyncio.ensure_future(load())
+    try:
+        return await asyncio.shield(future)
+    except BaseException:
+        cache.pop(key, None)  # do not remember a failure
+        raise
+
+
 class CatalogService:
     def __init__(self, repo: CatalogRepository, tx: Transactions) -> None:
         self._repo = repo
         self._tx = tx
-        self._registers: dict[str, list[Register]] = {}
-        self._types: dict[str, list[DocumentType]] = {}
-        self._tenants: dict[str, Tenant] = {}
+        self._registers: dict[str, asyncio.Future[list[Register]]] = {}
+        self._types: dict[str, asyncio.Future[list[DocumentType]]] = {}
+        self._tenants: dict[str, asyncio.Future[Tenant | None]] = {}
 
     async def create_tenant(
         self,
@@ -61,13 +79,10 @@ class CatalogService:
         return tenant
 
     async def tenant(self, tenant_id: str) -> Tenant:
-        cached = self._tenants.get(tenant_id)
-        if cached is None:
-            cached = await self._repo.find_tenant(tenant_id)
-            if cached is None:
-                raise NotFound("tenant", tenant_id)
-            self._tenants[tenant_id] = cached
-        return cached
+        tenant = await _once(self._tenants, tenant_id, lambda: self._repo.find_tenant(tenant_id))
+        if tenant is None:
+            raise NotFound("tenant", tenant_id)
+        return tenant
 
     async def tenant_by_slug(self, slug: str) -> Tenant:
         tenant = await self._repo.tenant_by_slug(slug)
@@ -105,11 +120,7 @@ class CatalogService:
         return register
 
     async def registers(self, tenant_id: str) -> list[Register]:
-        cached = self._registers.get(tenant_id)
-        if cached is None:
-            cached = await self._repo.registers(tenant_id)
-            self._registers[tenant_id] = cached
-        return cached
+        return await _once(self._registers, tenant_id, lambda: self._repo.registers(tenant_id))
 
     async def add_document_type(
         self,
@@ -145,11 +156,7 @@ class CatalogService:
         return document_type
 
     async def document_types(self, tenant_id: str) -> list[DocumentType]:
-        cached = self._types.get(tenant_id)
-        if cached is None:
-            cached = await self._repo.document_types(tenant_id)
-            self._types[tenant_id] = cached
-        return cached
+        return await _once(self._types, tenant_id, lambda: self._repo.document_types(tenant_id))
 
     async def document_type(self, tenant_id: str, type_id: str) -> DocumentType:
         for document_type in await self.document_types(tenant_id):

@@ -286,10 +286,7 @@ async def test_concurrent_new_versions_get_distinct_numbers(api: Api) -> None:
 
 async def test_metadata_changes_are_validated_and_kept_as_history(api: Api) -> None:
     doc = await upload(api, invoice_input(await customer_id(api), api), "x.pdf", pdf_bytes())
-    update = (
-        """mutation($id: ID!, $i: DocumentMetadataInput!) { updateDocumentMetadata(id: $id, input: $i) { %s } }"""
-        % DOC
-    )
+    update = f"mutation($id: ID!, $i: DocumentMetadataInput!) {{ updateDocumentMetadata(id: $id, input: $i) {{ {DOC} }} }}"
     changed = (
         await api.data(
             update,
@@ -346,10 +343,7 @@ async def test_metadata_changes_are_validated_and_kept_as_history(api: Api) -> N
 
 async def test_assigning_registers_replaces_the_set_and_is_recorded(api: Api) -> None:
     doc = await upload(api, invoice_input(await customer_id(api), api), "x.pdf", pdf_bytes())
-    assign = (
-        "mutation($d: ID!, $r: [ID!]!) { assignRegisters(documentId: $d, registerIds: $r) { %s } }"
-        % DOC
-    )
+    assign = f"mutation($d: ID!, $r: [ID!]!) {{ assignRegisters(documentId: $d, registerIds: $r) {{ {DOC} }} }}"
     regs = api.ctx.registers
     result = (
         await api.data(assign, {"d": doc["id"], "r": [regs["complaints"].id, regs["invoices"].id]})
