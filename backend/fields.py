@@ -24,7 +24,14 @@ from typing import Any
 
 from backend.errors import FieldIssue, ValidationFailed
 
-__all__ = ["FieldDef", "FieldType", "merge_values", "parse_field_defs", "validate_values"]
+__all__ = [
+    "FieldDef",
+    "FieldType",
+    "is_empty",
+    "merge_values",
+    "parse_field_defs",
+    "validate_values",
+]
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -87,6 +94,11 @@ def parse_field_defs(raw: Sequence[Mapping[str, Any]]) -> list[FieldDef]:
             )
         )
     return defs
+
+
+def is_empty(value: object) -> bool:
+    """``None``, ``""`` and blank text all mean "no value" (and clear a field in a patch)."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _normalise(fd: FieldDef, value: object) -> object:
@@ -154,7 +166,7 @@ def validate_values(
         if fd is None:
             issues.append(FieldIssue(f"{path}.{key}", "unknown_field", "no such field"))
             continue
-        if value is None or value == "":
+        if is_empty(value):
             continue
         try:
             result[key] = _normalise(fd, value)
@@ -187,7 +199,7 @@ def merge_values(
     merged = dict(current)
     issues: list[FieldIssue] = []
     for key, value in (patch or {}).items():
-        if value is None or value == "":
+        if is_empty(value):
             merged.pop(key, None)
             continue
         try:

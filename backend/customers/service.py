@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from backend.access.policy import Action, Principal, can
-from backend.cursors import decode_cursor, encode_cursor
+from backend.cursors import cursor_id, decode_cursor, encode_cursor
 from backend.customers.models import (
     Address,
     AddressKind,
@@ -186,7 +186,7 @@ class CustomerService:
         position = None
         if after is not None:
             name_key, last_id = decode_cursor(after, 2)
-            position = (str(name_key), str(last_id))
+            position = (str(name_key), cursor_id(last_id))
         rows = await self._repo.search(principal.tenant_id, fold(query), position, limit + 1)
         items = rows[:limit]
         next_cursor = None

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from backend.documents.models import IndexEntry, IndexFilter
-from backend.errors import ValidationFailed
+from backend.errors import FieldIssue, ValidationFailed
 from backend.fields import FieldDef, FieldType, validate_values
 
 __all__ = ["FilterBounds", "index_entries", "normalise_filter"]
@@ -49,7 +49,12 @@ def _bound(fd: FieldDef, value: Any, name: str) -> Any:
         return None
     if fd.type is FieldType.MONEY and not isinstance(value, Mapping):
         value = {"amount": value, "currency": "XXX"}
-    normal = validate_values([fd], {fd.key: value}, path=f"filter.index.{name}", partial=True)
+    try:
+        normal = validate_values([fd], {fd.key: value}, path="filter.index", partial=True)
+    except ValidationFailed as exc:
+        raise ValidationFailed(
+            [FieldIssue(f"{i.field}.{name}", i.code, i.message) for i in exc.issues]
+        ) from None
     result = normal[fd.key]
     if fd.type is FieldType.DATE:
         return dt.date.fromisoformat(str(result))

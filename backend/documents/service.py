@@ -14,7 +14,7 @@ from typing import Any
 
 from backend.access.policy import Action, Principal, can
 from backend.blobs.store import BlobStore
-from backend.cursors import decode_cursor, encode_cursor
+from backend.cursors import cursor_id, decode_cursor, encode_cursor
 from backend.documents.content import inspect_content
 from backend.documents.indexing import index_entries, normalise_filter
 from backend.documents.models import (
@@ -391,7 +391,7 @@ class DocumentService:
             raise ValidationFailed.one(
                 "after", "invalid_cursor", "not a cursor from this API"
             ) from None
-        return value, parse_id("document", last_id)
+        return value, cursor_id(last_id)
 
     async def register_counts(self, principal: Principal, customer_id: str) -> dict[str, int]:
         _require(principal, Action.READ)

@@ -1,0 +1,165 @@
+"""Settings: parsed once from a mapping; every bad value is refused with the setting's name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backend.errors import SettingsError
+from backend.settings import ENVIRONMENT_NAMES, Environment, load_settings
+
+GOOD_SECRET = "k" * 40
+
+
+def test_defaults_describe_an_embedded_development_install() -> None:
+    settings = load_settings({})
+    assert settings.environment is Environment.DEVELOPMENT
+    assert settings.is_development
+    assert settings.database.url == f"sqlite:///{Path('var') / 'dossier.db'}"
+    assert not settings.database.is_postgres
+    assert settings.database.sqlite_path == Path("var/dossier.db")
+    assert settings.database.pool_size == 10
+    assert settings.blobs.root == Path("var/blobs")
+    assert settings.server.host == "127.0.0.1"
+    assert settings.server.port == 8000
+    assert settings.server.base_url == "http://localhost:8000"
+    assert settings.security.session_ttl_seconds == 8 * 3600
+    assert settings.security.session_max_age_seconds == 7 * 24 * 3600
+    assert settings.security.cookie_secure is False
+    assert settings.limits.max_upload_bytes == 100 * 1024 * 1024
+
+
+def test_development_without_secret_gets_a_random_one() -> None:
+    first = load_settings({}).security.secret_key
+    second = load_settings({}).security.secret_key
+    assert len(first) >= 32
+    assert first != second
+
+
+def test_data_dir_moves_database_and_blobs() -> None:
+    settings = load_settings({"DOSSIER_DATA_DIR": "/srv/dossier"})
+    assert settings.database.sqlite_path == Path("/srv/dossier/dossier.db")
+    assert settings.blobs.root == Path("/srv/dossier/blobs")
+
+
+def test_explicit_values_are_used() -> None:
+    settings = load_settings(
+        {
+            "DOSSIER_ENV": "production",
+            "DOSSIER_DATABASE_URL": "postgresql://app@db:5432/dossier",
+            "DOSSIER_DB_POOL_SIZE": "25",
+            "DOSSIER_BLOB_ROOT": "/data/blobs",
+            "DOSSIER_SECRET_KEY": GOOD_SECRET,
+            "DOSSIER_SESSION_TTL_SECONDS": "600",
+            "DOSSIER_SESSION_MAX_AGE_SECONDS": "3600",
+            "DOSSIER_HOST": "0.0.0.0",  # noqa: S104 (a value under test, nothing binds to it)
+            "DOSSIER_PORT": "9000",
+            "DOSSIER_BASE_URL": "https://dossier.example.com/",
+            "DOSSIER_MAX_UPLOAD_BYTES": "1024",
+        }
+    )
+    assert settings.environment is Environment.PRODUCTION
+    assert not settings.is_development
+    assert settings.database.is_postgres
+    assert settings.database.pool_size == 25
+    assert settings.blobs.root == Path("/data/blobs")
+    assert settings.security.secret_key == GOOD_SECRET
+    assert settings.security.session_ttl_seconds == 600
+    assert settings.security.session_max_age_seconds == 3600
+    assert settings.security.cookie_secure is True
+    assert settings.server.port == 9000
+    assert settings.server.base_url == "https://dossier.example.com"
+    assert settings.limits.max_upload_bytes == 1024
+
+
+def test_postgres_url_has_no_sqlite_path() -> None:
+    settings = load_settings({"DOSSIER_DATABASE_URL": "postgres://app@db/dossier"})
+    assert settings.database.is_postgres
+    with pytest.raises(SettingsError):
+        _ = settings.database.sqlite_path
+
+
+def test_unknown_dossier_variables_are_refused() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"DOSSIER_DATABSE_URL": "sqlite:///x.db", "DOSSIER_ENV": "test"})
+    assert caught.value.setting == "DOSSIER_DATABSE_URL"
+    assert caught.value.code == "settings_invalid"
+
+
+def test_other_variables_are_ignored() -> None:
+    settings = load_settings({"PATH": "/usr/bin", "HOME": "/root", "DOSSIERX": "1"})
+    assert settings.environment is Environment.DEVELOPMENT
+
+
+def test_every_documented_name_is_accepted() -> None:
+    env = dict.fromkeys(ENVIRONMENT_NAMES, "")
+    env.update({"DOSSIER_ENV": "test", "DOSSIER_DATABASE_URL": "sqlite:///x.db"})
+    load_settings(env)  # empty values mean "default"
+
+
+def test_unknown_environment_is_refused() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"DOSSIER_ENV": "staging"})
+    assert caught.value.setting == "DOSSIER_ENV"
+
+
+@pytest.mark.parametrize("secret", ["", "change-me", "CHANGEME", "secret", "dev", "short-but-real"])
+def test_placeholder_or_short_secret_is_refused_in_production(secret: str) -> None:
+    env = {"DOSSIER_ENV": "production", "DOSSIER_SECRET_KEY": secret}
+    with pytest.raises(SettingsError) as caught:
+        load_settings(env)
+    assert caught.value.setting == "DOSSIER_SECRET_KEY"
+
+
+def test_missing_secret_is_refused_in_production() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"DOSSIER_ENV": "production"})
+    assert caught.value.setting == "DOSSIER_SECRET_KEY"
+
+
+@pytest.mark.parametrize("environment", ["development", "test"])
+@pytest.mark.parametrize("secret", ["change-me", "dev", "short"])
+def test_placeholder_secret_is_allowed_outside_production(environment: str, secret: str) -> None:
+    settings = load_settings({"DOSSIER_ENV": environment, "DOSSIER_SECRET_KEY": secret})
+    assert settings.security.secret_key == secret
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://root@db/dossier", "sqlite://relative.db", "dossier.db", "http://db", "sqlite:"],
+)
+def test_bad_database_url_is_refused(url: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"DOSSIER_DATABASE_URL": url})
+    assert caught.value.setting == "DOSSIER_DATABASE_URL"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "DOSSIER_PORT",
+        "DOSSIER_DB_POOL_SIZE",
+        "DOSSIER_MAX_UPLOAD_BYTES",
+        "DOSSIER_SESSION_TTL_SECONDS",
+        "DOSSIER_SESSION_MAX_AGE_SECONDS",
+    ],
+)
+@pytest.mark.parametrize("value", ["abc", "1.5", "0", "-3", "10k"])
+def test_bad_whole_numbers_are_refused(name: str, value: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({name: value})
+    assert caught.value.setting == name
+    assert name in caught.value.message
+
+
+def test_bad_base_url_is_refused() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"DOSSIER_BASE_URL": "dossier.example.com"})
+    assert caught.value.setting == "DOSSIER_BASE_URL"
+
+
+def test_settings_are_immutable() -> None:
+    settings = load_settings({})
+    with pytest.raises(AttributeError):
+        settings.environment = Environment.PRODUCTION  # type: ignore[misc]
