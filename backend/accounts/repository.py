@@ -8,6 +8,8 @@ from typing import Any
 from backend.access.policy import Role
 from backend.accounts.models import ApiToken, Session, User
 from backend.accounts.tables import ApiTokenTable, SessionTable, UserTable
+from backend.errors import Conflict
+from backend.persistence.constraints import violates_unique
 from backend.tenancy.tables import TenantTable
 
 __all__ = ["PiccoloAccountRepository"]
@@ -75,6 +77,16 @@ class PiccoloAccountRepository:
         )
 
     async def add_user(self, user: User, password_hash: str | None) -> None:
+        try:
+            await self._insert_user(user, password_hash)
+        except Exception as exc:
+            if violates_unique(
+                exc, "user_account_tenant_email", ("user_account.tenant", "user_account.email")
+            ):
+                raise Conflict(f"a user with e-mail {user.email} already exists") from None
+            raise
+
+    async def _insert_user(self, user: User, password_hash: str | None) -> None:
         await UserTable.insert(
             UserTable(
                 id=user.id,

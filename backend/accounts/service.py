@@ -7,6 +7,7 @@ extends it, but never past its absolute lifetime.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import re
@@ -27,6 +28,7 @@ from backend.errors import (
     Unauthenticated,
     ValidationFailed,
 )
+from backend.ids import parse_id
 from backend.ports import Clock, Transactions
 
 __all__ = ["AccountService", "SignedIn", "token_hash"]
@@ -103,20 +105,19 @@ class AccountService:
             active=True,
             created_at=self._clock(),
         )
-        hashed = hash_password(password) if password is not None else None
+        # Argon2 costs tens of milliseconds of CPU: keep it off the event loop.
+        hashed = await asyncio.to_thread(hash_password, password) if password is not None else None
         async with self._tx.write():
             if await self._repo.email_taken(tenant_id, email):
                 raise Conflict(f"a user with e-mail {email} already exists")
-            await self._repo.add_user(user, hashed)
+            await self._repo.add_user(user, hashed)  # a concurrent twin raises Conflict there
         return user
 
     async def sign_in(self, tenant_slug: str | None, email: str, password: str) -> SignedIn:
         candidates = await self._repo.find_login(tenant_slug, email.strip().lower())
-        if len(candidates) != 1:
-            verify_password(None, password)  # same cost whether or not the user exists
-            raise InvalidCredentials()
-        user, password_hash = candidates[0]
-        if not verify_password(password_hash, password):
+        user, password_hash = candidates[0] if len(candidates) == 1 else (None, None)
+        # Verify even for an unknown user, so the answer takes as long either way.
+        if not await asyncio.to_thread(verify_password, password_hash, password) or user is None:
             raise InvalidCredentials()
         now = self._clock()
         token = secrets.token_urlsafe(32)
@@ -156,7 +157,7 @@ class AccountService:
     async def issue_api_token(
         self, tenant_id: str, user_id: str, name: str, expires_at: dt.datetime | None = None
     ) -> str:
-        user = await self._repo.find_user(tenant_id, user_id)
+        user = await self._repo.find_user(tenant_id, parse_id("user", user_id))
         if user is None:
             raise NotFound("user", user_id)
         token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from typing import Any
 
 from backend.customers.models import Address, AddressKind, Contact, Customer
 from backend.customers.tables import AddressTable, ContactTable, CustomerTable
+from backend.errors import DuplicateErpNumber
+from backend.persistence.constraints import violates_unique
 from backend.persistence.rows import as_datetime, load_json
 from backend.text import fold
 
@@ -27,6 +31,17 @@ def _customer(row: dict[str, Any]) -> Customer:
     )
 
 
+@contextlib.asynccontextmanager
+async def _erp_number_unique(customer: Customer) -> AsyncIterator[None]:
+    """The service checks first; this catches the race two concurrent writers can still run."""
+    try:
+        yield
+    except Exception as exc:
+        if violates_unique(exc, "customer_tenant_erp", ("customer.tenant", "customer.erp_number")):
+            raise DuplicateErpNumber(customer.erp_number) from None
+        raise
+
+
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -35,20 +50,21 @@ class PiccoloCustomerRepository:
     async def add(
         self, customer: Customer, addresses: list[Address], contacts: list[Contact]
     ) -> None:
-        await CustomerTable.insert(
-            CustomerTable(
-                id=customer.id,
-                tenant=customer.tenant_id,
-                erp_number=customer.erp_number,
-                name=customer.name,
-                name_folded=fold(customer.name),
-                status=customer.status,
-                key_data=customer.key_data,
-                revision=customer.revision,
-                created_at=customer.created_at,
-                updated_at=customer.updated_at,
+        async with _erp_number_unique(customer):
+            await CustomerTable.insert(
+                CustomerTable(
+                    id=customer.id,
+                    tenant=customer.tenant_id,
+                    erp_number=customer.erp_number,
+                    name=customer.name,
+                    name_folded=fold(customer.name),
+                    status=customer.status,
+                    key_data=customer.key_data,
+                    revision=customer.revision,
+                    created_at=customer.created_at,
+                    updated_at=customer.updated_at,
+                )
             )
-        )
         await self._replace_children(customer, addresses, contacts)
 
     async def _replace_children(
@@ -98,17 +114,20 @@ class PiccoloCustomerRepository:
     async def update(
         self, customer: Customer, addresses: list[Address] | None, contacts: list[Contact] | None
     ) -> None:
-        await CustomerTable.update(
-            {
-                CustomerTable.erp_number: customer.erp_number,
-                CustomerTable.name: customer.name,
-                CustomerTable.name_folded: fold(customer.name),
-                CustomerTable.status: customer.status,
-                CustomerTable.key_data: customer.key_data,
-                CustomerTable.revision: customer.revision,
-                CustomerTable.updated_at: customer.updated_at,
-            }
-        ).where((CustomerTable.id == customer.id) & (CustomerTable.tenant == customer.tenant_id))
+        async with _erp_number_unique(customer):
+            await CustomerTable.update(
+                {
+                    CustomerTable.erp_number: customer.erp_number,
+                    CustomerTable.name: customer.name,
+                    CustomerTable.name_folded: fold(customer.name),
+                    CustomerTable.status: customer.status,
+                    CustomerTable.key_data: customer.key_data,
+                    CustomerTable.revision: customer.revision,
+                    CustomerTable.updated_at: customer.updated_at,
+                }
+            ).where(
+                (CustomerTable.id == customer.id) & (CustomerTable.tenant == customer.tenant_id)
+            )
         await self._replace_children(customer, addresses, contacts)
 
     async def erp_number_taken(

@@ -195,9 +195,11 @@ class CustomerService:
         return CustomerPage(items=items, next_cursor=next_cursor)
 
     async def addresses(self, principal: Principal, ids: list[str]) -> list[list[Address]]:
-        found = await self._repo.addresses(principal.tenant_id, ids)
+        self._require(principal, Action.READ)
+        found = await self._repo.addresses(principal.tenant_id, parse_ids("customer", ids))
         return [found.get(i, []) for i in ids]
 
     async def contacts(self, principal: Principal, ids: list[str]) -> list[list[Contact]]:
-        found = await self._repo.contacts(principal.tenant_id, ids)
+        self._require(principal, Action.READ)
+        found = await self._repo.contacts(principal.tenant_id, parse_ids("customer", ids))
         return [found.get(i, []) for i in ids]

@@ -10,6 +10,7 @@ later versions and metadata changes. Everything goes through the public services
 
 from __future__ import annotations
 
-from backend.demo.seed import DemoLogin, DemoSummary, demo_present, seed_demo
+from backend.demo.seed import DemoSummary, demo_present, seed_demo
+from backend.demo.users import DEMO_PASSWORD, DemoLogin
 
-__all__ = ["DemoLogin", "DemoSummary", "demo_present", "seed_demo"]
+__all__ = ["DEMO_PASSWORD", "DemoLogin", "DemoSummary", "demo_present", "seed_demo"]

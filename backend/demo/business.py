@@ -97,7 +97,7 @@ def _deal(
             steps.append((day, Step.DELIVERY_PHOTO))
         day += rng.randint(0, 2)
         steps.append((day, Step.INVOICE))
-        if rng.random() < 0.08:
+        if rng.random() < 0.15:
             complained = delivered + rng.randint(1, 8)
             steps.append((complained, Step.COMPLAINT))
             if rng.random() < 0.6:
@@ -121,7 +121,7 @@ def _scenario(
     if profile.status == "inactive":  # went quiet a year ago
         last = min(last, first + dt.timedelta(days=330))
     start = first + dt.timedelta(days=rng.randint(0, max(0, (last - first).days)))
-    kind = rng.choices(("deal", "letter", "email", "contract", "sketch"), (30, 16, 36, 3, 2))[0]
+    kind = rng.choices(("deal", "letter", "email", "contract", "sketch"), (34, 14, 28, 3, 2))[0]
     if kind == "deal":
         return _deal(rng, customer, profile, start)
     if kind == "contract" and customer not in contracted and profile.status != "prospect":
@@ -149,6 +149,6 @@ def timeline(
             customer = rng.choices(range(len(customers)), weights)[0]
         drawn = _scenario(rng, customer, customers[customer], first, last, contracted)
         events.extend(e for e in drawn if first <= e.day <= today)
-    events = events[:count]
-    order = {id(e): i for i, e in enumerate(events)}
-    return sorted(events, key=lambda e: (e.day, order[id(e)]))
+    # The sort is stable: a deal's events on one day (delivery, its photo, the invoice) keep
+    # their order, so their numbers are assigned in that order too.
+    return sorted(events[:count], key=lambda e: e.day)

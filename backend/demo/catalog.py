@@ -29,19 +29,26 @@ __all__ = [
 TENANT_SLUG = "demo"
 TENANT_NAME = "Demo Handel GmbH"
 
+
+def _text(key: str, label: str, required: bool = False) -> dict[str, Any]:
+    return {"key": key, "label": label, "type": "text", "required": required, "max_length": 40}
+
+
+def _typed(kind: str, key: str, label: str, required: bool = False) -> dict[str, Any]:
+    return {"key": key, "label": label, "type": kind, "required": required}
+
+
+def _choice(key: str, label: str, *choices: str) -> dict[str, Any]:
+    return {"key": key, "label": label, "type": "choice", "required": True, "choices": choices}
+
+
 COVER_SCHEMA: list[dict[str, Any]] = [
-    {
-        "key": "segment",
-        "label": "Kundensegment",
-        "type": "choice",
-        "required": True,
-        "choices": ["A", "B", "C"],
-    },
-    {"key": "credit_limit", "label": "Kreditlimit", "type": "money"},
-    {"key": "payment_terms", "label": "Zahlungsbedingungen", "type": "text"},
-    {"key": "account_manager", "label": "Kundenbetreuer", "type": "text"},
-    {"key": "customer_since", "label": "Kunde seit", "type": "date"},
-    {"key": "vat_id", "label": "USt-IdNr.", "type": "text", "max_length": 20},
+    _choice("segment", "Kundensegment", "A", "B", "C"),
+    _typed("money", "credit_limit", "Kreditlimit"),
+    _text("payment_terms", "Zahlungsbedingungen"),
+    _text("account_manager", "Kundenbetreuer"),
+    _typed("date", "customer_since", "Kunde seit"),
+    _text("vat_id", "USt-IdNr."),
 ]
 
 REGISTERS: tuple[tuple[str, str], ...] = (
@@ -54,122 +61,66 @@ REGISTERS: tuple[tuple[str, str], ...] = (
     ("contracts", "Verträge"),
 )
 
-_DIRECTION = {
-    "key": "direction",
-    "label": "Richtung",
-    "type": "choice",
-    "choices": ["incoming", "outgoing"],
-}
-
 
 @dataclass(frozen=True, slots=True)
 class TypeSpec:
     key: str
     name: str
-    fields: list[dict[str, Any]]
-    registers: tuple[str, ...]
+    registers: tuple[str, ...]  # where its documents are filed unless the upload says otherwise
     retention_years: int
+    fields: tuple[dict[str, Any], ...]
 
 
-def _text(key: str, label: str, required: bool = False) -> dict[str, Any]:
-    return {"key": key, "label": label, "type": "text", "required": required, "max_length": 40}
+def _type(key: str, name: str, register: str, years: int, *fields: dict[str, Any]) -> TypeSpec:
+    return TypeSpec(key, name, (register,), years, fields)
 
+
+_CORRESPONDENCE = (
+    _choice("direction", "Richtung", "incoming", "outgoing"),
+    _text("correspondent", "Ansprechpartner"),
+)
 
 DOCUMENT_TYPES: tuple[TypeSpec, ...] = (
-    TypeSpec(
-        "letter",
-        "Brief",
-        [_DIRECTION, _text("correspondent", "Ansprechpartner")],
-        ("correspondence",),
-        6,
+    _type("letter", "Brief", "correspondence", 6, *_CORRESPONDENCE),
+    _type("email", "E-Mail", "correspondence", 6, *_CORRESPONDENCE),
+    _type(
+        "offer", "Angebot", "offers", 6,
+        _text("offer_number", "Angebotsnummer", required=True),
+        _typed("money", "amount", "Angebotssumme"),
+        _typed("date", "valid_until", "Gültig bis"),
     ),
-    TypeSpec(
-        "email",
-        "E-Mail",
-        [_DIRECTION, _text("correspondent", "Ansprechpartner")],
-        ("correspondence",),
-        6,
+    _type(
+        "order", "Auftragsbestätigung", "orders", 6,
+        _text("order_number", "Auftragsnummer", required=True),
+        _typed("money", "amount", "Auftragswert"),
+        _text("offer_number", "Angebotsnummer"),
     ),
-    TypeSpec(
-        "offer",
-        "Angebot",
-        [
-            _text("offer_number", "Angebotsnummer", required=True),
-            {"key": "amount", "label": "Angebotssumme", "type": "money"},
-            {"key": "valid_until", "label": "Gültig bis", "type": "date"},
-        ],
-        ("offers",),
-        6,
+    _type(
+        "delivery_note", "Lieferschein", "delivery_notes", 6,
+        _text("delivery_number", "Lieferscheinnummer", required=True),
+        _text("order_number", "Auftragsnummer"),
     ),
-    TypeSpec(
-        "order",
-        "Auftragsbestätigung",
-        [
-            _text("order_number", "Auftragsnummer", required=True),
-            {"key": "amount", "label": "Auftragswert", "type": "money"},
-            _text("offer_number", "Angebotsnummer"),
-        ],
-        ("orders",),
-        6,
+    _type(
+        "invoice", "Rechnung", "invoices", 10,
+        _text("invoice_number", "Rechnungsnummer", required=True),
+        _typed("money", "amount", "Rechnungsbetrag", required=True),
+        _typed("date", "due_date", "Fällig am"),
+        _text("order_number", "Auftragsnummer"),
     ),
-    TypeSpec(
-        "delivery_note",
-        "Lieferschein",
-        [
-            _text("delivery_number", "Lieferscheinnummer", required=True),
-            _text("order_number", "Auftragsnummer"),
-        ],
-        ("delivery_notes",),
-        6,
+    _type(
+        "complaint", "Reklamation", "complaints", 6,
+        _choice("severity", "Schwere", "low", "medium", "high"),
+        _choice("status", "Bearbeitungsstand", "open", "closed"),
+        _text("delivery_number", "Lieferscheinnummer"),
     ),
-    TypeSpec(
-        "invoice",
-        "Rechnung",
-        [
-            _text("invoice_number", "Rechnungsnummer", required=True),
-            {"key": "amount", "label": "Rechnungsbetrag", "type": "money", "required": True},
-            {"key": "due_date", "label": "Fällig am", "type": "date"},
-            _text("order_number", "Auftragsnummer"),
-        ],
-        ("invoices",),
-        10,
+    _type(
+        "contract", "Vertrag", "contracts", 10,
+        _text("contract_number", "Vertragsnummer", required=True),
+        _typed("date", "start_date", "Beginn"),
+        _typed("date", "end_date", "Ende"),
     ),
-    TypeSpec(
-        "complaint",
-        "Reklamation",
-        [
-            {
-                "key": "severity",
-                "label": "Schwere",
-                "type": "choice",
-                "required": True,
-                "choices": ["low", "medium", "high"],
-            },
-            {
-                "key": "status",
-                "label": "Bearbeitungsstand",
-                "type": "choice",
-                "required": True,
-                "choices": ["open", "closed"],
-            },
-            _text("delivery_number", "Lieferscheinnummer"),
-        ],
-        ("complaints",),
-        6,
-    ),
-    TypeSpec(
-        "contract",
-        "Vertrag",
-        [
-            _text("contract_number", "Vertragsnummer", required=True),
-            {"key": "start_date", "label": "Beginn", "type": "date"},
-            {"key": "end_date", "label": "Ende", "type": "date"},
-        ],
-        ("contracts",),
-        10,
-    ),
-    TypeSpec("photo", "Foto", [_text("reference", "Bezug")], ("delivery_notes",), 6),
-)
+    _type("photo", "Foto", "delivery_notes", 6, _text("reference", "Bezug")),
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,9 @@ from backend.demo.business import Event, Step
 from backend.demo.correspondence import blanks, mail
 from backend.demo.files import FileSpec
 from backend.demo.formats import german_date, salutation
-from backend.demo.people import CLERK
 from backend.demo.plans import Desk, DocumentPlan, Revision, file_name, fill, letter_pdf
 from backend.demo.texts import COMPLAINTS
+from backend.demo.users import CLERK
 from backend.documents.models import MetadataPatch
 
 __all__ = ["complaint", "reminder"]

@@ -10,8 +10,8 @@ from decimal import Decimal
 from backend.access.policy import Role
 from backend.demo.business import Event
 from backend.demo.formats import german_date, money
-from backend.demo.people import ADMIN
 from backend.demo.plans import Desk, DocumentPlan, Revision, letter_pdf
+from backend.demo.users import ADMIN
 
 __all__ = ["contract"]
 
@@ -51,7 +51,7 @@ def contract(desk: Desk, e: Event, rng: random.Random) -> DocumentPlan:
     a = c.billing
     parties = (
         "zwischen der Demo Handel GmbH, Hafenstraße 12, 28217 Bremen – nachstehend „Lieferant“ – "
-        f"und der {c.name}, {a.street}, {a.postal_code} {a.city} – nachstehend „Kunde“ –"
+        f"und {c.name}, {a.street}, {a.postal_code} {a.city} – nachstehend „Kunde“ –"
     )
     clauses = tuple(f"{head}: {text.format_map(blanks)}" for head, text in _CLAUSES)
     title = f"Rahmenvertrag {number} über Ersatz- und Verschleißteile"

@@ -15,7 +15,7 @@ from backend.access.policy import Role
 from backend.demo.business import Event, Step
 from backend.demo.files import MailSpec
 from backend.demo.formats import TENANT_ADDRESS, money, salutation
-from backend.demo.people import SALES, CustomerProfile, Person
+from backend.demo.people import CustomerProfile, Person
 from backend.demo.plans import Desk, DocumentPlan, Revision, file_name, fill, letter_pdf
 from backend.demo.texts import (
     CLOSINGS,
@@ -27,6 +27,7 @@ from backend.demo.texts import (
     OUTBOX,
     Prose,
 )
+from backend.demo.users import SALES
 from backend.documents.models import MetadataPatch
 
 __all__ = ["blanks", "email", "letter", "mail"]
@@ -64,6 +65,8 @@ def mail(
     contact, lang = rng.choice(c.contacts), c.country.language
     values = blanks(c, e, rng)
     subject, body = fill(prose[0], values), fill(prose[1], values)
+    if lang == "en":  # German and Polish letters go on in lower case after the salutation
+        body = body[:1].upper() + body[1:]
     ours = (SALES.display_name, SALES.email)
     if incoming:
         sender, recipient, domain = (contact.name, contact.email), ours, contact.email.split("@")[1]

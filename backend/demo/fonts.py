@@ -1,15 +1,16 @@
 """Fonts for the generated demo files, with a fallback that never fails.
 
-fpdf2 parses and subsets a TrueType font for every PDF it writes. DejaVu Sans holds 6,000 glyphs,
-which costs about 50 ms per PDF; :func:`pdf_font` therefore cuts it once per machine down to the
-Latin ranges (everything the demo texts use) and caches that in the temporary folder, which makes a
-PDF three times faster. Without DejaVu (Debian package ``fonts-dejavu-core``) PDFs use the core font
-Helvetica and :func:`to_latin1` transliterates what Latin-1 cannot encode.
+fpdf2 parses and subsets the TrueType font anew for every PDF it writes; with all 6,000 glyphs of
+DejaVu Sans that costs about 50 ms a PDF. :func:`pdf_font` therefore cuts the font down once per
+machine to the Latin letters the demo writes (about 330 glyphs) and caches that in the temporary
+folder. Without DejaVu (Debian package ``fonts-dejavu-core``) PDFs use the core font Helvetica and
+:func:`to_latin1` transliterates what Latin-1 cannot encode.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
 import tempfile
@@ -22,14 +23,14 @@ __all__ = ["DEJAVU", "image_font", "pdf_font", "to_latin1"]
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
-#: Basic Latin, Latin-1, Latin Extended-A/B, general punctuation, €, №, ™.
+#: Basic Latin, Latin-1, Latin Extended-A (every letter of Central European languages), ș ț,
+#: dashes, quotes, bullet, ellipsis, €, №, ™. Fewer glyphs make every PDF faster.
 _UNICODES = [
     *range(0x20, 0x7F),
-    *range(0xA0, 0x250),
-    *range(0x2010, 0x203B),
-    0x20AC,
-    0x2116,
-    0x2122,
+    *range(0xA0, 0x180),
+    *(0x218, 0x219, 0x21A, 0x21B),
+    *range(0x2010, 0x2027),
+    *(0x2030, 0x2039, 0x203A, 0x20AC, 0x2116, 0x2122),
 ]
 _LATIN1_SUBSTITUTES = str.maketrans(
     {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "–": "-", "—": "-", "…": "...", "€": "EUR"}
@@ -40,7 +41,8 @@ _LATIN1_SUBSTITUTES = str.maketrans(
 log = logging.getLogger(__name__)
 
 
-def _subset(source: Path, target: Path) -> None:
+def _subset(source: Path, target: Path) -> Path:
+    """Write the subset to ``target`` (atomically); return where it ended up."""
     from fontTools import subset  # type: ignore[import-untyped]  # ships no type information
     from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
@@ -52,10 +54,15 @@ def _subset(source: Path, target: Path) -> None:
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=_UNICODES)
     subsetter.subset(font)
-    fd, staging = tempfile.mkstemp(suffix=".ttf", dir=target.parent)
-    os.close(fd)
-    font.save(staging)
-    os.replace(staging, target)  # atomic: parallel processes never read a half-written font
+    fd, staging = tempfile.mkstemp(prefix="dossier-demo-", suffix=".ttf", dir=target.parent)
+    with os.fdopen(fd, "wb") as out:
+        font.save(out)
+    os.chmod(staging, 0o644)  # other users of this machine may share the cached font
+    try:
+        os.replace(staging, target)  # atomic: parallel processes never read half a font
+    except OSError:  # another user's stale copy in a sticky /tmp: keep ours under its own name
+        return Path(staging)
+    return target
 
 
 @functools.cache
@@ -65,15 +72,17 @@ def pdf_font() -> Path | None:
         log.warning("%s is missing; demo PDFs fall back to Helvetica (Latin-1 only)", DEJAVU)
         return None
     stat = DEJAVU.stat()
-    target = Path(tempfile.gettempdir()) / f"dossier-demo-{stat.st_size}-{stat.st_mtime_ns}.ttf"
-    if target.is_file():
+    key = f"{stat.st_size}-{stat.st_mtime_ns}-{_UNICODES}".encode()
+    target = (
+        Path(tempfile.gettempdir()) / f"dossier-demo-{hashlib.sha256(key).hexdigest()[:16]}.ttf"
+    )
+    if os.access(target, os.R_OK):
         return target
     try:
-        _subset(DEJAVU, target)
+        return _subset(DEJAVU, target)
     except Exception:  # any failure only costs speed: the full font works as well
         log.warning("could not subset %s; demo PDFs use the full font", DEJAVU, exc_info=True)
         return DEJAVU
-    return target
 
 
 @functools.cache

@@ -5,17 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from backend.demo.people import CustomerProfile, Person
+from backend.demo.people import Person
 
 __all__ = [
     "FOOTER",
     "SENDER_LINE",
     "TENANT_ADDRESS",
-    "buyer",
     "german_date",
     "money",
     "salutation",
-    "short_date",
 ]
 
 TENANT_ADDRESS = ("Demo Handel GmbH", "Hafenstraße 12", "28217 Bremen", "DEUTSCHLAND")
@@ -25,30 +23,15 @@ FOOTER = (
     "IBAN DE00 0000 0000 0000 0000 00"
 )
 MONTHS = (
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-)
+    "Januar", "Februar", "März", "April", "Mai", "Juni",
+    "Juli", "August", "September", "Oktober", "November", "Dezember",
+)  # fmt: skip
 _SYMBOLS = {"EUR": "€", "PLN": "zł"}
 
 
 def german_date(day: dt.date) -> str:
     """``5. März 2024``"""
     return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
-
-
-def short_date(day: dt.date) -> str:
-    """``05.03.2024``"""
-    return day.strftime("%d.%m.%Y")
 
 
 def money(amount: Decimal, currency: str) -> str:
@@ -71,8 +54,3 @@ def salutation(person: Person | None, language: str) -> str:
     if person.female:
         return f"Sehr geehrte Frau {person.last},"
     return f"Sehr geehrter Herr {person.last},"
-
-
-def buyer(customer: CustomerProfile) -> Person | None:
-    """The customer's first contact, the one who buys (every demo customer has one)."""
-    return customer.contacts[0] if customer.contacts else None

@@ -12,8 +12,8 @@ import random
 from backend.access.policy import Role
 from backend.demo.business import Event, Step
 from backend.demo.files import ImageSpec, Table
-from backend.demo.people import CLERK
 from backend.demo.plans import Desk, DocumentPlan, letter_pdf
+from backend.demo.users import CLERK
 
 __all__ = ["delivery", "picture"]
 
@@ -64,7 +64,7 @@ def picture(desk: Desk, e: Event, rng: random.Random) -> DocumentPlan:
     number = e.deal.numbers.get(Step.DELIVERY, "")
     damage = e.step is Step.COMPLAINT_PHOTO
     caption = f"{'Schaden' if damage else 'Anlieferung'} {number} · {c.delivery.city}"
-    photo = ImageSpec("damage" if damage else "delivery", caption, stamp, e.token)
+    photo = ImageSpec("damage" if damage else "delivery", caption, stamp, e.token, label=number)
     registers = ("complaints",) if damage else None
     name, values = f"IMG_{taken:%Y%m%d_%H%M%S}.jpg", {"reference": number}
     return DocumentPlan(

@@ -16,9 +16,10 @@ from backend.access.policy import Role
 from backend.demo.business import Deal, Event, Step
 from backend.demo.files import Table
 from backend.demo.formats import german_date, salutation
-from backend.demo.people import CLERK, SALES, CustomerProfile
+from backend.demo.people import CustomerProfile
 from backend.demo.plans import Desk, DocumentPlan, Revision, amount, letter_pdf
 from backend.demo.pricing import priced_table, totals, vat_rate
+from backend.demo.users import CLERK, SALES
 from backend.documents.models import MetadataPatch
 
 __all__ = ["invoice", "offer", "order"]

@@ -1,4 +1,4 @@
-"""Demo people: the tenant's four users, and customers with addresses, contacts and key data.
+"""Demo customers with addresses, contacts and key data.
 
 :func:`make_customers` is pure: the same ``Random`` state gives the same customers. ERP numbers
 count up from ``KD-10001``; company names are unique; e-mail addresses are the ASCII
@@ -15,43 +15,12 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from backend.access.policy import Role
 from backend.customers.models import Address, AddressKind, Contact, CustomerDraft
 from backend.demo.places import COUNTRIES, Country, Place
+from backend.demo.users import ACCOUNT_MANAGERS
 
-__all__ = [
-    "ACCOUNT_MANAGERS",
-    "ADMIN",
-    "CLERK",
-    "DEMO_PASSWORD",
-    "DEMO_USERS",
-    "SALES",
-    "CustomerProfile",
-    "DemoUser",
-    "Person",
-    "ascii_words",
-    "make_customers",
-]
+__all__ = ["CustomerProfile", "Person", "ascii_words", "make_customers"]
 
-DEMO_PASSWORD = "demo-password"  # noqa: S105 (published on purpose: it opens the demo tenant)
-
-
-@dataclass(frozen=True, slots=True)
-class DemoUser:
-    email: str
-    display_name: str
-    role: Role
-    password: str = DEMO_PASSWORD
-
-
-DEMO_USERS = (
-    DemoUser("anna.nowak@demo.example", "Anna Nowak", Role.ADMIN),
-    DemoUser("joerg.mueller@demo.example", "Jörg Müller", Role.CLERK),
-    DemoUser("malgorzata.wisniewska@demo.example", "Małgorzata Wiśniewska", Role.SALES),
-    DemoUser("soren.kjaergaard@demo.example", "Søren Kjærgaard", Role.AUDITOR),
-)
-ADMIN, CLERK, SALES = DEMO_USERS[0], DEMO_USERS[1], DEMO_USERS[2]
-ACCOUNT_MANAGERS = (SALES.display_name, "Thomas Bäumer", "Ilse Öztürk")
 PAYMENT_TERMS = (
     ("30 Tage netto", 30),
     ("14 Tage 2 % Skonto, 30 Tage netto", 30),
@@ -67,7 +36,9 @@ _FEATURED = (
     ("DK", "Ørsted Façade ApS", "B"),
     ("CZ", "Škoda Servis s.r.o.", "B"),
 )
-_LEGAL_FORMS = {"sp", "z", "o", "s", "a", "gmbh", "co", "kg", "og", "r", "aps", "ab", "kft", "zrt"}
+#: Words left out of e-mail domains: legal forms and the "and" of "… & Sons".
+_NOT_IN_DOMAINS = {"sp", "z", "o", "s", "r", "a", "i", "j", "es", "und", "gmbh", "co", "kg", "og"}
+_NOT_IN_DOMAINS |= {"aps", "ab", "kft", "zrt", "syn", "son", "tarsa", "partner"}
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe"})
 _TRANSLIT_MORE = str.maketrans({"å": "aa", "ł": "l", "đ": "d"})
 
@@ -209,7 +180,7 @@ def make_customers(rng: random.Random, count: int, today: dt.date) -> list[Custo
             segment = rng.choices("ABC", (20, 45, 35))[0]
             status = rng.choices(("active", "prospect", "inactive", "blocked"), (85, 5, 7, 3))[0]
         names.add(name)
-        words = [w for w in ascii_words(name) if w not in _LEGAL_FORMS][:2]
+        words = [w for w in ascii_words(name) if w not in _NOT_IN_DOMAINS][:3]
         domain = "-".join(words) or "firma"
         while f"{domain}.{country.tld}" in domains:
             domain += str(rng.randrange(10))

@@ -56,7 +56,8 @@ class Desk:
     def number(self, prefix: str, day: dt.date, width: int = 5) -> str:
         """The next number in ``prefix``'s series for ``day``'s year: ``RE-2024-00042``."""
         key = (prefix, day.year)
-        self.counters[key] = self.counters.get(key, 0) + 1
+        # A series that starts in the middle of the demo's first year continues an older one.
+        self.counters[key] = self.counters.get(key, 2 * day.timetuple().tm_yday - 2) + 1
         return f"{prefix}-{day.year}-{self.counters[key]:0{width}d}"
 
 

@@ -22,31 +22,28 @@ from backend.demo.business import timeline
 from backend.demo.catalog import TENANT_SLUG, DemoCatalog, create_catalog
 from backend.demo.documents import plan_documents
 from backend.demo.files import render
-from backend.demo.people import DEMO_USERS, make_customers
+from backend.demo.people import make_customers
 from backend.demo.plans import DocumentPlan
+from backend.demo.users import DEMO_USERS, DemoLogin
 from backend.documents.models import DocumentDraft, NewContent
 from backend.runtime import Runtime, Services
 
-__all__ = ["DemoLogin", "DemoSummary", "demo_present", "seed_demo"]
+__all__ = ["DemoSummary", "demo_present", "seed_demo"]
 
-
-@dataclass(frozen=True, slots=True)
-class DemoLogin:
-    email: str
-    password: str
-    role: Role
-    display_name: str
+_WORKERS = 3
 
 
 @dataclass(frozen=True, slots=True)
 class DemoSummary:
+    """What :func:`seed_demo` created, and how to sign in to it."""
+
     tenant_id: str
     tenant_slug: str
     customers: int
     documents: int
-    extra_versions: int  # versions beyond each document's first
-    metadata_changes: int  # metadata updates after upload
-    logins: tuple[DemoLogin, ...]
+    extra_versions: int  # added after a document's first: revised offers, signed contracts …
+    metadata_changes: int  # after upload: complaints closed, due dates deferred …
+    logins: tuple[DemoLogin, ...]  # one per role
     seconds: float
 
 
@@ -78,11 +75,10 @@ async def _file(
     principals: dict[Role, Principal],
     customer_id: str,
     plan: DocumentPlan,
-    files: list[bytes],
 ) -> tuple[int, int]:
-    """Upload one planned document and apply its revisions; return (new versions, changes).
+    """Render and upload one planned document, then apply its revisions.
 
-    ``files`` holds the rendered content: the first version's, then each revision's that has one.
+    Returns the number of versions added after the first, and of metadata changes.
     """
     registers = None
     if plan.registers is not None:
@@ -96,25 +92,20 @@ async def _file(
             document_date=plan.day,
             index_values=plan.index_values,
             register_ids=registers,
-            content=NewContent(plan.filename, files[0]),
+            content=NewContent(plan.filename, render(plan.file)),
         ),
     )
     versions = changes = 0
-    later = iter(files[1:])
     for revision in plan.revisions:
         principal = principals[revision.by]
         if revision.file is not None:
-            content = NewContent(revision.filename, next(later))
+            content = NewContent(revision.filename, render(revision.file))
             await services.documents.add_version(principal, document.id, content, revision.comment)
             versions += 1
         if revision.patch is not None:
             await services.documents.update_metadata(principal, document.id, revision.patch)
             changes += 1
     return versions, changes
-
-
-def _render(plan: DocumentPlan) -> list[bytes]:
-    return [render(plan.file), *(render(r.file) for r in plan.revisions if r.file is not None)]
 
 
 async def seed_demo(
@@ -126,10 +117,13 @@ async def seed_demo(
     progress: Callable[[str], None] | None = None,
     today: dt.date | None = None,
 ) -> DemoSummary:
-    """Create the demo tenant with ``customers`` customers and ``documents`` documents dated over
-    the two years before ``today`` (default: the runtime clock's day).
+    """Create the demo tenant with ``customers`` customers and ``documents`` documents (none
+    without customers), dated over the two years before ``today`` (default: the runtime clock's
+    day). ``progress`` hears a line per stage and per 250 documents.
 
-    Raises :class:`backend.errors.Conflict` if a tenant with the demo's slug exists already.
+    Files are rendered on the calling thread (about 10 ms of CPU each): call this from a command,
+    not from an event loop that serves requests. Raises :class:`backend.errors.Conflict` if a
+    tenant with the demo's slug exists already.
     """
     started = time.perf_counter()
     say = progress or (lambda _message: None)
@@ -149,27 +143,35 @@ async def seed_demo(
         customer_ids.append(created.id)
     say(f"{len(customer_ids)} customers")
 
-    # Rendering is CPU work and storing mostly waits for the database: one worker thread renders
-    # the next document's files while the current one is stored (one at a time: Pillow's fonts
-    # are not thread-safe).
-    versions = changes = 0
-    pending = asyncio.create_task(asyncio.to_thread(_render, plans[0])) if plans else None
-    for i, plan in enumerate(plans):
-        assert pending is not None
-        files = await pending
-        if i + 1 < len(plans):
-            pending = asyncio.create_task(asyncio.to_thread(_render, plans[i + 1]))
-        added = await _file(services, catalog, principals, customer_ids[plan.customer], plan, files)
-        versions, changes = versions + added[0], changes + added[1]
-        if (i + 1) % 250 == 0 or i + 1 == len(plans):
-            say(f"{i + 1}/{len(plans)} documents")
+    counts = [0, 0, 0]  # documents, extra versions, metadata changes
+    pending = iter(plans)
+
+    async def worker() -> None:
+        for plan in pending:  # shared: each plan goes to exactly one worker
+            added = await _file(services, catalog, principals, customer_ids[plan.customer], plan)
+            counts[0], counts[1], counts[2] = (
+                counts[0] + 1,
+                counts[1] + added[0],
+                counts[2] + added[1],
+            )
+            if counts[0] % 250 == 0 or counts[0] == len(plans):
+                say(f"{counts[0]}/{len(plans)} documents")
+
+    # One worker renders (CPU) while others wait for the database: a few in flight pay off on
+    # both engines (SQLite still writes one transaction at a time).
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(_WORKERS):
+                group.create_task(worker())
+    except ExceptionGroup as failed:  # report the first failure as itself, not wrapped
+        raise failed.exceptions[0] from None
     return DemoSummary(
         tenant_id=tenant_id,
         tenant_slug=TENANT_SLUG,
         customers=len(customer_ids),
         documents=len(plans),
-        extra_versions=versions,
-        metadata_changes=changes,
-        logins=tuple(DemoLogin(u.email, u.password, u.role, u.display_name) for u in DEMO_USERS),
+        extra_versions=counts[1],
+        metadata_changes=counts[2],
+        logins=DEMO_USERS,
         seconds=time.perf_counter() - started,
     )

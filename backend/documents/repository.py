@@ -96,20 +96,16 @@ class PiccoloDocumentRepository:
     async def add_blob(
         self, tenant_id: str, sha256: str, size: int, mime_type: str, at: dt.datetime
     ) -> None:
-        exists = await BlobTable.exists().where(
-            (BlobTable.tenant == tenant_id) & (BlobTable.sha256 == sha256)
-        )
-        if not exists:
-            await BlobTable.insert(
-                BlobTable(
-                    id=new_id(),
-                    tenant=tenant_id,
-                    sha256=sha256,
-                    size=size,
-                    mime_type=mime_type,
-                    created_at=at,
-                )
+        await BlobTable.insert(
+            BlobTable(
+                id=new_id(),
+                tenant=tenant_id,
+                sha256=sha256,
+                size=size,
+                mime_type=mime_type,
+                created_at=at,
             )
+        ).on_conflict(target=(BlobTable.tenant, BlobTable.sha256), action="DO NOTHING")
 
     async def add_document(
         self, document: Document, version: Version, register_ids: list[str], index: list[IndexEntry]

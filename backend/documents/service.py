@@ -319,7 +319,9 @@ class DocumentService:
 
     async def registers_of(self, principal: Principal, document_ids: list[str]) -> list[list[str]]:
         _require(principal, Action.READ)
-        found = await self._repo.registers_of(principal.tenant_id, document_ids)
+        found = await self._repo.registers_of(
+            principal.tenant_id, parse_ids("document", document_ids)
+        )
         return [found.get(i, []) for i in document_ids]
 
     async def history(self, principal: Principal, document_id: str) -> list[MetadataChange]:
@@ -344,6 +346,12 @@ class DocumentService:
     ) -> DocumentPage:
         _require(principal, Action.READ)
         customer_id = parse_id("customer", customer_id)
+        filters = dataclasses.replace(
+            filters,
+            register_id=filters.register_id and parse_id("register", filters.register_id),
+            document_type_id=filters.document_type_id
+            and parse_id("document type", filters.document_type_id),
+        )
         limit = max(1, min(first, self._page_size_max))
         if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
             raise ValidationFailed.one("filter.dateTo", "invalid_range", "ends before it starts")
@@ -395,8 +403,12 @@ class DocumentService:
 
     async def register_counts(self, principal: Principal, customer_id: str) -> dict[str, int]:
         _require(principal, Action.READ)
-        return await self._repo.register_counts(principal.tenant_id, customer_id)
+        return await self._repo.register_counts(
+            principal.tenant_id, parse_id("customer", customer_id)
+        )
 
     async def document_count(self, principal: Principal, customer_id: str) -> int:
         _require(principal, Action.READ)
-        return await self._repo.document_count(principal.tenant_id, customer_id)
+        return await self._repo.document_count(
+            principal.tenant_id, parse_id("customer", customer_id)
+        )

@@ -121,6 +121,8 @@ class PooledSQLiteEngine(SQLiteEngine):
         idle, self._idle = self._idle, []
         for connection in idle:
             await connection.close()
+        if self._closing:  # surplus connections being closed in the background
+            await asyncio.gather(*self._closing, return_exceptions=True)
 
     def transaction(
         self, transaction_type: Any = None, allow_nested: bool = True
