@@ -33,6 +33,7 @@ from backend.documents.models import MetadataPatch
 __all__ = ["blanks", "email", "letter", "mail"]
 
 _SIGNATURE = f"{SALES.display_name}\nVertrieb · Demo Handel GmbH · Hafenstraße 12 · 28217 Bremen"
+_TO_SALES = f"Dear Ms {SALES.display_name.split()[-1]},"
 _MONTHS = ("Januar", "April", "Juli", "Oktober")
 
 
@@ -70,7 +71,7 @@ def mail(
     ours = (SALES.display_name, SALES.email)
     if incoming:
         sender, recipient, domain = (contact.name, contact.email), ours, contact.email.split("@")[1]
-        greeting = "Dear Ms Wiśniewska," if lang == "en" else salutation(None, lang)
+        greeting = _TO_SALES if lang == "en" else salutation(None, lang)
         signature = f"{contact.name}\n{contact.role} · {c.name}\n{contact.phone}"
     else:
         sender, recipient, domain = ours, (contact.name, contact.email), "demo.example"

@@ -102,7 +102,10 @@ class PooledSQLiteEngine(SQLiteEngine):
     async def acquire(self) -> aiosqlite.Connection:
         if self._idle:
             return self._idle.pop()
-        connection = await aiosqlite.connect(**self.connection_kwargs)
+        pending = aiosqlite.connect(**self.connection_kwargs)
+        # An idle pooled connection must never keep the process alive (aiosqlite's worker thread).
+        pending._thread.daemon = True  # aiosqlite offers no public switch for this
+        connection = await pending
         connection.row_factory = dict_factory  # type: ignore[assignment]
         await connection.execute("PRAGMA journal_mode = WAL")
         await connection.execute("PRAGMA foreign_keys = 1")

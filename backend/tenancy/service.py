@@ -98,23 +98,23 @@ class CatalogService:
     ) -> Register:
         if not _KEY.match(key):
             raise ValidationFailed.one("key", "invalid_key", "lower-case letters, digits, _")
-        existing = {r.key: r for r in await self.registers(tenant_id)}
-        if key in existing:
-            raise Conflict(f"a register {key!r} already exists")
-        parent_id = None
-        if parent_key is not None:
-            if parent_key not in existing:
-                raise NotFound("register", parent_key)
-            parent_id = existing[parent_key].id
-        register = Register(
-            id=new_id(),
-            tenant_id=tenant_id,
-            key=key,
-            name=name,
-            parent_id=parent_id,
-            position=len(existing),
-        )
-        async with self._tx.write():
+        async with self._tx.write():  # check and insert in one transaction: no twin sneaks in
+            existing = {r.key: r for r in await self._repo.registers(tenant_id)}
+            if key in existing:
+                raise Conflict(f"a register {key!r} already exists")
+            parent_id = None
+            if parent_key is not None:
+                if parent_key not in existing:
+                    raise NotFound("register", parent_key)
+                parent_id = existing[parent_key].id
+            register = Register(
+                id=new_id(),
+                tenant_id=tenant_id,
+                key=key,
+                name=name,
+                parent_id=parent_id,
+                position=len(existing),
+            )
             await self._repo.add_register(register)
         self._registers.pop(tenant_id, None)
         return register
@@ -139,8 +139,6 @@ class CatalogService:
             raise ValidationFailed.one("defaultRegisters", "unknown_register", ", ".join(unknown))
         if not 0 <= retention_years <= 100:
             raise ValidationFailed.one("retentionYears", "out_of_range", "between 0 and 100")
-        if any(t.key == key for t in await self.document_types(tenant_id)):
-            raise Conflict(f"a document type {key!r} already exists")
         document_type = DocumentType(
             id=new_id(),
             tenant_id=tenant_id,
@@ -150,7 +148,9 @@ class CatalogService:
             default_registers=list(default_registers),
             retention_years=retention_years,
         )
-        async with self._tx.write():
+        async with self._tx.write():  # check and insert in one transaction
+            if any(t.key == key for t in await self._repo.document_types(tenant_id)):
+                raise Conflict(f"a document type {key!r} already exists")
             await self._repo.add_document_type(document_type)
         self._types.pop(tenant_id, None)
         return document_type
