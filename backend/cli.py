@@ -92,7 +92,12 @@ async def _demo(runtime: Runtime, args: argparse.Namespace) -> int:
     summary = await seed_demo(
         runtime, customers=args.customers, documents=args.documents, progress=print
     )
-    print(summary)
+    print(
+        f"demo tenant {summary.tenant_slug!r}: {summary.customers} customers, "
+        f"{summary.documents} documents in {summary.seconds:.0f} s. Sign in as:"
+    )
+    for login in summary.logins:
+        print(f"  {login.email:<40} {login.role.value:<8} password: {login.password}")
     return 0
 
 
