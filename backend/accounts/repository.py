@@ -10,6 +10,8 @@ from backend.accounts.models import ApiToken, Session, User
 from backend.accounts.tables import ApiTokenTable, SessionTable, UserTable
 from backend.errors import Conflict
 from backend.persistence.constraints import violates_unique
+from backend.persistence.rows import as_datetime
+from backend.persistence.sql import in_list, select
 from backend.tenancy.tables import TenantTable
 
 __all__ = ["PiccoloAccountRepository"]
@@ -33,24 +35,28 @@ def _user(row: dict[str, Any]) -> User:
         display_name=row["display_name"],
         role=Role(row["role"]),
         active=bool(row["active"]),
-        created_at=row["created_at"],
+        created_at=as_datetime(row["created_at"]),
     )
 
 
 class PiccoloAccountRepository:
     async def find_user(self, tenant_id: str, user_id: str) -> User | None:
-        row = (
-            await UserTable.select(*_USER_COLUMNS)
-            .where((UserTable.id == user_id) & (UserTable.tenant == tenant_id))
-            .first()
+        rows = await select(
+            UserTable,
+            "SELECT * FROM user_account WHERE id = {} AND tenant = {}",
+            user_id,
+            tenant_id,
         )
-        return _user(row) if row else None
+        return _user(rows[0]) if rows else None
 
     async def users_by_ids(self, tenant_id: str, ids: list[str]) -> list[User]:
         if not ids:
             return []
-        rows = await UserTable.select(*_USER_COLUMNS).where(
-            UserTable.id.is_in(ids) & (UserTable.tenant == tenant_id)
+        rows = await select(
+            UserTable,
+            f"SELECT * FROM user_account WHERE tenant = {{}} AND id IN ({in_list(ids)})",
+            tenant_id,
+            *ids,
         )
         return [_user(r) for r in rows]
 
@@ -119,17 +125,18 @@ class PiccoloAccountRepository:
         )
 
     async def find_session(self, token_hash: str) -> Session | None:
-        row = await SessionTable.select().where(SessionTable.id == token_hash).first()
-        if row is None:
+        rows = await select(SessionTable, "SELECT * FROM user_session WHERE id = {}", token_hash)
+        if not rows:
             return None
+        row = rows[0]
         return Session(
             token_hash=row["id"],
             tenant_id=str(row["tenant"]),
             user_id=str(row["user"]),
             csrf_token=row["csrf_token"],
-            created_at=row["created_at"],
-            expires_at=row["expires_at"],
-            max_expires_at=row["max_expires_at"],
+            created_at=as_datetime(row["created_at"]),
+            expires_at=as_datetime(row["expires_at"]),
+            max_expires_at=as_datetime(row["max_expires_at"]),
         )
 
     async def extend_session(self, token_hash: str, expires_at: dt.datetime) -> None:

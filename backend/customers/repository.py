@@ -12,6 +12,7 @@ from backend.customers.tables import AddressTable, ContactTable, CustomerTable
 from backend.errors import DuplicateErpNumber
 from backend.persistence.constraints import violates_unique
 from backend.persistence.rows import as_datetime, load_json
+from backend.persistence.sql import in_list, select
 from backend.text import fold
 
 __all__ = ["PiccoloCustomerRepository"]
@@ -143,8 +144,11 @@ class PiccoloCustomerRepository:
     async def by_ids(self, tenant_id: str, ids: list[str]) -> list[Customer]:
         if not ids:
             return []
-        rows = await CustomerTable.select().where(
-            (CustomerTable.tenant == tenant_id) & CustomerTable.id.is_in(ids)
+        rows = await select(
+            CustomerTable,
+            f"SELECT * FROM customer WHERE tenant = {{}} AND id IN ({in_list(ids)})",
+            tenant_id,
+            *ids,
         )
         return [_customer(r) for r in rows]
 
@@ -169,10 +173,12 @@ class PiccoloCustomerRepository:
         result: dict[str, list[Address]] = defaultdict(list)
         if not customer_ids:
             return result
-        rows = (
-            await AddressTable.select()
-            .where((AddressTable.tenant == tenant_id) & AddressTable.customer.is_in(customer_ids))
-            .order_by(AddressTable.position)
+        rows = await select(
+            AddressTable,
+            "SELECT * FROM customer_address "
+            f"WHERE tenant = {{}} AND customer IN ({in_list(customer_ids)}) ORDER BY position",
+            tenant_id,
+            *customer_ids,
         )
         for r in rows:
             result[str(r["customer"])].append(
@@ -194,10 +200,12 @@ class PiccoloCustomerRepository:
         result: dict[str, list[Contact]] = defaultdict(list)
         if not customer_ids:
             return result
-        rows = (
-            await ContactTable.select()
-            .where((ContactTable.tenant == tenant_id) & ContactTable.customer.is_in(customer_ids))
-            .order_by(ContactTable.position)
+        rows = await select(
+            ContactTable,
+            "SELECT * FROM customer_contact "
+            f"WHERE tenant = {{}} AND customer IN ({in_list(customer_ids)}) ORDER BY position",
+            tenant_id,
+            *customer_ids,
         )
         for r in rows:
             result[str(r["customer"])].append(

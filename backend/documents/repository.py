@@ -31,6 +31,7 @@ from backend.documents.tables import (
 )
 from backend.ids import new_id
 from backend.persistence.rows import as_date, as_datetime, load_json, opt_str
+from backend.persistence.sql import in_list, select
 
 __all__ = ["PiccoloDocumentRepository"]
 
@@ -218,8 +219,11 @@ class PiccoloDocumentRepository:
     async def documents_by_ids(self, tenant_id: str, ids: list[str]) -> list[Document]:
         if not ids:
             return []
-        rows = await DocumentTable.select().where(
-            (DocumentTable.tenant == tenant_id) & DocumentTable.id.is_in(ids)
+        rows = await select(
+            DocumentTable,
+            f"SELECT * FROM document WHERE tenant = {{}} AND id IN ({in_list(ids)})",
+            tenant_id,
+            *ids,
         )
         return [_document(r) for r in rows]
 
@@ -228,33 +232,35 @@ class PiccoloDocumentRepository:
     ) -> dict[str, list[Version]]:
         result: dict[str, list[Version]] = defaultdict(list)
         if document_ids:
-            rows = (
-                await VersionTable.select()
-                .where(
-                    (VersionTable.tenant == tenant_id) & VersionTable.document.is_in(document_ids)
-                )
-                .order_by(VersionTable.number)
+            rows = await select(
+                VersionTable,
+                "SELECT * FROM document_version "
+                f"WHERE tenant = {{}} AND document IN ({in_list(document_ids)}) ORDER BY number",
+                tenant_id,
+                *document_ids,
             )
             for r in rows:
                 result[str(r["document"])].append(_version(r))
         return result
 
     async def version(self, tenant_id: str, version_id: str) -> Version | None:
-        row = (
-            await VersionTable.select()
-            .where((VersionTable.tenant == tenant_id) & (VersionTable.id == version_id))
-            .first()
+        rows = await select(
+            VersionTable,
+            "SELECT * FROM document_version WHERE tenant = {} AND id = {}",
+            tenant_id,
+            version_id,
         )
-        return _version(row) if row else None
+        return _version(rows[0]) if rows else None
 
     async def registers_of(self, tenant_id: str, document_ids: list[str]) -> dict[str, list[str]]:
         result: dict[str, list[str]] = defaultdict(list)
         if document_ids:
-            rows = await DocumentRegisterTable.select(
-                DocumentRegisterTable.document, DocumentRegisterTable.register
-            ).where(
-                (DocumentRegisterTable.tenant == tenant_id)
-                & DocumentRegisterTable.document.is_in(document_ids)
+            rows = await select(
+                DocumentRegisterTable,
+                "SELECT document, register FROM document_register "
+                f"WHERE tenant = {{}} AND document IN ({in_list(document_ids)})",
+                tenant_id,
+                *document_ids,
             )
             for r in rows:
                 result[str(r["document"])].append(str(r["register"]))
@@ -320,7 +326,7 @@ class PiccoloDocumentRepository:
                     args.append(value)
             # Only fixed column names are interpolated; values are bound parameters.
             sql.append(
-                f"AND EXISTS (SELECT 1 FROM document_index_value v WHERE {' AND '.join(cond)})"  # noqa: S608
+                f"AND EXISTS (SELECT 1 FROM document_index_value v WHERE {' AND '.join(cond)})"
             )
         column = _SORT_COLUMN[sort.field]
         direction, op = ("DESC", "<") if sort.descending else ("ASC", ">")
@@ -342,8 +348,10 @@ class PiccoloDocumentRepository:
         return {str(r["register"]): int(r["n"]) for r in rows}
 
     async def document_count(self, tenant_id: str, customer_id: str) -> int:
-        return int(
-            await DocumentTable.count().where(
-                (DocumentTable.customer == customer_id) & (DocumentTable.tenant == tenant_id)
-            )
+        rows = await select(
+            DocumentTable,
+            "SELECT count(*) AS n FROM document WHERE customer = {} AND tenant = {}",
+            customer_id,
+            tenant_id,
         )
+        return int(rows[0]["n"])

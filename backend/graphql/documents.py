@@ -3,18 +3,21 @@ registers."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Annotated
 
 import strawberry
 from strawberry.file_uploads import Upload
 from strawberry.scalars import JSON
 
-from backend.documents.models import Document, MetadataChange, MetadataPatch, NewContent, Version
+from backend.accounts.models import User
+from backend.documents.models import Document, MetadataPatch, NewContent, Version
 from backend.errors import DossierError
 from backend.graphql.accounts import UserNode
 from backend.graphql.catalog import DocumentTypeNode, RegisterNode
-from backend.graphql.context import Info
+from backend.graphql.context import Context, Info
 from backend.graphql.customers import CustomerNode, json_object
 from backend.graphql.errors import (
     ConflictError,
@@ -26,14 +29,14 @@ from backend.graphql.errors import (
 )
 from backend.graphql.uploads import read_upload
 
-__all__ = ["DocumentMutation", "DocumentNode", "DocumentQuery", "VersionNode"]
-
-
-async def _user(info: Info, user_id: str | None) -> UserNode | None:
-    if user_id is None:
-        return None
-    user = await info.context.loaders.users.load(user_id)
-    return UserNode.of(user) if user else None
+__all__ = [
+    "DocumentMutation",
+    "DocumentNode",
+    "DocumentQuery",
+    "VersionNode",
+    "document_node",
+    "document_nodes",
+]
 
 
 @strawberry.type(name="Version", description="An immutable content version of a document.")
@@ -46,10 +49,10 @@ class VersionNode:
     sha256: str
     comment: str
     created_at: dt.datetime
-    created_by_id: strawberry.Private[str | None]
+    created_by: UserNode | None
 
     @classmethod
-    def of(cls, v: Version) -> VersionNode:
+    def of(cls, v: Version, users: Mapping[str, User | None]) -> VersionNode:
         return cls(
             id=strawberry.ID(v.id),
             number=v.number,
@@ -59,12 +62,8 @@ class VersionNode:
             sha256=v.sha256,
             comment=v.comment,
             created_at=v.created_at,
-            created_by_id=v.created_by,
+            created_by=_user_node(users, v.created_by),
         )
-
-    @strawberry.field
-    async def created_by(self, info: Info) -> UserNode | None:
-        return await _user(info, self.created_by_id)
 
     @strawberry.field(description="Download as an attachment.")
     def download_url(self) -> str:
@@ -75,6 +74,11 @@ class VersionNode:
         return f"/files/{self.id}?inline=1"
 
 
+def _user_node(users: Mapping[str, User | None], user_id: str | None) -> UserNode | None:
+    user = users.get(user_id) if user_id else None
+    return UserNode.of(user) if user else None
+
+
 @strawberry.type(name="MetadataChange")
 class MetadataChangeNode:
     revision: int
@@ -82,26 +86,14 @@ class MetadataChangeNode:
     old_value: JSON | None
     new_value: JSON | None
     changed_at: dt.datetime
-    changed_by_id: strawberry.Private[str | None]
-
-    @classmethod
-    def of(cls, c: MetadataChange) -> MetadataChangeNode:
-        return cls(
-            revision=c.revision,
-            field=c.field,
-            old_value=c.old_value,
-            new_value=c.new_value,
-            changed_at=c.changed_at,
-            changed_by_id=c.changed_by,
-        )
-
-    @strawberry.field
-    async def changed_by(self, info: Info) -> UserNode | None:
-        return await _user(info, self.changed_by_id)
+    changed_by: UserNode | None
 
 
 @strawberry.type(name="Document")
 class DocumentNode:
+    """Built by :func:`document_nodes`, which fetches the relations of a whole page at once, so
+    that listing 50 documents costs a fixed number of statements and no resolver per field."""
+
     id: strawberry.ID
     title: str
     document_date: dt.date
@@ -113,64 +105,87 @@ class DocumentNode:
     updated_at: dt.datetime
     customer_id: strawberry.ID
     document_type_id: strawberry.ID
-    created_by_id: strawberry.Private[str | None]
-
-    @classmethod
-    def of(cls, d: Document) -> DocumentNode:
-        return cls(
-            id=strawberry.ID(d.id),
-            title=d.title,
-            document_date=d.document_date,
-            status=d.status,
-            index_values=JSON(d.index_values),
-            revision=d.revision,
-            version_count=d.version_count,
-            created_at=d.created_at,
-            updated_at=d.updated_at,
-            customer_id=strawberry.ID(d.customer_id),
-            document_type_id=strawberry.ID(d.document_type_id),
-            created_by_id=d.created_by,
-        )
-
-    @strawberry.field
-    async def customer(self, info: Info) -> CustomerNode | None:
-        customer = await info.context.loaders.customers.load(str(self.customer_id))
-        return CustomerNode.of(customer) if customer else None
-
-    @strawberry.field
-    async def document_type(self, info: Info) -> DocumentTypeNode:
-        ctx = info.context
-        return DocumentTypeNode.of(
-            await ctx.services.catalog.document_type(
-                ctx.principal.tenant_id, str(self.document_type_id)
-            )
-        )
-
-    @strawberry.field(description="Registers the document is filed in (no copies).")
-    async def registers(self, info: Info) -> list[RegisterNode]:
-        ctx = info.context
-        ids = set(await ctx.loaders.registers.load(str(self.id)))
-        registers = await ctx.services.catalog.registers(ctx.principal.tenant_id)
-        return [RegisterNode.of(r) for r in registers if r.id in ids]
-
-    @strawberry.field(description="All versions, oldest first.")
-    async def versions(self, info: Info) -> list[VersionNode]:
-        return [VersionNode.of(v) for v in await info.context.loaders.versions.load(str(self.id))]
-
-    @strawberry.field
-    async def current_version(self, info: Info) -> VersionNode | None:
-        versions = await info.context.loaders.versions.load(str(self.id))
-        return VersionNode.of(versions[-1]) if versions else None
+    customer: CustomerNode | None
+    document_type: DocumentTypeNode
+    registers: list[RegisterNode] = strawberry.field(
+        description="Registers the document is filed in (no copies)."
+    )
+    versions: list[VersionNode] = strawberry.field(description="All versions, oldest first.")
+    current_version: VersionNode | None
+    created_by: UserNode | None
 
     @strawberry.field(description="Who changed which metadata field, when, from what to what.")
     async def history(self, info: Info) -> list[MetadataChangeNode]:
         ctx = info.context
         changes = await ctx.services.documents.history(ctx.principal, str(self.id))
-        return [MetadataChangeNode.of(c) for c in changes]
+        users = await _users(ctx, [c.changed_by for c in changes])
+        return [
+            MetadataChangeNode(
+                revision=c.revision,
+                field=c.field,
+                old_value=JSON(c.old_value),
+                new_value=JSON(c.new_value),
+                changed_at=c.changed_at,
+                changed_by=_user_node(users, c.changed_by),
+            )
+            for c in changes
+        ]
 
-    @strawberry.field
-    async def created_by(self, info: Info) -> UserNode | None:
-        return await _user(info, self.created_by_id)
+
+async def _users(ctx: Context, ids: Iterable[str | None]) -> dict[str, User | None]:
+    wanted = sorted({i for i in ids if i})
+    return dict(zip(wanted, await ctx.loaders.users.load_many(wanted), strict=True))
+
+
+async def document_nodes(ctx: Context, documents: list[Document]) -> list[DocumentNode]:
+    """Nodes for a page of documents, with every relation fetched in one batch per kind."""
+    if not documents:
+        return []
+    ids = [d.id for d in documents]
+    tenant_id = ctx.principal.tenant_id
+    versions, register_ids, customers, types, registers = await asyncio.gather(
+        ctx.loaders.versions.load_many(ids),
+        ctx.loaders.registers.load_many(ids),
+        ctx.loaders.customers.load_many(sorted({d.customer_id for d in documents})),
+        ctx.services.catalog.document_types(tenant_id),
+        ctx.services.catalog.registers(tenant_id),
+    )
+    users = await _users(
+        ctx, [d.created_by for d in documents] + [v.created_by for vs in versions for v in vs]
+    )
+    customer_nodes = {c.id: CustomerNode.of(c) for c in customers if c is not None}
+    type_nodes = {t.id: DocumentTypeNode.of(t) for t in types}
+    register_nodes = {r.id: RegisterNode.of(r) for r in registers}
+    nodes = []
+    for d, doc_versions, doc_registers in zip(documents, versions, register_ids, strict=True):
+        version_nodes = [VersionNode.of(v, users) for v in doc_versions]
+        filed = set(doc_registers)
+        nodes.append(
+            DocumentNode(
+                id=strawberry.ID(d.id),
+                title=d.title,
+                document_date=d.document_date,
+                status=d.status,
+                index_values=JSON(d.index_values),
+                revision=d.revision,
+                version_count=d.version_count,
+                created_at=d.created_at,
+                updated_at=d.updated_at,
+                customer_id=strawberry.ID(d.customer_id),
+                document_type_id=strawberry.ID(d.document_type_id),
+                customer=customer_nodes.get(d.customer_id),
+                document_type=type_nodes[d.document_type_id],
+                registers=[n for rid, n in register_nodes.items() if rid in filed],
+                versions=version_nodes,
+                current_version=version_nodes[-1] if version_nodes else None,
+                created_by=_user_node(users, d.created_by),
+            )
+        )
+    return nodes
+
+
+async def document_node(ctx: Context, document: Document) -> DocumentNode:
+    return (await document_nodes(ctx, [document]))[0]
 
 
 @strawberry.input
@@ -212,7 +227,7 @@ class DocumentQuery:
     @strawberry.field
     async def document(self, info: Info, id: strawberry.ID) -> DocumentNode:
         ctx = info.context
-        return DocumentNode.of(await ctx.services.documents.get(ctx.principal, str(id)))
+        return await document_node(ctx, await ctx.services.documents.get(ctx.principal, str(id)))
 
 
 @strawberry.type
@@ -237,7 +252,7 @@ class DocumentMutation:
             document = await ctx.services.documents.upload(ctx.principal, draft)
         except DossierError as exc:
             return as_error(exc)  # type: ignore[return-value]
-        return DocumentNode.of(document)
+        return await document_node(ctx, document)
 
     @strawberry.mutation(description="Add a new content version; earlier versions stay.")
     async def add_version(
@@ -251,7 +266,7 @@ class DocumentMutation:
             )
         except DossierError as exc:
             return as_error(exc)  # type: ignore[return-value]
-        return VersionNode.of(version)
+        return VersionNode.of(version, await _users(ctx, [version.created_by]))
 
     @strawberry.mutation
     async def update_document_metadata(
@@ -270,7 +285,7 @@ class DocumentMutation:
             )
         except DossierError as exc:
             return as_error(exc)  # type: ignore[return-value]
-        return DocumentNode.of(document)
+        return await document_node(ctx, document)
 
     @strawberry.mutation(description="File the document in exactly these registers.")
     async def assign_registers(
@@ -283,4 +298,4 @@ class DocumentMutation:
             )
         except DossierError as exc:
             return as_error(exc)  # type: ignore[return-value]
-        return DocumentNode.of(document)
+        return await document_node(ctx, document)

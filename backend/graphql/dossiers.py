@@ -13,7 +13,7 @@ from backend.errors import NotFound
 from backend.graphql.catalog import RegisterNode
 from backend.graphql.context import Info
 from backend.graphql.customers import CustomerNode, PageInfo
-from backend.graphql.documents import DocumentNode
+from backend.graphql.documents import DocumentNode, document_nodes
 from backend.ids import parse_id
 
 __all__ = ["DossierNode", "DossierQuery"]
@@ -141,7 +141,7 @@ class DossierNode:
             after,
         )
         return DocumentConnection(
-            items=[DocumentNode.of(d) for d in page.items],
+            items=await document_nodes(ctx, page.items),
             page_info=PageInfo(
                 has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor
             ),

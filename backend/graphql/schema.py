@@ -7,16 +7,16 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as alias_validator
+from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -58,16 +58,21 @@ def build_schema(
     limits: LimitSettings | None = None, *, introspection: bool = True
 ) -> strawberry.Schema:
     limits = limits or LimitSettings()
+    # Rule classes are made once: ValidationCache keys on them, so new classes per request
+    # (what QueryDepthLimiter and MaxAliasesLimiter instances make) would never hit the cache.
+    rules: list[type[ASTValidationRule]] = [
+        depth_validator(limits.graphql_max_depth, None),
+        alias_validator(limits.graphql_max_aliases),
+    ]
+    if not introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
-        lambda: QueryDepthLimiter(max_depth=limits.graphql_max_depth),
+        lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=limits.graphql_max_tokens),
-        lambda: MaxAliasesLimiter(max_alias_count=limits.graphql_max_aliases),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         DomainErrorCodes,
     ]
-    if not introspection:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     extra_types: list[Any] = [
         ValidationError,
         NotFoundError,

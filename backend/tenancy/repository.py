@@ -10,6 +10,7 @@ from backend.dossiers.models import Register
 from backend.dossiers.tables import RegisterTable
 from backend.fields import parse_field_defs
 from backend.persistence.rows import load_json
+from backend.persistence.sql import select
 from backend.ports import utcnow
 from backend.tenancy.models import Tenant
 from backend.tenancy.tables import TenantTable
@@ -41,8 +42,8 @@ class PiccoloCatalogRepository:
         )
 
     async def find_tenant(self, tenant_id: str) -> Tenant | None:
-        row = await TenantTable.select().where(TenantTable.id == tenant_id).first()
-        return _tenant(row) if row else None
+        rows = await select(TenantTable, "SELECT * FROM tenant WHERE id = {}", tenant_id)
+        return _tenant(rows[0]) if rows else None
 
     async def tenant_by_slug(self, slug: str) -> Tenant | None:
         row = await TenantTable.select().where(TenantTable.slug == slug).first()
@@ -64,10 +65,8 @@ class PiccoloCatalogRepository:
         )
 
     async def registers(self, tenant_id: str) -> list[Register]:
-        rows = (
-            await RegisterTable.select()
-            .where(RegisterTable.tenant == tenant_id)
-            .order_by(RegisterTable.position)
+        rows = await select(
+            RegisterTable, "SELECT * FROM register WHERE tenant = {} ORDER BY position", tenant_id
         )
         return [
             Register(
@@ -95,10 +94,10 @@ class PiccoloCatalogRepository:
         )
 
     async def document_types(self, tenant_id: str) -> list[DocumentType]:
-        rows = (
-            await DocumentTypeTable.select()
-            .where(DocumentTypeTable.tenant == tenant_id)
-            .order_by(DocumentTypeTable.name)
+        rows = await select(
+            DocumentTypeTable,
+            "SELECT * FROM document_type WHERE tenant = {} ORDER BY name",
+            tenant_id,
         )
         return [
             DocumentType(

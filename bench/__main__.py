@@ -1,0 +1,93 @@
+"""``python -m bench``: the cover-query budget on SQLite and PostgreSQL, printed as a table.
+
+The exit status is 0 whether or not the budget holds (the table says so); it is 1 when an engine
+could not be measured (no PostgreSQL server, say), 2 for bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+
+from bench.cover_bench import cover_pair, run_cover_benchmark
+from bench.databases import ENGINES, DatabaseUnavailable, bench_runtime, postgres_admin_url
+from bench.profiling import profile_graphql
+from bench.report import CoverResult, format_table
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Dossier cover query: GraphQL vs hand-written SQL, p95 ratio per engine.",
+    )
+    parser.add_argument("--engine", choices=[*ENGINES, "both"], default="both")
+    parser.add_argument("--documents", type=int, default=10_000, help="documents in the dossier")
+    parser.add_argument("--runs", type=int, default=200, help="timed runs of each measure")
+    parser.add_argument("--warmup", type=int, default=None, help="untimed runs first (runs/10)")
+    parser.add_argument("--other-customers", type=int, default=10)
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: 300 documents, 20 runs, 3 warm-up"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="also print cProfile of the GraphQL runs"
+    )
+    return parser
+
+
+async def _run(args: argparse.Namespace) -> int:
+    engines = ENGINES if args.engine == "both" else (args.engine,)
+    postgres_url = postgres_admin_url(os.environ)
+    results: list[CoverResult] = []
+    unavailable: list[str] = []
+    for engine in engines:
+        print(f"{engine}: seeding {args.documents:,} documents …", file=sys.stderr, flush=True)
+        try:
+            async with bench_runtime(engine, postgres_url) as runtime:
+                pair = await cover_pair(
+                    runtime, documents=args.documents, other_customers=args.other_customers
+                )
+                print(
+                    f"{engine}: seeded in {pair.dossier.seconds:.1f} s; timing {args.runs} runs …",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                results.append(
+                    await run_cover_benchmark(
+                        runtime,
+                        engine=engine,
+                        documents=args.documents,
+                        runs=args.runs,
+                        warmup=args.warmup,
+                        pair=pair,
+                    )
+                )
+                if args.profile:
+                    print(f"\n===== {engine}: profile =====")
+                    print(await profile_graphql(pair))
+        except DatabaseUnavailable as exc:
+            unavailable.append(f"{engine}: NOT MEASURED ({exc})")
+    if results:
+        print(format_table(results))
+    for line in unavailable:
+        print(line)
+    # Over budget is a finding, not a failure; an engine that could not be measured is.
+    return 1 if unavailable else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.quick:
+        args.documents, args.runs = 300, 20
+        args.warmup = 3 if args.warmup is None else args.warmup
+    if args.warmup is None:
+        args.warmup = max(3, args.runs // 10)
+    if args.documents < 1 or args.runs < 1 or args.warmup < 0:
+        _parser().error("--documents and --runs must be at least 1, --warmup at least 0")
+    return asyncio.run(_run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

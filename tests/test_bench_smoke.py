@@ -1,0 +1,36 @@
+"""The cover benchmark (``python -m bench``) runs on the suite's engine with tiny numbers.
+
+It seeds its own tenant in the session's database, checks that the GraphQL query and the
+hand-written SQL return the same data, and reports both measures and their ratio.
+"""
+
+from __future__ import annotations
+
+from backend.runtime import Runtime
+from bench import format_table, run_cover_benchmark
+from bench.timing import percentile
+
+
+def test_percentiles_interpolate_between_ranks() -> None:
+    assert percentile([3.0], 95) == 3.0
+    assert percentile([1.0, 2.0, 3.0, 4.0, 5.0], 50) == 3.0
+    assert percentile([float(i) for i in range(1, 101)], 95) == 95.05
+
+
+async def test_the_cover_benchmark_reports_both_measures_and_the_ratio(runtime: Runtime) -> None:
+    engine = "postgres" if runtime.database.is_postgres else "sqlite"
+    result = await run_cover_benchmark(
+        runtime, engine=engine, documents=200, other_customers=2, runs=5, warmup=1
+    )
+    assert result.documents == 200
+    assert result.other_documents == 100
+    assert result.graphql.runs == result.sql.runs == 5
+    assert result.graphql.p95 > 0
+    assert result.sql.p95 > 0
+    assert result.graphql_statements > result.sql_statements == 7
+    rows = [line for line in format_table([result]).splitlines() if line.startswith(f"{engine} ")]
+    assert len(rows) == 3, rows
+    assert "A GraphQL cover query" in rows[0]
+    assert "B hand-written SQL" in rows[1]
+    assert "ratio A/B" in rows[2]
+    assert ("PASS" if result.passed else "FAIL") in rows[2]
