@@ -20,6 +20,7 @@ from backend.documents.service import DocumentService
 from backend.persistence.database import Database
 from backend.ports import Clock, utcnow
 from backend.settings import Settings
+from backend.tenancy.cache import CatalogCache
 from backend.tenancy.repository import PiccoloCatalogRepository
 from backend.tenancy.service import CatalogService
 
@@ -40,6 +41,7 @@ class Runtime:
     database: Database
     blobs: BlobStore
     clock: Clock = field(default=utcnow)
+    catalog_cache: CatalogCache = field(default_factory=CatalogCache)
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock = utcnow) -> Runtime:
@@ -58,7 +60,7 @@ class Runtime:
 
     def services(self) -> Services:
         security, limits = self.settings.security, self.settings.limits
-        catalog = CatalogService(PiccoloCatalogRepository(), self.database)
+        catalog = CatalogService(PiccoloCatalogRepository(), self.database, self.catalog_cache)
         customers = CustomerService(
             PiccoloCustomerRepository(),
             catalog,

@@ -10,7 +10,7 @@ from backend.accounts.models import ApiToken, Session, User
 from backend.accounts.tables import ApiTokenTable, SessionTable, UserTable
 from backend.errors import Conflict
 from backend.persistence.constraints import violates_unique
-from backend.persistence.rows import as_datetime
+from backend.persistence.rows import as_datetime, opt_datetime
 from backend.persistence.sql import in_list, select
 from backend.tenancy.tables import TenantTable
 
@@ -169,7 +169,7 @@ class PiccoloAccountRepository:
             tenant_id=str(row["tenant"]),
             user_id=str(row["user"]),
             name=row["name"],
-            created_at=row["created_at"],
-            expires_at=row["expires_at"],
-            revoked_at=row["revoked_at"],
+            created_at=as_datetime(row["created_at"]),
+            expires_at=opt_datetime(row["expires_at"]),
+            revoked_at=opt_datetime(row["revoked_at"]),
         )

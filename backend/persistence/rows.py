@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-__all__ = ["as_date", "as_datetime", "load_json", "opt_str"]
+__all__ = ["as_date", "as_datetime", "load_json", "opt_datetime", "opt_str"]
 
 
 def load_json(value: Any) -> Any:
@@ -29,3 +29,7 @@ def as_datetime(value: Any) -> dt.datetime:
         parsed = dt.datetime.fromisoformat(value)
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
     return value  # type: ignore[no-any-return]
+
+
+def opt_datetime(value: Any) -> dt.datetime | None:
+    return None if value is None else as_datetime(value)

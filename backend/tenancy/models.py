@@ -16,3 +16,5 @@ class Tenant:
     name: str
     locale: str
     cover_schema: list[FieldDef] = field(default_factory=list)
+    catalog_revision: int = 1
+    """Grows with every change of registers or document types (see ``tenancy.cache``)."""

@@ -25,6 +25,7 @@ def _tenant(row: dict[str, Any]) -> Tenant:
         name=row["name"],
         locale=row["locale"],
         cover_schema=parse_field_defs(load_json(row["cover_schema"])),
+        catalog_revision=int(row["catalog_revision"]),
     )
 
 
@@ -51,6 +52,11 @@ class PiccoloCatalogRepository:
 
     async def list_tenants(self) -> list[Tenant]:
         return [_tenant(r) for r in await TenantTable.select().order_by(TenantTable.slug)]
+
+    async def bump_catalog_revision(self, tenant_id: str) -> None:
+        await TenantTable.update(
+            {TenantTable.catalog_revision: TenantTable.catalog_revision + 1}
+        ).where(TenantTable.id == tenant_id)
 
     async def add_register(self, register: Register) -> None:
         await RegisterTable.insert(

@@ -1,7 +1,8 @@
 """Tenant configuration: creating tenants, their register tree and document types, and reading them.
 
-Services are built per request; configuration read several times in one request is read once
-(the cache lives as long as the service, and every write through it invalidates it).
+Services are built per request; configuration read several times in one request is read once.
+Registers and document types are also kept per process (:mod:`backend.tenancy.cache`), checked
+against the tenant's catalog revision, which every change to them bumps in its transaction.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.fields import parse_field_defs
 from backend.ids import new_id
 from backend.ports import Transactions
+from backend.tenancy.cache import CatalogCache, CatalogEntry
 from backend.tenancy.models import Tenant
 from backend.tenancy.ports import CatalogRepository
 
@@ -45,12 +47,32 @@ async def _once(
 
 
 class CatalogService:
-    def __init__(self, repo: CatalogRepository, tx: Transactions) -> None:
+    def __init__(
+        self, repo: CatalogRepository, tx: Transactions, cache: CatalogCache | None = None
+    ) -> None:
         self._repo = repo
         self._tx = tx
-        self._registers: dict[str, asyncio.Future[list[Register]]] = {}
-        self._types: dict[str, asyncio.Future[list[DocumentType]]] = {}
+        self._cache = cache or CatalogCache()
+        self._catalog: dict[str, asyncio.Future[CatalogEntry]] = {}
         self._tenants: dict[str, asyncio.Future[Tenant | None]] = {}
+
+    def _forget(self, tenant_id: str) -> None:
+        self._catalog.pop(tenant_id, None)
+        self._tenants.pop(tenant_id, None)
+
+    async def _entry(self, tenant_id: str) -> CatalogEntry:
+        return await _once(self._catalog, tenant_id, lambda: self._load_entry(tenant_id))
+
+    async def _load_entry(self, tenant_id: str) -> CatalogEntry:
+        revision = (await self.tenant(tenant_id)).catalog_revision
+        cached = self._cache.get(tenant_id, revision)
+        if cached is not None:
+            return cached
+        registers = await self._repo.registers(tenant_id)
+        document_types = await self._repo.document_types(tenant_id)
+        entry = CatalogEntry(revision, registers, document_types)
+        self._cache.put(tenant_id, entry)
+        return entry
 
     async def create_tenant(
         self,
@@ -116,11 +138,12 @@ class CatalogService:
                 position=len(existing),
             )
             await self._repo.add_register(register)
-        self._registers.pop(tenant_id, None)
+            await self._repo.bump_catalog_revision(tenant_id)
+        self._forget(tenant_id)
         return register
 
     async def registers(self, tenant_id: str) -> list[Register]:
-        return await _once(self._registers, tenant_id, lambda: self._repo.registers(tenant_id))
+        return (await self._entry(tenant_id)).registers
 
     async def add_document_type(
         self,
@@ -152,11 +175,12 @@ class CatalogService:
             if any(t.key == key for t in await self._repo.document_types(tenant_id)):
                 raise Conflict(f"a document type {key!r} already exists")
             await self._repo.add_document_type(document_type)
-        self._types.pop(tenant_id, None)
+            await self._repo.bump_catalog_revision(tenant_id)
+        self._forget(tenant_id)
         return document_type
 
     async def document_types(self, tenant_id: str) -> list[DocumentType]:
-        return await _once(self._types, tenant_id, lambda: self._repo.document_types(tenant_id))
+        return (await self._entry(tenant_id)).document_types
 
     async def document_type(self, tenant_id: str, type_id: str) -> DocumentType:
         for document_type in await self.document_types(tenant_id):

@@ -1,4 +1,4 @@
-from piccolo.columns import JSON, UUID, Timestamptz, Varchar
+from piccolo.columns import JSON, UUID, Integer, Timestamptz, Varchar
 from piccolo.table import Table
 
 
@@ -8,4 +8,5 @@ class TenantTable(Table, tablename="tenant"):
     name = Varchar(length=255)
     locale = Varchar(length=16, default="en")
     cover_schema = JSON(default=[])
+    catalog_revision = Integer(default=1)
     created_at = Timestamptz()

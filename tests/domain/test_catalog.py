@@ -7,7 +7,7 @@ import pytest
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.fields import FieldType
 from backend.runtime import Runtime, Services
-from tests.factories import COVER_SCHEMA, TenantContext, unique
+from tests.factories import COVER_SCHEMA, TenantContext, make_tenant, runtime_with, unique
 
 
 async def test_create_tenant_with_cover_schema(services: Services) -> None:
@@ -102,3 +102,19 @@ async def test_new_document_type_is_seen_by_the_same_request(
     after = await services.catalog.document_types(tenant_id)
     assert len(after) == len(before) + 1
     assert await services.catalog.document_type(tenant_id, memo.id) == memo
+
+
+async def test_the_process_catalog_cache_sees_changes_made_by_another_process(
+    runtime: Runtime,
+) -> None:
+    """Two runtimes on one database stand for two server processes with their own caches."""
+    first, second = runtime_with(runtime), runtime_with(runtime)
+    setup = await make_tenant(first)
+    tenant_id = setup.tenant.id
+    before = await first.services().catalog.registers(tenant_id)
+    assert await first.services().catalog.registers(tenant_id) == before  # served from cache
+    await second.services().catalog.add_register(tenant_id, "visits", "Visits")
+    after = await first.services().catalog.registers(tenant_id)
+    assert [r.key for r in after] == [r.key for r in before] + ["visits"]
+    await second.services().catalog.add_document_type(tenant_id, "memo", "Memo")
+    assert "memo" in {t.key for t in await first.services().catalog.document_types(tenant_id)}
