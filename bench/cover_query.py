@@ -22,7 +22,7 @@ __all__ = ["COVER", "PAGE_SIZE", "GraphQLCover", "check_cover"]
 
 PAGE_SIZE = 50
 
-#: The cover query of ``tests/api/test_graphql_contract.py``: what the dossier screen asks for.
+#: What the dossier screen asks for; ``tests/api/test_graphql_contract.py`` pins its statements.
 COVER = """
 query($c: ID!) {
   dossier(customerId: $c) {

@@ -12,6 +12,7 @@ from backend.graphql.schema import build_schema
 from backend.persistence.engines import count_statements
 from backend.runtime import Runtime
 from backend.settings import Environment
+from bench.cover_query import COVER
 from tests.api.conftest import Api, browser, sign_in
 from tests.factories import make_customer, make_document, make_tenant_context
 
@@ -65,27 +66,7 @@ async def test_production_has_no_introspection_and_no_ide(runtime: Runtime) -> N
         assert "errors" not in await dev_api.gql("{ __schema { queryType { name } } }")
 
 
-COVER = """
-query($c: ID!) {
-  dossier(customerId: $c) {
-    customer { name erpNumber addresses { city } contacts { name } }
-    coverFields { key label value }
-    documentCount
-    registers { register { key name } count }
-    documents(first: 50) {
-      items {
-        title documentDate indexValues
-        documentType { name }
-        registers { key }
-        currentVersion { filename size createdBy { displayName } }
-        customer { name }
-        createdBy { displayName }
-      }
-      pageInfo { hasNextPage endCursor }
-    }
-  }
-}
-"""
+# The dossier screen's query; the benchmark measures the same one.
 
 
 async def test_the_cover_query_costs_the_same_statements_for_5_or_50_documents(api: Api) -> None:
