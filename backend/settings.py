@@ -65,7 +65,7 @@ class BlobSettings:
 @dataclass(frozen=True, slots=True)
 class SecuritySettings:
     secret_key: str
-    """Key for signing cursors and tokens. Placeholders are refused outside development."""
+    """Signing key. Placeholders and short keys are refused outside development."""
 
     session_ttl_seconds: int = 8 * 3600
     """Idle lifetime of a browser session; each use extends it up to this many seconds."""
@@ -171,10 +171,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         )
     secret_key = env.get("DOSSIER_SECRET_KEY", "")
     if secret_key.lower() in PLACEHOLDER_SECRETS or len(secret_key) < 32:
-        if environment is Environment.PRODUCTION:
+        if environment is not Environment.DEVELOPMENT:
             raise SettingsError(
                 "DOSSIER_SECRET_KEY must be set to a random value of at least 32 characters "
-                "in production",
+                f"outside development (DOSSIER_ENV={environment.value})",
                 setting="DOSSIER_SECRET_KEY",
             )
         secret_key = secret_key or secrets.token_urlsafe(32)
