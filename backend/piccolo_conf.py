@@ -19,6 +19,7 @@ APPS = [
     "backend.customers.piccolo_app",
     "backend.dossiers.piccolo_app",
     "backend.documents.piccolo_app",
+    "backend.audit.piccolo_app",
 ]
 
 APP_REGISTRY = AppRegistry(apps=APPS)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from backend.access.policy import Principal
 from backend.accounts.repository import PiccoloAccountRepository
 from backend.accounts.service import AccountService
+from backend.audit.repository import PiccoloAuditRepository
+from backend.audit.service import AuditTrail
 from backend.blobs.store import BlobStore, LocalBlobStore
 from backend.customers.repository import PiccoloCustomerRepository
 from backend.customers.service import CustomerService
@@ -30,6 +32,7 @@ __all__ = ["Runtime", "Services"]
 @dataclass(frozen=True, slots=True)
 class Services:
     accounts: AccountService
+    audit: AuditTrail
     catalog: CatalogService
     customers: CustomerService
     documents: DocumentService
@@ -60,10 +63,14 @@ class Runtime:
 
     def services(self) -> Services:
         security, limits = self.settings.security, self.settings.limits
-        catalog = CatalogService(PiccoloCatalogRepository(), self.database, self.catalog_cache)
+        audit = AuditTrail(PiccoloAuditRepository(), self.database, self.clock)
+        catalog = CatalogService(
+            PiccoloCatalogRepository(), audit, self.database, self.catalog_cache
+        )
         customers = CustomerService(
             PiccoloCustomerRepository(),
             catalog,
+            audit,
             self.database,
             self.clock,
             page_size_max=limits.page_size_max,
@@ -75,11 +82,13 @@ class Runtime:
         return Services(
             accounts=AccountService(
                 PiccoloAccountRepository(),
+                audit,
                 self.database,
                 self.clock,
                 session_ttl=dt.timedelta(seconds=security.session_ttl_seconds),
                 session_max_age=dt.timedelta(seconds=security.session_max_age_seconds),
             ),
+            audit=audit,
             catalog=catalog,
             customers=customers,
             documents=DocumentService(
@@ -87,6 +96,7 @@ class Runtime:
                 catalog,
                 customer_exists,
                 self.blobs,
+                audit,
                 self.database,
                 self.clock,
                 max_upload_bytes=limits.max_upload_bytes,

@@ -7,6 +7,8 @@ checked against this module.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -76,6 +78,10 @@ class SecuritySettings:
     cookie_secure: bool = False
     """Mark the session cookie ``Secure`` (on whenever the base URL is https)."""
 
+    audit_signing_key: str | None = None
+    """Ed25519 seed (urlsafe base64, 32 bytes) that signs audit checkpoints. Required in
+    production; in development a key is made once and kept in the data folder."""
+
 
 @dataclass(frozen=True, slots=True)
 class LimitSettings:
@@ -115,6 +121,8 @@ class Settings:
     security: SecuritySettings
     server: ServerSettings = field(default_factory=ServerSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
+    data_dir: Path = Path("var")
+    """Folder for the embedded database, blobs and the development audit key."""
 
     @property
     def is_development(self) -> bool:
@@ -135,6 +143,7 @@ ENVIRONMENT_NAMES: Mapping[str, str] = {
     "DOSSIER_PORT": "bind port",
     "DOSSIER_BASE_URL": "public URL",
     "DOSSIER_MAX_UPLOAD_BYTES": "largest accepted upload",
+    "DOSSIER_AUDIT_SIGNING_KEY": "Ed25519 seed (urlsafe base64) for audit checkpoints",
 }
 
 
@@ -149,6 +158,29 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> i
     if value < minimum:
         raise SettingsError(f"{name} must be at least {minimum}, got {value}", setting=name)
     return value
+
+
+def _audit_key(env: Mapping[str, str], environment: Environment) -> str | None:
+    key = env.get("DOSSIER_AUDIT_SIGNING_KEY") or None
+    if key is not None:
+        raw = key + "=" * (-len(key) % 4)
+        try:
+            valid = len(base64.urlsafe_b64decode(raw.encode())) == 32
+        except (binascii.Error, ValueError):
+            valid = False
+        if not valid:
+            raise SettingsError(
+                "DOSSIER_AUDIT_SIGNING_KEY must be 32 bytes in urlsafe base64 "
+                "(dossier audit-key makes one)",
+                setting="DOSSIER_AUDIT_SIGNING_KEY",
+            )
+        return key
+    if environment is Environment.PRODUCTION:
+        raise SettingsError(
+            "DOSSIER_AUDIT_SIGNING_KEY is required in production (dossier audit-key makes one)",
+            setting="DOSSIER_AUDIT_SIGNING_KEY",
+        )
+    return None
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -192,6 +224,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             session_ttl_seconds=_int(env, "DOSSIER_SESSION_TTL_SECONDS", 8 * 3600),
             session_max_age_seconds=_int(env, "DOSSIER_SESSION_MAX_AGE_SECONDS", 7 * 24 * 3600),
             cookie_secure=base_url.startswith("https://"),
+            audit_signing_key=_audit_key(env, environment),
         ),
         server=ServerSettings(
             host=env.get("DOSSIER_HOST") or "127.0.0.1",
@@ -199,4 +232,5 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             base_url=base_url.rstrip("/"),
         ),
         limits=LimitSettings(max_upload_bytes=_int(env, "DOSSIER_MAX_UPLOAD_BYTES", 100 << 20)),
+        data_dir=data_dir,
     )

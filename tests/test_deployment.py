@@ -32,10 +32,10 @@ def test_compose_names_are_settings_dossier_reads() -> None:
 
 
 def test_compose_environment_parses_in_production() -> None:
+    secrets = {"DOSSIER_SECRET_KEY": "x" * 48, "DOSSIER_AUDIT_SIGNING_KEY": "A" * 43}
+
     def substitute(value: str) -> str:
-        return SUBSTITUTION.sub(
-            lambda m: "x" * 48 if m.group(1) == "DOSSIER_SECRET_KEY" else (m.group(2) or ""), value
-        )
+        return SUBSTITUTION.sub(lambda m: secrets.get(m.group(1), m.group(2) or ""), value)
 
     settings = load_settings({k: substitute(v) for k, v in compose_environment().items()})
     assert settings.environment is Environment.PRODUCTION

@@ -43,6 +43,9 @@ def test_data_dir_moves_database_and_blobs() -> None:
     assert settings.blobs.root == Path("/srv/dossier/blobs")
 
 
+GOOD_AUDIT_KEY = "A" * 43  # 32 zero bytes, urlsafe base64 without padding
+
+
 def test_explicit_values_are_used() -> None:
     settings = load_settings(
         {
@@ -51,6 +54,7 @@ def test_explicit_values_are_used() -> None:
             "DOSSIER_DB_POOL_SIZE": "25",
             "DOSSIER_BLOB_ROOT": "/data/blobs",
             "DOSSIER_SECRET_KEY": GOOD_SECRET,
+            "DOSSIER_AUDIT_SIGNING_KEY": GOOD_AUDIT_KEY,
             "DOSSIER_SESSION_TTL_SECONDS": "600",
             "DOSSIER_SESSION_MAX_AGE_SECONDS": "3600",
             "DOSSIER_HOST": "0.0.0.0",  # noqa: S104 (a value under test, nothing binds to it)
@@ -165,3 +169,16 @@ def test_settings_are_immutable() -> None:
     settings = load_settings({})
     with pytest.raises(AttributeError):
         settings.environment = Environment.PRODUCTION  # type: ignore[misc]
+
+
+def test_the_audit_signing_key_is_required_in_production_and_checked() -> None:
+    base = {"DOSSIER_ENV": "production", "DOSSIER_SECRET_KEY": GOOD_SECRET}
+    with pytest.raises(SettingsError) as missing:
+        load_settings(base)
+    assert missing.value.setting == "DOSSIER_AUDIT_SIGNING_KEY"
+    for bad in ("short", "!" * 43, "A" * 44 + "B"):
+        with pytest.raises(SettingsError) as malformed:
+            load_settings(base | {"DOSSIER_AUDIT_SIGNING_KEY": bad})
+        assert malformed.value.setting == "DOSSIER_AUDIT_SIGNING_KEY"
+    settings = load_settings(base | {"DOSSIER_AUDIT_SIGNING_KEY": GOOD_AUDIT_KEY})
+    assert settings.security.audit_signing_key == GOOD_AUDIT_KEY

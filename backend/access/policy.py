@@ -51,6 +51,8 @@ class Principal:
     role: Role
     via: str  # "session" | "token"
     csrf_token: str | None = None
+    device: str = "web"
+    """Where the principal acts from, as recorded in the audit trail ("web", "api:<token>")."""
 
 
 def can(

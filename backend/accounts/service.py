@@ -19,6 +19,7 @@ from backend.access.policy import Principal, Role
 from backend.accounts.models import ApiToken, Session, User
 from backend.accounts.passwords import hash_password, verify_password
 from backend.accounts.ports import AccountRepository
+from backend.audit.service import Actor, AuditTrail
 from backend.errors import (
     Conflict,
     FieldIssue,
@@ -51,7 +52,9 @@ class SignedIn:
     user: User
 
 
-def _principal(user: User, via: str, csrf_token: str | None = None) -> Principal:
+def _principal(
+    user: User, via: str, csrf_token: str | None = None, device: str = "web"
+) -> Principal:
     return Principal(
         user_id=user.id,
         tenant_id=user.tenant_id,
@@ -60,6 +63,7 @@ def _principal(user: User, via: str, csrf_token: str | None = None) -> Principal
         role=user.role,
         via=via,
         csrf_token=csrf_token,
+        device=device,
     )
 
 
@@ -67,6 +71,7 @@ class AccountService:
     def __init__(
         self,
         repo: AccountRepository,
+        audit: AuditTrail,
         tx: Transactions,
         clock: Clock,
         *,
@@ -74,13 +79,20 @@ class AccountService:
         session_max_age: dt.timedelta,
     ) -> None:
         self._repo = repo
+        self._audit = audit
         self._tx = tx
         self._clock = clock
         self._ttl = session_ttl
         self._max_age = session_max_age
 
     async def create_user(
-        self, tenant_id: str, email: str, display_name: str, role: str, password: str | None
+        self,
+        tenant_id: str,
+        email: str,
+        display_name: str,
+        role: str,
+        password: str | None,
+        actor: Actor | None = None,
     ) -> User:
         email = email.strip().lower()
         issues = []
@@ -111,13 +123,26 @@ class AccountService:
             if await self._repo.email_taken(tenant_id, email):
                 raise Conflict(f"a user with e-mail {email} already exists")
             await self._repo.add_user(user, hashed)  # a concurrent twin raises Conflict there
+            await self._audit.record(
+                actor or Actor(tenant_id, None, "system"),
+                "user.create",
+                "user",
+                user.id,
+                {"email": user.email, "role": user.role.value},
+            )
         return user
 
-    async def sign_in(self, tenant_slug: str | None, email: str, password: str) -> SignedIn:
+    async def sign_in(
+        self, tenant_slug: str | None, email: str, password: str, device: str = "web"
+    ) -> SignedIn:
         candidates = await self._repo.find_login(tenant_slug, email.strip().lower())
         user, password_hash = candidates[0] if len(candidates) == 1 else (None, None)
         # Verify even for an unknown user, so the answer takes as long either way.
         if not await asyncio.to_thread(verify_password, password_hash, password) or user is None:
+            if user is not None:  # a known account: its tenant's trail records the attempt
+                await self._audit.record(
+                    Actor(user.tenant_id, None, device), "auth.login_failed", "user", user.id
+                )
             raise InvalidCredentials()
         now = self._clock()
         token = secrets.token_urlsafe(32)
@@ -132,6 +157,9 @@ class AccountService:
         )
         async with self._tx.write():
             await self._repo.add_session(session)
+            await self._audit.record(
+                Actor(user.tenant_id, user.id, device), "auth.login", "user", user.id
+            )
         return SignedIn(token=token, session=session, user=user)
 
     async def principal_for_session(self, token: str) -> Principal:
@@ -155,7 +183,12 @@ class AccountService:
             await self._repo.delete_session(token_hash(token))
 
     async def issue_api_token(
-        self, tenant_id: str, user_id: str, name: str, expires_at: dt.datetime | None = None
+        self,
+        tenant_id: str,
+        user_id: str,
+        name: str,
+        expires_at: dt.datetime | None = None,
+        actor: Actor | None = None,
     ) -> str:
         user = await self._repo.find_user(tenant_id, parse_id("user", user_id))
         if user is None:
@@ -172,6 +205,13 @@ class AccountService:
         )
         async with self._tx.write():
             await self._repo.add_token(record)
+            await self._audit.record(
+                actor or Actor(tenant_id, None, "system"),
+                "token.issue",
+                "user",
+                user_id,
+                {"name": name, "expires_at": expires_at.isoformat() if expires_at else None},
+            )
         return token
 
     async def principal_for_token(self, token: str) -> Principal:
@@ -184,7 +224,7 @@ class AccountService:
         user = await self._repo.find_user(record.tenant_id, record.user_id)
         if user is None or not user.active:
             raise Unauthenticated("the API token's user is inactive")
-        return _principal(user, "token")
+        return _principal(user, "token", device=f"api:{record.name}")
 
     async def active_user(self, tenant_slug: str, email: str) -> User:
         candidates = await self._repo.find_login(tenant_slug, email.strip().lower())

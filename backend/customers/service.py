@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from backend.access.policy import Action, Principal, can
+from backend.audit.service import AuditTrail
 from backend.cursors import cursor_id, decode_cursor, encode_cursor
 from backend.customers.models import (
     Address,
@@ -67,17 +68,32 @@ def _check_contacts(contacts: list[Contact], issues: list[FieldIssue]) -> list[C
     return out
 
 
+def _customer_changes(old: Customer, new: Customer, draft: CustomerDraft) -> dict[str, Any]:
+    changes: dict[str, Any] = {
+        name: {"old": getattr(old, name), "new": getattr(new, name)}
+        for name in ("erp_number", "name", "status", "key_data")
+        if getattr(old, name) != getattr(new, name)
+    }
+    if draft.addresses is not None:
+        changes["addresses"] = "replaced"
+    if draft.contacts is not None:
+        changes["contacts"] = "replaced"
+    return changes
+
+
 class CustomerService:
     def __init__(
         self,
         repo: CustomerRepository,
         catalog: CatalogService,
+        audit: AuditTrail,
         tx: Transactions,
         clock: Clock,
         page_size_max: int = 200,
     ) -> None:
         self._repo = repo
         self._catalog = catalog
+        self._audit = audit
         self._tx = tx
         self._clock = clock
         self._page_size_max = page_size_max
@@ -137,6 +153,13 @@ class CustomerService:
             if await self._repo.erp_number_taken(principal.tenant_id, customer.erp_number, None):
                 raise DuplicateErpNumber(customer.erp_number)
             await self._repo.add(customer, addresses or [], contacts or [])
+            await self._audit.record(
+                principal,
+                "customer.create",
+                "customer",
+                customer.id,
+                {"erp_number": customer.erp_number, "name": customer.name},
+            )
         return customer
 
     async def update(
@@ -160,6 +183,16 @@ class CustomerService:
             ):
                 raise DuplicateErpNumber(changed.erp_number)
             await self._repo.update(changed, addresses, contacts)
+            await self._audit.record(
+                principal,
+                "customer.update",
+                "customer",
+                changed.id,
+                {
+                    "revision": changed.revision,
+                    "changes": _customer_changes(current, changed, draft),
+                },
+            )
         return changed
 
     async def get(self, principal: Principal, customer_id: str) -> Customer:

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from backend.access.policy import Action, Principal, can
+from backend.audit.service import AuditTrail
 from backend.blobs.store import BlobStore
 from backend.cursors import cursor_id, decode_cursor, encode_cursor
 from backend.documents.content import inspect_content
@@ -43,6 +44,18 @@ DOCUMENT_STATUSES = ("active", "draft", "archived")
 MAX_TITLE = 500
 
 
+def _version_facts(version: Version) -> dict[str, Any]:
+    """What the audit trail keeps of a version, so ``dossier verify`` can check the row later."""
+    return {
+        "id": version.id,
+        "number": version.number,
+        "sha256": version.sha256,
+        "size": version.size,
+        "mime_type": version.mime_type,
+        "filename": version.filename,
+    }
+
+
 def _require(principal: Principal, action: Action) -> None:
     if not can(principal, action):
         raise Forbidden(f"your role may not {action.value} documents")
@@ -55,6 +68,7 @@ class DocumentService:
         catalog: CatalogService,
         customer_exists: Callable[[Principal, str], Awaitable[bool]],
         blobs: BlobStore,
+        audit: AuditTrail,
         tx: Transactions,
         clock: Clock,
         *,
@@ -65,6 +79,7 @@ class DocumentService:
         self._catalog = catalog
         self._customer_exists = customer_exists
         self._blobs = blobs
+        self._audit = audit
         self._tx = tx
         self._clock = clock
         self._max_upload = max_upload_bytes
@@ -155,6 +170,19 @@ class DocumentService:
             await self._repo.add_document(
                 document, version, register_ids, index_entries(document_type.fields, values)
             )
+            await self._audit.record(
+                principal,
+                "document.create",
+                "document",
+                document.id,
+                {
+                    "customer": customer_id,
+                    "type": document_type.key,
+                    "title": title,
+                    "registers": register_ids,
+                    "version": _version_facts(version),
+                },
+            )
         return document
 
     async def add_version(
@@ -185,6 +213,13 @@ class DocumentService:
             )
             await self._repo.add_blob(principal.tenant_id, sha256, version.size, mime, now)
             await self._repo.add_version(version)
+            await self._audit.record(
+                principal,
+                "document.version_add",
+                "document",
+                document.id,
+                {"version": _version_facts(version), "comment": version.comment},
+            )
         return version
 
     async def update_metadata(
@@ -238,6 +273,18 @@ class DocumentService:
                 updated,
                 changes,
                 index_entries(document_type.fields, values) if index_changed else None,
+            )
+            await self._audit.record(
+                principal,
+                "document.update",
+                "document",
+                updated.id,
+                {
+                    "revision": revision,
+                    "changes": [
+                        {"field": c.field, "old": c.old_value, "new": c.new_value} for c in changes
+                    ],
+                },
             )
         return updated
 
@@ -297,6 +344,13 @@ class DocumentService:
         async with self._tx.write():
             await self._repo.update_document(updated, [change], None)
             await self._repo.set_registers(updated, wanted)
+            await self._audit.record(
+                principal,
+                "document.file",
+                "document",
+                updated.id,
+                {"revision": updated.revision, "old": change.old_value, "new": change.new_value},
+            )
         return updated
 
     # -- reading ---------------------------------------------------------------------------
@@ -333,7 +387,21 @@ class DocumentService:
         version = await self._repo.version(principal.tenant_id, parse_id("version", version_id))
         if version is None:
             raise NotFound("version", version_id)
-        return version, await self._blobs.get(principal.tenant_id, version.sha256)
+        data = await self._blobs.get(principal.tenant_id, version.sha256)
+        await self._audit.record(
+            principal,
+            "document.download",
+            "document",
+            version.document_id,
+            {"version": version.number, "sha256": version.sha256},
+        )
+        return version, data
+
+    async def view(self, principal: Principal, document_id: str) -> Document:
+        """A document opened by a person: like :meth:`get`, and recorded as a view."""
+        document = await self.get(principal, document_id)
+        await self._audit.record(principal, "document.view", "document", document.id)
+        return document
 
     async def list(
         self,

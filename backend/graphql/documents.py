@@ -227,7 +227,7 @@ class DocumentQuery:
     @strawberry.field
     async def document(self, info: Info, id: strawberry.ID) -> DocumentNode:
         ctx = info.context
-        return await document_node(ctx, await ctx.services.documents.get(ctx.principal, str(id)))
+        return await document_node(ctx, await ctx.services.documents.view(ctx.principal, str(id)))
 
 
 @strawberry.type

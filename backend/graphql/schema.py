@@ -21,6 +21,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from backend.graphql.accounts import AccountQuery
+from backend.graphql.audit import AuditQuery
 from backend.graphql.catalog import CatalogQuery
 from backend.graphql.customers import CustomerMutation, CustomerQuery
 from backend.graphql.documents import DocumentMutation, DocumentQuery
@@ -38,7 +39,8 @@ from backend.settings import LimitSettings
 __all__ = ["build_schema"]
 
 Query = merge_types(
-    "Query", (AccountQuery, CatalogQuery, CustomerQuery, DossierQuery, DocumentQuery)
+    "Query",
+    (AccountQuery, AuditQuery, CatalogQuery, CustomerQuery, DossierQuery, DocumentQuery),
 )
 Mutation = merge_types("Mutation", (CustomerMutation, DocumentMutation))
 

@@ -12,6 +12,7 @@ from strawberry.litestar import make_graphql_controller
 
 from backend.graphql.context import Context
 from backend.graphql.schema import build_schema
+from backend.http.audit import audit_routes
 from backend.http.auth import auth_routes, authenticate
 from backend.http.errors import exception_handlers, plain_errors_as_json
 from backend.http.files import file_routes
@@ -59,7 +60,7 @@ def create_app(runtime: Runtime, *, own_runtime: bool = True) -> Litestar:
         return {"status": "ok"}
 
     return Litestar(
-        route_handlers=[graphql, health, *auth_routes, *file_routes],
+        route_handlers=[graphql, health, *auth_routes, *file_routes, *audit_routes],
         dependencies={"runtime": Provide(lambda: runtime, sync_to_thread=False)},
         exception_handlers=exception_handlers,
         after_request=plain_errors_as_json,

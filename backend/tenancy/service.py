@@ -12,6 +12,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from backend.audit.service import Actor, AuditTrail
 from backend.documents.models import DocumentType
 from backend.dossiers.models import Register
 from backend.errors import Conflict, NotFound, ValidationFailed
@@ -48,9 +49,14 @@ async def _once(
 
 class CatalogService:
     def __init__(
-        self, repo: CatalogRepository, tx: Transactions, cache: CatalogCache | None = None
+        self,
+        repo: CatalogRepository,
+        audit: AuditTrail,
+        tx: Transactions,
+        cache: CatalogCache | None = None,
     ) -> None:
         self._repo = repo
+        self._audit = audit
         self._tx = tx
         self._cache = cache or CatalogCache()
         self._catalog: dict[str, asyncio.Future[CatalogEntry]] = {}
@@ -98,6 +104,13 @@ class CatalogService:
             if await self._repo.tenant_by_slug(slug) is not None:
                 raise Conflict(f"a tenant {slug!r} already exists")
             await self._repo.add_tenant(tenant)
+            await self._audit.record(
+                Actor(tenant.id, None, "system"),
+                "tenant.create",
+                "tenant",
+                tenant.id,
+                {"slug": slug, "name": name, "locale": locale},
+            )
         return tenant
 
     async def tenant(self, tenant_id: str) -> Tenant:
@@ -139,6 +152,13 @@ class CatalogService:
             )
             await self._repo.add_register(register)
             await self._repo.bump_catalog_revision(tenant_id)
+            await self._audit.record(
+                Actor(tenant_id, None, "system"),
+                "register.create",
+                "register",
+                register.id,
+                {"key": key, "name": name, "parent": parent_id},
+            )
         self._forget(tenant_id)
         return register
 
@@ -176,6 +196,13 @@ class CatalogService:
                 raise Conflict(f"a document type {key!r} already exists")
             await self._repo.add_document_type(document_type)
             await self._repo.bump_catalog_revision(tenant_id)
+            await self._audit.record(
+                Actor(tenant_id, None, "system"),
+                "document_type.create",
+                "document_type",
+                document_type.id,
+                {"key": key, "fields": [f.to_json() for f in document_type.fields]},
+            )
         self._forget(tenant_id)
         return document_type
 

@@ -1,0 +1,557 @@
+"""Audit events and the per-tenant hash chain that makes them tamper-evident.
+
+Every audited action of a tenant becomes one :class:`AuditEvent`. A tenant's events are numbered
+``seq = 1, 2, 3, …`` without gaps, and each names its predecessor's hash in ``prev_hash`` (event 1
+names :data:`GENESIS_HASH`). Changing, deleting, duplicating or reordering stored events therefore
+shows where it happened, and :func:`verify_chain` finds every such place in one pass. Cutting off
+the tail leaves a valid, shorter chain: only a signed checkpoint
+(:mod:`backend.audit.checkpoints`) reveals that.
+
+Canonical encoding — a compatibility contract: changing it breaks every existing chain
+--------------------------------------------------------------------------------------
+``hash = sha256(canonical_bytes(...)).hexdigest()`` (64 lowercase hex digits). The canonical bytes
+are the UTF-8 encoding of one JSON object holding the ten fields other than ``hash``::
+
+    {"action":…,"actor_id":…,"details":{…},"device":…,"occurred_at":…,"prev_hash":…,"seq":…,
+     "target_id":…,"target_type":…,"tenant_id":…}
+
+- Object members are sorted by key in code point order, at every depth (this is *not* RFC 8785,
+  which sorts by UTF-16 code units and formats numbers differently).
+- No whitespace: the separators are exactly ``,`` and ``:``.
+- Strings are written as Python's :func:`json.dumps` writes them with ``ensure_ascii=False``: ``"``,
+  ``\\`` and the control characters U+0000–U+001F are escaped (``\\n``, ``\\t`` … where a short
+  escape exists, ``\\u00XX`` otherwise); every other character is literal UTF-8. Strings are hashed
+  as given, without Unicode normalisation; lone surrogates are refused.
+- ``occurred_at`` is converted to UTC and written ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` (always six
+  fraction digits); naive datetimes are refused.
+- ``actor_id`` is a string or ``null``; ``seq`` is an integer ≥ 1 in decimal; ``prev_hash`` is
+  64 lowercase hex digits.
+- ``details`` is an object with string keys whose values are ``null``, ``true``/``false``,
+  integers (decimal, any size), floats (Python ``repr``: shortest round-trip, e.g. ``1.0``,
+  ``1e+100``, ``-0.0``), strings, arrays (list or tuple) and objects, nested at most
+  :data:`MAX_DETAILS_DEPTH` deep. NaN, infinities and every other type are refused. Subclasses
+  of ``str``/``int``/``float`` (enums) are written as their plain value.
+
+Everything refused raises :class:`ValueError` saying what and where. Store ``details`` as the JSON
+text that was hashed (not as PostgreSQL ``jsonb``, which rewrites numbers such as ``1e+100``).
+
+Problem codes of :class:`ChainProblem` (stable; ``dossier verify`` prints them):
+
+- ``hash_mismatch``: the event's content no longer hashes to its ``hash`` (a changed row).
+- ``broken_link``: ``prev_hash`` is not the hash of event ``seq - 1`` (a replaced row).
+- ``missing_events``: sequence numbers never seen (deleted rows); ``seq`` is the first missing.
+- ``out_of_order``: events that arrived after a later one (reordered rows).
+- ``duplicate_seq``: a sequence number seen more than once.
+- ``wrong_tenant``: an event of another tenant inside this tenant's chain.
+- ``truncated``: the chain is shorter than a signed checkpoint says (cut-off tail).
+- ``checkpoint_head_mismatch``: event ``seq`` is not the one the checkpoint signed.
+- ``checkpoint_root_mismatch``: events 1..seq lack the Merkle root the checkpoint signed.
+- ``bad_signature``: the checkpoint's signature does not verify with the trusted key.
+
+The last four come from :mod:`backend.audit.checkpoints`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import math
+import re
+from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal, TypeAlias
+
+__all__ = [
+    "GENESIS_HASH",
+    "MAX_DETAILS_DEPTH",
+    "AuditEvent",
+    "ChainProblem",
+    "ChainVerifier",
+    "JSONValue",
+    "ProblemKind",
+    "canonical_bytes",
+    "event_hash",
+    "format_utc",
+    "parse_utc",
+    "seal",
+    "verify_chain",
+    "verify_chain_async",
+]
+
+#: The ``prev_hash`` of every tenant's first event.
+GENESIS_HASH = "0" * 64
+#: How deeply ``details`` may nest (objects and arrays); deeper is refused.
+MAX_DETAILS_DEPTH = 32
+
+JSONValue: TypeAlias = (
+    "str | int | float | bool | Sequence[JSONValue] | Mapping[str, JSONValue] | None"
+)
+ProblemKind: TypeAlias = Literal[
+    "hash_mismatch",
+    "broken_link",
+    "missing_events",
+    "out_of_order",
+    "duplicate_seq",
+    "wrong_tenant",
+    "truncated",
+    "checkpoint_head_mismatch",
+    "checkpoint_root_mismatch",
+    "bad_signature",
+]
+
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+_HASH = re.compile(r"[0-9a-f]{64}")
+_UTC_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One line of the audit trail, as sealed (:func:`seal`) or as loaded from storage.
+
+    The constructor checks nothing, so that a tampered row can still be loaded and reported;
+    :func:`seal` validates. ``details`` is not part of ``hash()`` (dicts are unhashable)."""
+
+    tenant_id: str
+    seq: int
+    occurred_at: datetime
+    actor_id: str | None
+    device: str
+    action: str
+    target_type: str
+    target_id: str
+    details: Mapping[str, JSONValue] = field(hash=False)
+    prev_hash: str
+    hash: str
+
+    def computed_hash(self) -> str:
+        """The hash this event's content has now; ``ValueError`` if it cannot be encoded."""
+        return event_hash(
+            tenant_id=self.tenant_id,
+            seq=self.seq,
+            occurred_at=self.occurred_at,
+            actor_id=self.actor_id,
+            device=self.device,
+            action=self.action,
+            target_type=self.target_type,
+            target_id=self.target_id,
+            details=self.details,
+            prev_hash=self.prev_hash,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ChainProblem:
+    """One discrepancy; ``seq`` is the event concerned, or ``None`` for the chain as a whole."""
+
+    seq: int | None
+    kind: ProblemKind
+    detail: str
+
+    def __str__(self) -> str:
+        where = "chain" if self.seq is None else f"event {self.seq}"
+        return f"{where}: {self.kind}: {self.detail}"
+
+
+def format_utc(moment: datetime) -> str:
+    """``moment`` in UTC as ``YYYY-MM-DDTHH:MM:SS.ffffffZ``; naive datetimes are refused."""
+    if not isinstance(moment, datetime):
+        raise ValueError(f"expected a datetime, got {type(moment).__name__}")
+    offset = moment.utcoffset()
+    if offset is None:
+        raise ValueError("audit times must be timezone-aware (UTC); got a naive datetime")
+    if not offset:  # already UTC: isoformat() ends in "+00:00" (the fast path when verifying)
+        return moment.isoformat(timespec="microseconds")[:-6] + "Z"
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def parse_utc(text: str) -> datetime:
+    """The inverse of :func:`format_utc`; anything but that exact form is refused."""
+    if not isinstance(text, str) or not _UTC_TEXT.fullmatch(text):
+        raise ValueError(f"expected a UTC time like 2024-01-31T12:00:00.000000Z, got {text!r}")
+    try:
+        return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
+    except ValueError:
+        raise ValueError(f"not a valid time: {text!r}") from None
+
+
+def _text(name: str, value: object) -> str:
+    if type(value) is str:
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string, got {type(value).__name__}")
+    return str.__str__(value)  # a plain str, also for str-based enums
+
+
+# Types written as they are; checked with ``type(x) in`` first because verifying a million events
+# spends much of its time here.
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
+def _json(value: object, path: str, depth: int) -> JSONValue:
+    """A plain copy of ``value`` (dict, list, str, int, float, bool, None) or ``ValueError``."""
+    if type(value) in _PLAIN or value is True or value is False:
+        return value  # type: ignore[return-value]  # one of the plain JSON scalars
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{path} is {value!r}; NaN and infinities are not JSON")
+        return float(value)
+    if depth >= MAX_DETAILS_DEPTH:
+        raise ValueError(f"{path} nests deeper than {MAX_DETAILS_DEPTH} levels")
+    if isinstance(value, Mapping):
+        copy: dict[str, JSONValue] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValueError(f"{path} has the key {key!r}; JSON object keys must be strings")
+            plain_key = key if type(key) is str else str.__str__(key)
+            if type(item) in _PLAIN:
+                copy[plain_key] = item
+            else:
+                copy[plain_key] = _json(item, f"{path}.{key}", depth + 1)
+        return copy
+    if isinstance(value, list | tuple):
+        return [
+            item if type(item) in _PLAIN else _json(item, f"{path}[{i}]", depth + 1)
+            for i, item in enumerate(value)
+        ]
+    raise ValueError(
+        f"{path} is a {type(value).__name__}; details hold only str, int, float, bool, None, "
+        "lists and dicts"
+    )
+
+
+def _details(details: object) -> dict[str, JSONValue]:
+    if not isinstance(details, Mapping):
+        raise ValueError(f"details must be a mapping, got {type(details).__name__}")
+    copy = _json(details, "details", 0)
+    assert isinstance(copy, dict)
+    return copy
+
+
+def canonical_bytes(
+    *,
+    tenant_id: str,
+    seq: int,
+    occurred_at: datetime,
+    actor_id: str | None,
+    device: str,
+    action: str,
+    target_type: str,
+    target_id: str,
+    details: Mapping[str, JSONValue],
+    prev_hash: str,
+) -> bytes:
+    """The bytes an event's hash is taken over (format in the module docstring)."""
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+        raise ValueError(f"seq must be an integer >= 1, got {seq!r}")
+    if not isinstance(prev_hash, str) or not _HASH.fullmatch(prev_hash):
+        raise ValueError(f"prev_hash must be 64 lowercase hex digits, got {prev_hash!r}")
+    document = {
+        "action": _text("action", action),
+        "actor_id": None if actor_id is None else _text("actor_id", actor_id),
+        "details": _details(details),
+        "device": _text("device", device),
+        "occurred_at": format_utc(occurred_at),
+        "prev_hash": str.__str__(prev_hash),
+        "seq": int(seq),
+        "target_id": _text("target_id", target_id),
+        "target_type": _text("target_type", target_type),
+        "tenant_id": _text("tenant_id", tenant_id),
+    }
+    text = _ENCODER.encode(document)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("the event contains a lone surrogate, which UTF-8 cannot encode") from None
+
+
+def event_hash(
+    *,
+    tenant_id: str,
+    seq: int,
+    occurred_at: datetime,
+    actor_id: str | None,
+    device: str,
+    action: str,
+    target_type: str,
+    target_id: str,
+    details: Mapping[str, JSONValue],
+    prev_hash: str,
+) -> str:
+    """SHA-256 (lowercase hex) of :func:`canonical_bytes`."""
+    return hashlib.sha256(
+        canonical_bytes(
+            tenant_id=tenant_id,
+            seq=seq,
+            occurred_at=occurred_at,
+            actor_id=actor_id,
+            device=device,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            details=details,
+            prev_hash=prev_hash,
+        )
+    ).hexdigest()
+
+
+def seal(
+    *,
+    tenant_id: str,
+    seq: int,
+    occurred_at: datetime,
+    actor_id: str | None,
+    device: str,
+    action: str,
+    target_type: str,
+    target_id: str,
+    details: Mapping[str, JSONValue],
+    prev_hash: str,
+) -> AuditEvent:
+    """A new event with its hash. ``tenant_id``, ``device`` and ``action`` must not be empty.
+
+    The event holds a plain deep copy of ``details`` and ``occurred_at`` in UTC, so what is stored
+    is exactly what was hashed; anything the encoding refuses raises ``ValueError``."""
+    for name, value in (("tenant_id", tenant_id), ("device", device), ("action", action)):
+        if _text(name, value) == "":
+            raise ValueError(f"{name} must not be empty")
+    format_utc(occurred_at)  # refuses a naive datetime before astimezone() below assumes a zone
+    plain = _details(details)
+    digest = event_hash(
+        tenant_id=tenant_id,
+        seq=seq,
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+        device=device,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        details=plain,
+        prev_hash=prev_hash,
+    )
+    return AuditEvent(
+        tenant_id=str.__str__(tenant_id),
+        seq=int(seq),
+        occurred_at=occurred_at.astimezone(UTC),
+        actor_id=None if actor_id is None else str.__str__(actor_id),
+        device=str.__str__(device),
+        action=str.__str__(action),
+        target_type=str.__str__(target_type),
+        target_id=str.__str__(target_id),
+        details=plain,
+        prev_hash=prev_hash,
+        hash=digest,
+    )
+
+
+@dataclass(slots=True)
+class _Gap:
+    """Sequence numbers ``start..end`` not seen yet, and what their seen neighbours say."""
+
+    start: int
+    end: int
+    below_hash: str  # the hash of event start - 1
+    above_prev_hash: str  # the prev_hash of event end + 1
+
+
+def _gap_start(gap: _Gap) -> int:
+    return gap.start
+
+
+def _short(hash_hex: str) -> str:
+    return f"{hash_hex[:12]}…"
+
+
+class ChainVerifier:
+    """Checks one tenant's chain event by event (:meth:`feed`); :meth:`finish` reports.
+
+    Events should come in ``seq`` order but need not: every event is re-hashed, and every link
+    ``seq - 1 → seq`` is checked whichever of the two arrives later. Memory is O(1) plus the
+    problems found: besides counters the verifier keeps the hash of the highest event so far and,
+    for each run of sequence numbers not seen yet, the hashes its seen neighbours name.
+
+    Links are checked against the *stored* hashes, so one changed row is one ``hash_mismatch``;
+    a row whose stored hash was recomputed as well shows as a ``broken_link`` at the next event.
+    An event of another tenant is reported and re-hashed but otherwise ignored. Runs of
+    consecutive out-of-order events are reported once.
+    """
+
+    __slots__ = (
+        "_count",
+        "_gaps",
+        "_head_hash",
+        "_last_seq",
+        "_out_of_order_run",
+        "_problems",
+        "_start_seq",
+        "_tenant_id",
+    )
+
+    def __init__(
+        self,
+        *,
+        tenant_id: str | None = None,
+        start_prev_hash: str = GENESIS_HASH,
+        start_seq: int = 1,
+    ) -> None:
+        """``tenant_id`` defaults to the first event's; ``start_prev_hash`` and ``start_seq``
+        verify a chain from the middle (the hash of event ``start_seq - 1`` and the first seq)."""
+        self._tenant_id = tenant_id
+        self._start_seq = start_seq
+        self._last_seq = start_seq - 1
+        self._head_hash = start_prev_hash
+        self._gaps: list[_Gap] = []
+        self._problems: list[ChainProblem] = []
+        # The latest out-of-order run: lowest and highest seq, the highest event they arrived
+        # after, and the index of their problem.
+        self._out_of_order_run: tuple[int, int, int, int] | None = None
+        self._count = 0
+
+    @property
+    def count(self) -> int:
+        """How many events were fed, including those reported."""
+        return self._count
+
+    @property
+    def last_seq(self) -> int:
+        """The highest sequence number seen (``start_seq - 1`` before any)."""
+        return self._last_seq
+
+    @property
+    def head_hash(self) -> str:
+        """The stored hash of event :attr:`last_seq` (``start_prev_hash`` before any)."""
+        return self._head_hash
+
+    def feed(self, event: AuditEvent) -> None:
+        self._count += 1
+        if self._tenant_id is None:
+            self._tenant_id = event.tenant_id
+        if event.tenant_id != self._tenant_id:
+            detail = f"belongs to tenant {event.tenant_id!r}, not {self._tenant_id!r}"
+            self._report(event.seq, "wrong_tenant", detail)
+            self._check_hash(event)
+            return
+        self._check_hash(event)
+        seq = event.seq
+        if seq == self._last_seq + 1:
+            self._check_link(seq, event.prev_hash, self._head_hash)
+        elif seq > self._last_seq:
+            gap = _Gap(self._last_seq + 1, seq - 1, self._head_hash, event.prev_hash)
+            self._gaps.append(gap)
+        elif seq < self._start_seq:
+            detail = f"comes before {self._start_seq}, the first event to verify"
+            self._report(seq, "out_of_order", detail)
+            return
+        else:
+            self._fill(event)
+            return
+        self._last_seq, self._head_hash = seq, event.hash
+
+    def finish(self) -> list[ChainProblem]:
+        """Every problem found so far, by ``seq`` (chain-wide ones first), missing runs included."""
+        missing = [
+            ChainProblem(
+                gap.start,
+                "missing_events",
+                f"event {gap.start} is missing"
+                if gap.start == gap.end
+                else f"events {gap.start}–{gap.end} are missing ({gap.end - gap.start + 1})",
+            )
+            for gap in self._gaps
+        ]
+        return sorted(self._problems + missing, key=lambda p: -1 if p.seq is None else p.seq)
+
+    def _report(self, seq: int | None, kind: ProblemKind, detail: str) -> None:
+        self._problems.append(ChainProblem(seq, kind, detail))
+
+    def _check_hash(self, event: AuditEvent) -> None:
+        try:
+            computed = event.computed_hash()
+        except ValueError as exc:
+            detail = f"cannot be re-encoded, so it is not what was sealed: {exc}"
+            self._report(event.seq, "hash_mismatch", detail)
+            return
+        if computed != event.hash:
+            detail = f"its content hashes to {_short(computed)}, its stored hash is {event.hash!r}"
+            self._report(event.seq, "hash_mismatch", detail)
+
+    def _check_link(self, seq: int, prev_hash: str, expected: str) -> None:
+        if prev_hash != expected:
+            before = f"event {seq - 1}" if seq > self._start_seq else "the chain's start"
+            detail = f"prev_hash {prev_hash!r} is not the hash of {before}, {_short(expected)}"
+            self._report(seq, "broken_link", detail)
+
+    def _fill(self, event: AuditEvent) -> None:
+        """An event at or below the highest seq: a late arrival into a gap, or a duplicate."""
+        seq = event.seq
+        index = bisect.bisect_right(self._gaps, seq, key=_gap_start) - 1
+        if index < 0 or seq > self._gaps[index].end:
+            self._report(seq, "duplicate_seq", f"event {seq} occurs more than once")
+            return
+        self._report_out_of_order(seq)
+        gap = self._gaps[index]
+        if seq == gap.start:
+            self._check_link(seq, event.prev_hash, gap.below_hash)
+        if seq == gap.end:
+            self._check_link(seq + 1, gap.above_prev_hash, event.hash)
+        if gap.start == gap.end:
+            del self._gaps[index]
+        elif seq == gap.start:
+            gap.start, gap.below_hash = seq + 1, event.hash
+        elif seq == gap.end:
+            gap.end, gap.above_prev_hash = seq - 1, event.prev_hash
+        else:
+            self._gaps.insert(index + 1, _Gap(seq + 1, gap.end, event.hash, gap.above_prev_hash))
+            gap.end, gap.above_prev_hash = seq - 1, event.prev_hash
+
+    def _report_out_of_order(self, seq: int) -> None:
+        """One problem per run of adjacent seqs that arrived after the same highest event."""
+        run = self._out_of_order_run
+        if run is not None and run[2] == self._last_seq and seq in (run[0] - 1, run[1] + 1):
+            low, high = min(run[0], seq), max(run[1], seq)
+            detail = f"events {low}–{high} arrived after event {self._last_seq}"
+            self._problems[run[3]] = ChainProblem(low, "out_of_order", detail)
+            self._out_of_order_run = (low, high, self._last_seq, run[3])
+            return
+        self._report(seq, "out_of_order", f"arrived after event {self._last_seq}")
+        self._out_of_order_run = (seq, seq, self._last_seq, len(self._problems) - 1)
+
+
+def verify_chain(
+    events: Iterable[AuditEvent],
+    *,
+    tenant_id: str | None = None,
+    start_prev_hash: str = GENESIS_HASH,
+    start_seq: int = 1,
+) -> list[ChainProblem]:
+    """Every problem of the chain ``events`` in one pass (see :class:`ChainVerifier`);
+    ``[]`` for an untouched chain. A cut-off tail needs a checkpoint to be seen."""
+    verifier = ChainVerifier(
+        tenant_id=tenant_id, start_prev_hash=start_prev_hash, start_seq=start_seq
+    )
+    for event in events:
+        verifier.feed(event)
+    return verifier.finish()
+
+
+async def verify_chain_async(
+    events: AsyncIterable[AuditEvent],
+    *,
+    tenant_id: str | None = None,
+    start_prev_hash: str = GENESIS_HASH,
+    start_seq: int = 1,
+) -> list[ChainProblem]:
+    """:func:`verify_chain` over an asynchronous stream (events read from the database)."""
+    verifier = ChainVerifier(
+        tenant_id=tenant_id, start_prev_hash=start_prev_hash, start_seq=start_seq
+    )
+    async for event in events:
+        verifier.feed(event)
+    return verifier.finish()

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Protocol
+
+from backend.audit.events import AuditEvent
+
+
+class AuditRepository(Protocol):
+    async def advance_head(self, tenant_id: str) -> tuple[int, str]:
+        """Claim the next sequence number of the tenant's chain; return it and the current head
+        hash. Serialises appends per tenant (a row lock on PostgreSQL, the writer on SQLite)."""
+        ...
+
+    async def set_head_hash(self, tenant_id: str, hash_hex: str) -> None: ...
+
+    async def add_event(self, event: AuditEvent, details_json: str) -> None: ...
+
+    async def events(
+        self,
+        tenant_id: str,
+        *,
+        target: tuple[str, str] | None,
+        actor_id: str | None,
+        before_seq: int | None,
+        limit: int,
+    ) -> list[AuditEvent]:
+        """Newest first."""
+        ...
+
+    def chain(self, tenant_id: str, batch: int = 5000) -> AsyncIterator[list[AuditEvent]]:
+        """All events of a tenant in the order stored, oldest first, in batches."""
+        ...
+
+    async def head(self, tenant_id: str) -> tuple[int, str]: ...

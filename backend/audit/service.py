@@ -1,0 +1,95 @@
+"""Writing and reading the audit trail.
+
+:meth:`AuditTrail.record` appends one event to the tenant's hash chain *inside the caller's write
+transaction*: the change and its audit line commit together or not at all. Reads of documents
+(views, downloads) are recorded in a transaction of their own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from backend.access.policy import Action, Principal, can
+from backend.audit.events import AuditEvent, seal
+from backend.audit.ports import AuditRepository
+from backend.errors import Forbidden
+from backend.ports import Clock, Transactions
+
+__all__ = ["Actor", "AuditTrail", "details_json"]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who caused an event: a user (or nobody, for the system) of a tenant, on a device."""
+
+    tenant_id: str
+    user_id: str | None
+    device: str
+
+    @classmethod
+    def of(cls, principal: Principal) -> Actor:
+        return cls(principal.tenant_id, principal.user_id, principal.device)
+
+
+def details_json(details: Mapping[str, Any]) -> str:
+    """The stored text of ``details``: canonical JSON, the same bytes on every engine."""
+    return json.dumps(details, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class AuditTrail:
+    def __init__(self, repo: AuditRepository, tx: Transactions, clock: Clock) -> None:
+        self._repo = repo
+        self._tx = tx
+        self._clock = clock
+
+    async def record(
+        self,
+        actor: Actor | Principal,
+        action: str,
+        target_type: str,
+        target_id: str,
+        details: Mapping[str, Any] | None = None,
+    ) -> AuditEvent:
+        """Append an event; joins the caller's write transaction (or opens one for reads)."""
+        who = actor if isinstance(actor, Actor) else Actor.of(actor)
+        text = details_json(details or {})
+        async with self._tx.write():
+            seq, prev_hash = await self._repo.advance_head(who.tenant_id)
+            event = seal(
+                tenant_id=who.tenant_id,
+                seq=seq,
+                occurred_at=self._clock(),
+                actor_id=who.user_id,
+                device=who.device,
+                action=action,
+                target_type=target_type,
+                target_id=target_id,
+                details=json.loads(text),
+                prev_hash=prev_hash,
+            )
+            await self._repo.add_event(event, text)
+            await self._repo.set_head_hash(who.tenant_id, event.hash)
+        return event
+
+    async def trail(
+        self,
+        principal: Principal,
+        *,
+        target: tuple[str, str] | None = None,
+        actor_id: str | None = None,
+        before_seq: int | None = None,
+        limit: int = 50,
+    ) -> list[AuditEvent]:
+        """Events of the principal's tenant, newest first; only for the audit right."""
+        if not can(principal, Action.AUDIT):
+            raise Forbidden("reading the audit trail needs the audit right")
+        return await self._repo.events(
+            principal.tenant_id,
+            target=target,
+            actor_id=actor_id,
+            before_seq=before_seq,
+            limit=max(1, min(limit, 1000)),
+        )

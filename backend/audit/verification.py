@@ -1,0 +1,223 @@
+"""``dossier verify``: re-hash the archive and the audit chain, and report every discrepancy.
+
+What is checked, per tenant:
+- the audit chain: every event re-hashed, every link, gaps, order, duplicates
+  (:func:`backend.audit.events.verify_chain`), and the chain head row against the last event;
+- with a checkpoint file: its signature, and that the chain still reaches its sequence number
+  (a truncated tail), with the same head hash and Merkle root;
+- every document version against the facts its creation event recorded (number, hash, size,
+  type, name): a changed version row is found even though version rows carry no hash;
+- every blob: present, and its bytes hash to its address.
+An untouched archive reports nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from backend.audit.checkpoints import (
+    Checkpoint,
+    check_checkpoint,
+)
+from backend.audit.events import ChainProblem, verify_chain_async
+from backend.audit.keys import signing_key
+from backend.audit.merkle import MerkleAccumulator
+from backend.audit.repository import PiccoloAuditRepository
+from backend.blobs.store import sha256_hex
+from backend.documents.tables import BlobTable, VersionTable
+from backend.persistence.sql import select
+from backend.runtime import Runtime
+from backend.tenancy.tables import TenantTable
+
+__all__ = ["Discrepancy", "VerifyReport", "verify_archive"]
+
+_VERSION_FACTS = ("number", "sha256", "size", "mime_type", "filename")
+
+
+class _BrokenAccumulator(MerkleAccumulator):
+    """Stands in once a leaf could not be added: every root compares as a mismatch."""
+
+    def add(self, leaf_hex: str) -> None:
+        return None
+
+    def root(self) -> str:
+        return "unavailable"
+
+
+@dataclass(frozen=True, slots=True)
+class Discrepancy:
+    tenant: str
+    kind: str
+    where: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"[{self.tenant}] {self.kind} at {self.where}: {self.detail}"
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    tenants: int
+    events: int
+    versions: int
+    blobs: int
+    problems: list[Discrepancy]
+
+    @property
+    def clean(self) -> bool:
+        return not self.problems
+
+
+def _from_chain(tenant: str, problem: ChainProblem) -> Discrepancy:
+    where = f"audit event {problem.seq}" if problem.seq is not None else "audit chain"
+    return Discrepancy(tenant, problem.kind, where, problem.detail)
+
+
+async def _verify_chain(
+    tenant: str, checkpoint: tuple[Checkpoint, str] | None, created: dict[str, dict[str, Any]]
+) -> tuple[int, list[Discrepancy]]:
+    repo = PiccoloAuditRepository()
+    accumulator = MerkleAccumulator()
+    count = 0
+    last_hash: str | None = None
+    at_checkpoint: tuple[str, str] | None = None
+    want = checkpoint[0].seq if checkpoint else None
+
+    async def events() -> Any:
+        nonlocal accumulator, count, last_hash, at_checkpoint
+        async for batch in repo.chain(tenant):
+            for event in batch:
+                count += 1
+                last_hash = event.hash
+                try:
+                    accumulator.add(event.hash)
+                except ValueError:  # a stored hash that is not even a hash: the chain says so
+                    accumulator = _BrokenAccumulator()
+                if want is not None and count == want:
+                    at_checkpoint = (event.hash, accumulator.root())
+                if event.action in ("document.create", "document.version_add"):
+                    facts = event.details.get("version")
+                    if isinstance(facts, dict) and isinstance(facts.get("id"), str):
+                        created[facts["id"]] = facts
+                yield event
+
+    problems = [_from_chain(tenant, p) for p in await verify_chain_async(events())]
+    head_seq, head_hash = await repo.head(tenant)
+    if head_seq != count or (count and head_hash != last_hash):
+        problems.append(
+            Discrepancy(
+                tenant,
+                "head_mismatch",
+                "audit head",
+                f"the head records {head_seq} events ending in {head_hash[:12]}…, "
+                f"the table holds {count}",
+            )
+        )
+    if checkpoint is not None:
+        cp, trusted_key = checkpoint
+        problems += [
+            _from_chain(tenant, p)
+            for p in check_checkpoint(
+                cp,
+                trusted_key,
+                tenant_id=tenant,
+                chain_length=count,
+                head_hash_at_seq=at_checkpoint[0] if at_checkpoint else None,
+                merkle_root_at_seq=at_checkpoint[1] if at_checkpoint else None,
+            )
+        ]
+    return count, problems
+
+
+async def _verify_versions(
+    tenant: str, created: dict[str, dict[str, Any]]
+) -> tuple[int, list[Discrepancy]]:
+    rows = await select(VersionTable, "SELECT * FROM document_version WHERE tenant = {}", tenant)
+    problems = []
+    for row in rows:
+        version_id = str(row["id"])
+        facts = created.get(version_id)
+        if facts is None:
+            problems.append(
+                Discrepancy(
+                    tenant,
+                    "unrecorded_version",
+                    f"version {version_id}",
+                    "no audit event records its creation",
+                )
+            )
+            continue
+        for name in _VERSION_FACTS:
+            if facts.get(name) != row[name]:
+                problems.append(
+                    Discrepancy(
+                        tenant,
+                        "version_changed",
+                        f"version {version_id}",
+                        f"{name} is {row[name]!r}, the audit trail recorded {facts.get(name)!r}",
+                    )
+                )
+    return len(rows), problems
+
+
+async def _verify_blobs(runtime: Runtime, tenant: str) -> tuple[int, list[Discrepancy]]:
+    rows = await select(BlobTable, "SELECT sha256, size FROM blob WHERE tenant = {}", tenant)
+    problems = []
+    for row in rows:
+        digest = row["sha256"]
+        try:
+            data = await runtime.blobs.get(tenant, digest)
+        except FileNotFoundError:
+            problems.append(Discrepancy(tenant, "blob_missing", f"blob {digest}", "not in storage"))
+            continue
+        if sha256_hex(data) != digest:
+            problems.append(
+                Discrepancy(
+                    tenant,
+                    "blob_changed",
+                    f"blob {digest}",
+                    f"its bytes now hash to {sha256_hex(data)}",
+                )
+            )
+        elif len(data) != int(row["size"]):
+            problems.append(
+                Discrepancy(
+                    tenant,
+                    "blob_changed",
+                    f"blob {digest}",
+                    f"{len(data)} bytes, recorded {row['size']}",
+                )
+            )
+    return len(rows), problems
+
+
+async def verify_archive(
+    runtime: Runtime,
+    *,
+    tenant_slug: str | None = None,
+    checkpoint: tuple[Checkpoint, str] | None = None,
+) -> VerifyReport:
+    """Verify one tenant (by slug) or all; a checkpoint applies to its own tenant only and is
+    checked against this installation's key, never against the key written in the file."""
+    tenants = await select(TenantTable, "SELECT id, slug FROM tenant ORDER BY slug")
+    if tenant_slug is not None:
+        tenants = [t for t in tenants if t["slug"] == tenant_slug]
+    if checkpoint is not None:
+        tenants = [t for t in tenants if str(t["id"]) == checkpoint[0].tenant_id] or [
+            {"id": checkpoint[0].tenant_id, "slug": "(checkpoint tenant)"}
+        ]
+    totals = [0, 0, 0]
+    problems: list[Discrepancy] = []
+    for tenant in tenants:
+        tenant_id = str(tenant["id"])
+        created: dict[str, dict[str, Any]] = {}
+        trusted = (
+            (checkpoint[0], signing_key(runtime.settings).public_key_b64()) if checkpoint else None
+        )
+        events, chain_problems = await _verify_chain(tenant_id, trusted, created)
+        versions, version_problems = await _verify_versions(tenant_id, created)
+        blobs, blob_problems = await _verify_blobs(runtime, tenant_id)
+        totals = [totals[0] + events, totals[1] + versions, totals[2] + blobs]
+        problems += chain_problems + version_problems + blob_problems
+    return VerifyReport(len(tenants), totals[0], totals[1], totals[2], problems)
