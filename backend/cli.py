@@ -7,6 +7,9 @@
     dossier create-user --tenant SLUG --email E --name N --role R   (password on stdin or prompted)
     dossier issue-token --tenant SLUG --email E --name N
     dossier check
+    dossier verify [--tenant SLUG] [--checkpoint FILE]
+    dossier checkpoint --tenant SLUG [--output FILE]
+    dossier audit-key
     dossier export-schema [--check]
 
 Bad input ends with ``error [code]: message`` on stderr and exit status 2; nothing is half-written.
@@ -22,7 +25,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
-from backend.errors import DossierError
+from backend.errors import DossierError, ValidationFailed
 from backend.runtime import Runtime
 from backend.settings import Settings, load_settings
 
@@ -54,6 +57,13 @@ def _parser() -> argparse.ArgumentParser:
     for flag in ("--tenant", "--email", "--name"):
         token.add_argument(flag, required=True)
     sub.add_parser("check", help="check configuration, database and blob storage")
+    verify = sub.add_parser("verify", help="re-hash blobs, versions and the audit chain")
+    verify.add_argument("--tenant", help="only this tenant (slug)")
+    verify.add_argument("--checkpoint", type=Path, help="also check against this checkpoint file")
+    checkpoint = sub.add_parser("checkpoint", help="sign the audit chain head of a tenant")
+    checkpoint.add_argument("--tenant", required=True)
+    checkpoint.add_argument("--output", type=Path, help="write the checkpoint file here")
+    sub.add_parser("audit-key", help="print a new key for DOSSIER_AUDIT_SIGNING_KEY")
     export = sub.add_parser("export-schema", help="write schema/schema.graphql")
     export.add_argument("--check", action="store_true", help="fail if the file is out of date")
     return parser
@@ -135,6 +145,59 @@ async def _check(runtime: Runtime) -> int:
     return 1 if problems else 0
 
 
+async def _verify(runtime: Runtime, args: argparse.Namespace) -> int:
+    from backend.audit.checkpoints import checkpoint_from_json
+    from backend.audit.verification import verify_archive
+
+    checkpoint = None
+    if args.checkpoint is not None:
+        try:
+            text = args.checkpoint.read_text()
+        except OSError as exc:
+            raise ValidationFailed.one(
+                "checkpoint", "unreadable", f"cannot read the checkpoint file: {exc}"
+            ) from None
+        try:
+            checkpoint = checkpoint_from_json(text)
+        except ValueError as exc:
+            raise ValidationFailed.one("checkpoint", "invalid_checkpoint", str(exc)) from None
+    if args.tenant:
+        await runtime.services().catalog.tenant_by_slug(args.tenant)  # not_found if unknown
+    report = await verify_archive(runtime, tenant_slug=args.tenant, checkpoint=checkpoint)
+    for problem in report.problems:
+        print(problem)
+    print(
+        f"{'CLEAN' if report.clean else 'TAMPERED'}: {report.tenants} tenant(s), "
+        f"{report.events} audit events, {report.versions} versions, {report.blobs} blobs, "
+        f"{len(report.problems)} problem(s)"
+    )
+    return 0 if report.clean else 1
+
+
+async def _checkpoint(runtime: Runtime, args: argparse.Namespace) -> int:
+    from backend.audit.checkpoints import checkpoint_to_json
+    from backend.audit.keys import signing_key
+    from backend.audit.signing import make_checkpoint
+
+    tenant = await runtime.services().catalog.tenant_by_slug(args.tenant)
+    key = signing_key(runtime.settings)
+    checkpoint = await make_checkpoint(runtime, tenant.id, key)
+    text = checkpoint_to_json(checkpoint, key.public_key_b64())
+    if args.output is not None:
+        args.output.write_text(text)
+        print(f"checkpoint of {checkpoint.seq} events written to {args.output}")
+    else:
+        print(text)
+    return 0
+
+
+def _audit_key() -> int:
+    from backend.audit.checkpoints import SigningKey
+
+    print(SigningKey.generate().seed_b64())
+    return 0
+
+
 def _export_schema(settings: Settings, check: bool) -> int:
     from strawberry.printer import print_schema
 
@@ -175,6 +238,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(settings, args)
         if args.command == "export-schema":
             return _export_schema(settings, args.check)
+        if args.command == "audit-key":
+            return _audit_key()
         commands: dict[str, Callable[[Runtime], Awaitable[int]]] = {
             "migrate": _migrate,
             "demo": lambda rt: _demo(rt, args),
@@ -182,6 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "create-user": lambda rt: _create_user(rt, args),
             "issue-token": lambda rt: _issue_token(rt, args),
             "check": _check,
+            "verify": lambda rt: _verify(rt, args),
+            "checkpoint": lambda rt: _checkpoint(rt, args),
         }
         return asyncio.run(_with_runtime(settings, commands[args.command]))
     except DossierError as exc:
