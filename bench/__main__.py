@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from bench.audit_write import AuditWriteResult, format_audit_table, run_audit_write_benchmark
 from bench.cover_bench import cover_pair, run_cover_benchmark
 from bench.databases import ENGINES, DatabaseUnavailable, bench_runtime, postgres_admin_url
 from bench.profiling import profile_graphql
@@ -34,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--profile", action="store_true", help="also print cProfile of the GraphQL runs"
     )
+    parser.add_argument(
+        "--suite",
+        choices=["cover", "audit", "all"],
+        default="all",
+        help="cover query, audited writes, or both",
+    )
     return parser
 
 
@@ -41,8 +48,21 @@ async def _run(args: argparse.Namespace) -> int:
     engines = ENGINES if args.engine == "both" else (args.engine,)
     postgres_url = postgres_admin_url(os.environ)
     results: list[CoverResult] = []
+    audit_results: list[AuditWriteResult] = []
     unavailable: list[str] = []
     for engine in engines:
+        if args.suite in ("audit", "all"):
+            try:
+                async with bench_runtime(engine, postgres_url) as runtime:
+                    print(f"{engine}: timing audited writes …", file=sys.stderr, flush=True)
+                    audit_results += await run_audit_write_benchmark(
+                        runtime, engine=engine, runs=args.runs, warmup=args.warmup
+                    )
+            except DatabaseUnavailable as exc:
+                unavailable.append(f"{engine}: NOT MEASURED ({exc})")
+                continue
+        if args.suite == "audit":
+            continue
         print(f"{engine}: seeding {args.documents:,} documents …", file=sys.stderr, flush=True)
         try:
             async with bench_runtime(engine, postgres_url) as runtime:
@@ -71,6 +91,9 @@ async def _run(args: argparse.Namespace) -> int:
             unavailable.append(f"{engine}: NOT MEASURED ({exc})")
     if results:
         print(format_table(results))
+    if audit_results:
+        print()
+        print(format_audit_table(audit_results))
     for line in unavailable:
         print(line)
     # Over budget is a finding, not a failure; an engine that could not be measured is.

@@ -70,8 +70,7 @@ class AuditTrail:
                 details=json.loads(text),
                 prev_hash=prev_hash,
             )
-            await self._repo.add_event(event, text)
-            await self._repo.set_head_hash(who.tenant_id, event.hash)
+            await self._repo.add_event(event, text)  # the head follows, by trigger
         return event
 
     async def trail(
