@@ -17,6 +17,7 @@ from bench.cover_bench import cover_pair, run_cover_benchmark
 from bench.databases import ENGINES, DatabaseUnavailable, bench_runtime, postgres_admin_url
 from bench.profiling import profile_graphql
 from bench.report import CoverResult, format_table
+from bench.verify_scan import VerifyScanResult, format_verify_table, run_verify_benchmark
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,9 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--suite",
-        choices=["cover", "audit", "all"],
+        choices=["cover", "audit", "verify", "all"],
         default="all",
-        help="cover query, audited writes, or both",
+        help="cover query, audited writes, verify vs scan, or all",
+    )
+    parser.add_argument(
+        "--events", type=int, default=1_000_000, help="audit events for the verify suite"
     )
     return parser
 
@@ -49,6 +53,7 @@ async def _run(args: argparse.Namespace) -> int:
     postgres_url = postgres_admin_url(os.environ)
     results: list[CoverResult] = []
     audit_results: list[AuditWriteResult] = []
+    verify_results: list[VerifyScanResult] = []
     unavailable: list[str] = []
     for engine in engines:
         if args.suite in ("audit", "all"):
@@ -61,7 +66,15 @@ async def _run(args: argparse.Namespace) -> int:
             except DatabaseUnavailable as exc:
                 unavailable.append(f"{engine}: NOT MEASURED ({exc})")
                 continue
-        if args.suite == "audit":
+        if args.suite in ("verify", "all"):
+            async with bench_runtime(engine, postgres_url) as runtime:
+                print(
+                    f"{engine}: seeding {args.events:,} audit events …", file=sys.stderr, flush=True
+                )
+                verify_results.append(
+                    await run_verify_benchmark(runtime, engine=engine, events=args.events)
+                )
+        if args.suite in ("audit", "verify"):
             continue
         print(f"{engine}: seeding {args.documents:,} documents …", file=sys.stderr, flush=True)
         try:
@@ -94,6 +107,9 @@ async def _run(args: argparse.Namespace) -> int:
     if audit_results:
         print()
         print(format_audit_table(audit_results))
+    if verify_results:
+        print()
+        print(format_verify_table(verify_results))
     for line in unavailable:
         print(line)
     # Over budget is a finding, not a failure; an engine that could not be measured is.
