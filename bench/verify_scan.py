@@ -184,6 +184,7 @@ def format_verify_table(results: list[VerifyScanResult]) -> str:
         verdict = "PASS" if r.ratio <= BUDGET else "FAIL"
         lines.append(
             f"{r.engine:<8}  {r.events:>10,}  {r.verify.p50 / 1000:12.2f}  "
-            f"{r.scan.p50 / 1000:16.2f}  {r.ratio:4.2f}×  {verdict} (≤ {BUDGET}×); seeded in {r.seed_seconds:.0f} s"
+            f"{r.scan.p50 / 1000:16.2f}  {r.ratio:4.2f}×  {verdict} (≤ {BUDGET}×); "
+            f"seeded in {r.seed_seconds:.0f} s"
         )
     return "\n".join(lines)
