@@ -9,6 +9,7 @@
     dossier check
     dossier verify [--tenant SLUG] [--checkpoint FILE]
     dossier checkpoint --tenant SLUG [--output FILE]
+    dossier prove --checkpoint FILE --seq N
     dossier audit-key
     dossier export-schema [--check]
 
@@ -25,6 +26,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
+from backend.audit.checkpoints import Checkpoint
 from backend.errors import DossierError, ValidationFailed
 from backend.runtime import Runtime
 from backend.settings import Settings, load_settings
@@ -63,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     checkpoint = sub.add_parser("checkpoint", help="sign the audit chain head of a tenant")
     checkpoint.add_argument("--tenant", required=True)
     checkpoint.add_argument("--output", type=Path, help="write the checkpoint file here")
+    prove = sub.add_parser("prove", help="prove that one audit event is in a checkpoint")
+    prove.add_argument("--checkpoint", type=Path, required=True)
+    prove.add_argument("--seq", type=int, required=True)
     sub.add_parser("audit-key", help="print a new key for DOSSIER_AUDIT_SIGNING_KEY")
     export = sub.add_parser("export-schema", help="write schema/schema.graphql")
     export.add_argument("--check", action="store_true", help="fail if the file is out of date")
@@ -146,21 +151,9 @@ async def _check(runtime: Runtime) -> int:
 
 
 async def _verify(runtime: Runtime, args: argparse.Namespace) -> int:
-    from backend.audit.checkpoints import checkpoint_from_json
     from backend.audit.verification import verify_archive
 
-    checkpoint = None
-    if args.checkpoint is not None:
-        try:
-            text = args.checkpoint.read_text()
-        except OSError as exc:
-            raise ValidationFailed.one(
-                "checkpoint", "unreadable", f"cannot read the checkpoint file: {exc}"
-            ) from None
-        try:
-            checkpoint = checkpoint_from_json(text)
-        except ValueError as exc:
-            raise ValidationFailed.one("checkpoint", "invalid_checkpoint", str(exc)) from None
+    checkpoint = _read_checkpoint(args.checkpoint) if args.checkpoint is not None else None
     if args.tenant:
         await runtime.services().catalog.tenant_by_slug(args.tenant)  # not_found if unknown
     report = await verify_archive(runtime, tenant_slug=args.tenant, checkpoint=checkpoint)
@@ -172,6 +165,39 @@ async def _verify(runtime: Runtime, args: argparse.Namespace) -> int:
         f"{len(report.problems)} problem(s)"
     )
     return 0 if report.clean else 1
+
+
+def _read_checkpoint(path: Path) -> tuple[Checkpoint, str]:
+    from backend.audit.checkpoints import checkpoint_from_json
+
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise ValidationFailed.one(
+            "checkpoint", "unreadable", f"cannot read the checkpoint file: {exc}"
+        ) from None
+    try:
+        return checkpoint_from_json(text)
+    except ValueError as exc:
+        raise ValidationFailed.one("checkpoint", "invalid_checkpoint", str(exc)) from None
+
+
+async def _prove(runtime: Runtime, args: argparse.Namespace) -> int:
+    import json
+
+    from backend.audit.checkpoints import verify_checkpoint_signature
+    from backend.audit.keys import signing_key
+    from backend.audit.proofs import prove_event
+
+    checkpoint, _ = _read_checkpoint(args.checkpoint)
+    if not verify_checkpoint_signature(checkpoint, signing_key(runtime.settings).public_key_b64()):
+        raise ValidationFailed.one(
+            "checkpoint",
+            "bad_signature",
+            "the checkpoint was not signed with this installation's key",
+        )
+    print(json.dumps(await prove_event(checkpoint, args.seq), indent=2, ensure_ascii=False))
+    return 0
 
 
 async def _checkpoint(runtime: Runtime, args: argparse.Namespace) -> int:
@@ -249,6 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "check": _check,
             "verify": lambda rt: _verify(rt, args),
             "checkpoint": lambda rt: _checkpoint(rt, args),
+            "prove": lambda rt: _prove(rt, args),
         }
         return asyncio.run(_with_runtime(settings, commands[args.command]))
     except DossierError as exc:
