@@ -203,11 +203,11 @@ async def _prove(runtime: Runtime, args: argparse.Namespace) -> int:
 async def _checkpoint(runtime: Runtime, args: argparse.Namespace) -> int:
     from backend.audit.checkpoints import checkpoint_to_json
     from backend.audit.keys import signing_key
-    from backend.audit.signing import make_checkpoint
 
-    tenant = await runtime.services().catalog.tenant_by_slug(args.tenant)
+    services = runtime.services()
+    tenant = await services.catalog.tenant_by_slug(args.tenant)
     key = signing_key(runtime.settings)
-    checkpoint = await make_checkpoint(runtime, tenant.id, key)
+    checkpoint = await services.audit.checkpoint(tenant.id, key)
     text = checkpoint_to_json(checkpoint, key.public_key_b64())
     if args.output is not None:
         args.output.write_text(text)

@@ -23,6 +23,7 @@ import asyncpg  # type: ignore[import-untyped]
 import pytest
 import pytest_asyncio
 
+from backend.audit.checkpoints import SigningKey
 from backend.runtime import Runtime, Services
 from backend.settings import Settings, load_settings
 from tests.factories import TenantContext, make_tenant_context
@@ -34,6 +35,7 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 #: Long enough to pass the production check, so tests never depend on a generated key.
 TEST_SECRET_KEY = "dossier-test-secret-key-0123456789abcdef"
+TEST_AUDIT_KEY = SigningKey.generate().seed_b64()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -100,6 +102,8 @@ def settings_env(database_url: str, blob_root: Path) -> dict[str, str]:
         "DOSSIER_BLOB_ROOT": str(blob_root),
         "DOSSIER_SECRET_KEY": TEST_SECRET_KEY,
         "DOSSIER_DB_POOL_SIZE": "10",
+        # A key of the session's own, so no development key file is ever written by tests.
+        "DOSSIER_AUDIT_SIGNING_KEY": TEST_AUDIT_KEY,
     }
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Protocol
 
+from backend.audit.checkpoints import Checkpoint
 from backend.audit.events import AuditEvent
 
 
@@ -33,3 +34,7 @@ class AuditRepository(Protocol):
         ...
 
     async def head(self, tenant_id: str) -> tuple[int, str]: ...
+
+    async def add_checkpoint(self, checkpoint: Checkpoint) -> None:
+        """Keep a checkpoint; the same chain length signed twice is kept once."""
+        ...

@@ -6,8 +6,9 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+from backend.audit.checkpoints import Checkpoint
 from backend.audit.events import GENESIS_HASH, AuditEvent
-from backend.audit.tables import AuditEventTable, AuditHeadTable
+from backend.audit.tables import AuditCheckpointTable, AuditEventTable, AuditHeadTable
 from backend.ids import new_id
 from backend.persistence.rows import as_datetime
 from backend.persistence.sql import select
@@ -118,3 +119,17 @@ class PiccoloAuditRepository:
             AuditHeadTable, "SELECT seq, hash FROM audit_head WHERE tenant = {}", tenant_id
         )
         return (int(rows[0]["seq"]), str(rows[0]["hash"])) if rows else (0, GENESIS_HASH)
+
+    async def add_checkpoint(self, checkpoint: Checkpoint) -> None:
+        await AuditCheckpointTable.insert(
+            AuditCheckpointTable(
+                id=new_id(),
+                tenant=checkpoint.tenant_id,
+                seq=checkpoint.seq,
+                head_hash=checkpoint.head_hash,
+                merkle_root=checkpoint.merkle_root,
+                signed_at=checkpoint.signed_at,
+                key_id=checkpoint.key_id,
+                signature=checkpoint.signature,
+            )
+        ).on_conflict(target=(AuditCheckpointTable.tenant, AuditCheckpointTable.seq))

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from backend.access.policy import Action, Principal, can
-from backend.audit.events import AuditEvent, seal
+from backend.audit.checkpoints import Checkpoint, SigningKey, sign_checkpoint
+from backend.audit.events import GENESIS_HASH, AuditEvent, seal
+from backend.audit.merkle import MerkleAccumulator
 from backend.audit.ports import AuditRepository
 from backend.errors import Forbidden
 from backend.ports import Clock, Transactions
@@ -72,6 +74,27 @@ class AuditTrail:
             )
             await self._repo.add_event(event, text)  # the head follows, by trigger
         return event
+
+    async def checkpoint(self, tenant_id: str, key: SigningKey) -> Checkpoint:
+        """Sign the chain as it stands (length, head hash, Merkle root) and keep the checkpoint;
+        the file made from it is what an auditor keeps elsewhere."""
+        accumulator = MerkleAccumulator()
+        last_seq, head_hash = 0, GENESIS_HASH
+        async for batch in self._repo.chain(tenant_id):
+            for event in batch:
+                accumulator.add(event.hash)
+                last_seq, head_hash = event.seq, event.hash
+        checkpoint = sign_checkpoint(
+            key,
+            tenant_id=tenant_id,
+            seq=last_seq,
+            head_hash=head_hash,
+            merkle_root=accumulator.root(),
+            signed_at=self._clock(),
+        )
+        async with self._tx.write():
+            await self._repo.add_checkpoint(checkpoint)
+        return checkpoint
 
     async def trail(
         self,

@@ -80,21 +80,23 @@ async def _verify_chain(
     repo = PiccoloAuditRepository()
     accumulator = MerkleAccumulator()
     count = 0
+    last_seq = 0
     last_hash: str | None = None
     at_checkpoint: tuple[str, str] | None = None
     want = checkpoint[0].seq if checkpoint else None
 
     async def events() -> Any:
-        nonlocal accumulator, count, last_hash, at_checkpoint
+        nonlocal accumulator, count, last_seq, last_hash, at_checkpoint
         async for batch in repo.chain(tenant):
             for event in batch:
                 count += 1
+                last_seq = max(last_seq, event.seq)
                 last_hash = event.hash
                 try:
                     accumulator.add(event.hash)
                 except ValueError:  # a stored hash that is not even a hash: the chain says so
                     accumulator = _BrokenAccumulator()
-                if want is not None and count == want:
+                if want is not None and event.seq == want:
                     at_checkpoint = (event.hash, accumulator.root())
                 if event.action in ("document.create", "document.version_add"):
                     facts = event.details.get("version")
@@ -122,7 +124,7 @@ async def _verify_chain(
                 cp,
                 trusted_key,
                 tenant_id=tenant,
-                chain_length=count,
+                chain_length=last_seq,
                 head_hash_at_seq=at_checkpoint[0] if at_checkpoint else None,
                 merkle_root_at_seq=at_checkpoint[1] if at_checkpoint else None,
             )
@@ -158,14 +160,39 @@ async def _verify_versions(
                         f"{name} is {row[name]!r}, the audit trail recorded {facts.get(name)!r}",
                     )
                 )
+    present = {str(row["id"]) for row in rows}
+    problems += [
+        Discrepancy(
+            tenant,
+            "version_missing",
+            f"version {version_id}",
+            f"the audit trail recorded version {facts.get('number')} of document "
+            "creation, its row is gone",
+        )
+        for version_id, facts in created.items()
+        if version_id not in present
+    ]
     return len(rows), problems
 
 
-async def _verify_blobs(runtime: Runtime, tenant: str) -> tuple[int, list[Discrepancy]]:
-    rows = await select(BlobTable, "SELECT sha256, size FROM blob WHERE tenant = {}", tenant)
+async def _verify_blobs(
+    runtime: Runtime, tenant: str, created: dict[str, dict[str, Any]]
+) -> tuple[int, list[Discrepancy]]:
+    """Every content object the tenant should hold: those in the blob table, those the version
+    rows point to, and those the audit trail recorded (so a deleted blob row hides nothing)."""
+    expected: dict[str, int | None] = {}
+    for row in await select(BlobTable, "SELECT sha256, size FROM blob WHERE tenant = {}", tenant):
+        expected[str(row["sha256"])] = int(row["size"])
+    for row in await select(
+        VersionTable, "SELECT sha256, size FROM document_version WHERE tenant = {}", tenant
+    ):
+        expected.setdefault(str(row["sha256"]), int(row["size"]))
+    for facts in created.values():
+        digest, size = facts.get("sha256"), facts.get("size")
+        if isinstance(digest, str):
+            expected.setdefault(digest, size if isinstance(size, int) else None)
     problems = []
-    for row in rows:
-        digest = row["sha256"]
+    for digest, size in sorted(expected.items()):
         try:
             data = await runtime.blobs.get(tenant, digest)
         except FileNotFoundError:
@@ -180,16 +207,13 @@ async def _verify_blobs(runtime: Runtime, tenant: str) -> tuple[int, list[Discre
                     f"its bytes now hash to {sha256_hex(data)}",
                 )
             )
-        elif len(data) != int(row["size"]):
+        elif size is not None and len(data) != size:
             problems.append(
                 Discrepancy(
-                    tenant,
-                    "blob_changed",
-                    f"blob {digest}",
-                    f"{len(data)} bytes, recorded {row['size']}",
+                    tenant, "blob_changed", f"blob {digest}", f"{len(data)} bytes, recorded {size}"
                 )
             )
-    return len(rows), problems
+    return len(expected), problems
 
 
 async def verify_archive(
@@ -198,26 +222,40 @@ async def verify_archive(
     tenant_slug: str | None = None,
     checkpoint: tuple[Checkpoint, str] | None = None,
 ) -> VerifyReport:
-    """Verify one tenant (by slug) or all; a checkpoint applies to its own tenant only and is
-    checked against this installation's key, never against the key written in the file."""
+    """Verify one tenant (by slug) or all. A checkpoint is checked against this installation's key,
+    never against the key written in the file; it applies to its own tenant, or to the tenant
+    named, which it must then be about."""
     tenants = await select(TenantTable, "SELECT id, slug FROM tenant ORDER BY slug")
     if tenant_slug is not None:
         tenants = [t for t in tenants if t["slug"] == tenant_slug]
-    if checkpoint is not None:
-        tenants = [t for t in tenants if str(t["id"]) == checkpoint[0].tenant_id] or [
-            {"id": checkpoint[0].tenant_id, "slug": "(checkpoint tenant)"}
-        ]
     totals = [0, 0, 0]
     problems: list[Discrepancy] = []
+    trusted_key = signing_key(runtime.settings).public_key_b64() if checkpoint else ""
+    if (
+        checkpoint is not None
+        and tenant_slug is None
+        and not any(str(t["id"]) == checkpoint[0].tenant_id for t in tenants)
+    ):
+        problems.append(
+            Discrepancy(
+                checkpoint[0].tenant_id,
+                "tenant_missing",
+                "checkpoint",
+                "the checkpoint is about a tenant this installation does not have",
+            )
+        )
     for tenant in tenants:
         tenant_id = str(tenant["id"])
         created: dict[str, dict[str, Any]] = {}
-        trusted = (
-            (checkpoint[0], signing_key(runtime.settings).public_key_b64()) if checkpoint else None
+        # A named tenant is checked against the checkpoint whatever tenant it is about (so a
+        # checkpoint of another tenant is reported, not trusted); otherwise it applies to its own.
+        applies = checkpoint is not None and (
+            tenant_slug is not None or checkpoint[0].tenant_id == tenant_id
         )
+        trusted = (checkpoint[0], trusted_key) if checkpoint is not None and applies else None
         events, chain_problems = await _verify_chain(tenant_id, trusted, created)
         versions, version_problems = await _verify_versions(tenant_id, created)
-        blobs, blob_problems = await _verify_blobs(runtime, tenant_id)
+        blobs, blob_problems = await _verify_blobs(runtime, tenant_id, created)
         totals = [totals[0] + events, totals[1] + versions, totals[2] + blobs]
         problems += chain_problems + version_problems + blob_problems
     return VerifyReport(len(tenants), totals[0], totals[1], totals[2], problems)

@@ -8,14 +8,17 @@ from enum import Enum
 import strawberry
 from strawberry.scalars import JSON
 
+from backend.access.policy import Action, can
+from backend.audit.checkpoints import checkpoint_to_json
 from backend.audit.events import AuditEvent
-from backend.errors import ValidationFailed
+from backend.audit.keys import signing_key
+from backend.errors import Forbidden, ValidationFailed
 from backend.graphql.accounts import UserNode
 from backend.graphql.context import Info
 from backend.graphql.customers import PageInfo
 from backend.ids import parse_id
 
-__all__ = ["AuditQuery"]
+__all__ = ["AuditMutation", "AuditQuery"]
 
 
 @strawberry.enum(name="AuditTarget")
@@ -99,3 +102,32 @@ def _node(event: AuditEvent, users: dict[str, UserNode]) -> AuditEventNode:
         prev_hash=event.prev_hash,
         hash=event.hash,
     )
+
+
+@strawberry.type(name="AuditCheckpoint", description="A signed statement of the chain's state.")
+class AuditCheckpointNode:
+    seq: int
+    head_hash: str
+    merkle_root: str
+    signed_at: dt.datetime
+    key_id: str
+    file: str = strawberry.field(description="The checkpoint file to keep outside Dossier.")
+
+
+@strawberry.type
+class AuditMutation:
+    @strawberry.mutation(description="Sign the audit chain of the tenant now (audit right).")
+    async def create_audit_checkpoint(self, info: Info) -> AuditCheckpointNode:
+        ctx = info.context
+        if not can(ctx.principal, Action.AUDIT):
+            raise Forbidden("checkpoints need the audit right")
+        key = signing_key(ctx.settings)
+        checkpoint = await ctx.services.audit.checkpoint(ctx.principal.tenant_id, key)
+        return AuditCheckpointNode(
+            seq=checkpoint.seq,
+            head_hash=checkpoint.head_hash,
+            merkle_root=checkpoint.merkle_root,
+            signed_at=checkpoint.signed_at,
+            key_id=checkpoint.key_id,
+            file=checkpoint_to_json(checkpoint, key.public_key_b64()),
+        )

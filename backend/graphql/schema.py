@@ -21,7 +21,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from backend.graphql.accounts import AccountQuery
-from backend.graphql.audit import AuditQuery
+from backend.graphql.audit import AuditMutation, AuditQuery
 from backend.graphql.catalog import CatalogQuery
 from backend.graphql.customers import CustomerMutation, CustomerQuery
 from backend.graphql.documents import DocumentMutation, DocumentQuery
@@ -42,7 +42,7 @@ Query = merge_types(
     "Query",
     (AccountQuery, AuditQuery, CatalogQuery, CustomerQuery, DossierQuery, DocumentQuery),
 )
-Mutation = merge_types("Mutation", (CustomerMutation, DocumentMutation))
+Mutation = merge_types("Mutation", (AuditMutation, CustomerMutation, DocumentMutation))
 
 
 class DossierSchema(strawberry.Schema):
