@@ -6,9 +6,12 @@ Services raise these; exactly one module per transport (``backend.graphql.errors
     DossierError
     ├── SettingsError            settings_invalid
     ├── NotFound                 not_found
+    │   └── DocumentDeleted      document_deleted
     ├── ValidationFailed         invalid            (carries FieldIssue list)
     ├── Conflict                 conflict
-    │   └── DuplicateErpNumber   duplicate_erp_number
+    │   ├── DuplicateErpNumber   duplicate_erp_number
+    │   ├── RetentionActive      retention_active
+    │   └── LegalHoldActive      legal_hold
     ├── Unauthenticated          unauthenticated
     │   ├── InvalidCredentials   invalid_credentials
     │   └── SessionExpired       session_expired
@@ -23,12 +26,14 @@ Services raise these; exactly one module per transport (``backend.graphql.errors
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 __all__ = [
     "Conflict",
     "ContentMismatch",
     "CsrfRejected",
+    "DocumentDeleted",
     "DossierError",
     "DuplicateErpNumber",
     "EmptyUpload",
@@ -36,7 +41,9 @@ __all__ = [
     "Forbidden",
     "InvalidCredentials",
     "InvalidFilename",
+    "LegalHoldActive",
     "NotFound",
+    "RetentionActive",
     "SessionExpired",
     "SettingsError",
     "Unauthenticated",
@@ -75,6 +82,17 @@ class NotFound(DossierError):
         self.ident = str(ident)
 
 
+class DocumentDeleted(NotFound):
+    """The document was deleted after its retention period; only its tombstone remains."""
+
+    code = "document_deleted"
+
+    def __init__(self, ident: object) -> None:
+        super().__init__("document", ident)
+        self.message = f"document {ident} was deleted after its retention period"
+        self.args = (self.message,)
+
+
 @dataclass(frozen=True, slots=True)
 class FieldIssue:
     """One problem with one input field.
@@ -109,6 +127,29 @@ class DuplicateErpNumber(Conflict):
     def __init__(self, erp_number: str) -> None:
         super().__init__(f"a customer with ERP number {erp_number!r} already exists")
         self.erp_number = erp_number
+
+
+class RetentionActive(Conflict):
+    """Deletion refused: the retention period has not ended."""
+
+    code = "retention_active"
+
+    def __init__(self, retention_until: dt.date) -> None:
+        super().__init__(
+            f"the document must be kept until {retention_until.isoformat()}; "
+            "it can be deleted from the day after"
+        )
+        self.retention_until = retention_until
+
+
+class LegalHoldActive(Conflict):
+    """Deletion refused: the document is under legal hold, whatever its retention date."""
+
+    code = "legal_hold"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the document is under legal hold ({reason}); lift the hold first")
+        self.reason = reason
 
 
 class Unauthenticated(DossierError):

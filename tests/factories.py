@@ -379,6 +379,7 @@ _COUNTABLE = frozenset(
         "document_index_value",
         "document_register",
         "document_history",
+        "document_tombstone",
         "blob",
         "user_account",
         "user_session",

@@ -7,8 +7,9 @@ What is checked, per tenant:
   (a truncated tail), with the same head hash and Merkle root;
 - every document version against the facts its creation event recorded (number, hash, size,
   type, name): a changed version row is found even though version rows carry no hash;
-- every blob: present, and its bytes hash to its address.
-An untouched archive reports nothing.
+- every blob: present, and its bytes hash to its address. Content whose every version belongs to a
+  document deleted after retention (with a tombstone) may be gone: its absence is no discrepancy.
+An untouched archive, and one from which documents were deleted lawfully, reports nothing.
 """
 
 from __future__ import annotations
@@ -175,6 +176,23 @@ async def _verify_versions(
     return len(rows), problems
 
 
+async def _released_digests(tenant: str) -> set[str]:
+    """Content referred to only by versions of tombstoned documents: deleted after retention."""
+    rows = await select(
+        VersionTable,
+        "SELECT v.sha256, "
+        "CASE WHEN EXISTS (SELECT 1 FROM document_tombstone t WHERE t.document = v.document) "
+        "THEN 1 ELSE 0 END AS gone "
+        "FROM document_version v WHERE v.tenant = {}",
+        tenant,
+    )
+    gone: set[str] = set()
+    live: set[str] = set()
+    for row in rows:
+        (gone if int(row["gone"]) else live).add(str(row["sha256"]))
+    return gone - live
+
+
 async def _verify_blobs(
     runtime: Runtime, tenant: str, created: dict[str, dict[str, Any]]
 ) -> tuple[int, list[Discrepancy]]:
@@ -191,11 +209,14 @@ async def _verify_blobs(
         digest, size = facts.get("sha256"), facts.get("size")
         if isinstance(digest, str):
             expected.setdefault(digest, size if isinstance(size, int) else None)
+    released = await _released_digests(tenant)
     problems = []
     for digest, size in sorted(expected.items()):
         try:
             data = await runtime.blobs.get(tenant, digest)
         except FileNotFoundError:
+            if digest in released:
+                continue
             problems.append(Discrepancy(tenant, "blob_missing", f"blob {digest}", "not in storage"))
             continue
         if sha256_hex(data) != digest:

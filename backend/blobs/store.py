@@ -31,6 +31,11 @@ class BlobStore(Protocol):
 
     async def exists(self, tenant_id: str, sha256: str) -> bool: ...
 
+    async def delete(self, tenant_id: str, sha256: str) -> None:
+        """Remove a content object (a missing one is no error). Only the archive's deletion after
+        retention calls this, for content no live document refers to."""
+        ...
+
     async def probe(self) -> None:
         """Write, read back and remove a scratch object; raise if the store is not usable."""
         ...
@@ -54,6 +59,12 @@ class LocalBlobStore:
     async def get(self, tenant_id: str, sha256: str) -> bytes:
         result = await obstore.get_async(self._store, self.key(tenant_id, sha256))
         return bytes(await result.bytes_async())
+
+    async def delete(self, tenant_id: str, sha256: str) -> None:
+        try:
+            await obstore.delete_async(self._store, self.key(tenant_id, sha256))
+        except FileNotFoundError:
+            return
 
     async def probe(self) -> None:
         key = f"_probe/{uuid.uuid4()}"

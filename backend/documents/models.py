@@ -16,10 +16,12 @@ __all__ = [
     "DocumentType",
     "IndexEntry",
     "IndexFilter",
+    "LegalHold",
     "MetadataChange",
     "MetadataPatch",
     "NewContent",
     "SortField",
+    "Tombstone",
     "Version",
 ]
 
@@ -33,6 +35,28 @@ class DocumentType:
     fields: list[FieldDef]
     default_registers: list[str]
     retention_years: int
+    retention_from: str = "end_of_year"
+    """``document_date`` or ``end_of_year`` (see :mod:`backend.documents.retention`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LegalHold:
+    """A document under legal hold cannot be deleted, whatever its retention date."""
+
+    reason: str
+    set_at: dt.datetime
+    set_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Tombstone:
+    """What remains of a document deleted after its retention period."""
+
+    document_id: str
+    tenant_id: str
+    deleted_at: dt.datetime
+    deleted_by: str | None
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +74,7 @@ class Document:
     created_at: dt.datetime
     created_by: str | None
     updated_at: dt.datetime
+    legal_hold: LegalHold | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from backend.documents.tables import (
     BlobTable,
     DocumentRegisterTable,
     DocumentTable,
+    DocumentTombstoneTable,
     DocumentTypeTable,
     IndexValueTable,
     MetadataChangeTable,
@@ -29,5 +30,6 @@ APP_CONFIG = AppConfig(
         IndexValueTable,
         VersionTable,
         MetadataChangeTable,
+        DocumentTombstoneTable,
     ],
 )

@@ -9,7 +9,9 @@ from backend.documents.models import (
     DocumentFilter,
     DocumentSort,
     IndexEntry,
+    LegalHold,
     MetadataChange,
+    Tombstone,
     Version,
 )
 
@@ -73,3 +75,24 @@ class DocumentRepository(Protocol):
     async def register_counts(self, tenant_id: str, customer_id: str) -> dict[str, int]: ...
 
     async def document_count(self, tenant_id: str, customer_id: str) -> int: ...
+
+    async def set_legal_hold(self, tenant_id: str, document_id: str, hold: LegalHold) -> bool:
+        """Put a live document without a hold under ``hold``; False if there was none such."""
+        ...
+
+    async def lift_legal_hold(self, tenant_id: str, document_id: str) -> bool:
+        """Lift the hold of a document; False if it had none."""
+        ...
+
+    async def mark_deleted(self, tombstone: Tombstone) -> bool:
+        """Mark a live document without legal hold deleted and store its tombstone; its filings
+        and index values go. False (and nothing written) if the document is deleted or held."""
+        ...
+
+    async def tombstone(self, tenant_id: str, document_id: str) -> Tombstone | None: ...
+
+    async def unreferenced_blobs(self, tenant_id: str, digests: list[str]) -> list[str]:
+        """Those of ``digests`` that no version of a live document refers to."""
+        ...
+
+    async def remove_blob_records(self, tenant_id: str, digests: list[str]) -> None: ...

@@ -17,14 +17,17 @@ from backend.documents.models import (
     DocumentFilter,
     DocumentSort,
     IndexEntry,
+    LegalHold,
     MetadataChange,
     SortField,
+    Tombstone,
     Version,
 )
 from backend.documents.tables import (
     BlobTable,
     DocumentRegisterTable,
     DocumentTable,
+    DocumentTombstoneTable,
     IndexValueTable,
     MetadataChangeTable,
     VersionTable,
@@ -34,6 +37,16 @@ from backend.persistence.rows import as_date, as_datetime, load_json, opt_str
 from backend.persistence.sql import in_list, select
 
 __all__ = ["PiccoloDocumentRepository"]
+
+
+def _legal_hold(row: dict[str, Any]) -> LegalHold | None:
+    if row.get("legal_hold_at") is None:
+        return None
+    return LegalHold(
+        reason=row["legal_hold_reason"] or "",
+        set_at=as_datetime(row["legal_hold_at"]),
+        set_by=opt_str(row["legal_hold_by"]),
+    )
 
 
 def _document(row: dict[str, Any]) -> Document:
@@ -51,6 +64,7 @@ def _document(row: dict[str, Any]) -> Document:
         created_at=as_datetime(row["created_at"]),
         created_by=opt_str(row["created_by"]),
         updated_at=as_datetime(row["updated_at"]),
+        legal_hold=_legal_hold(row),
     )
 
 
@@ -156,7 +170,7 @@ class PiccoloDocumentRepository:
     ) -> int | None:
         rows = await DocumentTable.raw(
             "UPDATE document SET version_count = version_count + 1, updated_at = {} "
-            "WHERE id = {} AND tenant = {} RETURNING version_count",
+            "WHERE id = {} AND tenant = {} AND status <> 'deleted' RETURNING version_count",
             at,
             document_id,
             tenant_id,
@@ -300,7 +314,10 @@ class PiccoloDocumentRepository:
         after: tuple[Any, str] | None,
         limit: int,
     ) -> list[Document]:
-        sql = ["SELECT * FROM document d WHERE d.customer = {} AND d.tenant = {}"]
+        sql = [
+            "SELECT * FROM document d WHERE d.customer = {} AND d.tenant = {} "
+            "AND d.status <> 'deleted'"
+        ]
         args: list[Any] = [customer_id, tenant_id]
         if filters.document_type_id is not None:
             sql.append("AND d.document_type = {}")
@@ -350,8 +367,105 @@ class PiccoloDocumentRepository:
     async def document_count(self, tenant_id: str, customer_id: str) -> int:
         rows = await select(
             DocumentTable,
-            "SELECT count(*) AS n FROM document WHERE customer = {} AND tenant = {}",
+            "SELECT count(*) AS n FROM document "
+            "WHERE customer = {} AND tenant = {} AND status <> 'deleted'",
             customer_id,
             tenant_id,
         )
         return int(rows[0]["n"])
+
+    # -- archive: legal hold and deletion after retention -----------------------------------
+
+    async def set_legal_hold(self, tenant_id: str, document_id: str, hold: LegalHold) -> bool:
+        rows = await DocumentTable.raw(
+            "UPDATE document SET legal_hold_reason = {}, legal_hold_at = {}, legal_hold_by = {} "
+            "WHERE id = {} AND tenant = {} AND status <> 'deleted' AND legal_hold_at IS NULL "
+            "RETURNING id",
+            hold.reason,
+            hold.set_at,
+            hold.set_by,
+            document_id,
+            tenant_id,
+        )
+        return bool(rows)
+
+    async def lift_legal_hold(self, tenant_id: str, document_id: str) -> bool:
+        rows = await DocumentTable.raw(
+            "UPDATE document SET legal_hold_reason = NULL, legal_hold_at = NULL, "
+            "legal_hold_by = NULL "
+            "WHERE id = {} AND tenant = {} AND legal_hold_at IS NOT NULL RETURNING id",
+            document_id,
+            tenant_id,
+        )
+        return bool(rows)
+
+    async def mark_deleted(self, tombstone: Tombstone) -> bool:
+        t = tombstone
+        rows = await DocumentTable.raw(
+            "UPDATE document SET status = 'deleted', updated_at = {} "
+            "WHERE id = {} AND tenant = {} AND status <> 'deleted' AND legal_hold_at IS NULL "
+            "RETURNING id",
+            t.deleted_at,
+            t.document_id,
+            t.tenant_id,
+        )
+        if not rows:
+            return False
+        await DocumentTombstoneTable.insert(
+            DocumentTombstoneTable(
+                id=new_id(),
+                tenant=t.tenant_id,
+                document=t.document_id,
+                deleted_at=t.deleted_at,
+                deleted_by=t.deleted_by,
+                reason=t.reason,
+            )
+        )
+        # Filings and index values would only make the document findable; the audit event of the
+        # deletion records the registers it was filed in.
+        await DocumentRegisterTable.delete().where(
+            (DocumentRegisterTable.document == t.document_id)
+            & (DocumentRegisterTable.tenant == t.tenant_id)
+        )
+        await IndexValueTable.delete().where(
+            (IndexValueTable.document == t.document_id) & (IndexValueTable.tenant == t.tenant_id)
+        )
+        return True
+
+    async def tombstone(self, tenant_id: str, document_id: str) -> Tombstone | None:
+        rows = await select(
+            DocumentTombstoneTable,
+            "SELECT * FROM document_tombstone WHERE tenant = {} AND document = {}",
+            tenant_id,
+            document_id,
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        return Tombstone(
+            document_id=str(r["document"]),
+            tenant_id=str(r["tenant"]),
+            deleted_at=as_datetime(r["deleted_at"]),
+            deleted_by=opt_str(r["deleted_by"]),
+            reason=r["reason"],
+        )
+
+    async def unreferenced_blobs(self, tenant_id: str, digests: list[str]) -> list[str]:
+        """Those of ``digests`` that no version of a live (not deleted) document refers to."""
+        if not digests:
+            return []
+        rows = await select(
+            VersionTable,
+            "SELECT DISTINCT v.sha256 FROM document_version v JOIN document d ON d.id = v.document "
+            f"WHERE v.tenant = {{}} AND d.status <> 'deleted' AND v.sha256 IN ({in_list(digests)})",
+            tenant_id,
+            *digests,
+        )
+        live = {str(r["sha256"]) for r in rows}
+        return sorted(set(digests) - live)
+
+    async def remove_blob_records(self, tenant_id: str, digests: list[str]) -> None:
+        if digests:
+            await BlobTable.delete().where(
+                (BlobTable.tenant == tenant_id) & BlobTable.sha256.is_in(digests)
+            )

@@ -27,6 +27,7 @@ class DocumentTypeTable(Table, tablename="document_type"):
     fields = JSON(default=[])
     default_registers = JSON(default=[])
     retention_years = Integer(default=10)
+    retention_from = Varchar(length=16, default="end_of_year")
 
 
 class BlobTable(Table, tablename="blob"):
@@ -54,6 +55,22 @@ class DocumentTable(Table, tablename="document"):
     created_at = Timestamptz()
     created_by = ForeignKey(UserTable, on_delete=OnDelete.restrict, null=True, default=None)
     updated_at = Timestamptz()
+    legal_hold_reason = Text(null=True, default=None)
+    legal_hold_at = Timestamptz(null=True, default=None)
+    legal_hold_by = ForeignKey(UserTable, on_delete=OnDelete.restrict, null=True, default=None)
+
+
+class DocumentTombstoneTable(Table, tablename="document_tombstone"):
+    """What is left of a document deleted after its retention period: who, when and why.
+
+    The document row stays (its append-only versions refer to it) with status ``deleted``."""
+
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
+    document = ForeignKey(DocumentTable, on_delete=OnDelete.restrict, unique=True)
+    deleted_at = Timestamptz()
+    deleted_by = ForeignKey(UserTable, on_delete=OnDelete.restrict, null=True, default=None)
+    reason = Text()
 
 
 class DocumentRegisterTable(Table, tablename="document_register"):

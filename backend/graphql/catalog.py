@@ -60,7 +60,10 @@ class DocumentTypeNode:
     name: str
     fields: list[FieldDefNode]
     default_register_keys: list[str]
-    retention_years: int
+    retention_years: int = strawberry.field(description="0: no retention duty.")
+    retention_from: str = strawberry.field(
+        description="Where the retention period starts: document_date or end_of_year."
+    )
 
     @classmethod
     def of(cls, t: DocumentType) -> DocumentTypeNode:
@@ -71,6 +74,7 @@ class DocumentTypeNode:
             fields=[FieldDefNode.of(f) for f in t.fields],
             default_register_keys=list(t.default_registers),
             retention_years=t.retention_years,
+            retention_from=t.retention_from,
         )
 
 

@@ -1,5 +1,5 @@
 """GraphQL for documents: one document with versions and history; upload, new version, metadata,
-registers."""
+registers; legal hold and deletion after retention."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from strawberry.file_uploads import Upload
 from strawberry.scalars import JSON
 
 from backend.accounts.models import User
-from backend.documents.models import Document, MetadataPatch, NewContent, Version
+from backend.documents.models import Document, MetadataPatch, NewContent, Tombstone, Version
+from backend.documents.retention import retention_until
 from backend.errors import DossierError
 from backend.graphql.accounts import UserNode
 from backend.graphql.catalog import DocumentTypeNode, RegisterNode
@@ -89,6 +90,24 @@ class MetadataChangeNode:
     changed_by: UserNode | None
 
 
+@strawberry.type(name="LegalHold", description="While set, the document cannot be deleted.")
+class LegalHoldNode:
+    reason: str
+    set_at: dt.datetime
+    set_by: UserNode | None
+
+
+@strawberry.type(
+    name="DocumentTombstone",
+    description="What remains of a document deleted after its retention period.",
+)
+class TombstoneNode:
+    document_id: strawberry.ID
+    deleted_at: dt.datetime
+    deleted_by: UserNode | None
+    reason: str
+
+
 @strawberry.type(name="Document")
 class DocumentNode:
     """Built by :func:`document_nodes`, which fetches the relations of a whole page at once, so
@@ -113,6 +132,10 @@ class DocumentNode:
     versions: list[VersionNode] = strawberry.field(description="All versions, oldest first.")
     current_version: VersionNode | None
     created_by: UserNode | None
+    retention_until: dt.date | None = strawberry.field(
+        description="Last day the document must be kept; null: its type has no retention duty."
+    )
+    legal_hold: LegalHoldNode | None
 
     @strawberry.field(description="Who changed which metadata field, when, from what to what.")
     async def history(self, info: Info) -> list[MetadataChangeNode]:
@@ -151,15 +174,21 @@ async def document_nodes(ctx: Context, documents: list[Document]) -> list[Docume
         ctx.services.catalog.registers(tenant_id),
     )
     users = await _users(
-        ctx, [d.created_by for d in documents] + [v.created_by for vs in versions for v in vs]
+        ctx,
+        [d.created_by for d in documents]
+        + [d.legal_hold.set_by for d in documents if d.legal_hold]
+        + [v.created_by for vs in versions for v in vs],
     )
     customer_nodes = {c.id: CustomerNode.of(c) for c in customers if c is not None}
+    types_by_id = {t.id: t for t in types}
     type_nodes = {t.id: DocumentTypeNode.of(t) for t in types}
     register_nodes = {r.id: RegisterNode.of(r) for r in registers}
     nodes = []
     for d, doc_versions, doc_registers in zip(documents, versions, register_ids, strict=True):
         version_nodes = [VersionNode.of(v, users) for v in doc_versions]
         filed = set(doc_registers)
+        document_type = types_by_id[d.document_type_id]
+        hold = d.legal_hold
         nodes.append(
             DocumentNode(
                 id=strawberry.ID(d.id),
@@ -179,6 +208,14 @@ async def document_nodes(ctx: Context, documents: list[Document]) -> list[Docume
                 versions=version_nodes,
                 current_version=version_nodes[-1] if version_nodes else None,
                 created_by=_user_node(users, d.created_by),
+                retention_until=retention_until(
+                    d.document_date, document_type.retention_years, document_type.retention_from
+                ),
+                legal_hold=LegalHoldNode(
+                    reason=hold.reason, set_at=hold.set_at, set_by=_user_node(users, hold.set_by)
+                )
+                if hold
+                else None,
             )
         )
     return nodes
@@ -215,6 +252,14 @@ class DocumentMetadataInput:
 DocumentResult = Annotated[
     DocumentNode | ValidationError | NotFoundError | ConflictError | ForbiddenError | UploadError,
     strawberry.union("DocumentResult"),
+]
+DeleteDocumentResult = Annotated[
+    TombstoneNode | ValidationError | NotFoundError | ConflictError | ForbiddenError,
+    strawberry.union("DeleteDocumentResult"),
+]
+LegalHoldResult = Annotated[
+    DocumentNode | ValidationError | NotFoundError | ConflictError | ForbiddenError,
+    strawberry.union("LegalHoldResult"),
 ]
 VersionResult = Annotated[
     VersionNode | ValidationError | NotFoundError | ForbiddenError | UploadError,
@@ -299,3 +344,53 @@ class DocumentMutation:
         except DossierError as exc:
             return as_error(exc)  # type: ignore[return-value]
         return await document_node(ctx, document)
+
+    @strawberry.mutation(
+        description="Put the document under legal hold (administrators): no deletion until lifted."
+    )
+    async def set_legal_hold(
+        self, info: Info, document_id: strawberry.ID, reason: str
+    ) -> LegalHoldResult:
+        ctx = info.context
+        try:
+            document = await ctx.services.documents.set_legal_hold(
+                ctx.principal, str(document_id), reason
+            )
+        except DossierError as exc:
+            return as_error(exc)  # type: ignore[return-value]
+        return await document_node(ctx, document)
+
+    @strawberry.mutation(description="Lift the legal hold of the document (administrators).")
+    async def lift_legal_hold(
+        self, info: Info, document_id: strawberry.ID, reason: str
+    ) -> LegalHoldResult:
+        ctx = info.context
+        try:
+            document = await ctx.services.documents.lift_legal_hold(
+                ctx.principal, str(document_id), reason
+            )
+        except DossierError as exc:
+            return as_error(exc)  # type: ignore[return-value]
+        return await document_node(ctx, document)
+
+    @strawberry.mutation(
+        description="Delete the document after its retention period; a tombstone remains. "
+        "Refused with retention_active before the retention date and legal_hold under hold."
+    )
+    async def delete_document(
+        self, info: Info, id: strawberry.ID, reason: str
+    ) -> DeleteDocumentResult:
+        ctx = info.context
+        try:
+            tombstone: Tombstone = await ctx.services.documents.delete(
+                ctx.principal, str(id), reason
+            )
+        except DossierError as exc:
+            return as_error(exc)  # type: ignore[return-value]
+        users = await _users(ctx, [tombstone.deleted_by])
+        return TombstoneNode(
+            document_id=strawberry.ID(tombstone.document_id),
+            deleted_at=tombstone.deleted_at,
+            deleted_by=_user_node(users, tombstone.deleted_by),
+            reason=tombstone.reason,
+        )

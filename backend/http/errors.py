@@ -17,6 +17,7 @@ __all__ = ["error_body", "exception_handlers", "plain_errors_as_json", "status_f
 
 _STATUS: list[tuple[type[domain.DossierError], int]] = [
     (domain.UploadTooLarge, 413),
+    (domain.DocumentDeleted, 410),
     (domain.NotFound, 404),
     (domain.ValidationFailed, 422),
     (domain.Conflict, 409),

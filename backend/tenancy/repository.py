@@ -96,6 +96,7 @@ class PiccoloCatalogRepository:
                 fields=[f.to_json() for f in document_type.fields],
                 default_registers=document_type.default_registers,
                 retention_years=document_type.retention_years,
+                retention_from=document_type.retention_from,
             )
         )
 
@@ -114,6 +115,7 @@ class PiccoloCatalogRepository:
                 fields=parse_field_defs(load_json(r["fields"])),
                 default_registers=list(load_json(r["default_registers"])),
                 retention_years=r["retention_years"],
+                retention_from=r["retention_from"],
             )
             for r in rows
         ]

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from backend.audit.service import Actor, AuditTrail
 from backend.documents.models import DocumentType
+from backend.documents.retention import RETENTION_STARTS
 from backend.dossiers.models import Register
 from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.fields import parse_field_defs
@@ -173,6 +174,7 @@ class CatalogService:
         fields: Sequence[Mapping[str, Any]] = (),
         default_registers: Sequence[str] = (),
         retention_years: int = 10,
+        retention_from: str = "end_of_year",
     ) -> DocumentType:
         if not _KEY.match(key):
             raise ValidationFailed.one("key", "invalid_key", "lower-case letters, digits, _")
@@ -182,6 +184,10 @@ class CatalogService:
             raise ValidationFailed.one("defaultRegisters", "unknown_register", ", ".join(unknown))
         if not 0 <= retention_years <= 100:
             raise ValidationFailed.one("retentionYears", "out_of_range", "between 0 and 100")
+        if retention_from not in RETENTION_STARTS:
+            raise ValidationFailed.one(
+                "retentionFrom", "invalid_value", ", ".join(RETENTION_STARTS)
+            )
         document_type = DocumentType(
             id=new_id(),
             tenant_id=tenant_id,
@@ -190,6 +196,7 @@ class CatalogService:
             fields=parse_field_defs(fields),
             default_registers=list(default_registers),
             retention_years=retention_years,
+            retention_from=retention_from,
         )
         async with self._tx.write():  # check and insert in one transaction
             if any(t.key == key for t in await self._repo.document_types(tenant_id)):
