@@ -17,6 +17,7 @@ from backend.audit.service import AuditTrail
 from backend.blobs.store import BlobStore, LocalBlobStore
 from backend.customers.repository import PiccoloCustomerRepository
 from backend.customers.service import CustomerService
+from backend.documents.archive import ArchiveService
 from backend.documents.repository import PiccoloDocumentRepository
 from backend.documents.service import DocumentService
 from backend.persistence.database import Database
@@ -32,6 +33,7 @@ __all__ = ["Runtime", "Services"]
 @dataclass(frozen=True, slots=True)
 class Services:
     accounts: AccountService
+    archive: ArchiveService
     audit: AuditTrail
     catalog: CatalogService
     customers: CustomerService
@@ -79,6 +81,17 @@ class Runtime:
         async def customer_exists(principal: Principal, customer_id: str) -> bool:
             return (await customers.by_ids(principal, [customer_id]))[0] is not None
 
+        documents = DocumentService(
+            PiccoloDocumentRepository(),
+            catalog,
+            customer_exists,
+            self.blobs,
+            audit,
+            self.database,
+            self.clock,
+            max_upload_bytes=limits.max_upload_bytes,
+            page_size_max=limits.page_size_max,
+        )
         return Services(
             accounts=AccountService(
                 PiccoloAccountRepository(),
@@ -91,15 +104,14 @@ class Runtime:
             audit=audit,
             catalog=catalog,
             customers=customers,
-            documents=DocumentService(
+            documents=documents,
+            archive=ArchiveService(
+                documents,
                 PiccoloDocumentRepository(),
                 catalog,
-                customer_exists,
                 self.blobs,
                 audit,
                 self.database,
                 self.clock,
-                max_upload_bytes=limits.max_upload_bytes,
-                page_size_max=limits.page_size_max,
             ),
         )

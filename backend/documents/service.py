@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,24 +26,19 @@ from backend.documents.models import (
     DocumentPage,
     DocumentSort,
     DocumentType,
-    LegalHold,
     MetadataChange,
     MetadataPatch,
     NewContent,
     SortField,
-    Tombstone,
     Version,
 )
 from backend.documents.ports import DocumentRepository
-from backend.documents.retention import deletable_on, retention_until
 from backend.errors import (
     Conflict,
     DocumentDeleted,
     FieldIssue,
     Forbidden,
-    LegalHoldActive,
     NotFound,
-    RetentionActive,
     ValidationFailed,
 )
 from backend.fields import merge_values, validate_values
@@ -52,14 +46,12 @@ from backend.ids import new_id, parse_id, parse_ids
 from backend.ports import Clock, Transactions
 from backend.tenancy.service import CatalogService
 
-__all__ = ["DOCUMENT_STATUSES", "DocumentService"]
+__all__ = ["DOCUMENT_STATUSES", "DocumentService", "require", "valid_reason"]
 
 DOCUMENT_STATUSES = ("active", "draft", "archived")
 DELETED = "deleted"  # set only by :meth:`DocumentService.delete`, never by a metadata change
 MAX_TITLE = 500
 MAX_REASON = 2000
-
-log = logging.getLogger("dossier.documents")
 
 
 def _version_facts(version: Version) -> dict[str, Any]:
@@ -74,12 +66,12 @@ def _version_facts(version: Version) -> dict[str, Any]:
     }
 
 
-def _require(principal: Principal, action: Action) -> None:
+def require(principal: Principal, action: Action) -> None:
     if not can(principal, action):
         raise Forbidden(f"your role may not {action.value} documents")
 
 
-def _reason(reason: str) -> str:
+def valid_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
         raise ValidationFailed.one("reason", "required", "is required")
@@ -143,7 +135,7 @@ class DocumentService:
         return filename, mime, sha256
 
     async def upload(self, principal: Principal, draft: DocumentDraft) -> Document:
-        _require(principal, Action.WRITE)
+        require(principal, Action.WRITE)
         customer_id = parse_id("customer", draft.customer_id)
         if not await self._customer_exists(principal, customer_id):
             raise NotFound("customer", draft.customer_id)
@@ -215,7 +207,7 @@ class DocumentService:
     async def add_version(
         self, principal: Principal, document_id: str, content: NewContent, comment: str = ""
     ) -> Version:
-        _require(principal, Action.WRITE)
+        require(principal, Action.WRITE)
         document = await self.get(principal, document_id)
         if len(comment) > 2000:
             raise ValidationFailed.one("comment", "too_long", "at most 2000 characters")
@@ -257,7 +249,7 @@ class DocumentService:
         expected_revision: int | None = None,
     ) -> Document:
         """Apply ``patch``; each changed field becomes one history entry of the new revision."""
-        _require(principal, Action.WRITE)
+        require(principal, Action.WRITE)
         current = await self.get(principal, document_id)
         if expected_revision is not None and expected_revision != current.revision:
             raise Conflict(
@@ -380,137 +372,10 @@ class DocumentService:
             )
         return updated
 
-    # -- archive: legal hold, deletion after retention ---------------------------------------
-
-    async def retention_until(self, principal: Principal, document: Document) -> dt.date | None:
-        """The last day ``document`` must be kept (None: its type has no retention duty)."""
-        document_type = await self._catalog.document_type(
-            principal.tenant_id, document.document_type_id
-        )
-        return retention_until(
-            document.document_date, document_type.retention_years, document_type.retention_from
-        )
-
-    async def set_legal_hold(self, principal: Principal, document_id: str, reason: str) -> Document:
-        """Put a document under legal hold (administrators only): it cannot be deleted until the
-        hold is lifted, whatever its retention date."""
-        _require(principal, Action.ADMIN)
-        reason = _reason(reason)
-        document = await self.get(principal, document_id)
-        if document.legal_hold is not None:
-            raise Conflict(
-                f"the document is already under legal hold ({document.legal_hold.reason})"
-            )
-        hold = LegalHold(reason=reason, set_at=self._clock(), set_by=principal.user_id)
-        async with self._tx.write():
-            if not await self._repo.set_legal_hold(principal.tenant_id, document.id, hold):
-                raise Conflict("the document changed meanwhile; reload and try again")
-            await self._audit.record(
-                principal, "document.legal_hold_set", "document", document.id, {"reason": reason}
-            )
-        return dataclasses.replace(document, legal_hold=hold)
-
-    async def lift_legal_hold(
-        self, principal: Principal, document_id: str, reason: str
-    ) -> Document:
-        """Lift the legal hold of a document (administrators only); the retention rules apply
-        again."""
-        _require(principal, Action.ADMIN)
-        reason = _reason(reason)
-        document = await self.get(principal, document_id)
-        hold = document.legal_hold
-        if hold is None:
-            raise Conflict("the document is not under legal hold")
-        async with self._tx.write():
-            if not await self._repo.lift_legal_hold(principal.tenant_id, document.id):
-                raise Conflict("the document changed meanwhile; reload and try again")
-            await self._audit.record(
-                principal,
-                "document.legal_hold_lifted",
-                "document",
-                document.id,
-                {
-                    "reason": reason,
-                    "held_since": hold.set_at.isoformat(),
-                    "held_by": hold.set_by,
-                    "hold_reason": hold.reason,
-                },
-            )
-        return dataclasses.replace(document, legal_hold=None)
-
-    async def delete(self, principal: Principal, document_id: str, reason: str) -> Tombstone:
-        """Delete a document after its retention period: refused under legal hold
-        (``legal_hold``) and before the retention date (``retention_active``), and then nothing
-        changes.
-
-        Versions are append-only, so the document row and its versions stay; the document gets
-        status ``deleted`` and a tombstone (who, when, why), loses its filings and index values,
-        and disappears from lists and counts. Content that no live document refers to any more
-        leaves the blob store."""
-        _require(principal, Action.DELETE)
-        reason = _reason(reason)
-        document = await self.get(principal, document_id)
-        if document.legal_hold is not None:
-            raise LegalHoldActive(document.legal_hold.reason)
-        now = self._clock()
-        until = await self.retention_until(principal, document)
-        if not deletable_on(until, now.date()):
-            assert until is not None
-            raise RetentionActive(until)
-        tombstone = Tombstone(
-            document_id=document.id,
-            tenant_id=principal.tenant_id,
-            deleted_at=now,
-            deleted_by=principal.user_id,
-            reason=reason,
-        )
-        versions = (await self._repo.versions_of(principal.tenant_id, [document.id])).get(
-            document.id, []
-        )
-        registers = (await self._repo.registers_of(principal.tenant_id, [document.id])).get(
-            document.id, []
-        )
-        digests = sorted({v.sha256 for v in versions})
-        async with self._tx.write():
-            if not await self._repo.mark_deleted(tombstone):
-                # A hold was set or the document deleted between the checks and this transaction.
-                current = await self.get(principal, document.id)
-                if current.legal_hold is not None:
-                    raise LegalHoldActive(current.legal_hold.reason)
-                raise Conflict("the document changed meanwhile; reload and try again")
-            released = await self._repo.unreferenced_blobs(principal.tenant_id, digests)
-            await self._repo.remove_blob_records(principal.tenant_id, released)
-            await self._audit.record(
-                principal,
-                "document.delete",
-                "document",
-                document.id,
-                {
-                    "reason": reason,
-                    "retention_until": until.isoformat() if until else None,
-                    "registers": sorted(registers),
-                    "versions": [v.id for v in versions],
-                    "blobs_removed": released,
-                },
-            )
-        # The files go only after the commit: a rollback must never leave rows pointing at removed
-        # content. A crash in between leaves orphaned files, never missing ones. The same content
-        # uploaded again meanwhile is checked for once more right before each file goes.
-        await self._remove_blob_files(principal.tenant_id, released)
-        return tombstone
-
-    async def _remove_blob_files(self, tenant_id: str, digests: list[str]) -> None:
-        still_free = await self._repo.unreferenced_blobs(tenant_id, digests)
-        for digest in still_free:
-            try:
-                await self._blobs.delete(tenant_id, digest)
-            except OSError:  # the deletion stands; an orphaned file is only wasted space
-                log.warning("could not remove blob %s of tenant %s", digest, tenant_id)
-
     # -- reading ---------------------------------------------------------------------------
 
     async def get(self, principal: Principal, document_id: str) -> Document:
-        _require(principal, Action.READ)
+        require(principal, Action.READ)
         found = await self._repo.documents_by_ids(
             principal.tenant_id, [parse_id("document", document_id)]
         )
@@ -523,12 +388,12 @@ class DocumentService:
     async def versions_of(
         self, principal: Principal, document_ids: list[str]
     ) -> list[list[Version]]:
-        _require(principal, Action.READ)
+        require(principal, Action.READ)
         found = await self._repo.versions_of(principal.tenant_id, document_ids)
         return [found.get(i, []) for i in document_ids]
 
     async def registers_of(self, principal: Principal, document_ids: list[str]) -> list[list[str]]:
-        _require(principal, Action.READ)
+        require(principal, Action.READ)
         found = await self._repo.registers_of(
             principal.tenant_id, parse_ids("document", document_ids)
         )
@@ -539,7 +404,7 @@ class DocumentService:
         return await self._repo.history(principal.tenant_id, document.id)
 
     async def content(self, principal: Principal, version_id: str) -> tuple[Version, bytes]:
-        _require(principal, Action.DOWNLOAD)
+        require(principal, Action.DOWNLOAD)
         version = await self._repo.version(principal.tenant_id, parse_id("version", version_id))
         if version is None:
             raise NotFound("version", version_id)
@@ -571,7 +436,7 @@ class DocumentService:
         first: int,
         after: str | None,
     ) -> DocumentPage:
-        _require(principal, Action.READ)
+        require(principal, Action.READ)
         customer_id = parse_id("customer", customer_id)
         filters = dataclasses.replace(
             filters,
@@ -629,13 +494,13 @@ class DocumentService:
         return value, cursor_id(last_id)
 
     async def register_counts(self, principal: Principal, customer_id: str) -> dict[str, int]:
-        _require(principal, Action.READ)
+        require(principal, Action.READ)
         return await self._repo.register_counts(
             principal.tenant_id, parse_id("customer", customer_id)
         )
 
     async def document_count(self, principal: Principal, customer_id: str) -> int:
-        _require(principal, Action.READ)
+        require(principal, Action.READ)
         return await self._repo.document_count(
             principal.tenant_id, parse_id("customer", customer_id)
         )

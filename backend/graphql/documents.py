@@ -353,7 +353,7 @@ class DocumentMutation:
     ) -> LegalHoldResult:
         ctx = info.context
         try:
-            document = await ctx.services.documents.set_legal_hold(
+            document = await ctx.services.archive.set_legal_hold(
                 ctx.principal, str(document_id), reason
             )
         except DossierError as exc:
@@ -366,7 +366,7 @@ class DocumentMutation:
     ) -> LegalHoldResult:
         ctx = info.context
         try:
-            document = await ctx.services.documents.lift_legal_hold(
+            document = await ctx.services.archive.lift_legal_hold(
                 ctx.principal, str(document_id), reason
             )
         except DossierError as exc:
@@ -382,9 +382,7 @@ class DocumentMutation:
     ) -> DeleteDocumentResult:
         ctx = info.context
         try:
-            tombstone: Tombstone = await ctx.services.documents.delete(
-                ctx.principal, str(id), reason
-            )
+            tombstone: Tombstone = await ctx.services.archive.delete(ctx.principal, str(id), reason)
         except DossierError as exc:
             return as_error(exc)  # type: ignore[return-value]
         users = await _users(ctx, [tombstone.deleted_by])

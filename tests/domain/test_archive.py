@@ -103,7 +103,7 @@ async def test_delete_before_retention_is_refused_and_changes_nothing(archive: A
     files = ctx.blob_files()
 
     with pytest.raises(RetentionActive) as refused:
-        await docs.delete(ctx.principal, document_id, "no longer needed")
+        await archive.services.archive.delete(ctx.principal, document_id, "no longer needed")
     assert refused.value.code == "retention_active"
     assert refused.value.retention_until == KEPT_UNTIL
     assert "2040-12-31" in refused.value.message
@@ -123,7 +123,9 @@ async def test_delete_after_retention_leaves_a_tombstone_and_an_audit_line(
     [[version]] = await docs.versions_of(ctx.principal, [document_id])
     archive.after_retention()
 
-    tombstone = await docs.delete(ctx.principal, document_id, "  retention ended  ")
+    tombstone = await archive.services.archive.delete(
+        ctx.principal, document_id, "  retention ended  "
+    )
     assert tombstone.reason == "retention ended"
     assert tombstone.deleted_by == ctx.principal.user_id
     assert tombstone.deleted_at == archive.clock.now
@@ -140,7 +142,7 @@ async def test_delete_after_retention_leaves_a_tombstone_and_an_audit_line(
     with pytest.raises(DocumentDeleted):
         await docs.add_version(ctx.principal, document_id, NewContent("x.pdf", pdf_bytes("x")))
     with pytest.raises(DocumentDeleted):
-        await docs.delete(ctx.principal, document_id, "again")
+        await archive.services.archive.delete(ctx.principal, document_id, "again")
 
     assert await ctx.count("document_version") == 1  # versions are append-only and stay
     assert await ctx.count("document_tombstone") == 1
@@ -168,7 +170,7 @@ async def test_verify_still_reports_a_missing_blob_of_a_live_document(archive: A
     live_id = await archive.document(customer.id)
     deleted_id = await archive.document(customer.id)
     archive.after_retention()
-    await docs.delete(ctx.principal, deleted_id, "retention ended")
+    await archive.services.archive.delete(ctx.principal, deleted_id, "retention ended")
     [[live]] = await docs.versions_of(ctx.principal, [live_id])
     [path] = ctx.blob_files()
     path.unlink()
@@ -184,14 +186,14 @@ async def test_a_blob_shared_with_a_live_document_stays(archive: Archive) -> Non
     survivor = await archive.document(customer.id, data=shared)
     archive.after_retention()
 
-    await docs.delete(ctx.principal, doomed, "retention ended")
+    await archive.services.archive.delete(ctx.principal, doomed, "retention ended")
     assert await ctx.count("blob") == 1
     assert len(ctx.blob_files()) == 1
     [[version]] = await docs.versions_of(ctx.principal, [survivor])
     _, data = await docs.content(ctx.principal, version.id)
     assert data == shared
 
-    await docs.delete(ctx.principal, survivor, "retention ended")
+    await archive.services.archive.delete(ctx.principal, survivor, "retention ended")
     assert await ctx.count("blob") == 0
     assert ctx.blob_files() == []
     assert (await verify_archive(archive.runtime, tenant_slug=ctx.tenant.slug)).clean
@@ -202,26 +204,30 @@ async def test_legal_hold_blocks_deletion_even_after_retention(archive: Archive)
     customer = await ctx.customer()
     document_id = await archive.document(customer.id)
 
-    held = await docs.set_legal_hold(ctx.principal, document_id, "tax audit 2041")
+    held = await archive.services.archive.set_legal_hold(
+        ctx.principal, document_id, "tax audit 2041"
+    )
     assert held.legal_hold is not None
     assert held.legal_hold.reason == "tax audit 2041"
     assert held.legal_hold.set_by == ctx.principal.user_id
     assert (await docs.get(ctx.principal, document_id)).legal_hold == held.legal_hold
     with pytest.raises(Conflict):
-        await docs.set_legal_hold(ctx.principal, document_id, "twice")
+        await archive.services.archive.set_legal_hold(ctx.principal, document_id, "twice")
 
     archive.after_retention()
     with pytest.raises(LegalHoldActive) as refused:
-        await docs.delete(ctx.principal, document_id, "retention ended")
+        await archive.services.archive.delete(ctx.principal, document_id, "retention ended")
     assert refused.value.code == "legal_hold"
     assert await ctx.count("document_tombstone") == 0
     assert len(ctx.blob_files()) == 1
 
-    lifted = await docs.lift_legal_hold(ctx.principal, document_id, "audit closed")
+    lifted = await archive.services.archive.lift_legal_hold(
+        ctx.principal, document_id, "audit closed"
+    )
     assert lifted.legal_hold is None
     with pytest.raises(Conflict):
-        await docs.lift_legal_hold(ctx.principal, document_id, "twice")
-    await docs.delete(ctx.principal, document_id, "retention ended")
+        await archive.services.archive.lift_legal_hold(ctx.principal, document_id, "twice")
+    await archive.services.archive.delete(ctx.principal, document_id, "retention ended")
 
     assert await archive.actions(document_id) == [
         "document.create",
@@ -245,7 +251,7 @@ async def test_lists_and_counts_exclude_deleted_documents(archive: Archive) -> N
     assert (await docs.register_counts(ctx.principal, customer.id))[correspondence] == 2
 
     archive.after_retention()
-    await docs.delete(ctx.principal, deleted, "retention ended")
+    await archive.services.archive.delete(ctx.principal, deleted, "retention ended")
 
     page = await docs.list(ctx.principal, customer.id, DocumentFilter(), DocumentSort(), 50, None)
     assert [d.id for d in page.items] == [kept]
@@ -280,8 +286,8 @@ async def test_a_type_without_retention_can_be_deleted_at_once(archive: Archive)
             content=NewContent("note.pdf", pdf_bytes("note")),
         ),
     )
-    assert await services.documents.retention_until(ctx.principal, note) is None
-    await services.documents.delete(ctx.principal, note.id, "made by mistake")
+    assert await services.archive.retention_until(ctx.principal, note) is None
+    await services.archive.delete(ctx.principal, note.id, "made by mistake")
     assert await ctx.count("document_tombstone") == 1
 
 
@@ -310,26 +316,26 @@ async def test_bad_inputs(archive: Archive, runtime: Runtime) -> None:
 
     for reason in ("", "   ", "x" * 2001):
         with pytest.raises(ValidationFailed) as invalid:
-            await docs.delete(ctx.principal, document_id, reason)
+            await archive.services.archive.delete(ctx.principal, document_id, reason)
         assert invalid.value.code == "invalid"
         assert invalid.value.issues[0].field == "reason"
         with pytest.raises(ValidationFailed):
-            await docs.set_legal_hold(ctx.principal, document_id, reason)
+            await archive.services.archive.set_legal_hold(ctx.principal, document_id, reason)
     for unknown in ("not-an-id", "00000000-0000-4000-8000-000000000000"):
         with pytest.raises(NotFound):
-            await docs.delete(ctx.principal, unknown, "retention ended")
+            await archive.services.archive.delete(ctx.principal, unknown, "retention ended")
 
     _, clerk = await ctx.user("clerk")
     with pytest.raises(Forbidden):
-        await docs.delete(clerk, document_id, "retention ended")
+        await archive.services.archive.delete(clerk, document_id, "retention ended")
     with pytest.raises(Forbidden):
-        await docs.set_legal_hold(clerk, document_id, "hold")
+        await archive.services.archive.set_legal_hold(clerk, document_id, "hold")
     with pytest.raises(Forbidden):
-        await docs.lift_legal_hold(clerk, document_id, "lift")
+        await archive.services.archive.lift_legal_hold(clerk, document_id, "lift")
 
     other = await make_tenant_context(runtime)
     with pytest.raises(NotFound):
-        await docs.delete(other.principal, document_id, "retention ended")
+        await archive.services.archive.delete(other.principal, document_id, "retention ended")
 
     assert await ctx.count("document_tombstone") == 0
     assert (await docs.get(ctx.principal, document_id)).legal_hold is None
