@@ -76,7 +76,10 @@ def _from_chain(tenant: str, problem: ChainProblem) -> Discrepancy:
 
 
 async def _verify_chain(
-    tenant: str, checkpoint: tuple[Checkpoint, str] | None, created: dict[str, dict[str, Any]]
+    tenant: str,
+    checkpoint: tuple[Checkpoint, str] | None,
+    created: dict[str, dict[str, Any]],
+    deleted: set[str],
 ) -> tuple[int, list[Discrepancy]]:
     repo = PiccoloAuditRepository()
     accumulator = MerkleAccumulator()
@@ -103,6 +106,8 @@ async def _verify_chain(
                     facts = event.details.get("version")
                     if isinstance(facts, dict) and isinstance(facts.get("id"), str):
                         created[facts["id"]] = facts
+                elif event.action == "document.delete" and event.target_type == "document":
+                    deleted.add(event.target_id)
                 yield event
 
     problems = [_from_chain(tenant, p) for p in await verify_chain_async(events())]
@@ -176,25 +181,40 @@ async def _verify_versions(
     return len(rows), problems
 
 
-async def _released_digests(tenant: str) -> set[str]:
-    """Content referred to only by versions of tombstoned documents: deleted after retention."""
+async def _released_digests(
+    tenant: str, deleted: set[str], problems: list[Discrepancy]
+) -> set[str]:
+    """Content referred to only by versions of lawfully deleted documents: a tombstone *and* a
+    ``document.delete`` event in the verified chain. A tombstone the trail does not vouch for
+    releases nothing and is reported (someone may have inserted it to hide removed content)."""
+    tombstoned = {
+        str(row["document"])
+        for row in await select(
+            VersionTable, "SELECT document FROM document_tombstone WHERE tenant = {}", tenant
+        )
+    }
+    problems += [
+        Discrepancy(
+            tenant,
+            "unrecorded_deletion",
+            f"document {document_id}",
+            "a tombstone without a document.delete event in the audit trail",
+        )
+        for document_id in sorted(tombstoned - deleted)
+    ]
     rows = await select(
-        VersionTable,
-        "SELECT v.sha256, "
-        "CASE WHEN EXISTS (SELECT 1 FROM document_tombstone t WHERE t.document = v.document) "
-        "THEN 1 ELSE 0 END AS gone "
-        "FROM document_version v WHERE v.tenant = {}",
-        tenant,
+        VersionTable, "SELECT document, sha256 FROM document_version WHERE tenant = {}", tenant
     )
     gone: set[str] = set()
     live: set[str] = set()
     for row in rows:
-        (gone if int(row["gone"]) else live).add(str(row["sha256"]))
+        lawful = str(row["document"]) in tombstoned & deleted
+        (gone if lawful else live).add(str(row["sha256"]))
     return gone - live
 
 
 async def _verify_blobs(
-    runtime: Runtime, tenant: str, created: dict[str, dict[str, Any]]
+    runtime: Runtime, tenant: str, created: dict[str, dict[str, Any]], deleted: set[str]
 ) -> tuple[int, list[Discrepancy]]:
     """Every content object the tenant should hold: those in the blob table, those the version
     rows point to, and those the audit trail recorded (so a deleted blob row hides nothing)."""
@@ -209,8 +229,8 @@ async def _verify_blobs(
         digest, size = facts.get("sha256"), facts.get("size")
         if isinstance(digest, str):
             expected.setdefault(digest, size if isinstance(size, int) else None)
-    released = await _released_digests(tenant)
-    problems = []
+    problems: list[Discrepancy] = []
+    released = await _released_digests(tenant, deleted, problems)
     for digest, size in sorted(expected.items()):
         try:
             data = await runtime.blobs.get(tenant, digest)
@@ -274,9 +294,10 @@ async def verify_archive(
             tenant_slug is not None or checkpoint[0].tenant_id == tenant_id
         )
         trusted = (checkpoint[0], trusted_key) if checkpoint is not None and applies else None
-        events, chain_problems = await _verify_chain(tenant_id, trusted, created)
+        deleted: set[str] = set()
+        events, chain_problems = await _verify_chain(tenant_id, trusted, created, deleted)
         versions, version_problems = await _verify_versions(tenant_id, created)
-        blobs, blob_problems = await _verify_blobs(runtime, tenant_id, created)
+        blobs, blob_problems = await _verify_blobs(runtime, tenant_id, created, deleted)
         totals = [totals[0] + events, totals[1] + versions, totals[2] + blobs]
         problems += chain_problems + version_problems + blob_problems
     return VerifyReport(len(tenants), totals[0], totals[1], totals[2], problems)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 
@@ -340,3 +341,30 @@ async def test_bad_inputs(archive: Archive, runtime: Runtime) -> None:
     assert await ctx.count("document_tombstone") == 0
     assert (await docs.get(ctx.principal, document_id)).legal_hold is None
     assert await archive.actions(document_id) == ["document.create"]
+
+
+async def test_a_tombstone_the_audit_trail_does_not_vouch_for_releases_nothing(
+    archive: Archive,
+) -> None:
+    """Someone with database access inserts a tombstone to pass off removed content as deleted."""
+    ctx, docs = archive.ctx, archive.services.documents
+    customer = await ctx.customer()
+    document_id = await archive.document(customer.id)
+    [[version]] = await docs.versions_of(ctx.principal, [document_id])
+    await archive.runtime.database.fetch(
+        "INSERT INTO document_tombstone (id, tenant, document, deleted_at, deleted_by, reason) "
+        "VALUES ({}, {}, {}, {}, {}, {}) RETURNING id",
+        str(uuid.uuid4()),
+        ctx.tenant.id,
+        document_id,
+        archive.clock(),
+        None,
+        "forged",
+    )
+    [path] = ctx.blob_files()
+    path.unlink()
+    report = await verify_archive(archive.runtime, tenant_slug=ctx.tenant.slug)
+    assert {(p.kind, p.where) for p in report.problems} == {
+        ("unrecorded_deletion", f"document {document_id}"),
+        ("blob_missing", f"blob {version.sha256}"),
+    }
