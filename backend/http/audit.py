@@ -55,6 +55,8 @@ async def export_audit_csv(
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(COLUMNS)
+        if not first:  # an empty export is still a CSV file with its header row
+            yield buffer.getvalue()
         page = first
         while page:
             for e in page:
