@@ -17,11 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from backend.audit.chain import verify_chain_async
 from backend.audit.checkpoints import (
     Checkpoint,
     check_checkpoint,
 )
-from backend.audit.events import ChainProblem, verify_chain_async
+from backend.audit.events import ChainProblem
 from backend.audit.keys import signing_key
 from backend.audit.merkle import MerkleAccumulator
 from backend.audit.repository import PiccoloAuditRepository

@@ -14,19 +14,17 @@ from typing import Any
 import pytest
 
 from backend.audit import events
+from backend.audit.chain import ChainVerifier, verify_chain, verify_chain_async
 from backend.audit.events import (
     GENESIS_HASH,
     MAX_DETAILS_DEPTH,
     AuditEvent,
     ChainProblem,
-    ChainVerifier,
     canonical_bytes,
     event_hash,
     format_utc,
     parse_utc,
     seal,
-    verify_chain,
-    verify_chain_async,
 )
 from tests.audit import TENANT, event_fields, make_chain, reseal
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from backend.audit import checkpoints
+from backend.audit.chain import verify_chain
 from backend.audit.checkpoints import (
     CHECKPOINT_FORMAT,
     Checkpoint,
@@ -23,7 +24,7 @@ from backend.audit.checkpoints import (
     sign_checkpoint,
     verify_checkpoint_signature,
 )
-from backend.audit.events import GENESIS_HASH, AuditEvent, verify_chain
+from backend.audit.events import GENESIS_HASH, AuditEvent
 from backend.audit.merkle import EMPTY_ROOT, inclusion_proof, merkle_root, verify_inclusion
 from tests.audit import TENANT, make_chain, reseal
 

@@ -23,13 +23,14 @@ from typing import Any
 import asyncpg  # type: ignore[import-untyped]
 import pytest
 
+from backend.audit.chain import verify_chain
 from backend.audit.checkpoints import (
     Checkpoint,
     SigningKey,
     checkpoint_from_json,
     checkpoint_to_json,
 )
-from backend.audit.events import AuditEvent, seal, verify_chain
+from backend.audit.events import AuditEvent, seal
 from backend.audit.keys import DEVELOPMENT_KEY_FILE, signing_key
 from backend.audit.repository import PiccoloAuditRepository
 from backend.audit.service import details_json

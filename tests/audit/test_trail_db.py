@@ -14,7 +14,8 @@ import asyncpg  # type: ignore[import-untyped]
 import pytest
 
 from backend.access.policy import Principal
-from backend.audit.events import GENESIS_HASH, AuditEvent, verify_chain
+from backend.audit.chain import verify_chain
+from backend.audit.events import GENESIS_HASH, AuditEvent
 from backend.audit.repository import PiccoloAuditRepository
 from backend.audit.service import Actor
 from backend.audit.verification import verify_archive
