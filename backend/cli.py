@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     tenant.add_argument("slug")
     tenant.add_argument("name")
     tenant.add_argument("--locale", default="en", choices=["en", "de", "pl"])
+    tenant.add_argument("--blob-root", help="a storage folder of the tenant's own (absolute)")
     user = sub.add_parser("create-user", help="create a user (password from stdin or a prompt)")
     for flag in ("--tenant", "--email", "--name", "--role"):
         user.add_argument(flag, required=True)
@@ -117,7 +118,9 @@ async def _demo(runtime: Runtime, args: argparse.Namespace) -> int:
 
 
 async def _create_tenant(runtime: Runtime, args: argparse.Namespace) -> int:
-    tenant = await runtime.services().catalog.create_tenant(args.slug, args.name, args.locale)
+    tenant = await runtime.services().catalog.create_tenant(
+        args.slug, args.name, args.locale, blob_root=args.blob_root
+    )
     print(f"created tenant {tenant.slug} ({tenant.id})")
     return 0
 

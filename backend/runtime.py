@@ -14,7 +14,7 @@ from backend.accounts.repository import PiccoloAccountRepository
 from backend.accounts.service import AccountService
 from backend.audit.repository import PiccoloAuditRepository
 from backend.audit.service import AuditTrail
-from backend.blobs.store import BlobStore, LocalBlobStore
+from backend.blobs.store import BlobStore, LocalBlobStore, TenantBlobStores
 from backend.customers.repository import PiccoloCustomerRepository
 from backend.customers.service import CustomerService
 from backend.documents.archive import ArchiveService
@@ -50,10 +50,13 @@ class Runtime:
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock = utcnow) -> Runtime:
+        database = Database(settings.database)
         return cls(
             settings=settings,
-            database=Database(settings.database),
-            blobs=LocalBlobStore(settings.blobs.root),
+            database=database,
+            blobs=TenantBlobStores(
+                LocalBlobStore(settings.blobs.root), PiccoloCatalogRepository().blob_root
+            ),
             clock=clock,
         )
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Protocol
 
 import obstore
 from obstore.store import LocalStore
 
-__all__ = ["BlobStore", "LocalBlobStore", "sha256_hex"]
+__all__ = ["BlobStore", "LocalBlobStore", "TenantBlobStores", "sha256_hex"]
 
 
 def sha256_hex(data: bytes) -> str:
@@ -80,3 +81,49 @@ class LocalBlobStore:
         except FileNotFoundError:
             return False
         return True
+
+
+class TenantBlobStores:
+    """Routes each tenant to its blob store: the installation's, or a folder of the tenant's own
+    (``tenant.blob_root``), for legal entities that must keep their documents on separate media.
+
+    The tenant's choice is asked once per process (``resolve``) and remembered: a tenant's store
+    is chosen when it is created and does not move.
+    """
+
+    def __init__(
+        self, default: LocalBlobStore, resolve: Callable[[str], Awaitable[str | None]]
+    ) -> None:
+        self._default = default
+        self._resolve = resolve
+        self._by_tenant: dict[str, LocalBlobStore] = {}
+        self._by_root: dict[str, LocalBlobStore] = {}
+
+    async def store_for(self, tenant_id: str) -> LocalBlobStore:
+        store = self._by_tenant.get(tenant_id)
+        if store is None:
+            root = await self._resolve(tenant_id)
+            if root is None:
+                store = self._default
+            else:
+                store = self._by_root.get(root) or LocalBlobStore(Path(root))
+                self._by_root[root] = store
+            self._by_tenant[tenant_id] = store
+        return store
+
+    async def put(self, tenant_id: str, data: bytes) -> str:
+        return await (await self.store_for(tenant_id)).put(tenant_id, data)
+
+    async def get(self, tenant_id: str, sha256: str) -> bytes:
+        return await (await self.store_for(tenant_id)).get(tenant_id, sha256)
+
+    async def exists(self, tenant_id: str, sha256: str) -> bool:
+        return await (await self.store_for(tenant_id)).exists(tenant_id, sha256)
+
+    async def delete(self, tenant_id: str, sha256: str) -> None:
+        await (await self.store_for(tenant_id)).delete(tenant_id, sha256)
+
+    async def probe(self) -> None:
+        await self._default.probe()
+        for store in self._by_root.values():
+            await store.probe()

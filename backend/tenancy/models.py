@@ -18,3 +18,6 @@ class Tenant:
     cover_schema: list[FieldDef] = field(default_factory=list)
     catalog_revision: int = 1
     """Grows with every change of registers or document types (see ``tenancy.cache``)."""
+    blob_root: str | None = None
+    """A storage folder of the tenant's own (legal entities that need separate media); None:
+    the installation's blob store."""

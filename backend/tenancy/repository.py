@@ -26,6 +26,7 @@ def _tenant(row: dict[str, Any]) -> Tenant:
         locale=row["locale"],
         cover_schema=parse_field_defs(load_json(row["cover_schema"])),
         catalog_revision=int(row["catalog_revision"]),
+        blob_root=row["blob_root"],
     )
 
 
@@ -38,6 +39,7 @@ class PiccoloCatalogRepository:
                 name=tenant.name,
                 locale=tenant.locale,
                 cover_schema=[f.to_json() for f in tenant.cover_schema],
+                blob_root=tenant.blob_root,
                 created_at=utcnow(),
             )
         )
@@ -119,3 +121,7 @@ class PiccoloCatalogRepository:
             )
             for r in rows
         ]
+
+    async def blob_root(self, tenant_id: str) -> str | None:
+        rows = await select(TenantTable, "SELECT blob_root FROM tenant WHERE id = {}", tenant_id)
+        return rows[0]["blob_root"] if rows else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import PurePath
 from typing import Any, TypeVar
 
 from backend.audit.service import Actor, AuditTrail
@@ -87,7 +88,10 @@ class CatalogService:
         name: str,
         locale: str = "en",
         cover_schema: Sequence[Mapping[str, Any]] = (),
+        blob_root: str | None = None,
     ) -> Tenant:
+        if blob_root is not None and not PurePath(blob_root).is_absolute():
+            raise ValidationFailed.one("blobRoot", "invalid_value", "must be an absolute path")
         if not _SLUG.match(slug):
             raise ValidationFailed.one(
                 "slug", "invalid_slug", "use 2–63 lower-case letters, digits and hyphens"
@@ -100,6 +104,7 @@ class CatalogService:
             name=name,
             locale=locale,
             cover_schema=parse_field_defs(cover_schema),
+            blob_root=blob_root,
         )
         async with self._tx.write():
             if await self._repo.tenant_by_slug(slug) is not None:
@@ -110,7 +115,7 @@ class CatalogService:
                 "tenant.create",
                 "tenant",
                 tenant.id,
-                {"slug": slug, "name": name, "locale": locale},
+                {"slug": slug, "name": name, "locale": locale, "blob_root": blob_root},
             )
         return tenant
 

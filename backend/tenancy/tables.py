@@ -9,4 +9,5 @@ class TenantTable(Table, tablename="tenant"):
     locale = Varchar(length=16, default="en")
     cover_schema = JSON(default=[])
     catalog_revision = Integer(default=1)
+    blob_root = Varchar(length=1000, null=True, default=None)
     created_at = Timestamptz()
