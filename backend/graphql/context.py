@@ -11,7 +11,6 @@ from strawberry.types import Info as StrawberryInfo
 from backend.access.policy import Principal
 from backend.accounts.models import User
 from backend.customers.models import Address, Contact, Customer
-from backend.documents.models import Version
 from backend.errors import DossierError, Unauthenticated
 from backend.runtime import Services
 from backend.settings import Settings
@@ -26,8 +25,6 @@ class Loaders:
     customers: DataLoader[str, Customer | None]
     addresses: DataLoader[str, list[Address]]
     contacts: DataLoader[str, list[Contact]]
-    versions: DataLoader[str, list[Version]]
-    registers: DataLoader[str, list[str]]
     users: DataLoader[str, User | None]
 
 
@@ -46,8 +43,6 @@ def _loaders(services: Services, principal: Principal | None) -> Loaders:
         customers=DataLoader(lambda ids: services.customers.by_ids(need(), list(ids))),
         addresses=DataLoader(lambda ids: services.customers.addresses(need(), list(ids))),
         contacts=DataLoader(lambda ids: services.customers.contacts(need(), list(ids))),
-        versions=DataLoader(lambda ids: services.documents.versions_of(need(), list(ids))),
-        registers=DataLoader(lambda ids: services.documents.registers_of(need(), list(ids))),
         users=DataLoader(lambda ids: users(list(ids))),
     )
 

@@ -167,8 +167,9 @@ async def document_nodes(ctx: Context, documents: list[Document]) -> list[Docume
     ids = [d.id for d in documents]
     tenant_id = ctx.principal.tenant_id
     versions, register_ids, customers, types, registers = await asyncio.gather(
-        ctx.loaders.versions.load_many(ids),
-        ctx.loaders.registers.load_many(ids),
+        # A page asks once for all its documents: direct calls, no per-key loader futures.
+        ctx.services.documents.versions_of(ctx.principal, ids),
+        ctx.services.documents.registers_of(ctx.principal, ids),
         ctx.loaders.customers.load_many(sorted({d.customer_id for d in documents})),
         ctx.services.catalog.document_types(tenant_id),
         ctx.services.catalog.registers(tenant_id),
