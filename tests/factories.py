@@ -20,6 +20,7 @@ from PIL import Image
 
 from backend.access.policy import Principal
 from backend.accounts.models import User
+from backend.accounts.service import principal_of
 from backend.customers.models import Address, AddressKind, Contact, Customer, CustomerDraft
 from backend.documents.models import Document, DocumentDraft, DocumentType, NewContent
 from backend.dossiers.models import Register
@@ -204,17 +205,6 @@ async def make_tenant(
         for key, spec in DOCUMENT_TYPES.items()
     }
     return TenantSetup(tenant=tenant, registers=registers, types=types)
-
-
-def principal_of(user: User, via: str = "session") -> Principal:
-    return Principal(
-        user_id=user.id,
-        tenant_id=user.tenant_id,
-        email=user.email,
-        display_name=user.display_name,
-        role=user.role,
-        via=via,
-    )
 
 
 async def make_user(

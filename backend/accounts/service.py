@@ -32,7 +32,7 @@ from backend.errors import (
 from backend.ids import parse_id
 from backend.ports import Clock, Transactions
 
-__all__ = ["AccountService", "SignedIn", "token_hash"]
+__all__ = ["AccountService", "SignedIn", "principal_of", "token_hash"]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 10
@@ -52,8 +52,8 @@ class SignedIn:
     user: User
 
 
-def _principal(
-    user: User, via: str, csrf_token: str | None = None, device: str = "web"
+def principal_of(
+    user: User, via: str = "session", csrf_token: str | None = None, device: str = "web"
 ) -> Principal:
     return Principal(
         user_id=user.id,
@@ -176,7 +176,7 @@ class AccountService:
         new_expiry = min(now + self._ttl, session.max_expires_at)
         if new_expiry - session.expires_at > dt.timedelta(minutes=1):
             await self._repo.extend_session(session.token_hash, new_expiry)
-        return _principal(user, "session", session.csrf_token)
+        return principal_of(user, "session", session.csrf_token)
 
     async def sign_out(self, token: str) -> None:
         async with self._tx.write():
@@ -224,7 +224,7 @@ class AccountService:
         user = await self._repo.find_user(record.tenant_id, record.user_id)
         if user is None or not user.active:
             raise Unauthenticated("the API token's user is inactive")
-        return _principal(user, "token", device=f"api:{record.name}")
+        return principal_of(user, "token", device=f"api:{record.name}")
 
     async def active_user(self, tenant_slug: str, email: str) -> User:
         candidates = await self._repo.find_login(tenant_slug, email.strip().lower())
