@@ -11,12 +11,14 @@ Services raise these; exactly one module per transport (``backend.graphql.errors
     ├── Conflict                 conflict
     │   ├── DuplicateErpNumber   duplicate_erp_number
     │   ├── RetentionActive      retention_active
-    │   └── LegalHoldActive      legal_hold
+    │   ├── LegalHoldActive      legal_hold
+    │   └── RoleInUse            role_in_use
     ├── Unauthenticated          unauthenticated
     │   ├── InvalidCredentials   invalid_credentials
     │   └── SessionExpired       session_expired
     ├── Forbidden                forbidden
-    │   └── CsrfRejected         csrf_failed
+    │   ├── CsrfRejected         csrf_failed
+    │   └── SelfEscalation       self_escalation
     └── UploadRejected           (code per reason)
         ├── EmptyUpload          empty_upload
         ├── UploadTooLarge       upload_too_large
@@ -44,6 +46,8 @@ __all__ = [
     "LegalHoldActive",
     "NotFound",
     "RetentionActive",
+    "RoleInUse",
+    "SelfEscalation",
     "SessionExpired",
     "SettingsError",
     "Unauthenticated",
@@ -152,6 +156,16 @@ class LegalHoldActive(Conflict):
         self.reason = reason
 
 
+class RoleInUse(Conflict):
+    """A role that grants still give cannot be deleted; revoke them first."""
+
+    code = "role_in_use"
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"role {key} is still given by grants; revoke them first")
+        self.key = key
+
+
 class Unauthenticated(DossierError):
     code = "unauthenticated"
 
@@ -182,6 +196,15 @@ class CsrfRejected(Forbidden):
 
     def __init__(self) -> None:
         super().__init__("missing or wrong X-CSRF-Token header for a cookie-authenticated request")
+
+
+class SelfEscalation(Forbidden):
+    """Someone without the right to administer access tried to give themselves more of it."""
+
+    code = "self_escalation"
+
+    def __init__(self) -> None:
+        super().__init__("you may not grant yourself access; ask an administrator")
 
 
 class UploadRejected(DossierError):

@@ -16,6 +16,7 @@ from piccolo.conf.apps import AppRegistry
 APPS = [
     "backend.tenancy.piccolo_app",
     "backend.accounts.piccolo_app",
+    "backend.access.piccolo_app",
     "backend.customers.piccolo_app",
     "backend.dossiers.piccolo_app",
     "backend.documents.piccolo_app",

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from backend.access.policy import Principal
+from backend.access.repository import PiccoloAccessRepository
+from backend.access.service import AccessService
 from backend.accounts.repository import PiccoloAccountRepository
 from backend.accounts.service import AccountService
 from backend.audit.repository import PiccoloAuditRepository
@@ -32,6 +34,7 @@ __all__ = ["Runtime", "Services"]
 
 @dataclass(frozen=True, slots=True)
 class Services:
+    access: AccessService
     accounts: AccountService
     archive: ArchiveService
     audit: AuditTrail
@@ -95,12 +98,22 @@ class Runtime:
             max_upload_bytes=limits.max_upload_bytes,
             page_size_max=limits.page_size_max,
         )
+        account_repo = PiccoloAccountRepository()
+
+        async def user_exists(tenant_id: str, user_id: str) -> bool:
+            return await account_repo.find_user(tenant_id, user_id) is not None
+
+        access = AccessService(
+            PiccoloAccessRepository(), user_exists, audit, self.database, self.clock
+        )
         return Services(
+            access=access,
             accounts=AccountService(
-                PiccoloAccountRepository(),
+                account_repo,
                 audit,
                 self.database,
                 self.clock,
+                access.effective_grants,
                 session_ttl=dt.timedelta(seconds=security.session_ttl_seconds),
                 session_max_age=dt.timedelta(seconds=security.session_max_age_seconds),
             ),

@@ -15,6 +15,11 @@ from collections.abc import Sequence
 from bench.audit_write import AuditWriteResult, format_audit_table, run_audit_write_benchmark
 from bench.cover_bench import cover_pair, run_cover_benchmark
 from bench.databases import ENGINES, DatabaseUnavailable, bench_runtime, postgres_admin_url
+from bench.permission_listing import (
+    PermissionListingResult,
+    format_permission_table,
+    run_permission_benchmark,
+)
 from bench.profiling import profile_graphql
 from bench.report import CoverResult, format_table
 from bench.verify_scan import VerifyScanResult, format_verify_table, run_verify_benchmark
@@ -38,9 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--suite",
-        choices=["cover", "audit", "verify", "all"],
+        choices=["cover", "audit", "verify", "permissions", "all"],
         default="all",
-        help="cover query, audited writes, verify vs scan, or all",
+        help="cover query, audited writes, verify vs scan, permission-checked listing, or all",
     )
     parser.add_argument(
         "--events", type=int, default=1_000_000, help="audit events for the verify suite"
@@ -54,8 +59,21 @@ async def _run(args: argparse.Namespace) -> int:
     results: list[CoverResult] = []
     audit_results: list[AuditWriteResult] = []
     verify_results: list[VerifyScanResult] = []
+    permission_results: list[PermissionListingResult] = []
     unavailable: list[str] = []
     for engine in engines:
+        if args.suite in ("permissions", "all"):
+            try:
+                async with bench_runtime(engine, postgres_url) as runtime:
+                    print(f"{engine}: timing permission checks …", file=sys.stderr, flush=True)
+                    permission_results.append(
+                        await run_permission_benchmark(
+                            runtime, engine=engine, runs=args.runs, warmup=args.warmup
+                        )
+                    )
+            except DatabaseUnavailable as exc:
+                unavailable.append(f"{engine}: NOT MEASURED ({exc})")
+                continue
         if args.suite in ("audit", "all"):
             try:
                 async with bench_runtime(engine, postgres_url) as runtime:
@@ -74,7 +92,7 @@ async def _run(args: argparse.Namespace) -> int:
                 verify_results.append(
                     await run_verify_benchmark(runtime, engine=engine, events=args.events)
                 )
-        if args.suite in ("audit", "verify"):
+        if args.suite in ("audit", "verify", "permissions"):
             continue
         print(f"{engine}: seeding {args.documents:,} documents …", file=sys.stderr, flush=True)
         try:
@@ -110,6 +128,9 @@ async def _run(args: argparse.Namespace) -> int:
     if verify_results:
         print()
         print(format_verify_table(verify_results))
+    if permission_results:
+        print()
+        print(format_permission_table(permission_results))
     for line in unavailable:
         print(line)
     # Over budget is a finding, not a failure; an engine that could not be measured is.

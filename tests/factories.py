@@ -18,7 +18,8 @@ from typing import Any
 
 from PIL import Image
 
-from backend.access.policy import Principal
+from backend.access.models import GrantDraft, GrantRecord, SubjectKind
+from backend.access.policy import Principal, ScopeKind
 from backend.accounts.models import User
 from backend.accounts.service import principal_of
 from backend.customers.models import Address, AddressKind, Contact, Customer, CustomerDraft
@@ -46,6 +47,7 @@ __all__ = [
     "pdf_bytes",
     "png_bytes",
     "runtime_with",
+    "signed_in",
     "unique",
 ]
 
@@ -226,6 +228,13 @@ async def make_user(
     return user, principal_of(user)
 
 
+async def signed_in(runtime: Runtime, user: User, at: dt.datetime | None = None) -> Principal:
+    """``user``'s principal as a request at ``at`` (default: the runtime's clock) resolves it."""
+    now = at or runtime.clock()
+    grants = await runtime.services().access.effective_grants(user.tenant_id, user.id, now)
+    return principal_of(user, grants=grants, as_of=now)
+
+
 # -- customers and documents -------------------------------------------------------------------
 
 
@@ -337,6 +346,24 @@ class TenantContext:
             self.runtime, self.principal, customer_id, self.types[type_key], **kwargs
         )
 
+    async def grant(
+        self,
+        user: User,
+        role: str,
+        scope: ScopeKind = ScopeKind.TENANT,
+        scope_id: str | None = None,
+        **window: dt.datetime | None,
+    ) -> GrantRecord:
+        """Give ``user`` ``role`` on a scope, as the tenant's admin."""
+        return await self.runtime.services().access.grant(
+            self.principal,
+            GrantDraft(role, SubjectKind.USER, user.id, scope, scope_id, **window),
+        )
+
+    async def principal_of(self, user: User, at: dt.datetime | None = None) -> Principal:
+        """``user``'s principal as a request would resolve it now: with its grants."""
+        return await signed_in(self.runtime, user, at)
+
     async def count(self, table: str) -> int:
         return await count_rows(self.runtime, table, self.tenant.id)
 
@@ -374,6 +401,10 @@ _COUNTABLE = frozenset(
         "user_account",
         "user_session",
         "api_token",
+        "access_role",
+        "access_grant",
+        "user_group",
+        "group_member",
     }
 )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from backend.runtime import Runtime
 from bench import format_table, run_cover_benchmark
+from bench.permission_listing import format_permission_table, run_permission_benchmark
 from bench.timing import percentile
 
 
@@ -34,3 +35,16 @@ async def test_the_cover_benchmark_reports_both_measures_and_the_ratio(runtime: 
     assert "B hand-written SQL" in rows[1]
     assert "ratio A/B" in rows[2]
     assert ("PASS" if result.passed else "FAIL") in rows[2]
+
+
+async def test_the_permission_benchmark_lists_the_same_documents_both_ways(
+    runtime: Runtime,
+) -> None:
+    engine = "postgres" if runtime.database.is_postgres else "sqlite"
+    result = await run_permission_benchmark(runtime, engine=engine, runs=3, warmup=1, documents=250)
+    assert result.grants > 50
+    assert result.checked.runs == result.unchecked.runs == 3
+    [row] = [
+        line for line in format_permission_table([result]).splitlines() if line.startswith(engine)
+    ]
+    assert "×" in row

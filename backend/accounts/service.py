@@ -13,9 +13,10 @@ import hashlib
 import re
 import secrets
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from backend.access.policy import Principal, Role
+from backend.access.policy import Grant, Principal, Role
 from backend.accounts.models import ApiToken, Session, User
 from backend.accounts.passwords import hash_password, verify_password
 from backend.accounts.ports import AccountRepository
@@ -52,8 +53,17 @@ class SignedIn:
     user: User
 
 
+GrantsOf = Callable[[str, str, dt.datetime], Awaitable[tuple[Grant, ...]]]
+"""``(tenant_id, user_id, now)`` → the user's grants that have not ended (access service)."""
+
+
 def principal_of(
-    user: User, via: str = "session", csrf_token: str | None = None, device: str = "web"
+    user: User,
+    via: str = "session",
+    csrf_token: str | None = None,
+    device: str = "web",
+    grants: tuple[Grant, ...] = (),
+    as_of: dt.datetime | None = None,
 ) -> Principal:
     return Principal(
         user_id=user.id,
@@ -64,6 +74,8 @@ def principal_of(
         via=via,
         csrf_token=csrf_token,
         device=device,
+        grants=grants,
+        as_of=as_of,
     )
 
 
@@ -74,11 +86,13 @@ class AccountService:
         audit: AuditTrail,
         tx: Transactions,
         clock: Clock,
+        grants_of: GrantsOf,
         *,
         session_ttl: dt.timedelta,
         session_max_age: dt.timedelta,
     ) -> None:
         self._repo = repo
+        self._grants_of = grants_of
         self._audit = audit
         self._tx = tx
         self._clock = clock
@@ -176,7 +190,8 @@ class AccountService:
         new_expiry = min(now + self._ttl, session.max_expires_at)
         if new_expiry - session.expires_at > dt.timedelta(minutes=1):
             await self._repo.extend_session(session.token_hash, new_expiry)
-        return principal_of(user, "session", session.csrf_token)
+        grants = await self._grants_of(user.tenant_id, user.id, now)
+        return principal_of(user, "session", session.csrf_token, grants=grants, as_of=now)
 
     async def sign_out(self, token: str) -> None:
         async with self._tx.write():
@@ -224,7 +239,8 @@ class AccountService:
         user = await self._repo.find_user(record.tenant_id, record.user_id)
         if user is None or not user.active:
             raise Unauthenticated("the API token's user is inactive")
-        return principal_of(user, "token", device=f"api:{record.name}")
+        grants = await self._grants_of(user.tenant_id, user.id, now)
+        return principal_of(user, "token", device=f"api:{record.name}", grants=grants, as_of=now)
 
     async def active_user(self, tenant_slug: str, email: str) -> User:
         candidates = await self._repo.find_login(tenant_slug, email.strip().lower())

@@ -17,16 +17,25 @@ class UserTable(Table, tablename="user_account"):
 
 
 class GroupTable(Table, tablename="user_group"):
+    """A named set of users (a department, a team) that grants can target. ``(tenant, key)`` is
+    unique; ``source_dn`` is set for groups imported from a directory."""
+
     id = UUID(primary_key=True)
     tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict, index=True)
     name = Varchar(length=255)
+    key = Varchar(length=63, default="")
+    source_dn = Varchar(length=1024, null=True, default=None)
+    created_at = Timestamptz()
 
 
 class GroupMemberTable(Table, tablename="group_member"):
+    """``source`` is ``manual`` or ``directory``; a directory import only touches its own."""
+
     id = UUID(primary_key=True)
     tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
     group = ForeignKey(GroupTable, on_delete=OnDelete.cascade, index=True)
     user = ForeignKey(UserTable, on_delete=OnDelete.cascade, index=True)
+    source = Varchar(length=16, default="manual")
 
 
 class SessionTable(Table, tablename="user_session"):

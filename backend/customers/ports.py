@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from backend.access.policy import Visibility
 from backend.customers.models import Address, Contact, Customer
 
 
@@ -23,12 +24,20 @@ class CustomerRepository(Protocol):
         self, tenant_id: str, erp_number: str, except_id: str | None
     ) -> bool: ...
 
-    async def by_ids(self, tenant_id: str, ids: list[str]) -> list[Customer]: ...
+    async def by_ids(self, tenant_id: str, ids: list[str], visible: Visibility) -> list[Customer]:
+        """Those of ``ids`` in ``visible``."""
+        ...
 
     async def search(
-        self, tenant_id: str, folded_query: str, after: tuple[str, str] | None, limit: int
+        self,
+        tenant_id: str,
+        folded_query: str,
+        after: tuple[str, str] | None,
+        limit: int,
+        visible: Visibility,
     ) -> list[Customer]:
-        """Customers whose folded name contains the query or whose ERP number starts with it."""
+        """Customers in ``visible`` whose folded name contains the query or whose ERP number
+        starts with it."""
         ...
 
     async def addresses(

@@ -7,12 +7,14 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from typing import Any
 
+from backend.access.policy import Visibility
 from backend.customers.models import Address, AddressKind, Contact, Customer
 from backend.customers.tables import AddressTable, ContactTable, CustomerTable
 from backend.errors import DuplicateErpNumber
 from backend.persistence.constraints import violates_unique
 from backend.persistence.rows import as_datetime, load_json
 from backend.persistence.sql import in_list, select
+from backend.persistence.visibility import customer_condition
 from backend.text import fold
 
 __all__ = ["PiccoloCustomerRepository"]
@@ -141,22 +143,31 @@ class PiccoloCustomerRepository:
             query = query.where(CustomerTable.id != except_id)
         return bool(await query)
 
-    async def by_ids(self, tenant_id: str, ids: list[str]) -> list[Customer]:
+    async def by_ids(self, tenant_id: str, ids: list[str], visible: Visibility) -> list[Customer]:
         if not ids:
             return []
+        condition, more = customer_condition(visible)
         rows = await select(
             CustomerTable,
-            f"SELECT * FROM customer WHERE tenant = {{}} AND id IN ({in_list(ids)})",
+            f"SELECT * FROM customer c WHERE c.tenant = {{}} AND c.id IN ({in_list(ids)}) "
+            f"AND {condition}",
             tenant_id,
             *ids,
+            *more,
         )
         return [_customer(r) for r in rows]
 
     async def search(
-        self, tenant_id: str, folded_query: str, after: tuple[str, str] | None, limit: int
+        self,
+        tenant_id: str,
+        folded_query: str,
+        after: tuple[str, str] | None,
+        limit: int,
+        visible: Visibility,
     ) -> list[Customer]:
-        sql = "SELECT * FROM customer WHERE tenant = {}"
-        args: list[Any] = [tenant_id]
+        condition, more = customer_condition(visible)
+        sql = f"SELECT * FROM customer c WHERE tenant = {{}} AND {condition}"
+        args: list[Any] = [tenant_id, *more]
         if folded_query:
             sql += " AND (name_folded LIKE {} ESCAPE '\\' OR lower(erp_number) LIKE {} ESCAPE '\\')"
             escaped = _like_escape(folded_query)

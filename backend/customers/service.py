@@ -7,7 +7,7 @@ import dataclasses
 import re
 from typing import Any
 
-from backend.access.policy import Action, Principal, can
+from backend.access.policy import Action, Principal, Resource, can, visibility
 from backend.audit.service import AuditTrail
 from backend.cursors import cursor_id, decode_cursor, encode_cursor
 from backend.customers.models import (
@@ -99,9 +99,10 @@ class CustomerService:
         self._page_size_max = page_size_max
 
     @staticmethod
-    def _require(principal: Principal, action: Action) -> None:
-        if not can(principal, action):
-            raise Forbidden(f"your role may not {action.value} customers")
+    def _require(principal: Principal, action: Action, customer_id: str | None = None) -> None:
+        resource = None if customer_id is None else Resource(principal.tenant_id, customer_id)
+        if not can(principal, action, resource):
+            raise Forbidden(f"you may not {action.value} this customer")
 
     async def _validated(
         self, principal: Principal, draft: CustomerDraft, current: Customer | None
@@ -165,8 +166,8 @@ class CustomerService:
     async def update(
         self, principal: Principal, customer_id: str, draft: CustomerDraft
     ) -> Customer:
-        self._require(principal, Action.WRITE)
         current = await self.get(principal, customer_id)
+        self._require(principal, Action.WRITE, current.id)
         key_data, addresses, contacts = await self._validated(principal, draft, current)
         changed = dataclasses.replace(
             current,
@@ -196,31 +197,41 @@ class CustomerService:
         return changed
 
     async def get(self, principal: Principal, customer_id: str) -> Customer:
-        self._require(principal, Action.READ)
-        found = await self._repo.by_ids(principal.tenant_id, [parse_id("customer", customer_id)])
+        """The customer, if ``principal`` may read it or one of its documents; else not found."""
+        found = await self._repo.by_ids(
+            principal.tenant_id,
+            [parse_id("customer", customer_id)],
+            visibility(principal, Action.READ),
+        )
         if not found:
             raise NotFound("customer", customer_id)
         return found[0]
 
     async def by_ids(self, principal: Principal, ids: list[str]) -> list[Customer | None]:
-        """Customers in the order of ``ids``; None where unknown (DataLoader shape)."""
-        self._require(principal, Action.READ)
+        """Customers in the order of ``ids``; None where unknown or hidden (DataLoader shape)."""
+        visible = visibility(principal, Action.READ)
         found = {
             c.id: c
-            for c in await self._repo.by_ids(principal.tenant_id, parse_ids("customer", ids))
+            for c in await self._repo.by_ids(
+                principal.tenant_id, parse_ids("customer", ids), visible
+            )
         }
         return [found.get(i) for i in ids]
 
     async def search(
         self, principal: Principal, query: str, first: int, after: str | None
     ) -> CustomerPage:
-        self._require(principal, Action.READ)
+        visible = visibility(principal, Action.READ)
+        if visible.nothing:
+            return CustomerPage(items=[], next_cursor=None)
         limit = max(1, min(first, self._page_size_max))
         position = None
         if after is not None:
             name_key, last_id = decode_cursor(after, 2)
             position = (str(name_key), cursor_id(last_id))
-        rows = await self._repo.search(principal.tenant_id, fold(query), position, limit + 1)
+        rows = await self._repo.search(
+            principal.tenant_id, fold(query), position, limit + 1, visible
+        )
         items = rows[:limit]
         next_cursor = None
         if len(rows) > limit:
@@ -228,11 +239,11 @@ class CustomerService:
         return CustomerPage(items=items, next_cursor=next_cursor)
 
     async def addresses(self, principal: Principal, ids: list[str]) -> list[list[Address]]:
-        self._require(principal, Action.READ)
+        """Addresses of customers the caller already holds (it got them through ``get``)."""
         found = await self._repo.addresses(principal.tenant_id, parse_ids("customer", ids))
         return [found.get(i, []) for i in ids]
 
     async def contacts(self, principal: Principal, ids: list[str]) -> list[list[Contact]]:
-        self._require(principal, Action.READ)
+        """Contacts of customers the caller already holds (it got them through ``get``)."""
         found = await self._repo.contacts(principal.tenant_id, parse_ids("customer", ids))
         return [found.get(i, []) for i in ids]

@@ -13,7 +13,7 @@ from backend.blobs.store import BlobStore
 from backend.documents.models import Document, LegalHold, Tombstone
 from backend.documents.ports import DocumentRepository
 from backend.documents.retention import deletable_on, retention_until
-from backend.documents.service import DocumentService, require, valid_reason
+from backend.documents.service import DocumentService, valid_reason
 from backend.errors import Conflict, LegalHoldActive, RetentionActive
 from backend.ports import Clock, Transactions
 from backend.tenancy.service import CatalogService
@@ -54,9 +54,8 @@ class ArchiveService:
     async def set_legal_hold(self, principal: Principal, document_id: str, reason: str) -> Document:
         """Put a document under legal hold (administrators only): it cannot be deleted until the
         hold is lifted, whatever its retention date."""
-        require(principal, Action.ADMIN)
         reason = valid_reason(reason)
-        document = await self._documents.get(principal, document_id)
+        document = await self._documents.get(principal, document_id, Action.ADMIN)
         if document.legal_hold is not None:
             raise Conflict(
                 f"the document is already under legal hold ({document.legal_hold.reason})"
@@ -75,9 +74,8 @@ class ArchiveService:
     ) -> Document:
         """Lift the legal hold of a document (administrators only); the retention rules apply
         again."""
-        require(principal, Action.ADMIN)
         reason = valid_reason(reason)
-        document = await self._documents.get(principal, document_id)
+        document = await self._documents.get(principal, document_id, Action.ADMIN)
         hold = document.legal_hold
         if hold is None:
             raise Conflict("the document is not under legal hold")
@@ -107,9 +105,8 @@ class ArchiveService:
         status ``deleted`` and a tombstone (who, when, why), loses its filings and index values,
         and disappears from lists and counts. Content that no live document refers to any more
         leaves the blob store."""
-        require(principal, Action.DELETE)
         reason = valid_reason(reason)
-        document = await self._documents.get(principal, document_id)
+        document = await self._documents.get(principal, document_id, Action.DELETE)
         if document.legal_hold is not None:
             raise LegalHoldActive(document.legal_hold.reason)
         now = self._clock()

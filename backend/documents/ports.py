@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Protocol
 
+from backend.access.policy import Visibility
 from backend.documents.indexing import FilterBounds
 from backend.documents.models import (
     Document,
@@ -70,11 +71,16 @@ class DocumentRepository(Protocol):
         sort: DocumentSort,
         after: tuple[Any, str] | None,
         limit: int,
+        visible: Visibility,
     ) -> list[Document]: ...
 
-    async def register_counts(self, tenant_id: str, customer_id: str) -> dict[str, int]: ...
+    async def register_counts(
+        self, tenant_id: str, customer_id: str, visible: Visibility
+    ) -> dict[str, int]: ...
 
-    async def document_count(self, tenant_id: str, customer_id: str) -> int: ...
+    async def document_count(
+        self, tenant_id: str, customer_id: str, visible: Visibility
+    ) -> int: ...
 
     async def set_legal_hold(self, tenant_id: str, document_id: str, hold: LegalHold) -> bool:
         """Put a live document without a hold under ``hold``; False if there was none such."""

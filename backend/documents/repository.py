@@ -11,6 +11,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
+from backend.access.policy import Visibility
 from backend.documents.indexing import FilterBounds
 from backend.documents.models import (
     Document,
@@ -35,6 +36,7 @@ from backend.documents.tables import (
 from backend.ids import new_id
 from backend.persistence.rows import as_date, as_datetime, load_json, opt_str
 from backend.persistence.sql import in_list, select
+from backend.persistence.visibility import document_condition
 
 __all__ = ["PiccoloDocumentRepository"]
 
@@ -313,12 +315,17 @@ class PiccoloDocumentRepository:
         sort: DocumentSort,
         after: tuple[Any, str] | None,
         limit: int,
+        visible: Visibility,
     ) -> list[Document]:
         sql = [
             "SELECT * FROM document d WHERE d.customer = {} AND d.tenant = {} "
             "AND d.status <> 'deleted'"
         ]
         args: list[Any] = [customer_id, tenant_id]
+        if not visible.everything:
+            condition, more = document_condition(visible)
+            sql.append(f"AND {condition}")
+            args += more
         if filters.document_type_id is not None:
             sql.append("AND d.document_type = {}")
             args.append(filters.document_type_id)
@@ -355,22 +362,37 @@ class PiccoloDocumentRepository:
         rows = await DocumentTable.raw(" ".join(sql), *args)
         return [_document(r) for r in rows]
 
-    async def register_counts(self, tenant_id: str, customer_id: str) -> dict[str, int]:
-        rows = await DocumentRegisterTable.raw(
-            "SELECT register, count(*) AS n FROM document_register "
-            "WHERE customer = {} AND tenant = {} GROUP BY register",
-            customer_id,
-            tenant_id,
-        )
+    async def register_counts(
+        self, tenant_id: str, customer_id: str, visible: Visibility
+    ) -> dict[str, int]:
+        if visible.everything:
+            rows = await DocumentRegisterTable.raw(
+                "SELECT register, count(*) AS n FROM document_register "
+                "WHERE customer = {} AND tenant = {} GROUP BY register",
+                customer_id,
+                tenant_id,
+            )
+        else:
+            condition, more = document_condition(visible)
+            rows = await DocumentRegisterTable.raw(
+                "SELECT r.register, count(*) AS n FROM document_register r "
+                "JOIN document d ON d.id = r.document "
+                f"WHERE r.customer = {{}} AND r.tenant = {{}} AND {condition} GROUP BY r.register",
+                customer_id,
+                tenant_id,
+                *more,
+            )
         return {str(r["register"]): int(r["n"]) for r in rows}
 
-    async def document_count(self, tenant_id: str, customer_id: str) -> int:
+    async def document_count(self, tenant_id: str, customer_id: str, visible: Visibility) -> int:
+        condition, more = document_condition(visible)
         rows = await select(
             DocumentTable,
-            "SELECT count(*) AS n FROM document "
-            "WHERE customer = {} AND tenant = {} AND status <> 'deleted'",
+            "SELECT count(*) AS n FROM document d WHERE d.customer = {} AND d.tenant = {} "
+            f"AND d.status <> 'deleted' AND {condition}",
             customer_id,
             tenant_id,
+            *more,
         )
         return int(rows[0]["n"])
 

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from backend.access.policy import Action, Principal, can
+from backend.access.policy import Action, Principal, Resource, can, visibility
 from backend.audit.service import AuditTrail
 from backend.blobs.store import BlobStore
 from backend.cursors import cursor_id, decode_cursor, encode_cursor
@@ -46,7 +46,7 @@ from backend.ids import new_id, parse_id, parse_ids
 from backend.ports import Clock, Transactions
 from backend.tenancy.service import CatalogService
 
-__all__ = ["DOCUMENT_STATUSES", "DocumentService", "require", "valid_reason"]
+__all__ = ["DOCUMENT_STATUSES", "DocumentService", "valid_reason"]
 
 DOCUMENT_STATUSES = ("active", "draft", "archived")
 DELETED = "deleted"  # set only by :meth:`DocumentService.delete`, never by a metadata change
@@ -66,9 +66,8 @@ def _version_facts(version: Version) -> dict[str, Any]:
     }
 
 
-def require(principal: Principal, action: Action) -> None:
-    if not can(principal, action):
-        raise Forbidden(f"your role may not {action.value} documents")
+def _refuse(action: Action) -> Forbidden:
+    return Forbidden(f"you may not {action.value} this document")
 
 
 def valid_reason(reason: str) -> str:
@@ -135,7 +134,6 @@ class DocumentService:
         return filename, mime, sha256
 
     async def upload(self, principal: Principal, draft: DocumentDraft) -> Document:
-        require(principal, Action.WRITE)
         customer_id = parse_id("customer", draft.customer_id)
         if not await self._customer_exists(principal, customer_id):
             raise NotFound("customer", draft.customer_id)
@@ -154,6 +152,14 @@ class DocumentService:
         if issues:
             raise ValidationFailed(issues)
         register_ids = await self._register_ids(principal, draft.register_ids, document_type)
+        target = Resource(
+            principal.tenant_id,
+            customer_id=customer_id,
+            document_type_id=document_type.id,
+            register_ids=frozenset(register_ids),
+        )
+        if not can(principal, Action.WRITE, target):
+            raise Forbidden("you may not add documents of this type here")
         filename, mime, sha256 = await self._store(principal, draft.content)
         now = self._clock()
         document = Document(
@@ -207,8 +213,7 @@ class DocumentService:
     async def add_version(
         self, principal: Principal, document_id: str, content: NewContent, comment: str = ""
     ) -> Version:
-        require(principal, Action.WRITE)
-        document = await self.get(principal, document_id)
+        document = await self.get(principal, document_id, Action.WRITE)
         if len(comment) > 2000:
             raise ValidationFailed.one("comment", "too_long", "at most 2000 characters")
         filename, mime, sha256 = await self._store(principal, content)
@@ -249,8 +254,7 @@ class DocumentService:
         expected_revision: int | None = None,
     ) -> Document:
         """Apply ``patch``; each changed field becomes one history entry of the new revision."""
-        require(principal, Action.WRITE)
-        current = await self.get(principal, document_id)
+        current = await self.get(principal, document_id, Action.WRITE)
         if expected_revision is not None and expected_revision != current.revision:
             raise Conflict(
                 f"the document changed meanwhile (revision {current.revision}, "
@@ -336,8 +340,6 @@ class DocumentService:
     async def assign_registers(
         self, principal: Principal, document_id: str, register_ids: list[str]
     ) -> Document:
-        if not can(principal, Action.FILE) and not can(principal, Action.WRITE):
-            raise Forbidden("your role may not file documents")
         current = await self.get(principal, document_id)
         document_type = await self._catalog.document_type(
             principal.tenant_id, current.document_type_id
@@ -346,6 +348,13 @@ class DocumentService:
         before = (await self._repo.registers_of(principal.tenant_id, [current.id])).get(
             current.id, []
         )
+        # Filing needs the right where the document lies now and where it goes.
+        for registers in (before, wanted):
+            resource = _resource(current, registers)
+            if not (
+                can(principal, Action.FILE, resource) or can(principal, Action.WRITE, resource)
+            ):
+                raise Forbidden("you may not file this document there")
         if sorted(before) == sorted(wanted):
             return current
         now = self._clock()
@@ -374,13 +383,30 @@ class DocumentService:
 
     # -- reading ---------------------------------------------------------------------------
 
-    async def get(self, principal: Principal, document_id: str) -> Document:
-        require(principal, Action.READ)
+    async def authorize(self, principal: Principal, document: Document, action: Action) -> None:
+        """Raise unless ``principal`` may ``action`` ``document``: a document it may not read
+        answers like a missing one, so that nothing reveals it exists."""
+        registers: list[str] = []
+        if principal.needs_registers():
+            registers = (await self._repo.registers_of(principal.tenant_id, [document.id])).get(
+                document.id, []
+            )
+        resource = _resource(document, registers)
+        if not can(principal, Action.READ, resource):
+            raise NotFound("document", document.id)
+        if action is not Action.READ and not can(principal, action, resource):
+            raise _refuse(action)
+
+    async def get(
+        self, principal: Principal, document_id: str, action: Action = Action.READ
+    ) -> Document:
+        """The document, if ``principal`` may ``action`` it."""
         found = await self._repo.documents_by_ids(
             principal.tenant_id, [parse_id("document", document_id)]
         )
         if not found:
             raise NotFound("document", document_id)
+        await self.authorize(principal, found[0], action)
         if found[0].status == DELETED:
             raise DocumentDeleted(document_id)
         return found[0]
@@ -388,12 +414,12 @@ class DocumentService:
     async def versions_of(
         self, principal: Principal, document_ids: list[str]
     ) -> list[list[Version]]:
-        require(principal, Action.READ)
+        """Versions of documents the caller already holds (it got them through a listing)."""
         found = await self._repo.versions_of(principal.tenant_id, document_ids)
         return [found.get(i, []) for i in document_ids]
 
     async def registers_of(self, principal: Principal, document_ids: list[str]) -> list[list[str]]:
-        require(principal, Action.READ)
+        """Registers of documents the caller already holds (it got them through a listing)."""
         found = await self._repo.registers_of(
             principal.tenant_id, parse_ids("document", document_ids)
         )
@@ -404,11 +430,14 @@ class DocumentService:
         return await self._repo.history(principal.tenant_id, document.id)
 
     async def content(self, principal: Principal, version_id: str) -> tuple[Version, bytes]:
-        require(principal, Action.DOWNLOAD)
         version = await self._repo.version(principal.tenant_id, parse_id("version", version_id))
         if version is None:
             raise NotFound("version", version_id)
         [document] = await self._repo.documents_by_ids(principal.tenant_id, [version.document_id])
+        try:
+            await self.authorize(principal, document, Action.DOWNLOAD)
+        except NotFound:
+            raise NotFound("version", version_id) from None
         if document.status == DELETED:
             raise DocumentDeleted(document.id)
         data = await self._blobs.get(principal.tenant_id, version.sha256)
@@ -436,8 +465,11 @@ class DocumentService:
         first: int,
         after: str | None,
     ) -> DocumentPage:
-        require(principal, Action.READ)
+        """A page of the customer's documents that ``principal`` may read."""
         customer_id = parse_id("customer", customer_id)
+        visible = visibility(principal, Action.READ)
+        if visible.nothing:
+            return DocumentPage(items=[], next_cursor=None)
         filters = dataclasses.replace(
             filters,
             register_id=filters.register_id and parse_id("register", filters.register_id),
@@ -460,7 +492,7 @@ class DocumentService:
             bounds = [normalise_filter(fields, f) for f in filters.index]
         position = self._decode_after(after, sort) if after else None
         rows = await self._repo.list_documents(
-            principal.tenant_id, customer_id, filters, bounds, sort, position, limit + 1
+            principal.tenant_id, customer_id, filters, bounds, sort, position, limit + 1, visible
         )
         items = rows[:limit]
         next_cursor = None
@@ -494,13 +526,28 @@ class DocumentService:
         return value, cursor_id(last_id)
 
     async def register_counts(self, principal: Principal, customer_id: str) -> dict[str, int]:
-        require(principal, Action.READ)
+        """Documents per register that ``principal`` may read: totals never count hidden ones."""
+        visible = visibility(principal, Action.READ)
+        if visible.nothing:
+            return {}
         return await self._repo.register_counts(
-            principal.tenant_id, parse_id("customer", customer_id)
+            principal.tenant_id, parse_id("customer", customer_id), visible
         )
 
     async def document_count(self, principal: Principal, customer_id: str) -> int:
-        require(principal, Action.READ)
+        visible = visibility(principal, Action.READ)
+        if visible.nothing:
+            return 0
         return await self._repo.document_count(
-            principal.tenant_id, parse_id("customer", customer_id)
+            principal.tenant_id, parse_id("customer", customer_id), visible
         )
+
+
+def _resource(document: Document, register_ids: list[str]) -> Resource:
+    return Resource(
+        document.tenant_id,
+        customer_id=document.customer_id,
+        document_type_id=document.document_type_id,
+        register_ids=frozenset(register_ids),
+        document_id=document.id,
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from backend.access.policy import ROLES, Principal
+from backend.access.policy import Action, Principal, can, can_somewhere
 from backend.accounts.models import User
 from backend.graphql.context import Info
 
@@ -27,9 +27,12 @@ class MeNode:
     id: strawberry.ID
     display_name: str
     email: str
-    role: str
+    role: str = strawberry.field(description="The home role, which applies tenant-wide.")
     tenant_id: strawberry.ID
-    actions: list[str]
+    actions: list[str] = strawberry.field(description="What the principal may do tenant-wide.")
+    actions_somewhere: list[str] = strawberry.field(
+        description="What it may do on at least some customers, registers or documents."
+    )
 
     @classmethod
     def of(cls, p: Principal) -> MeNode:
@@ -39,7 +42,8 @@ class MeNode:
             email=p.email,
             role=p.role.value,
             tenant_id=strawberry.ID(p.tenant_id),
-            actions=sorted(a.value for a in ROLES[p.role]),
+            actions=sorted(a.value for a in Action if can(p, a)),
+            actions_somewhere=sorted(a.value for a in Action if can_somewhere(p, a)),
         )
 
 

@@ -20,6 +20,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from backend.graphql.access import AccessMutation, AccessQuery
 from backend.graphql.accounts import AccountQuery
 from backend.graphql.audit import AuditMutation, AuditQuery
 from backend.graphql.catalog import CatalogQuery
@@ -40,9 +41,19 @@ __all__ = ["build_schema"]
 
 Query = merge_types(
     "Query",
-    (AccountQuery, AuditQuery, CatalogQuery, CustomerQuery, DossierQuery, DocumentQuery),
+    (
+        AccessQuery,
+        AccountQuery,
+        AuditQuery,
+        CatalogQuery,
+        CustomerQuery,
+        DossierQuery,
+        DocumentQuery,
+    ),
 )
-Mutation = merge_types("Mutation", (AuditMutation, CustomerMutation, DocumentMutation))
+Mutation = merge_types(
+    "Mutation", (AccessMutation, AuditMutation, CustomerMutation, DocumentMutation)
+)
 
 
 class DossierSchema(strawberry.Schema):

@@ -43,17 +43,35 @@ from graphql import (
     Undefined,
 )
 
+from backend.access.policy import ScopeKind
 from backend.graphql.schema import build_schema
 from backend.runtime import Runtime
 from tests.api.conftest import Api, browser, sign_in
-from tests.factories import TenantContext, blob_files, count_rows, make_tenant_context, pdf_bytes
+from tests.factories import (
+    TenantContext,
+    blob_files,
+    count_rows,
+    make_tenant_context,
+    pdf_bytes,
+    unique,
+)
 
 SCHEMA: GraphQLSchema = build_schema()._schema
 
 # -- the explicit mapping: which object kind an id argument names -------------------------------
 
 #: Object kinds both tenants provide (see :class:`World`).
-KINDS = ("customer", "document", "register", "document_type", "user", "tenant", "version")
+KINDS = (
+    "customer",
+    "document",
+    "register",
+    "document_type",
+    "user",
+    "tenant",
+    "version",
+    "group",
+    "grant",
+)
 
 #: Ids whose kind follows from their name, wherever they appear (argument or input field).
 KIND_BY_NAME: dict[str, str] = {
@@ -63,6 +81,8 @@ KIND_BY_NAME: dict[str, str] = {
     "registerIds": "register",
     "documentTypeId": "document_type",
     "actorId": "user",
+    "userId": "user",
+    "groupId": "group",
 }
 
 #: Ids whose kind depends on the field (bare ``id`` arguments), by ``Type.field.argument``.
@@ -72,6 +92,17 @@ KIND_BY_PATH: dict[str, str] = {
     "Mutation.updateCustomer.id": "customer",
     "Mutation.updateDocumentMetadata.id": "document",
     "Mutation.deleteDocument.id": "document",
+    "Mutation.deleteGroup.id": "group",
+    "Mutation.revokeAccess.id": "grant",
+    "Mutation.grantAccess.input.subjectId": "user",  # with subjectKind USER (VALUES_BY_PATH)
+    "Mutation.grantAccess.input.scopeId": "customer",  # with scopeKind CUSTOMER
+}
+
+#: Values of required scalar and enum arguments that must match the id under test, by path.
+VALUES_BY_PATH: dict[str, Any] = {
+    "Mutation.grantAccess.input.role": "viewer",
+    "Mutation.grantAccess.input.subjectKind": "USER",
+    "Mutation.grantAccess.input.scopeKind": "CUSTOMER",
 }
 
 #: Ids whose kind depends on a companion enum argument: ``auditTrail(target, targetId)``. One case
@@ -257,6 +288,8 @@ def build(case: Case, ids: dict[str, str] | None = None) -> Built:
     def value(gtype: Any, key: str, var_path: str, probe: tuple[str, ...] | None) -> Any:
         if isinstance(gtype, GraphQLNonNull):
             return value(gtype.of_type, key, var_path, probe)
+        if key in VALUES_BY_PATH:
+            return VALUES_BY_PATH[key]
         if isinstance(gtype, GraphQLList):
             return [value(gtype.of_type, key, f"{var_path}.0", probe)]
         if isinstance(gtype, GraphQLScalarType):
@@ -355,6 +388,9 @@ async def objects(ctx: TenantContext) -> tuple[dict[str, str], list[str]]:
     customer = await ctx.customer()
     document = await ctx.document(customer, "letter")  # filed in Correspondence by default
     [versions] = await ctx.runtime.services().documents.versions_of(ctx.principal, [document.id])
+    group = await ctx.runtime.services().access.create_group(ctx.principal, unique("g"), "Team")
+    viewer, _ = await ctx.user("none")
+    grant = await ctx.grant(viewer, "viewer", ScopeKind.CUSTOMER, customer.id)
     ids = {
         "customer": customer.id,
         "document": document.id,
@@ -363,6 +399,8 @@ async def objects(ctx: TenantContext) -> tuple[dict[str, str], list[str]]:
         "user": ctx.admin.id,
         "tenant": ctx.tenant.id,
         "version": versions[0].id,
+        "group": group.id,
+        "grant": grant.id,
     }
     assert set(ids) == set(KINDS)
     secrets = [
@@ -375,6 +413,8 @@ async def objects(ctx: TenantContext) -> tuple[dict[str, str], list[str]]:
         ctx.admin.email,
         ctx.tenant.slug,
         versions[0].sha256,
+        group.key,
+        viewer.email,
     ]
     return ids, secrets
 
@@ -393,6 +433,10 @@ async def world(runtime: Runtime) -> AsyncIterator[World]:
 # -- what a call may reveal and write -----------------------------------------------------------
 
 TABLES = (
+    "access_grant",
+    "access_role",
+    "user_group",
+    "group_member",
     "customer",
     "customer_address",
     "customer_contact",
@@ -502,6 +546,16 @@ def test_generation_finds_every_known_id_argument() -> None:
         "Mutation.setLegalHold.documentId",
         "Mutation.liftLegalHold.documentId",
         "Mutation.deleteDocument.id",
+        "Query.grants.userId",
+        "Query.grants.groupId",
+        "Mutation.deleteGroup.id",
+        "Mutation.addGroupMember.groupId",
+        "Mutation.addGroupMember.userId",
+        "Mutation.removeGroupMember.groupId",
+        "Mutation.removeGroupMember.userId",
+        "Mutation.grantAccess.input.subjectId",
+        "Mutation.grantAccess.input.scopeId",
+        "Mutation.revokeAccess.id",
     }
     assert expected <= names, sorted(expected - names)
 
