@@ -28,6 +28,7 @@ from pathlib import Path
 
 from backend.audit.checkpoints import Checkpoint
 from backend.errors import DossierError, ValidationFailed
+from backend.persistence.scope import system_scope
 from backend.runtime import Runtime
 from backend.settings import Settings, load_settings
 
@@ -76,10 +77,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[int]]) -> int:
+    """Run an operator command: it acts for the whole installation (the system scope)."""
     runtime = Runtime.from_settings(settings)
     await runtime.start()
     try:
-        return await work(runtime)
+        with system_scope():
+            return await work(runtime)
     finally:
         await runtime.close()
 
@@ -93,8 +96,13 @@ def _password() -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
-async def _migrate(runtime: Runtime) -> int:
-    await runtime.database.migrate()
+async def _migrate(settings: Settings) -> int:
+    from backend.persistence.database import migrate_database
+
+    log = await migrate_database(settings.database)
+    for line in log.splitlines():
+        if line.startswith(("row-level security", "created the application role")):
+            print(line)
     print("database is up to date")
     return 0
 
@@ -269,8 +277,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export_schema(settings, args.check)
         if args.command == "audit-key":
             return _audit_key()
+        if args.command == "migrate":
+            # Before any runtime: the application's role may not exist until migrations made it.
+            return asyncio.run(_migrate(settings))
         commands: dict[str, Callable[[Runtime], Awaitable[int]]] = {
-            "migrate": _migrate,
             "demo": lambda rt: _demo(rt, args),
             "create-tenant": lambda rt: _create_tenant(rt, args),
             "create-user": lambda rt: _create_user(rt, args),

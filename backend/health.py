@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backend.runtime import Runtime
+from backend.settings import Environment
 
 __all__ = ["Check", "run_checks"]
 
@@ -41,9 +42,26 @@ async def run_checks(runtime: Runtime) -> list[Check]:
             "all applied" if not pending else f"{len(pending)} pending; run dossier migrate",
         )
     )
+    if settings.database.is_postgres:
+        checks.append(await _walls(runtime))
     try:
         await runtime.blobs.probe()
         checks.append(Check("blob storage", True, f"writable: {settings.blobs.root}"))
     except Exception as exc:
         checks.append(Check("blob storage", False, f"{type(exc).__name__}: {exc}"))
     return checks
+
+
+async def _walls(runtime: Runtime) -> Check:
+    """Row-level security: on for every tenant table, and the connected role held by it."""
+    from backend.persistence.walls import app_role_report, unwalled_tables
+
+    engine = runtime.database.engine
+    missing = await unwalled_tables(engine)
+    if missing:
+        return Check("tenant walls", False, f"no row-level security on {', '.join(missing)}")
+    escape = await app_role_report(engine)
+    if escape is None:
+        return Check("tenant walls", True, "row-level security holds the application's role")
+    production = runtime.settings.environment is Environment.PRODUCTION
+    return Check("tenant walls", not production, escape)

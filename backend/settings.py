@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from backend.errors import SettingsError
 
@@ -47,9 +48,28 @@ class DatabaseSettings:
     pool_size: int = 10
     """Connections kept open per process (PostgreSQL pool, SQLite reader pool)."""
 
+    owner_url: str | None = None
+    """PostgreSQL only: the tables' owner, for migrations. The application then connects with
+    ``url`` as a role of its own, which ``migrate`` grants row access (docs/adr/0011)."""
+
     @property
     def is_postgres(self) -> bool:
         return self.url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def migration_url(self) -> str:
+        return self.owner_url or self.url
+
+    @property
+    def role(self) -> str | None:
+        """The PostgreSQL role the application connects as (the URL's user)."""
+        return urlsplit(self.url).username if self.is_postgres else None
+
+    @property
+    def password(self) -> str | None:
+        """The password in ``url``, if any (for creating the application role)."""
+        password = urlsplit(self.url).password if self.is_postgres else None
+        return None if password is None else unquote(password)
 
     @property
     def sqlite_path(self) -> Path:
@@ -134,6 +154,7 @@ ENVIRONMENT_NAMES: Mapping[str, str] = {
     "DOSSIER_ENV": "development | test | production",
     "DOSSIER_DATA_DIR": "folder for the embedded database and blobs (default ./var)",
     "DOSSIER_DATABASE_URL": "sqlite:///file or postgresql://…",
+    "DOSSIER_DATABASE_OWNER_URL": "PostgreSQL: the tables' owner, used only to migrate",
     "DOSSIER_DB_POOL_SIZE": "connections per process",
     "DOSSIER_BLOB_ROOT": "folder for document content",
     "DOSSIER_SECRET_KEY": "signing key; required outside development",
@@ -201,6 +222,16 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             "DOSSIER_DATABASE_URL must start with sqlite:///, postgres:// or postgresql://",
             setting="DOSSIER_DATABASE_URL",
         )
+    owner_url = env.get("DOSSIER_DATABASE_OWNER_URL") or None
+    if owner_url is not None and not (
+        owner_url.startswith(("postgres://", "postgresql://"))
+        and database_url.startswith(("postgres://", "postgresql://"))
+    ):
+        raise SettingsError(
+            "DOSSIER_DATABASE_OWNER_URL is a postgresql:// URL, and only with a PostgreSQL "
+            "DOSSIER_DATABASE_URL",
+            setting="DOSSIER_DATABASE_OWNER_URL",
+        )
     secret_key = env.get("DOSSIER_SECRET_KEY", "")
     if secret_key.lower() in PLACEHOLDER_SECRETS or len(secret_key) < 32:
         if environment is not Environment.DEVELOPMENT:
@@ -216,7 +247,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     return Settings(
         environment=environment,
         database=DatabaseSettings(
-            url=database_url, pool_size=_int(env, "DOSSIER_DB_POOL_SIZE", 10)
+            url=database_url,
+            pool_size=_int(env, "DOSSIER_DB_POOL_SIZE", 10),
+            owner_url=owner_url,
         ),
         blobs=BlobSettings(root=Path(env.get("DOSSIER_BLOB_ROOT") or data_dir / "blobs")),
         security=SecuritySettings(

@@ -18,6 +18,7 @@ from typing import Any
 
 from backend.cursors import encode_cursor
 from backend.persistence.database import Database
+from backend.persistence.scope import tenant_scope
 from bench.cover_query import PAGE_SIZE
 
 __all__ = ["SqlCover"]
@@ -75,6 +76,11 @@ class SqlCover:
         self._customer_id = customer_id
 
     async def __call__(self) -> dict[str, Any]:
+        # In the tenant's scope, as the application's own SQL runs (row-level security holds it).
+        with tenant_scope(self._tenant_id):
+            return await self._fetch()
+
+    async def _fetch(self) -> dict[str, Any]:
         fetch, ids = self._db.fetch, (self._customer_id, self._tenant_id)
         head = (await fetch(_CUSTOMER, *ids))[0]
         addresses = await fetch(_ADDRESSES, *ids)

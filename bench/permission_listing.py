@@ -16,6 +16,7 @@ from backend.access.models import GrantDraft, SubjectKind
 from backend.access.policy import ScopeKind
 from backend.accounts.service import principal_of
 from backend.documents.models import DocumentFilter, DocumentSort
+from backend.persistence.scope import tenant_scope
 from backend.runtime import Runtime
 from bench.seed import seed_dossier
 from bench.timing import Side, Timing, interleaved
@@ -65,11 +66,12 @@ async def run_permission_benchmark(
         if c.id != dossier.customer_id
     ]
     scopes.append((ScopeKind.CUSTOMER, others[0]))
-    rows = await runtime.database.fetch(
-        "SELECT id FROM document WHERE tenant = {} AND customer <> {} ORDER BY id LIMIT 50",
-        tenant_id,
-        dossier.customer_id,
-    )
+    with tenant_scope(tenant_id):
+        rows = await runtime.database.fetch(
+            "SELECT id FROM document WHERE tenant = {} AND customer <> {} ORDER BY id LIMIT 50",
+            tenant_id,
+            dossier.customer_id,
+        )
     scopes += [(ScopeKind.DOCUMENT, str(r["id"])) for r in rows]
     for kind, scope_id in scopes:
         await services.access.grant(

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import asyncpg
 from piccolo.table import Table
 
 from backend.access.policy import Principal
@@ -32,6 +33,7 @@ from backend.documents.tables import (
 )
 from backend.fields import validate_values
 from backend.ids import new_id
+from backend.persistence.scope import tenant_scope
 from backend.runtime import Runtime
 from bench.catalog import BenchCatalog, make_catalog, make_customer
 
@@ -180,11 +182,12 @@ def _add_document(
     )
 
 
-async def _insert(runtime: Runtime, rows: _Rows) -> None:
-    async with runtime.database.write():
-        for table, instances in rows.in_insert_order():
-            for start in range(0, len(instances), BATCH):
-                await table.insert(*instances[start : start + BATCH])
+async def _insert(runtime: Runtime, tenant_id: str, rows: _Rows) -> None:
+    with tenant_scope(tenant_id):
+        async with runtime.database.write():
+            for table, instances in rows.in_insert_order():
+                for start in range(0, len(instances), BATCH):
+                    await table.insert(*instances[start : start + BATCH])
 
 
 async def seed_dossier(
@@ -211,13 +214,18 @@ async def seed_dossier(
     for n, customer_id in enumerate(owners):
         _add_document(rows, rng, catalog, customer_id, n)
         if len(rows.documents) >= 5 * BATCH:
-            await _insert(runtime, rows)
+            await _insert(runtime, catalog.tenant.id, rows)
             rows = _Rows()
-    await _insert(runtime, rows)
+    await _insert(runtime, catalog.tenant.id, rows)
     if runtime.database.is_postgres:
         # The state autovacuum soon reaches after a bulk load (statistics, visibility map); SQLite
         # has no statistics unless asked (the application never runs ANALYZE), so it stays as is.
-        await runtime.database.fetch("VACUUM ANALYZE")
+        # As the owner: the application role may not vacuum tables it does not own.
+        owner = await asyncpg.connect(runtime.settings.database.migration_url)
+        try:
+            await owner.execute("VACUUM ANALYZE")
+        finally:
+            await owner.close()
     return SeededDossier(
         tenant_id=catalog.tenant.id,
         customer_id=target,

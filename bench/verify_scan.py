@@ -121,8 +121,8 @@ async def _seed(runtime: Runtime, count: int) -> tuple[str, str]:
                 (count, rows[-1][-1], tenant.id),
             )
     else:
-        dsn = runtime.settings.database.url
-        connection = await asyncpg.connect(dsn)
+        # As the owner: lifting triggers is not the application role's to do.
+        connection = await asyncpg.connect(runtime.settings.database.migration_url)
         try:
             async with connection.transaction():
                 await connection.execute("ALTER TABLE audit_event DISABLE TRIGGER USER")

@@ -14,18 +14,16 @@ suite allows); ``slow`` marks tests that take more than a few seconds.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg  # type: ignore[import-untyped]
 import pytest
 import pytest_asyncio
 
 from backend.audit.checkpoints import SigningKey
 from backend.runtime import Runtime, Services
 from backend.settings import Settings, load_settings
+from bench.databases import scratch_postgres
 from tests.factories import TenantContext, make_tenant_context
 
 ENGINES = ("sqlite", "postgres")
@@ -56,36 +54,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="runs only with DOSSIER_TEST_DB=sqlite"))
 
 
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
-    """A fresh, empty database for this session; dropped (PostgreSQL) at the end."""
+async def database_urls(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[dict[str, str]]:
+    """A fresh, empty database for this session (dropped at the end on PostgreSQL), as settings:
+    on PostgreSQL the suite connects as the application role, which row-level security holds, and
+    migrates as the owner, as production does."""
     if ENGINE == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'dossier.db'}"
+        yield {"DOSSIER_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'dossier.db'}"}
         return
-    name = f"dossier_test_{secrets.token_hex(6)}"
-    admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    try:
-        yield _with_database(POSTGRES_ADMIN_URL, name)
-    finally:
-        admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
-        try:
-            await admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = $1 AND pid <> pg_backend_pid()",
-                name,
-            )
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        finally:
-            await admin.close()
+    async with scratch_postgres(POSTGRES_ADMIN_URL, "dossier_test") as (owner_url, app_url):
+        yield {"DOSSIER_DATABASE_URL": app_url, "DOSSIER_DATABASE_OWNER_URL": owner_url}
 
 
 @pytest.fixture(scope="session")
@@ -94,11 +72,11 @@ def blob_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def settings_env(database_url: str, blob_root: Path) -> dict[str, str]:
+def settings_env(database_urls: dict[str, str], blob_root: Path) -> dict[str, str]:
     """The environment the test settings are parsed from; copy and extend it for variants."""
     return {
+        **database_urls,
         "DOSSIER_ENV": "test",
-        "DOSSIER_DATABASE_URL": database_url,
         "DOSSIER_BLOB_ROOT": str(blob_root),
         "DOSSIER_SECRET_KEY": TEST_SECRET_KEY,
         "DOSSIER_DB_POOL_SIZE": "10",

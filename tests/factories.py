@@ -25,6 +25,7 @@ from backend.accounts.service import principal_of
 from backend.customers.models import Address, AddressKind, Contact, Customer, CustomerDraft
 from backend.documents.models import Document, DocumentDraft, DocumentType, NewContent
 from backend.dossiers.models import Register
+from backend.persistence.scope import tenant_scope
 from backend.ports import Clock
 from backend.runtime import Runtime, Services
 from backend.tenancy.models import Tenant
@@ -413,10 +414,11 @@ async def count_rows(runtime: Runtime, table: str, tenant_id: str) -> int:
     """Rows of one tenant in ``table`` (a fixed table name, never user input)."""
     if table not in _COUNTABLE:
         raise ValueError(f"not a countable table: {table}")
-    rows = await runtime.database.fetch(
-        f"SELECT count(*) AS n FROM {table} WHERE tenant = {{}}",  # noqa: S608 (name checked above)
-        tenant_id,
-    )
+    with tenant_scope(tenant_id):
+        rows = await runtime.database.fetch(
+            f"SELECT count(*) AS n FROM {table} WHERE tenant = {{}}",  # noqa: S608 (name checked)
+            tenant_id,
+        )
     return int(rows[0]["n"])
 
 

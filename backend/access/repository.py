@@ -21,6 +21,7 @@ from backend.errors import Conflict
 from backend.ids import new_id
 from backend.persistence.constraints import violates_unique
 from backend.persistence.rows import as_datetime, opt_datetime, opt_str
+from backend.persistence.scope import tenant_scoped
 from backend.persistence.sql import in_list, select
 
 __all__ = ["PiccoloAccessRepository"]
@@ -71,6 +72,7 @@ def _grant(row: dict[str, Any]) -> GrantRecord:
     )
 
 
+@tenant_scoped
 class PiccoloAccessRepository:
     # -- roles -----------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from backend.accounts.tables import ApiTokenTable, SessionTable, UserTable
 from backend.errors import Conflict
 from backend.persistence.constraints import violates_unique
 from backend.persistence.rows import as_datetime, opt_datetime
+from backend.persistence.scope import across_tenants, tenant_scoped
 from backend.persistence.sql import in_list, select
 from backend.tenancy.tables import TenantTable
 
@@ -39,6 +40,7 @@ def _user(row: dict[str, Any]) -> User:
     )
 
 
+@tenant_scoped
 class PiccoloAccountRepository:
     async def find_user(self, tenant_id: str, user_id: str) -> User | None:
         rows = await select(
@@ -60,6 +62,7 @@ class PiccoloAccountRepository:
         )
         return [_user(r) for r in rows]
 
+    @across_tenants
     async def find_login(
         self, tenant_slug: str | None, email: str
     ) -> list[tuple[User, str | None]]:
@@ -124,6 +127,7 @@ class PiccoloAccountRepository:
             )
         )
 
+    @across_tenants
     async def find_session(self, token_hash: str) -> Session | None:
         rows = await select(SessionTable, "SELECT * FROM user_session WHERE id = {}", token_hash)
         if not rows:
@@ -139,11 +143,13 @@ class PiccoloAccountRepository:
             max_expires_at=as_datetime(row["max_expires_at"]),
         )
 
+    @across_tenants
     async def extend_session(self, token_hash: str, expires_at: dt.datetime) -> None:
         await SessionTable.update({SessionTable.expires_at: expires_at}).where(
             SessionTable.id == token_hash
         )
 
+    @across_tenants
     async def delete_session(self, token_hash: str) -> None:
         await SessionTable.delete().where(SessionTable.id == token_hash)
 
@@ -160,6 +166,7 @@ class PiccoloAccountRepository:
             )
         )
 
+    @across_tenants
     async def find_token(self, token_hash: str) -> ApiToken | None:
         row = await ApiTokenTable.select().where(ApiTokenTable.id == token_hash).first()
         if row is None:

@@ -67,6 +67,8 @@ __all__ = [
     "MAX_DETAILS_DEPTH",
     "AuditEvent",
     "ChainProblem",
+    "EventDraft",
+    "HashParts",
     "JSONValue",
     "ProblemKind",
     "canonical_bytes",
@@ -296,6 +298,70 @@ def event_hash(
             prev_hash=prev_hash,
         )
     ).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class EventDraft:
+    """An event before the chain numbers it: everything but ``seq``, ``prev_hash`` and ``hash``."""
+
+    tenant_id: str
+    occurred_at: datetime
+    actor_id: str | None
+    device: str
+    action: str
+    target_type: str
+    target_id: str
+    details: Mapping[str, JSONValue]
+
+    def _fields(self) -> dict[str, object]:
+        return {
+            "tenant_id": self.tenant_id,
+            "occurred_at": self.occurred_at,
+            "actor_id": self.actor_id,
+            "device": self.device,
+            "action": self.action,
+            "target_type": self.target_type,
+            "target_id": self.target_id,
+            "details": self.details,
+        }
+
+    def seal(self, seq: int, prev_hash: str) -> AuditEvent:
+        return seal(seq=seq, prev_hash=prev_hash, **self._fields())  # type: ignore[arg-type]
+
+    def hash_parts(self) -> HashParts:
+        """:class:`HashParts` of this event (refuses what :func:`seal` refuses).
+
+        The top-level ``prev_hash`` and ``seq`` stand together (keys sorted) and after
+        ``details``; no key after them can hold the seam unescaped, so the last occurrence is
+        theirs."""
+        text = canonical_bytes(seq=1, prev_hash=GENESIS_HASH, **self._fields()).decode("utf-8")  # type: ignore[arg-type]
+        at = text.rindex(_SEAM)
+        head = _SEAM[: _SEAM.index(GENESIS_HASH)]  # "prev_hash":"
+        return HashParts(
+            prefix=(text[:at] + head).encode("utf-8"),
+            middle=_SEAM_MIDDLE,
+            suffix=text[at + len(_SEAM) :].encode("utf-8"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HashParts:
+    """An event's canonical bytes around its two chain fields, so that whoever holds the head
+    (the database, in one statement) can finish the hash:
+    ``sha256(prefix + prev_hash + middle + str(seq) + suffix)`` equals :func:`event_hash`."""
+
+    prefix: bytes
+    middle: str
+    suffix: bytes
+
+    def digest(self, prev_hash: str, seq: int) -> str:
+        return hashlib.sha256(
+            self.prefix + f"{prev_hash}{self.middle}{seq}".encode() + self.suffix
+        ).hexdigest()
+
+
+_SEAM = _ENCODER.encode({"prev_hash": GENESIS_HASH, "seq": 1})[1:-1]  # "prev_hash":"0…0","seq":1
+_SEAM_MIDDLE = '","seq":'
 
 
 def seal(

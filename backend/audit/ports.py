@@ -4,17 +4,14 @@ from collections.abc import AsyncIterator
 from typing import Protocol
 
 from backend.audit.checkpoints import Checkpoint
-from backend.audit.events import AuditEvent
+from backend.audit.events import AuditEvent, EventDraft
 
 
 class AuditRepository(Protocol):
-    async def advance_head(self, tenant_id: str) -> tuple[int, str]:
-        """Claim the next sequence number of the tenant's chain; return it and the current head
-        hash. Serialises appends per tenant (a row lock on PostgreSQL, the writer on SQLite)."""
-        ...
-
-    async def add_event(self, event: AuditEvent, details_json: str) -> None:
-        """Insert the event; the database moves the tenant's head hash with it."""
+    async def append(self, draft: EventDraft, details_json: str) -> AuditEvent:
+        """Number ``draft`` as the next event of its tenant's chain, seal and store it; the
+        database moves the tenant's head with it. Serialises appends per tenant (a row lock on
+        PostgreSQL, the writer on SQLite). Joins the caller's write transaction."""
         ...
 
     async def events(

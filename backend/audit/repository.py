@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from backend.audit.checkpoints import Checkpoint
-from backend.audit.events import GENESIS_HASH, AuditEvent
+from backend.audit.events import GENESIS_HASH, AuditEvent, EventDraft
 from backend.audit.tables import AuditCheckpointTable, AuditEventTable, AuditHeadTable
 from backend.ids import new_id
 from backend.persistence.rows import as_datetime
+from backend.persistence.scope import tenant_scoped
 from backend.persistence.sql import select
 
 __all__ = ["PiccoloAuditRepository"]
@@ -32,18 +33,72 @@ def _event(row: dict[str, Any]) -> AuditEvent:
     )
 
 
+@tenant_scoped
 class PiccoloAuditRepository:
-    async def advance_head(self, tenant_id: str) -> tuple[int, str]:
+    async def append(self, draft: EventDraft, details_json: str) -> AuditEvent:
+        if AuditEventTable._meta.db.engine_type == "postgres":
+            event = await self._append_in_one_statement(draft, details_json)
+            if event is not None:
+                return event
+            await self._start_chain(draft.tenant_id)
+            event = await self._append_in_one_statement(draft, details_json)
+            assert event is not None
+            return event
+        seq, prev_hash = await self._advance_head(draft.tenant_id)
+        event = draft.seal(seq, prev_hash)
+        await self._insert(event, details_json)
+        return event
+
+    async def _start_chain(self, tenant_id: str) -> None:
+        """The tenant's first event: its head starts at the genesis hash."""
+        await AuditHeadTable.insert(
+            AuditHeadTable(tenant=tenant_id, seq=0, hash=GENESIS_HASH)
+        ).on_conflict(target=AuditHeadTable.tenant, action="DO NOTHING")
+
+    async def _append_in_one_statement(
+        self, draft: EventDraft, details_json: str
+    ) -> AuditEvent | None:
+        """PostgreSQL: claim the head, finish the hash (``sha256`` over the canonical bytes
+        around the head's values) and insert, in one round trip; None if the chain has no head
+        yet. The hash is checked against the one computed here before it is trusted."""
+        parts = draft.hash_parts()
+        rows = await AuditEventTable.raw(
+            "WITH head AS (UPDATE audit_head SET seq = seq + 1 WHERE tenant = {} "
+            "RETURNING tenant, seq, hash) "
+            "INSERT INTO audit_event (id, tenant, seq, occurred_at, actor, device, action, "
+            "target_type, target_id, details, prev_hash, hash) "
+            "SELECT {}, head.tenant, head.seq, {}, {}, {}, {}, {}, {}, {}, head.hash, "
+            "encode(sha256({}::bytea || convert_to(head.hash || {} || head.seq::text, 'UTF8') "
+            "|| {}::bytea), 'hex') FROM head RETURNING seq, prev_hash, hash",
+            draft.tenant_id,
+            new_id(),
+            draft.occurred_at,
+            draft.actor_id,
+            draft.device,
+            draft.action,
+            draft.target_type,
+            draft.target_id,
+            details_json,
+            parts.prefix,
+            parts.middle,
+            parts.suffix,
+        )
+        if not rows:
+            return None
+        event = draft.seal(int(rows[0]["seq"]), str(rows[0]["prev_hash"]))
+        if event.hash != rows[0]["hash"]:
+            raise RuntimeError(f"the database sealed event {event.seq} differently")
+        return event
+
+    async def _advance_head(self, tenant_id: str) -> tuple[int, str]:
         advance = "UPDATE audit_head SET seq = seq + 1 WHERE tenant = {} RETURNING seq, hash"
         rows = await AuditHeadTable.raw(advance, tenant_id)
-        if not rows:  # the tenant's first event: start its chain
-            await AuditHeadTable.insert(
-                AuditHeadTable(tenant=tenant_id, seq=0, hash=GENESIS_HASH)
-            ).on_conflict(target=AuditHeadTable.tenant, action="DO NOTHING")
+        if not rows:
+            await self._start_chain(tenant_id)
             rows = await AuditHeadTable.raw(advance, tenant_id)
         return int(rows[0]["seq"]), str(rows[0]["hash"])
 
-    async def add_event(self, event: AuditEvent, details_json: str) -> None:
+    async def _insert(self, event: AuditEvent, details_json: str) -> None:
         # Hand-written: Piccolo's insert builder would cost more than the statement itself, on
         # the path of every audited write.
         await AuditEventTable.raw(
@@ -100,19 +155,19 @@ class PiccoloAuditRepository:
         # Stored order (by id) is not trusted: the verifier must see reordered rows as such, so
         # the chain is read in the order of the rows' own sequence numbers, gaps and all.
         last = 0
-        while True:
-            rows = await select(
-                AuditEventTable,
-                "SELECT * FROM audit_event WHERE tenant = {} AND seq > {} ORDER BY seq LIMIT {}",
-                tenant_id,
-                last,
-                batch,
-            )
-            if not rows:
-                return
-            events = [_event(r) for r in rows]
+        while events := await self.chain_batch(tenant_id, last, batch):
             yield events
             last = events[-1].seq
+
+    async def chain_batch(self, tenant_id: str, after_seq: int, limit: int) -> list[AuditEvent]:
+        rows = await select(
+            AuditEventTable,
+            "SELECT * FROM audit_event WHERE tenant = {} AND seq > {} ORDER BY seq LIMIT {}",
+            tenant_id,
+            after_seq,
+            limit,
+        )
+        return [_event(r) for r in rows]
 
     async def head(self, tenant_id: str) -> tuple[int, str]:
         rows = await select(

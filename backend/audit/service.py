@@ -14,7 +14,7 @@ from typing import Any
 
 from backend.access.policy import Action, Principal, can
 from backend.audit.checkpoints import Checkpoint, SigningKey, sign_checkpoint
-from backend.audit.events import GENESIS_HASH, AuditEvent, seal
+from backend.audit.events import GENESIS_HASH, AuditEvent, EventDraft
 from backend.audit.merkle import MerkleAccumulator
 from backend.audit.ports import AuditRepository
 from backend.errors import Forbidden
@@ -58,22 +58,18 @@ class AuditTrail:
         """Append an event; joins the caller's write transaction (or opens one for reads)."""
         who = actor if isinstance(actor, Actor) else Actor.of(actor)
         text = details_json(details or {})
+        draft = EventDraft(
+            tenant_id=who.tenant_id,
+            occurred_at=self._clock(),
+            actor_id=who.user_id,
+            device=who.device,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            details=json.loads(text),
+        )
         async with self._tx.write():
-            seq, prev_hash = await self._repo.advance_head(who.tenant_id)
-            event = seal(
-                tenant_id=who.tenant_id,
-                seq=seq,
-                occurred_at=self._clock(),
-                actor_id=who.user_id,
-                device=who.device,
-                action=action,
-                target_type=target_type,
-                target_id=target_id,
-                details=json.loads(text),
-                prev_hash=prev_hash,
-            )
-            await self._repo.add_event(event, text)  # the head follows, by trigger
-        return event
+            return await self._repo.append(draft, text)
 
     async def checkpoint(self, tenant_id: str, key: SigningKey) -> Checkpoint:
         """Sign the chain as it stands (length, head hash, Merkle root) and keep the checkpoint;

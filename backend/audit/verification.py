@@ -28,6 +28,7 @@ from backend.audit.merkle import MerkleAccumulator
 from backend.audit.repository import PiccoloAuditRepository
 from backend.blobs.store import sha256_hex
 from backend.documents.tables import BlobTable, VersionTable
+from backend.persistence.scope import system_scope
 from backend.persistence.sql import select
 from backend.runtime import Runtime
 from backend.tenancy.tables import TenantTable
@@ -266,7 +267,15 @@ async def verify_archive(
 ) -> VerifyReport:
     """Verify one tenant (by slug) or all. A checkpoint is checked against this installation's key,
     never against the key written in the file; it applies to its own tenant, or to the tenant
-    named, which it must then be about."""
+    named, which it must then be about. Verification is the operator's: it reads across tenants
+    (the system scope)."""
+    with system_scope():
+        return await _verify_archive(runtime, tenant_slug, checkpoint)
+
+
+async def _verify_archive(
+    runtime: Runtime, tenant_slug: str | None, checkpoint: tuple[Checkpoint, str] | None
+) -> VerifyReport:
     tenants = await select(TenantTable, "SELECT id, slug FROM tenant ORDER BY slug")
     if tenant_slug is not None:
         tenants = [t for t in tenants if t["slug"] == tenant_slug]

@@ -13,6 +13,7 @@ from backend.customers.tables import AddressTable, ContactTable, CustomerTable
 from backend.errors import DuplicateErpNumber
 from backend.persistence.constraints import violates_unique
 from backend.persistence.rows import as_datetime, load_json
+from backend.persistence.scope import tenant_scoped
 from backend.persistence.sql import in_list, select
 from backend.persistence.visibility import customer_condition
 from backend.text import fold
@@ -49,6 +50,7 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+@tenant_scoped
 class PiccoloCustomerRepository:
     async def add(
         self, customer: Customer, addresses: list[Address], contacts: list[Contact]

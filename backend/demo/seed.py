@@ -27,6 +27,7 @@ from backend.demo.people import make_customers
 from backend.demo.plans import DocumentPlan
 from backend.demo.users import DEMO_USERS, DemoLogin
 from backend.documents.models import DocumentDraft, NewContent
+from backend.errors import NotFound
 from backend.runtime import Runtime, Services
 
 __all__ = ["DemoSummary", "demo_present", "seed_demo"]
@@ -50,7 +51,11 @@ class DemoSummary:
 
 async def demo_present(runtime: Runtime) -> bool:
     """Whether a tenant with the demo's slug exists."""
-    return any(t.slug == TENANT_SLUG for t in await runtime.services().catalog.list_tenants())
+    try:
+        await runtime.services().catalog.tenant_by_slug(TENANT_SLUG)
+    except NotFound:
+        return False
+    return True
 
 
 async def _users(services: Services, tenant_id: str) -> dict[Role, Principal]:

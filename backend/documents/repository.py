@@ -35,6 +35,7 @@ from backend.documents.tables import (
 )
 from backend.ids import new_id
 from backend.persistence.rows import as_date, as_datetime, load_json, opt_str
+from backend.persistence.scope import tenant_scoped
 from backend.persistence.sql import in_list, select
 from backend.persistence.visibility import document_condition
 
@@ -109,6 +110,7 @@ _SORT_COLUMN = {
 }
 
 
+@tenant_scoped
 class PiccoloDocumentRepository:
     async def add_blob(
         self, tenant_id: str, sha256: str, size: int, mime_type: str, at: dt.datetime

@@ -11,6 +11,7 @@ import contextlib
 import io
 import os
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 from piccolo.engine.base import Engine
@@ -19,9 +20,10 @@ from piccolo.querystring import QueryString
 from piccolo.table import Table
 
 from backend.persistence.engines import CountingPostgresEngine, PooledSQLiteEngine
+from backend.persistence.walls import ensure_app_role, ensure_walls, grant_app_role
 from backend.settings import DatabaseSettings
 
-__all__ = ["Database", "all_tables", "build_engine"]
+__all__ = ["Database", "all_tables", "build_engine", "migrate_database"]
 
 
 def build_engine(settings: DatabaseSettings) -> Engine[Any]:
@@ -43,17 +45,22 @@ def all_tables() -> list[type[Table]]:
     return [*tables, Migration]
 
 
+def _bind(engine: Engine[Any]) -> None:
+    """Point every table (and Piccolo's migration machinery) at ``engine``."""
+    for table in all_tables():
+        table._meta.db = engine
+    from backend import piccolo_conf
+
+    piccolo_conf.DB = engine
+
+
 class Database:
     """One per process. Binds all tables to its engine on creation."""
 
     def __init__(self, settings: DatabaseSettings) -> None:
         self.settings = settings
         self.engine = build_engine(settings)
-        for table in all_tables():
-            table._meta.db = self.engine
-        from backend import piccolo_conf
-
-        piccolo_conf.DB = self.engine
+        _bind(self.engine)
 
     @property
     def is_postgres(self) -> bool:
@@ -111,14 +118,40 @@ class Database:
         return pending
 
     async def migrate(self) -> str:
-        """Apply all pending migrations of every app, in dependency order; return Piccolo's log."""
-        from piccolo.apps.migrations.commands.forwards import run_forwards
+        """Apply pending migrations (see :func:`migrate_database`); return Piccolo's log."""
+        try:
+            return await migrate_database(
+                self.settings, None if self.settings.owner_url else self.engine
+            )
+        finally:
+            _bind(self.engine)
 
-        # Piccolo's migration machinery finds the app registry through this variable.
-        os.environ["PICCOLO_CONF"] = "backend.piccolo_conf"
-        log = io.StringIO()
-        with contextlib.redirect_stdout(log):
-            result = await run_forwards("all")
-        if not result.success:
-            raise RuntimeError(f"migration failed: {result.message}\n{log.getvalue()}")
-        return log.getvalue()
+
+async def migrate_database(settings: DatabaseSettings, engine: Engine[Any] | None = None) -> str:
+    """Apply all pending migrations of every app, in dependency order, as the tables' owner
+    (``engine``, or one made from ``settings.migration_url``); then, on PostgreSQL, keep the
+    row-level security walls true and, when the application connects as a role of its own,
+    create that role if missing and grant it row access. Return Piccolo's log.
+
+    Tables stay bound to the engine used; :class:`Database` binds them back to its own."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    owner = engine or build_engine(replace(settings, url=settings.migration_url, owner_url=None))
+    _bind(owner)
+    # Piccolo's migration machinery finds the app registry through this variable.
+    os.environ["PICCOLO_CONF"] = "backend.piccolo_conf"
+    log = io.StringIO()
+    with contextlib.redirect_stdout(log):
+        result = await run_forwards("all")
+    if not result.success:
+        raise RuntimeError(f"migration failed: {result.message}\n{log.getvalue()}")
+    if settings.is_postgres:
+        walled = await ensure_walls(owner)
+        if walled:
+            log.write(f"row-level security on: {', '.join(walled)}\n")
+        role = settings.role
+        if settings.owner_url and role:
+            if await ensure_app_role(owner, role, settings.password):
+                log.write(f"created the application role {role}\n")
+            await grant_app_role(owner, role)
+    return log.getvalue()

@@ -19,9 +19,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import aiosqlite
-from piccolo.engine.postgres import PostgresEngine
+import asyncpg
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, dict_factory
 from piccolo.querystring import QueryString
+
+from backend.persistence.scope import current_tenant
 
 __all__ = ["CountingPostgresEngine", "PooledSQLiteEngine", "StatementCount", "count_statements"]
 
@@ -57,10 +60,70 @@ def _record(querystring: QueryString | str) -> None:
         count.statements.append(str(querystring)[:200])
 
 
+_SET_SESSION = "SELECT set_config('dossier.tenant', $1, false)"
+_SET_LOCAL = "SELECT set_config('dossier.tenant', $1, true)"
+
+
+class ScopedConnection(asyncpg.Connection):  # type: ignore[misc]
+    """A pooled connection that remembers the tenant its session is set to.
+
+    It keeps its session state when it goes back to the pool (no ``RESET ALL``, which would cost a
+    round trip per statement): the engine sets ``dossier.tenant`` before each statement whose
+    scope differs from the one remembered. Dossier uses no LISTEN, cursors or advisory locks on
+    pooled connections, which is what the default reset would clear."""
+
+    dossier_tenant: str | None = None
+
+    def get_reset_query(self) -> str:
+        return ""
+
+    def remember_tenant(self, tenant: str) -> None:
+        self.dossier_tenant = tenant
+
+
+class _ScopedTransaction(PostgresTransaction):
+    """A transaction that sets ``dossier.tenant`` locally whenever a statement's scope differs."""
+
+    dossier_tenant: str | None = None
+
+    async def begin(self) -> None:
+        await super().begin()  # type: ignore[no-untyped-call]
+        self.dossier_tenant = getattr(self.connection, "dossier_tenant", None)
+
+
 class CountingPostgresEngine(PostgresEngine):
+    """PostgreSQL with statement counting and the tenant scope of :mod:`.scope` on every
+    statement (row-level security reads it)."""
+
+    async def start_connection_pool(self, **kwargs: Any) -> None:
+        await super().start_connection_pool(connection_class=ScopedConnection, **kwargs)
+
+    def transaction(self, allow_nested: bool = True) -> PostgresTransaction:
+        return _ScopedTransaction(engine=self, allow_nested=allow_nested)
+
     async def run_querystring(self, querystring: QueryString, in_pool: bool = True) -> Any:
         _record(querystring)
-        return await super().run_querystring(querystring, in_pool=in_pool)
+        query, args = querystring.compile_string(engine_type=self.engine_type)
+        wanted = current_tenant()
+        transaction = self.current_transaction.get()
+        if transaction is not None:
+            if getattr(transaction, "dossier_tenant", None) != wanted:
+                await transaction.connection.fetch(_SET_LOCAL, wanted)
+                transaction.dossier_tenant = wanted  # type: ignore[attr-defined]
+            return await transaction.connection.fetch(query, *args)
+        if in_pool and self.pool:
+            async with self.pool.acquire() as connection:
+                if connection.dossier_tenant != wanted:
+                    await connection.fetch(_SET_SESSION, wanted)
+                    connection.remember_tenant(wanted)
+                return await connection.fetch(query, *args)
+        connection = await self.get_new_connection()
+        try:
+            if wanted:
+                await connection.fetch(_SET_SESSION, wanted)
+            return await connection.fetch(query, *args)
+        finally:
+            await connection.close()
 
 
 class _PooledTransaction(SQLiteTransaction):

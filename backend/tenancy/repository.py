@@ -10,6 +10,7 @@ from backend.dossiers.models import Register
 from backend.dossiers.tables import RegisterTable
 from backend.fields import parse_field_defs
 from backend.persistence.rows import load_json
+from backend.persistence.scope import across_tenants, tenant_scope, tenant_scoped
 from backend.persistence.sql import select
 from backend.ports import utcnow
 from backend.tenancy.models import Tenant
@@ -30,8 +31,13 @@ def _tenant(row: dict[str, Any]) -> Tenant:
     )
 
 
+@tenant_scoped
 class PiccoloCatalogRepository:
     async def add_tenant(self, tenant: Tenant) -> None:
+        with tenant_scope(tenant.id):
+            await self._insert_tenant(tenant)
+
+    async def _insert_tenant(self, tenant: Tenant) -> None:
         await TenantTable.insert(
             TenantTable(
                 id=tenant.id,
@@ -48,11 +54,14 @@ class PiccoloCatalogRepository:
         rows = await select(TenantTable, "SELECT * FROM tenant WHERE id = {}", tenant_id)
         return _tenant(rows[0]) if rows else None
 
+    @across_tenants
     async def tenant_by_slug(self, slug: str) -> Tenant | None:
+        """By its public name: for the operator's commands and sign-in, across tenants."""
         row = await TenantTable.select().where(TenantTable.slug == slug).first()
         return _tenant(row) if row else None
 
     async def list_tenants(self) -> list[Tenant]:
+        """All tenants the current scope sees (the system scope: all)."""
         return [_tenant(r) for r in await TenantTable.select().order_by(TenantTable.slug)]
 
     async def bump_catalog_revision(self, tenant_id: str) -> None:

@@ -55,6 +55,7 @@ from tests.factories import (
     pdf_bytes,
     unique,
 )
+from tests.owner import OwnerSql
 
 SCHEMA: GraphQLSchema = build_schema()._schema
 
@@ -451,7 +452,7 @@ TABLES = (
 
 
 async def count_audit(runtime: Runtime, tenant_id: str) -> int:
-    rows = await runtime.database.fetch(
+    rows = await OwnerSql(runtime).fetch(
         "SELECT count(*) AS n FROM audit_event WHERE tenant = {}", tenant_id
     )
     return int(rows[0]["n"])

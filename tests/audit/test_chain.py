@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import enum
 import json
 import random
@@ -20,6 +21,7 @@ from backend.audit.events import (
     MAX_DETAILS_DEPTH,
     AuditEvent,
     ChainProblem,
+    EventDraft,
     canonical_bytes,
     event_hash,
     format_utc,
@@ -513,3 +515,31 @@ def test_seeded_fuzz_only_an_untouched_prefix_passes(seed: int) -> None:
         assert problems == []
     if operations == ["shuffle"]:
         assert {p.kind for p in problems} <= {"out_of_order"}
+
+
+@pytest.mark.parametrize(
+    "details",
+    [
+        {},
+        {"prev_hash": GENESIS_HASH, "seq": 1},
+        {"nested": {"prev_hash": GENESIS_HASH, "seq": 1}, "ü": '"prev_hash":"', "n": 1e100},
+        {"text": "Zażółć gęślą jaźń \u2028 \\ \n"},
+    ],
+)
+def test_hash_parts_finish_to_the_same_hash_as_seal(details: dict[str, object]) -> None:
+    """The database finishes an event's hash from these parts (one statement per append on
+    PostgreSQL); they must give exactly the hash ``seal`` gives, even when the details contain
+    the very text around the chain fields."""
+    draft = EventDraft(
+        tenant_id="t-1",
+        occurred_at=dt.datetime(2030, 1, 15, 9, 0, tzinfo=dt.UTC),
+        actor_id=None,
+        device="web",
+        action="document.update",
+        target_type="document",
+        target_id="d-1",
+        details=details,  # type: ignore[arg-type]
+    )
+    parts = draft.hash_parts()
+    for seq, prev_hash in ((1, GENESIS_HASH), (987654321, "ab" * 32)):
+        assert parts.digest(prev_hash, seq) == draft.seal(seq, prev_hash).hash

@@ -39,6 +39,7 @@ from backend.customers.models import CustomerDraft
 from backend.documents.models import NewContent, Version
 from backend.runtime import Runtime
 from tests.factories import TenantContext, make_tenant_context, pdf_bytes, unique
+from tests.owner import OwnerSql
 
 #: The installation's key for this module; never written to disk.
 KEY = SigningKey.generate()
@@ -57,15 +58,14 @@ def keyed(runtime: Runtime, key: SigningKey = KEY) -> Runtime:
 
 
 @asynccontextmanager
-async def append_only_lifted(runtime: Runtime, table: str) -> AsyncIterator[None]:
+async def append_only_lifted(owner: OwnerSql, table: str) -> AsyncIterator[None]:
     """Lift the append-only triggers of ``table`` for the statements run in the block.
 
     Everything runs in one write transaction (statements in the block join it): DDL is
     transactional on both engines, so other connections never see the triggers missing, and a
     failing block rolls back to the triggers as they were. On success the triggers are restored
     exactly as the migration made them before the transaction commits."""
-    engine = runtime.database.engine
-    if engine.engine_type == "postgres":
+    if owner.is_postgres:
         lift = [f"ALTER TABLE {table} DISABLE TRIGGER USER"]
         restore = [f"ALTER TABLE {table} ENABLE TRIGGER USER"]
     else:
@@ -75,12 +75,12 @@ async def append_only_lifted(runtime: Runtime, table: str) -> AsyncIterator[None
             f"BEGIN SELECT RAISE(ABORT, 'rows of {table} are append-only'); END"
             for event in ("UPDATE", "DELETE")
         ]
-    async with runtime.database.write():
+    async with owner.transaction():
         for statement in lift:
-            await engine.run_ddl(statement)
+            await owner.fetch(statement)
         yield
         for statement in restore:
-            await engine.run_ddl(statement)
+            await owner.fetch(statement)
 
 
 @dataclass
@@ -92,6 +92,7 @@ class Scene:
     versions: list[Version]
     events: list[AuditEvent]
     checkpoint_file: str
+    _owner: OwnerSql | None = None
 
     @property
     def tenant_id(self) -> str:
@@ -100,8 +101,15 @@ class Scene:
     def seq_of(self, action: str) -> int:
         return next(e.seq for e in self.events if e.action == action)
 
+    @property
+    def owner(self) -> OwnerSql:
+        if self._owner is None:
+            self._owner = OwnerSql(self.runtime)
+        return self._owner
+
     async def sql(self, statement: str, *args: Any) -> list[dict[str, Any]]:
-        return await self.runtime.database.fetch(statement, *args)
+        """As someone with direct database access (the owner, behind no wall)."""
+        return await self.owner.fetch(statement, *args)
 
     async def problems(
         self, *, checkpoint: bool = True, checkpoint_file: str | None = None
@@ -224,7 +232,7 @@ async def test_lifting_the_triggers_is_scoped_and_they_come_back(scene: Scene) -
         pass
 
     async def change_then_fail() -> None:
-        async with append_only_lifted(scene.runtime, "document_version"):
+        async with append_only_lifted(scene.owner, "document_version"):
             await scene.sql(change, "changed", scene.tenant_id)
             assert await comments() == {"changed"}
             raise Boom
@@ -233,7 +241,7 @@ async def test_lifting_the_triggers_is_scoped_and_they_come_back(scene: Scene) -
         await change_then_fail()
     assert await comments() == {""}  # rolled back, triggers included
     await assert_append_only()
-    async with append_only_lifted(scene.runtime, "document_version"):
+    async with append_only_lifted(scene.owner, "document_version"):
         await scene.sql(change, "changed", scene.tenant_id)
     assert await comments() == {"changed"}
     await assert_append_only()
@@ -290,7 +298,7 @@ async def test_a_missing_blob_file_is_blob_missing(scene: Scene) -> None:
 
 async def test_a_changed_version_row_is_version_changed(scene: Scene) -> None:
     version = scene.versions[0]
-    async with append_only_lifted(scene.runtime, "document_version"):
+    async with append_only_lifted(scene.owner, "document_version"):
         await scene.sql(
             "UPDATE document_version SET filename = {} WHERE id = {} AND tenant = {}",
             "harmless.pdf",
@@ -321,7 +329,7 @@ async def test_a_version_row_without_a_creation_event_is_unrecorded(scene: Scene
 async def test_a_deleted_version_row_is_reported(scene: Scene) -> None:
     """A version whose creation the trail records but whose row is gone must not pass."""
     version = scene.versions[1]
-    async with append_only_lifted(scene.runtime, "document_version"):
+    async with append_only_lifted(scene.owner, "document_version"):
         await scene.sql(
             "DELETE FROM document_version WHERE id = {} AND tenant = {}",
             uuid.UUID(version.id),
@@ -347,7 +355,7 @@ async def test_content_replaced_behind_a_deleted_blob_row_is_reported(scene: Sce
 
 async def test_changed_details_are_a_hash_mismatch(scene: Scene) -> None:
     k = scene.seq_of("customer.update")
-    async with append_only_lifted(scene.runtime, "audit_event"):
+    async with append_only_lifted(scene.owner, "audit_event"):
         await scene.sql(
             "UPDATE audit_event SET details = {} WHERE tenant = {} AND seq = {}",
             details_json({"revision": 2, "changes": []}),
@@ -360,7 +368,7 @@ async def test_changed_details_are_a_hash_mismatch(scene: Scene) -> None:
 
 async def test_a_deleted_middle_row_is_missing_events_and_a_head_mismatch(scene: Scene) -> None:
     k = scene.seq_of("customer.update")
-    async with append_only_lifted(scene.runtime, "audit_event"):
+    async with append_only_lifted(scene.owner, "audit_event"):
         await scene.sql(
             "DELETE FROM audit_event WHERE tenant = {} AND seq = {}", scene.tenant_id, k
         )
@@ -373,7 +381,7 @@ async def test_swapped_sequence_numbers_are_reported_at_both_events(scene: Scene
     j, k = scene.seq_of("customer.create"), scene.seq_of("customer.update")
     assert 1 < j < k < len(scene.events)
     move = "UPDATE audit_event SET seq = {} WHERE tenant = {} AND seq = {}"
-    async with append_only_lifted(scene.runtime, "audit_event"):
+    async with append_only_lifted(scene.owner, "audit_event"):
         # (tenant, seq) is unique: swap through a free number
         await scene.sql(move, -1, scene.tenant_id, j)
         await scene.sql(move, j, scene.tenant_id, k)
@@ -387,7 +395,7 @@ async def test_swapped_sequence_numbers_are_reported_at_both_events(scene: Scene
 async def test_a_cut_off_tail_needs_the_checkpoint_to_be_seen(scene: Scene) -> None:
     n = len(scene.events)
     assert [e.action for e in scene.events[-2:]] == ["document.view", "document.download"]
-    async with append_only_lifted(scene.runtime, "audit_event"):
+    async with append_only_lifted(scene.owner, "audit_event"):
         await scene.sql(
             "DELETE FROM audit_event WHERE tenant = {} AND seq > {}", scene.tenant_id, n - 2
         )
@@ -406,7 +414,7 @@ async def test_a_cut_off_tail_needs_the_checkpoint_to_be_seen(scene: Scene) -> N
 async def test_a_rehashed_forgery_passes_the_chain_but_not_the_checkpoint(scene: Scene) -> None:
     k = scene.seq_of("customer.update")
     n = len(scene.events)
-    async with append_only_lifted(scene.runtime, "audit_event"):
+    async with append_only_lifted(scene.owner, "audit_event"):
         await forge_from(scene, k, {"revision": 2, "changes": [], "note": "nothing happened"})
     forged = await chain_of(scene.tenant_id)
     assert forged[k - 1].details["note"] == "nothing happened"
@@ -427,13 +435,13 @@ async def test_a_swapped_version_with_a_forged_creation_event_is_caught_by_the_c
     k = scene.seq_of("document.version_add")
     details = dict(scene.events[k - 1].details)
     details["version"] = {**details["version"], "filename": "forged.pdf"}
-    async with append_only_lifted(scene.runtime, "document_version"):
+    async with append_only_lifted(scene.owner, "document_version"):
         await scene.sql(
             "UPDATE document_version SET filename = {} WHERE id = {}",
             "forged.pdf",
             uuid.UUID(version.id),
         )
-    async with append_only_lifted(scene.runtime, "audit_event"):
+    async with append_only_lifted(scene.owner, "audit_event"):
         await forge_from(scene, k, details)
     without, with_checkpoint = await scene.both()
     assert without == []

@@ -29,8 +29,10 @@ from backend.errors import (
     NotFound,
     ValidationFailed,
 )
+from backend.persistence.scope import tenant_scope
 from backend.runtime import Runtime
 from tests.factories import TenantContext, make_tenant_context, pdf_bytes, unique
+from tests.owner import OwnerSql
 
 PASSWORD = "correct-horse-battery"
 
@@ -43,9 +45,9 @@ async def chain_of(tenant_id: str) -> list[AuditEvent]:
 async def event_count(runtime: Runtime, tenant_id: str | None = None) -> int:
     """Events of one tenant, or of the whole database."""
     if tenant_id is None:
-        rows = await runtime.database.fetch("SELECT count(*) AS n FROM audit_event")
+        rows = await OwnerSql(runtime).fetch("SELECT count(*) AS n FROM audit_event")
     else:
-        rows = await runtime.database.fetch(
+        rows = await OwnerSql(runtime).fetch(
             "SELECT count(*) AS n FROM audit_event WHERE tenant = {}", tenant_id
         )
     return int(rows[0]["n"])
@@ -404,6 +406,7 @@ async def test_another_tenants_events_are_never_in_a_tenants_trail(
 
 #: What the drivers raise when a trigger refuses a change.
 REFUSED = (sqlite3.IntegrityError, asyncpg.exceptions.RestrictViolationError)
+REFUSED_FOR_APP = (*REFUSED, asyncpg.exceptions.InsufficientPrivilegeError)
 
 
 @pytest.mark.parametrize(
@@ -422,15 +425,22 @@ async def test_update_and_delete_are_refused_by_the_database(
     customer = await tenant_ctx.customer()
     await tenant_ctx.document(customer)
     snapshot = f"SELECT * FROM {table} WHERE tenant = {{}} ORDER BY id"  # noqa: S608 (fixed names)
-    before = await runtime.database.fetch(snapshot, tenant_ctx.tenant.id)
+    before = await OwnerSql(runtime).fetch(snapshot, tenant_ctx.tenant.id)
     assert before
+    # Even the tables' owner is refused by the triggers ...
     with pytest.raises(REFUSED, match=f"rows of {table} are append-only"):
-        await runtime.database.fetch(statement, tenant_ctx.tenant.id)
-    # inside a write transaction too (the way a service would try it)
-    with pytest.raises(REFUSED, match="append-only"):
-        async with runtime.database.write():
-            await runtime.database.fetch(statement, tenant_ctx.tenant.id)
-    assert await runtime.database.fetch(snapshot, tenant_ctx.tenant.id) == before
+        await OwnerSql(runtime).fetch(statement, tenant_ctx.tenant.id)
+
+    # ... and the application, inside a write transaction as a service would try it: on
+    # PostgreSQL its role is not even granted UPDATE or DELETE there.
+    async def as_a_service() -> None:
+        with tenant_scope(tenant_ctx.tenant.id):
+            async with runtime.database.write():
+                await runtime.database.fetch(statement, tenant_ctx.tenant.id)
+
+    with pytest.raises(REFUSED_FOR_APP, match=r"append-only|permission denied"):
+        await as_a_service()
+    assert await OwnerSql(runtime).fetch(snapshot, tenant_ctx.tenant.id) == before
     report = await verify_archive(runtime, tenant_slug=tenant_ctx.tenant.slug)
     assert report.problems == []
 
@@ -442,7 +452,7 @@ async def test_truncate_is_refused_on_postgres(
 ) -> None:
     await tenant_ctx.document(await tenant_ctx.customer())
     with pytest.raises(REFUSED, match=f"rows of {table} are append-only"):
-        await runtime.database.engine.run_ddl(f"TRUNCATE {table}")
+        await OwnerSql(runtime).fetch(f"TRUNCATE {table}")
     assert await event_count(runtime, tenant_ctx.tenant.id) > 0
 
 

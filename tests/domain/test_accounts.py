@@ -18,6 +18,7 @@ from backend.errors import (
 )
 from backend.runtime import Runtime
 from tests.factories import FakeClock, TenantContext, make_tenant, runtime_with, unique
+from tests.owner import OwnerSql
 
 PASSWORD = "correct horse battery"
 
@@ -61,7 +62,7 @@ async def test_password_is_stored_hashed(
     tenant_ctx: TenantContext, accounts: AccountService
 ) -> None:
     user = await accounts.create_user(tenant_ctx.tenant.id, email(), "A", "viewer", PASSWORD)
-    rows = await tenant_ctx.runtime.database.fetch(
+    rows = await OwnerSql(tenant_ctx.runtime).fetch(
         "SELECT password_hash FROM user_account WHERE id = {}", user.id
     )
     stored = rows[0]["password_hash"]
@@ -171,7 +172,7 @@ async def test_only_the_hash_of_the_session_token_is_stored(
     address = email()
     await accounts.create_user(tenant_ctx.tenant.id, address, "A", "clerk", PASSWORD)
     signed_in = await accounts.sign_in(tenant_ctx.tenant.slug, address, PASSWORD)
-    rows = await tenant_ctx.runtime.database.fetch(
+    rows = await OwnerSql(tenant_ctx.runtime).fetch(
         "SELECT id FROM user_session WHERE tenant = {}", tenant_ctx.tenant.id
     )
     assert [r["id"] for r in rows] == [token_hash(signed_in.token)]
@@ -263,7 +264,7 @@ async def test_session_slides_with_use(
     for _ in range(4):  # used every 6 hours: 24 hours in all, far past the 8-hour idle limit
         clock.advance(hours=6)
         await accounts.principal_for_session(token)
-    rows = await runtime.database.fetch(
+    rows = await OwnerSql(runtime).fetch(
         "SELECT expires_at FROM user_session WHERE id = {}", token_hash(token)
     )
     assert rows  # the extension is stored, so a new request (new services) sees it
@@ -314,7 +315,7 @@ async def test_api_token_resolves_to_its_user(
     assert principal.tenant_id == tenant_ctx.tenant.id
     assert principal.via == "token"
     assert principal.csrf_token is None
-    rows = await tenant_ctx.runtime.database.fetch(
+    rows = await OwnerSql(tenant_ctx.runtime).fetch(
         "SELECT id FROM api_token WHERE tenant = {}", tenant_ctx.tenant.id
     )
     assert [r["id"] for r in rows] == [token_hash(token)]

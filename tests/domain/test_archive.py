@@ -21,6 +21,7 @@ from backend.errors import (
 )
 from backend.runtime import Runtime, Services
 from tests.factories import FakeClock, TenantContext, make_tenant_context, pdf_bytes, runtime_with
+from tests.owner import OwnerSql
 
 DOC_DATE = dt.date(2030, 1, 15)  # FakeClock's default day; the test types keep 10 years
 KEPT_UNTIL = dt.date(2040, 12, 31)
@@ -351,7 +352,7 @@ async def test_a_tombstone_the_audit_trail_does_not_vouch_for_releases_nothing(
     customer = await ctx.customer()
     document_id = await archive.document(customer.id)
     [[version]] = await docs.versions_of(ctx.principal, [document_id])
-    await archive.runtime.database.fetch(
+    await OwnerSql(archive.runtime).fetch(
         "INSERT INTO document_tombstone (id, tenant, document, deleted_at, deleted_by, reason) "
         "VALUES ({}, {}, {}, {}, {}, {}) RETURNING id",
         str(uuid.uuid4()),
