@@ -154,7 +154,7 @@ class DirectorySettings:
     """Upgrade an ``ldap://`` connection with StartTLS (the certificate is always verified)."""
 
     ca_file: str | None = None
-    """PEM file of the certificate authorities trusted for TLS; the system's store when unset."""
+    """PEM file of the certificate authorities trusted for TLS, instead of the system's store."""
 
     timeout_seconds: float = 10.0
     """Limit for connecting and for each answer of the directory."""
