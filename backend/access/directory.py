@@ -22,6 +22,7 @@ from typing import Any, Literal
 import ldap3
 from ldap3.utils.conv import escape_filter_chars
 
+from backend.access.directory_group import DirectoryGroup
 from backend.access.dn import InvalidDn, is_within, normalise_dn, rdn_value, tidy_dn
 from backend.access.ldap_connection import connect, outcome
 from backend.errors import (
@@ -46,22 +47,6 @@ _NO_SUCH_OBJECT = 32
 _Scope = Literal["BASE", "SUBTREE"]
 #: The optional bit-string UID of a uniqueMember value (``dn#'0101'B``, RFC 4517).
 _UNIQUE_ID = re.compile(r"#'[01]*'B$")
-
-
-@dataclass(frozen=True, slots=True)
-class DirectoryGroup:
-    """One directory group with its members resolved through nested groups.
-
-    ``member_emails`` are lower-cased, unique and sorted: the first value of each member's mail
-    attribute. ``members_without_email`` are the DNs of members that have none (reported, not
-    imported); ``unresolved_members`` are member DNs that name no entry, and ``memberUid=…`` for
-    uids that name none."""
-
-    dn: str
-    name: str
-    member_emails: tuple[str, ...]
-    members_without_email: tuple[str, ...] = ()
-    unresolved_members: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
