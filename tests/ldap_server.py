@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -61,7 +60,7 @@ __all__ = [
     "ldap_directory",
 ]
 
-SLAPD = Path(os.environ.get("DOSSIER_TEST_SLAPD", "/usr/sbin/slapd"))
+SLAPD = Path("/usr/sbin/slapd")
 SCHEMA_DIR = Path("/etc/ldap/schema")
 MODULE_DIR = Path("/usr/lib/ldap")
 BASE_DN = "dc=example,dc=org"
@@ -298,7 +297,10 @@ def _start(root: Path) -> tuple[subprocess.Popen[bytes], LdapDirectory]:
             size_limit=SIZE_LIMIT,
         )
     )
-    port, tls_port = free_port(), free_port()
+    port = free_port()
+    tls_port = free_port()
+    while tls_port == port:
+        tls_port = free_port()
     url = f"ldap://127.0.0.1:{port}"
     ldaps_url = f"ldaps://127.0.0.1:{tls_port}"
     log = root / "slapd.log"
@@ -327,7 +329,7 @@ def _start(root: Path) -> tuple[subprocess.Popen[bytes], LdapDirectory]:
 @pytest.fixture(scope="session")
 def ldap_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LdapDirectory]:
     """A seeded OpenLDAP server of this session (see the module docstring)."""
-    if not SLAPD.exists() or shutil.which(str(SLAPD)) is None:
+    if not os.access(SLAPD, os.X_OK):
         pytest.fail(
             f"{SLAPD} is missing: the directory tests need a real OpenLDAP server "
             "(apt-get install slapd; ./dev test installs it)"
