@@ -6,6 +6,7 @@
     dossier create-tenant SLUG NAME [--locale de]
     dossier create-user --tenant SLUG --email E --name N --role R   (password on stdin or prompted)
     dossier issue-token --tenant SLUG --email E --name N
+    dossier import-groups --tenant SLUG --as EMAIL --map DN=KEY [--map …] [--dry-run]
     dossier check
     dossier verify [--tenant SLUG] [--checkpoint FILE]
     dossier checkpoint --tenant SLUG [--output FILE]
@@ -60,6 +61,20 @@ def _parser() -> argparse.ArgumentParser:
     token = sub.add_parser("issue-token", help="issue an API token for a machine client")
     for flag in ("--tenant", "--email", "--name"):
         token.add_argument(flag, required=True)
+    groups = sub.add_parser(
+        "import-groups", help="mirror directory (LDAP) groups in Dossier groups, as an admin"
+    )
+    groups.add_argument("--tenant", required=True)
+    groups.add_argument("--as", dest="admin", required=True, help="e-mail of an administrator")
+    groups.add_argument(
+        "--map",
+        dest="mappings",
+        action="append",
+        required=True,
+        metavar="DN=KEY",
+        help="a directory group's DN and the Dossier group key (repeat for more)",
+    )
+    groups.add_argument("--dry-run", action="store_true", help="show the changes, make none")
     sub.add_parser("check", help="check configuration, database and blob storage")
     verify = sub.add_parser("verify", help="re-hash blobs, versions and the audit chain")
     verify.add_argument("--tenant", help="only this tenant (slug)")
@@ -148,6 +163,43 @@ async def _issue_token(runtime: Runtime, args: argparse.Namespace) -> int:
     tenant = await services.catalog.tenant_by_slug(args.tenant)
     user = await services.accounts.active_user(tenant.slug, args.email)
     print(await services.accounts.issue_api_token(tenant.id, user.id, args.name))
+    return 0
+
+
+async def _import_groups(runtime: Runtime, args: argparse.Namespace) -> int:
+    from backend.access.directory import directory_reader
+    from backend.access.directory_sync import GroupMapping
+    from backend.accounts.service import principal_of
+
+    mappings = []
+    for i, text in enumerate(args.mappings):
+        dn, sep, key = text.rpartition("=")
+        if not sep or not dn.strip():
+            raise ValidationFailed.one(f"--map[{i}]", "invalid_value", "use DN=KEY")
+        mappings.append(GroupMapping(dn.strip(), key.strip()))
+    services = runtime.services()
+    tenant = await services.catalog.tenant_by_slug(args.tenant)
+    admin = await services.accounts.active_user(tenant.slug, args.admin)
+    now = runtime.clock()
+    grants = await services.access.effective_grants(tenant.id, admin.id, now)
+    principal = principal_of(admin, "cli", device="cli", grants=grants, as_of=now)
+    plan = await services.access.import_directory_groups(
+        principal, mappings, directory_reader(runtime.settings.ldap), dry_run=args.dry_run
+    )
+    verb = "would" if args.dry_run else "did"
+    print(
+        f"{verb} create {len(plan.create_groups)} group(s), add {len(plan.add_members)} and "
+        f"remove {len(plan.remove_members)} membership(s)"
+    )
+    for new in plan.create_groups:
+        print(f"  new group {new.key}: {new.dn}")
+    for label, items in (
+        ("no user with this e-mail", plan.unknown_emails),
+        ("member without e-mail", plan.members_without_email),
+        ("member not in the directory", plan.unresolved_members),
+    ):
+        for item in items:
+            print(f"  {label}: {item}")
     return 0
 
 
@@ -286,6 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "create-user": lambda rt: _create_user(rt, args),
             "issue-token": lambda rt: _issue_token(rt, args),
             "check": _check,
+            "import-groups": lambda rt: _import_groups(rt, args),
             "verify": lambda rt: _verify(rt, args),
             "checkpoint": lambda rt: _checkpoint(rt, args),
             "prove": lambda rt: _prove(rt, args),

@@ -6,7 +6,8 @@ Services raise these; exactly one module per transport (``backend.graphql.errors
     DossierError
     ├── SettingsError            settings_invalid
     ├── NotFound                 not_found
-    │   └── DocumentDeleted      document_deleted
+    │   ├── DocumentDeleted      document_deleted
+    │   └── DirectoryGroupNotFound  directory_group_not_found
     ├── ValidationFailed         invalid            (carries FieldIssue list)
     ├── Conflict                 conflict
     │   ├── DuplicateErpNumber   duplicate_erp_number
@@ -19,11 +20,13 @@ Services raise these; exactly one module per transport (``backend.graphql.errors
     ├── Forbidden                forbidden
     │   ├── CsrfRejected         csrf_failed
     │   └── SelfEscalation       self_escalation
-    └── UploadRejected           (code per reason)
-        ├── EmptyUpload          empty_upload
-        ├── UploadTooLarge       upload_too_large
-        ├── ContentMismatch      content_mismatch
-        └── InvalidFilename      invalid_filename
+    ├── UploadRejected           (code per reason)
+    │   ├── EmptyUpload          empty_upload
+    │   ├── UploadTooLarge       upload_too_large
+    │   ├── ContentMismatch      content_mismatch
+    │   └── InvalidFilename      invalid_filename
+    └── DirectoryUnavailable     directory_unavailable
+        └── DirectoryNotConfigured  directory_not_configured
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ __all__ = [
     "Conflict",
     "ContentMismatch",
     "CsrfRejected",
+    "DirectoryGroupNotFound",
+    "DirectoryNotConfigured",
+    "DirectoryUnavailable",
     "DocumentDeleted",
     "DossierError",
     "DuplicateErpNumber",
@@ -94,6 +100,17 @@ class DocumentDeleted(NotFound):
     def __init__(self, ident: object) -> None:
         super().__init__("document", ident)
         self.message = f"document {ident} was deleted after its retention period"
+        self.args = (self.message,)
+
+
+class DirectoryGroupNotFound(NotFound):
+    """A group asked for by DN is not in the directory, or not a group under the group base."""
+
+    code = "directory_group_not_found"
+
+    def __init__(self, dn: str) -> None:
+        super().__init__("directory group", dn)
+        self.message = f"directory group {dn!r} not found under the group base"
         self.args = (self.message,)
 
 
@@ -238,3 +255,29 @@ class ContentMismatch(UploadRejected):
 
 class InvalidFilename(UploadRejected):
     code = "invalid_filename"
+
+
+class DirectoryUnavailable(DossierError):
+    """The directory could not be reached, refused the bind or TLS, or did not answer in time.
+
+    The message names the URL and the reason, never the bind password."""
+
+    code = "directory_unavailable"
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"the directory at {url} is unavailable: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class DirectoryNotConfigured(DirectoryUnavailable):
+    """No directory is configured (``DOSSIER_LDAP_URL`` is unset)."""
+
+    code = "directory_not_configured"
+
+    def __init__(self) -> None:
+        DossierError.__init__(
+            self, "no directory is configured: set DOSSIER_LDAP_URL and DOSSIER_LDAP_GROUP_BASE"
+        )
+        self.url = ""
+        self.reason = "not configured"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,12 +17,14 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from backend.errors import SettingsError
+from backend.access.dn import InvalidDn, normalise_dn
+from backend.errors import FieldIssue, SettingsError
 
 __all__ = [
     "ENVIRONMENT_NAMES",
     "BlobSettings",
     "DatabaseSettings",
+    "DirectorySettings",
     "Environment",
     "LimitSettings",
     "SecuritySettings",
@@ -133,6 +136,104 @@ class ServerSettings:
     """Public URL of this installation, used in links."""
 
 
+#: Groups of OpenLDAP (groupOfNames, groupOfUniqueNames, posixGroup) and Active Directory (group).
+DEFAULT_GROUP_FILTER = (
+    "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)"
+    "(objectClass=posixGroup)(objectClass=group))"
+)
+_ATTRIBUTE_NAME = re.compile(r"^(?:[A-Za-z][A-Za-z0-9-]*|[0-9]+(?:\.[0-9]+)+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class DirectorySettings:
+    """Where groups and their members are read from (``backend.access.directory``).
+
+    The field names of :meth:`issues` are the camelCase names an API input would use."""
+
+    url: str
+    """``ldap://host:port`` or ``ldaps://host:port``."""
+
+    bind_dn: str | None = None
+    """Account to bind as: a DN, or ``user@domain`` on Active Directory; ``None`` binds
+    anonymously. A read-only account is enough."""
+
+    bind_password: str | None = field(default=None, repr=False)
+    """Password of ``bind_dn``; never logged, never part of an error message."""
+
+    group_base: str = ""
+    """Search base of the groups, e.g. ``ou=groups,dc=example,dc=org``; nothing outside it is
+    imported as a group (members and nested groups may live anywhere in the directory)."""
+
+    group_filter: str = DEFAULT_GROUP_FILTER
+    """LDAP filter that tells groups from other entries under ``group_base``."""
+
+    mail_attribute: str = "mail"
+    """Attribute holding a member's e-mail address, which matches it to a Dossier user."""
+
+    start_tls: bool = False
+    """Upgrade an ``ldap://`` connection with StartTLS (the certificate is always verified)."""
+
+    ca_file: str | None = None
+    """PEM file of the certificate authorities trusted for TLS, instead of the system's store."""
+
+    timeout_seconds: float = 10.0
+    """Limit for connecting and for each answer of the directory."""
+
+    def issues(self) -> list[FieldIssue]:
+        """Everything wrong with these settings, in field order; empty when they are usable."""
+        issues: list[FieldIssue] = []
+        if not self.url.strip():
+            issues.append(FieldIssue("url", "required", "the directory URL is required"))
+        elif not self.url.lower().startswith(("ldap://", "ldaps://")):
+            issues.append(
+                FieldIssue("url", "invalid_scheme", "the URL must start with ldap:// or ldaps://")
+            )
+        if self.bind_dn is not None and not self.bind_password:
+            # An empty password turns a simple bind into an unauthenticated one (RFC 4513 5.1.2).
+            issues.append(FieldIssue("bindPassword", "required", "a bind DN needs its password"))
+        if self.bind_dn is None and self.bind_password is not None:
+            issues.append(FieldIssue("bindDn", "required", "a bind password needs its bind DN"))
+        if not self.group_base.strip():
+            issues.append(FieldIssue("groupBase", "required", "the group search base is required"))
+        else:
+            try:
+                normalise_dn(self.group_base)
+            except InvalidDn as exc:
+                issues.append(FieldIssue("groupBase", "invalid_dn", str(exc)))
+        if not _is_filter(self.group_filter):
+            issues.append(
+                FieldIssue(
+                    "groupFilter",
+                    "invalid_filter",
+                    "the group filter must be one "
+                    "parenthesised LDAP filter such as (objectClass=groupOfNames)",
+                )
+            )
+        if not _ATTRIBUTE_NAME.fullmatch(self.mail_attribute):
+            issues.append(
+                FieldIssue("mailAttribute", "invalid_attribute", "not an LDAP attribute name")
+            )
+        if self.start_tls and self.url.lower().startswith("ldaps://"):
+            issues.append(
+                FieldIssue("startTls", "tls_twice", "ldaps:// is encrypted already; no StartTLS")
+            )
+        if not 0 < self.timeout_seconds <= 600:
+            issues.append(FieldIssue("timeoutSeconds", "out_of_range", "between 0 and 600 seconds"))
+        return issues
+
+
+def _is_filter(text: str) -> bool:
+    depth = 0
+    for position, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0 or (depth == 0 and position != len(text) - 1):
+                return False
+    return text.startswith("(") and depth == 0
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     environment: Environment
@@ -143,6 +244,9 @@ class Settings:
     limits: LimitSettings = field(default_factory=LimitSettings)
     data_dir: Path = Path("var")
     """Folder for the embedded database, blobs and the development audit key."""
+
+    ldap: DirectorySettings | None = None
+    """The directory groups are imported from; ``None`` when ``DOSSIER_LDAP_URL`` is unset."""
 
     @property
     def is_development(self) -> bool:
@@ -165,6 +269,26 @@ ENVIRONMENT_NAMES: Mapping[str, str] = {
     "DOSSIER_BASE_URL": "public URL",
     "DOSSIER_MAX_UPLOAD_BYTES": "largest accepted upload",
     "DOSSIER_AUDIT_SIGNING_KEY": "Ed25519 seed (urlsafe base64) for audit checkpoints",
+    "DOSSIER_LDAP_URL": "ldap:// or ldaps:// URL of the directory groups are imported from",
+    "DOSSIER_LDAP_BIND_DN": "account to bind as (anonymous when unset)",
+    "DOSSIER_LDAP_BIND_PASSWORD": "password of the bind account",
+    "DOSSIER_LDAP_GROUP_BASE": "search base of the groups",
+    "DOSSIER_LDAP_GROUP_FILTER": "LDAP filter that selects groups",
+    "DOSSIER_LDAP_MAIL_ATTRIBUTE": "attribute with a member's e-mail address (default mail)",
+    "DOSSIER_LDAP_START_TLS": "true to upgrade ldap:// with StartTLS",
+    "DOSSIER_LDAP_CA_FILE": "PEM file of the CAs trusted for the directory's certificate",
+}
+
+#: Where each field of :class:`DirectorySettings` comes from.
+_LDAP_NAMES: Mapping[str, str] = {
+    "url": "DOSSIER_LDAP_URL",
+    "bindDn": "DOSSIER_LDAP_BIND_DN",
+    "bindPassword": "DOSSIER_LDAP_BIND_PASSWORD",
+    "groupBase": "DOSSIER_LDAP_GROUP_BASE",
+    "groupFilter": "DOSSIER_LDAP_GROUP_FILTER",
+    "mailAttribute": "DOSSIER_LDAP_MAIL_ATTRIBUTE",
+    "startTls": "DOSSIER_LDAP_START_TLS",
+    "caFile": "DOSSIER_LDAP_CA_FILE",
 }
 
 
@@ -179,6 +303,43 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> i
     if value < minimum:
         raise SettingsError(f"{name} must be at least {minimum}, got {value}", setting=name)
     return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}", setting=name)
+
+
+def _ldap(env: Mapping[str, str]) -> DirectorySettings | None:
+    url = env.get("DOSSIER_LDAP_URL") or ""
+    if not url:
+        stray = sorted(n for n in _LDAP_NAMES.values() if env.get(n))
+        if stray:
+            raise SettingsError(
+                f"{stray[0]} is set but DOSSIER_LDAP_URL is not", setting="DOSSIER_LDAP_URL"
+            )
+        return None
+    directory = DirectorySettings(
+        url=url,
+        bind_dn=env.get("DOSSIER_LDAP_BIND_DN") or None,
+        bind_password=env.get("DOSSIER_LDAP_BIND_PASSWORD") or None,
+        group_base=env.get("DOSSIER_LDAP_GROUP_BASE") or "",
+        group_filter=env.get("DOSSIER_LDAP_GROUP_FILTER") or DEFAULT_GROUP_FILTER,
+        mail_attribute=env.get("DOSSIER_LDAP_MAIL_ATTRIBUTE") or "mail",
+        start_tls=_bool(env, "DOSSIER_LDAP_START_TLS", default=False),
+        ca_file=env.get("DOSSIER_LDAP_CA_FILE") or None,
+    )
+    issues = directory.issues()
+    if issues:
+        name = _LDAP_NAMES.get(issues[0].field, "DOSSIER_LDAP_URL")
+        raise SettingsError(f"{name}: {issues[0].message}", setting=name)
+    return directory
 
 
 def _audit_key(env: Mapping[str, str], environment: Environment) -> str | None:
@@ -266,4 +427,5 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         ),
         limits=LimitSettings(max_upload_bytes=_int(env, "DOSSIER_MAX_UPLOAD_BYTES", 100 << 20)),
         data_dir=data_dir,
+        ldap=_ldap(env),
     )

@@ -182,3 +182,85 @@ def test_the_audit_signing_key_is_required_in_production_and_checked() -> None:
         assert malformed.value.setting == "DOSSIER_AUDIT_SIGNING_KEY"
     settings = load_settings(base | {"DOSSIER_AUDIT_SIGNING_KEY": GOOD_AUDIT_KEY})
     assert settings.security.audit_signing_key == GOOD_AUDIT_KEY
+
+
+LDAP_ENV = {
+    "DOSSIER_LDAP_URL": "ldaps://ldap.example.com:636",
+    "DOSSIER_LDAP_BIND_DN": "cn=dossier-reader,ou=system,dc=example,dc=com",
+    "DOSSIER_LDAP_BIND_PASSWORD": "reader-password-123",
+    "DOSSIER_LDAP_GROUP_BASE": "ou=groups,dc=example,dc=com",
+}
+
+
+def test_no_directory_without_its_url() -> None:
+    assert load_settings({}).ldap is None
+    assert load_settings({"DOSSIER_LDAP_URL": ""}).ldap is None
+
+
+def test_directory_settings_are_read() -> None:
+    ldap = load_settings(
+        LDAP_ENV
+        | {
+            "DOSSIER_LDAP_URL": "ldap://ldap.example.com",
+            "DOSSIER_LDAP_GROUP_FILTER": "(objectClass=groupOfNames)",
+            "DOSSIER_LDAP_MAIL_ATTRIBUTE": "userPrincipalName",
+            "DOSSIER_LDAP_START_TLS": "true",
+            "DOSSIER_LDAP_CA_FILE": "/etc/ssl/company-ca.pem",
+        }
+    ).ldap
+    assert ldap is not None
+    assert ldap.url == "ldap://ldap.example.com"
+    assert ldap.bind_dn == LDAP_ENV["DOSSIER_LDAP_BIND_DN"]
+    assert ldap.bind_password == LDAP_ENV["DOSSIER_LDAP_BIND_PASSWORD"]
+    assert ldap.group_base == "ou=groups,dc=example,dc=com"
+    assert ldap.group_filter == "(objectClass=groupOfNames)"
+    assert ldap.mail_attribute == "userPrincipalName"
+    assert ldap.start_tls is True
+    assert ldap.ca_file == "/etc/ssl/company-ca.pem"
+
+
+def test_directory_defaults_find_every_kind_of_group_anonymously() -> None:
+    ldap = load_settings(
+        {"DOSSIER_LDAP_URL": "ldap://ldap", "DOSSIER_LDAP_GROUP_BASE": "dc=example,dc=com"}
+    ).ldap
+    assert ldap is not None
+    assert ldap.bind_dn is None
+    assert ldap.bind_password is None
+    assert ldap.mail_attribute == "mail"
+    assert ldap.start_tls is False
+    for object_class in ("groupOfNames", "groupOfUniqueNames", "posixGroup", "group"):
+        assert f"(objectClass={object_class})" in ldap.group_filter
+
+
+def test_the_bind_password_stays_out_of_the_settings_repr() -> None:
+    settings = load_settings(LDAP_ENV)
+    assert LDAP_ENV["DOSSIER_LDAP_BIND_PASSWORD"] not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("changes", "setting"),
+    [
+        ({"DOSSIER_LDAP_URL": "http://ldap.example.com"}, "DOSSIER_LDAP_URL"),
+        ({"DOSSIER_LDAP_URL": "ldap.example.com"}, "DOSSIER_LDAP_URL"),
+        ({"DOSSIER_LDAP_GROUP_BASE": ""}, "DOSSIER_LDAP_GROUP_BASE"),
+        ({"DOSSIER_LDAP_GROUP_BASE": "groups"}, "DOSSIER_LDAP_GROUP_BASE"),
+        ({"DOSSIER_LDAP_BIND_PASSWORD": ""}, "DOSSIER_LDAP_BIND_PASSWORD"),
+        ({"DOSSIER_LDAP_BIND_DN": ""}, "DOSSIER_LDAP_BIND_DN"),
+        ({"DOSSIER_LDAP_GROUP_FILTER": "objectClass=group"}, "DOSSIER_LDAP_GROUP_FILTER"),
+        ({"DOSSIER_LDAP_GROUP_FILTER": "(a=1)(b=2)"}, "DOSSIER_LDAP_GROUP_FILTER"),
+        ({"DOSSIER_LDAP_MAIL_ATTRIBUTE": "e mail"}, "DOSSIER_LDAP_MAIL_ATTRIBUTE"),
+        ({"DOSSIER_LDAP_START_TLS": "maybe"}, "DOSSIER_LDAP_START_TLS"),
+        ({"DOSSIER_LDAP_START_TLS": "1"}, "DOSSIER_LDAP_START_TLS"),  # ldaps:// is TLS already
+    ],
+)
+def test_bad_directory_settings_are_refused(changes: dict[str, str], setting: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(LDAP_ENV | changes)
+    assert caught.value.setting == setting
+    assert LDAP_ENV["DOSSIER_LDAP_BIND_PASSWORD"] not in caught.value.message
+
+
+def test_directory_settings_without_a_url_are_refused() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"DOSSIER_LDAP_GROUP_BASE": "ou=groups,dc=example,dc=com"})
+    assert caught.value.setting == "DOSSIER_LDAP_URL"

@@ -50,6 +50,10 @@ class AccessRepository(Protocol):
 
     async def scope_exists(self, tenant_id: str, kind: ScopeKind, scope_id: str) -> bool: ...
 
+    async def user_ids_by_email(self, tenant_id: str, emails: list[str]) -> dict[str, str]:
+        """Active users of the tenant with these (lower-case) addresses: address -> user id."""
+        ...
+
     async def effective_grants(self, tenant_id: str, user_id: str) -> list[Grant]:
         """The user's grants, directly and through its groups, with their roles' actions; grants
         of custom roles that no longer exist are left out."""

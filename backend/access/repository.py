@@ -16,7 +16,7 @@ from backend.access.models import (
 )
 from backend.access.policy import ROLES, Action, Grant, Role, ScopeKind
 from backend.access.tables import GrantTable, RoleTable
-from backend.accounts.tables import GroupMemberTable, GroupTable
+from backend.accounts.tables import GroupMemberTable, GroupTable, UserTable
 from backend.errors import Conflict
 from backend.ids import new_id
 from backend.persistence.constraints import violates_unique
@@ -271,6 +271,21 @@ class PiccoloAccessRepository:
             scope_id,
         )
         return bool(rows)
+
+    async def user_ids_by_email(self, tenant_id: str, emails: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(emails), 500):
+            chunk = emails[start : start + 500]
+            rows = await select(
+                UserTable,
+                "SELECT id, email FROM user_account WHERE tenant = {} AND active = {} "
+                f"AND email IN ({in_list(chunk)})",
+                tenant_id,
+                True,
+                *chunk,
+            )
+            found |= {str(r["email"]): str(r["id"]) for r in rows}
+        return found
 
     async def effective_grants(self, tenant_id: str, user_id: str) -> list[Grant]:
         rows = await select(

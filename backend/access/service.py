@@ -12,6 +12,14 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from backend.access.directory_group import DirectoryGroup
+from backend.access.directory_sync import (
+    ExistingGroup,
+    GroupMapping,
+    SyncPlan,
+    check_mappings,
+    plan_sync,
+)
 from backend.access.models import (
     GrantDraft,
     GrantRecord,
@@ -332,6 +340,101 @@ class AccessService:
                     principal, "access.member_remove", "group", group.id, {"user": user_id}
                 )
         return removed
+
+    # -- groups from the company directory (docs/adr/0010) ----------------------------------
+
+    async def import_directory_groups(
+        self,
+        principal: Principal,
+        mappings: Sequence[GroupMapping],
+        read_groups: Callable[[Sequence[str]], Awaitable[list[DirectoryGroup]]],
+        *,
+        dry_run: bool = False,
+    ) -> SyncPlan:
+        """Make each mapped group's directory members those of its directory group: create the
+        groups that are missing, add and remove directory memberships (never manual ones), all in
+        one transaction with an audit event per change. Returns what was done and reported (with
+        ``dry_run``: what would be, changing nothing)."""
+        self._require_admin(principal)
+        issues = check_mappings(mappings)
+        if issues:
+            raise ValidationFailed(issues)
+        groups = await read_groups([m.directory_dn for m in mappings])
+        tenant_id = principal.tenant_id
+        emails = sorted({e for g in groups for e in g.member_emails})
+        async with self._tx.write():
+            stored = await self._repo.groups(tenant_id)
+            members = await self._repo.members(tenant_id, [g.id for g in stored])
+            existing = [
+                ExistingGroup(
+                    id=g.id,
+                    key=g.key,
+                    name=g.name,
+                    source_dn=g.source_dn,
+                    member_user_ids=frozenset(
+                        m.user_id
+                        for m in members
+                        if m.group_id == g.id and m.source is MemberSource.DIRECTORY
+                    ),
+                    manual_member_user_ids=frozenset(
+                        m.user_id
+                        for m in members
+                        if m.group_id == g.id and m.source is MemberSource.MANUAL
+                    ),
+                )
+                for g in stored
+            ]
+            plan = plan_sync(
+                mappings, groups, existing, await self._repo.user_ids_by_email(tenant_id, emails)
+            )
+            if dry_run:
+                return plan
+            ids = {g.key: g.id for g in stored}
+            for new in plan.create_groups:
+                group = Group(new_id(), tenant_id, new.key, new.name, new.dn, self._clock())
+                await self._repo.add_group(group)
+                ids[new.key] = group.id
+                await self._audit.record(
+                    principal,
+                    "access.group_create",
+                    "group",
+                    group.id,
+                    {"key": group.key, "name": group.name, "source_dn": group.source_dn},
+                )
+            for change in plan.add_members:
+                await self._repo.add_member(
+                    tenant_id, ids[change.group_key], change.user_id, MemberSource.DIRECTORY
+                )
+                await self._audit.record(
+                    principal,
+                    "access.member_add",
+                    "group",
+                    ids[change.group_key],
+                    {"user": change.user_id, "source": MemberSource.DIRECTORY.value},
+                )
+            for change in plan.remove_members:
+                await self._repo.remove_member(tenant_id, ids[change.group_key], change.user_id)
+                await self._audit.record(
+                    principal,
+                    "access.member_remove",
+                    "group",
+                    ids[change.group_key],
+                    {"user": change.user_id, "source": MemberSource.DIRECTORY.value},
+                )
+            await self._audit.record(
+                principal,
+                "access.directory_import",
+                "tenant",
+                tenant_id,
+                {
+                    "mappings": [{"dn": m.directory_dn, "group": m.group_key} for m in mappings],
+                    "created": len(plan.create_groups),
+                    "added": len(plan.add_members),
+                    "removed": len(plan.remove_members),
+                    "unknown_emails": len(plan.unknown_emails),
+                },
+            )
+        return plan
 
     # -- grants ----------------------------------------------------------------------------
 

@@ -9,6 +9,8 @@ from typing import Annotated, TypeVar
 
 import strawberry
 
+from backend.access.directory import directory_reader
+from backend.access.directory_sync import GroupMapping, SyncPlan
 from backend.access.models import GrantDraft, GrantRecord, Group, RoleDef, SubjectKind
 from backend.access.policy import ScopeKind
 from backend.errors import DossierError
@@ -18,6 +20,7 @@ from backend.graphql.errors import (
     ConflictError,
     ForbiddenError,
     NotFoundError,
+    UnavailableError,
     ValidationError,
     as_error,
 )
@@ -117,6 +120,37 @@ class GrantNode:
         )
 
 
+@strawberry.input(description="One directory group and the Dossier group that mirrors it.")
+class DirectoryMappingInput:
+    directory_dn: str
+    group_key: str
+
+
+@strawberry.type(description="What a directory import did (or, as a dry run, would do).")
+class DirectoryImport:
+    dry_run: bool
+    created_groups: list[str] = strawberry.field(description="Keys of the groups created.")
+    added: int = strawberry.field(description="Directory memberships added.")
+    removed: int = strawberry.field(description="Directory memberships removed.")
+    unknown_emails: list[str] = strawberry.field(
+        description="Members' addresses no user of the tenant has (not imported)."
+    )
+    members_without_email: list[str]
+    unresolved_members: list[str]
+
+    @classmethod
+    def of(cls, plan: SyncPlan, dry_run: bool) -> DirectoryImport:
+        return cls(
+            dry_run=dry_run,
+            created_groups=[g.key for g in plan.create_groups],
+            added=len(plan.add_members),
+            removed=len(plan.remove_members),
+            unknown_emails=list(plan.unknown_emails),
+            members_without_email=list(plan.members_without_email),
+            unresolved_members=list(plan.unresolved_members),
+        )
+
+
 @strawberry.type(description="The answer of a change that may have had nothing to do.")
 class MembershipChange:
     changed: bool
@@ -157,6 +191,9 @@ GroupResult = Annotated[GroupNode | _Errors, strawberry.union("GroupResult")]
 GrantResult = Annotated[GrantNode | _Errors, strawberry.union("GrantResult")]
 MembershipResult = Annotated[MembershipChange | _Errors, strawberry.union("MembershipResult")]
 RemovedResult = Annotated[Removed | _Errors, strawberry.union("RemovedResult")]
+ImportResult = Annotated[
+    DirectoryImport | _Errors | UnavailableError, strawberry.union("DirectoryImportResult")
+]
 
 
 @strawberry.type
@@ -255,6 +292,23 @@ class AccessMutation:
         return await _answer(
             ctx.services.access.remove_member(ctx.principal, str(group_id), str(user_id)),
             lambda changed: MembershipChange(changed=changed),
+        )
+
+    @strawberry.mutation(
+        description="Mirror directory groups in Dossier groups (docs/adr/0010); administrators."
+    )
+    async def import_directory_groups(
+        self, info: Info, mappings: list[DirectoryMappingInput], dry_run: bool = False
+    ) -> ImportResult:
+        ctx = info.context
+        return await _answer(
+            ctx.services.access.import_directory_groups(
+                ctx.principal,
+                [GroupMapping(m.directory_dn.strip(), m.group_key.strip()) for m in mappings],
+                directory_reader(ctx.settings.ldap),
+                dry_run=dry_run,
+            ),
+            lambda plan: DirectoryImport.of(plan, dry_run),
         )
 
     @strawberry.mutation(description="Give a role to a user or a group on a scope, for a time.")

@@ -24,6 +24,7 @@ __all__ = [
     "FieldIssueType",
     "ForbiddenError",
     "NotFoundError",
+    "UnavailableError",
     "UploadError",
     "ValidationError",
     "as_error",
@@ -70,6 +71,11 @@ class UploadError(ErrorType):
     pass
 
 
+@strawberry.type(description="A service Dossier depends on (the company directory) is unavailable.")
+class UnavailableError(ErrorType):
+    pass
+
+
 def as_error(exc: domain.DossierError) -> ErrorType:
     if isinstance(exc, domain.ValidationFailed):
         return ValidationError(
@@ -87,6 +93,8 @@ def as_error(exc: domain.DossierError) -> ErrorType:
         return ForbiddenError(code=exc.code, message=exc.message)
     if isinstance(exc, domain.UploadRejected):
         return UploadError(code=exc.code, message=exc.message)
+    if isinstance(exc, domain.DirectoryUnavailable):
+        return UnavailableError(code=exc.code, message=exc.message)
     raise exc  # not expected in a mutation result (e.g. Unauthenticated): a top-level error
 
 

@@ -32,6 +32,7 @@ from backend.graphql.errors import (
     DomainErrorCodes,
     ForbiddenError,
     NotFoundError,
+    UnavailableError,
     UploadError,
     ValidationError,
 )
@@ -92,5 +93,6 @@ def build_schema(
         ConflictError,
         ForbiddenError,
         UploadError,
+        UnavailableError,
     ]
     return DossierSchema(query=Query, mutation=Mutation, extensions=extensions, types=extra_types)
