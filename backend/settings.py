@@ -105,6 +105,10 @@ class SecuritySettings:
     """Ed25519 seed (urlsafe base64, 32 bytes) that signs audit checkpoints. Required in
     production; in development a key is made once and kept in the data folder."""
 
+    audit_checkpoint_minutes: int = 60
+    """How often the server signs the audit chain of every tenant that grew (0: never; then run
+    ``dossier checkpoint`` from a scheduler)."""
+
 
 @dataclass(frozen=True, slots=True)
 class LimitSettings:
@@ -269,6 +273,7 @@ ENVIRONMENT_NAMES: Mapping[str, str] = {
     "DOSSIER_BASE_URL": "public URL",
     "DOSSIER_MAX_UPLOAD_BYTES": "largest accepted upload",
     "DOSSIER_AUDIT_SIGNING_KEY": "Ed25519 seed (urlsafe base64) for audit checkpoints",
+    "DOSSIER_AUDIT_CHECKPOINT_MINUTES": "sign grown audit chains this often (0: never)",
     "DOSSIER_LDAP_URL": "ldap:// or ldaps:// URL of the directory groups are imported from",
     "DOSSIER_LDAP_BIND_DN": "account to bind as (anonymous when unset)",
     "DOSSIER_LDAP_BIND_PASSWORD": "password of the bind account",
@@ -419,6 +424,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             session_max_age_seconds=_int(env, "DOSSIER_SESSION_MAX_AGE_SECONDS", 7 * 24 * 3600),
             cookie_secure=base_url.startswith("https://"),
             audit_signing_key=_audit_key(env, environment),
+            audit_checkpoint_minutes=_int(env, "DOSSIER_AUDIT_CHECKPOINT_MINUTES", 60, minimum=0),
         ),
         server=ServerSettings(
             host=env.get("DOSSIER_HOST") or "127.0.0.1",

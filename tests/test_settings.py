@@ -264,3 +264,24 @@ def test_directory_settings_without_a_url_are_refused() -> None:
     with pytest.raises(SettingsError) as caught:
         load_settings({"DOSSIER_LDAP_GROUP_BASE": "ou=groups,dc=example,dc=com"})
     assert caught.value.setting == "DOSSIER_LDAP_URL"
+
+
+def test_periodic_checkpoints_default_hourly_may_be_off_never_negative() -> None:
+    assert load_settings({}).security.audit_checkpoint_minutes == 60
+    off = load_settings({"DOSSIER_AUDIT_CHECKPOINT_MINUTES": "0"})
+    assert off.security.audit_checkpoint_minutes == 0
+    with pytest.raises(SettingsError) as negative:
+        load_settings({"DOSSIER_AUDIT_CHECKPOINT_MINUTES": "-5"})
+    assert negative.value.setting == "DOSSIER_AUDIT_CHECKPOINT_MINUTES"
+
+
+def test_owner_url_goes_with_postgres_only() -> None:
+    pg = "postgresql://dossier_app:secret%21@db:5432/dossier"
+    settings = load_settings(
+        {"DOSSIER_DATABASE_URL": pg, "DOSSIER_DATABASE_OWNER_URL": "postgresql://owner@db/dossier"}
+    )
+    assert (settings.database.role, settings.database.password) == ("dossier_app", "secret!")
+    assert settings.database.migration_url == "postgresql://owner@db/dossier"
+    with pytest.raises(SettingsError) as refused:
+        load_settings({"DOSSIER_DATABASE_OWNER_URL": "postgresql://owner@db/dossier"})
+    assert refused.value.setting == "DOSSIER_DATABASE_OWNER_URL"

@@ -32,6 +32,10 @@ class AuditRepository(Protocol):
 
     async def head(self, tenant_id: str) -> tuple[int, str]: ...
 
+    async def checkpoints(self, tenant_id: str, limit: int) -> list[Checkpoint]:
+        """The tenant's kept checkpoints, longest chain first."""
+        ...
+
     async def add_checkpoint(self, checkpoint: Checkpoint) -> None:
         """Keep a checkpoint; the same chain length signed twice is kept once."""
         ...

@@ -175,6 +175,26 @@ class PiccoloAuditRepository:
         )
         return (int(rows[0]["seq"]), str(rows[0]["hash"])) if rows else (0, GENESIS_HASH)
 
+    async def checkpoints(self, tenant_id: str, limit: int) -> list[Checkpoint]:
+        rows = await select(
+            AuditCheckpointTable,
+            "SELECT * FROM audit_checkpoint WHERE tenant = {} ORDER BY seq DESC LIMIT {}",
+            tenant_id,
+            limit,
+        )
+        return [
+            Checkpoint(
+                tenant_id=str(r["tenant"]),
+                seq=int(r["seq"]),
+                head_hash=str(r["head_hash"]),
+                merkle_root=str(r["merkle_root"]),
+                signed_at=as_datetime(r["signed_at"]),
+                key_id=str(r["key_id"]),
+                signature=str(r["signature"]),
+            )
+            for r in rows
+        ]
+
     async def add_checkpoint(self, checkpoint: Checkpoint) -> None:
         await AuditCheckpointTable.insert(
             AuditCheckpointTable(

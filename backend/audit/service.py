@@ -92,6 +92,20 @@ class AuditTrail:
             await self._repo.add_checkpoint(checkpoint)
         return checkpoint
 
+    async def checkpoint_if_grown(self, tenant_id: str, key: SigningKey) -> Checkpoint | None:
+        """Sign the chain if it has events no kept checkpoint covers yet."""
+        seq, _ = await self._repo.head(tenant_id)
+        kept = await self._repo.checkpoints(tenant_id, 1)
+        if seq == 0 or (kept and kept[0].seq >= seq):
+            return None
+        return await self.checkpoint(tenant_id, key)
+
+    async def checkpoints(self, principal: Principal, limit: int = 20) -> list[Checkpoint]:
+        """The tenant's kept checkpoints, newest first; only for the audit right."""
+        if not can(principal, Action.AUDIT):
+            raise Forbidden("audit checkpoints need the audit right")
+        return await self._repo.checkpoints(principal.tenant_id, max(1, min(limit, 500)))
+
     async def trail(
         self,
         principal: Principal,

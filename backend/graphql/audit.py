@@ -9,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from backend.access.policy import Action, can
-from backend.audit.checkpoints import checkpoint_to_json
+from backend.audit.checkpoints import Checkpoint, SigningKey, checkpoint_to_json
 from backend.audit.events import AuditEvent
 from backend.audit.keys import signing_key
 from backend.errors import Forbidden, ValidationFailed
@@ -18,7 +18,7 @@ from backend.graphql.context import Info
 from backend.graphql.customers import PageInfo
 from backend.ids import parse_id
 
-__all__ = ["AuditMutation", "AuditQuery"]
+__all__ = ["AuditCheckpointQuery", "AuditMutation", "AuditQuery"]
 
 
 @strawberry.enum(name="AuditTarget")
@@ -111,7 +111,33 @@ class AuditCheckpointNode:
     merkle_root: str
     signed_at: dt.datetime
     key_id: str
-    file: str = strawberry.field(description="The checkpoint file to keep outside Dossier.")
+    file: str | None = strawberry.field(
+        description="The checkpoint file to keep outside Dossier (null: signed with a key this "
+        "installation no longer holds)."
+    )
+
+
+def _checkpoint_node(checkpoint: Checkpoint, key: SigningKey) -> AuditCheckpointNode:
+    return AuditCheckpointNode(
+        seq=checkpoint.seq,
+        head_hash=checkpoint.head_hash,
+        merkle_root=checkpoint.merkle_root,
+        signed_at=checkpoint.signed_at,
+        key_id=checkpoint.key_id,
+        file=checkpoint_to_json(checkpoint, key.public_key_b64())
+        if checkpoint.key_id == key.key_id
+        else None,
+    )
+
+
+@strawberry.type
+class AuditCheckpointQuery:
+    @strawberry.field(description="Kept checkpoints of the tenant, newest first (audit right).")
+    async def audit_checkpoints(self, info: Info, first: int = 20) -> list[AuditCheckpointNode]:
+        ctx = info.context
+        key = signing_key(ctx.settings)
+        found = await ctx.services.audit.checkpoints(ctx.principal, first)
+        return [_checkpoint_node(c, key) for c in found]
 
 
 @strawberry.type
@@ -123,11 +149,4 @@ class AuditMutation:
             raise Forbidden("checkpoints need the audit right")
         key = signing_key(ctx.settings)
         checkpoint = await ctx.services.audit.checkpoint(ctx.principal.tenant_id, key)
-        return AuditCheckpointNode(
-            seq=checkpoint.seq,
-            head_hash=checkpoint.head_hash,
-            merkle_root=checkpoint.merkle_root,
-            signed_at=checkpoint.signed_at,
-            key_id=checkpoint.key_id,
-            file=checkpoint_to_json(checkpoint, key.public_key_b64()),
-        )
+        return _checkpoint_node(checkpoint, key)

@@ -22,7 +22,7 @@ from strawberry.types import ExecutionContext
 
 from backend.graphql.access import AccessMutation, AccessQuery
 from backend.graphql.accounts import AccountQuery
-from backend.graphql.audit import AuditMutation, AuditQuery
+from backend.graphql.audit import AuditCheckpointQuery, AuditMutation, AuditQuery
 from backend.graphql.catalog import CatalogQuery
 from backend.graphql.customers import CustomerMutation, CustomerQuery
 from backend.graphql.documents import DocumentMutation, DocumentQuery
@@ -46,6 +46,7 @@ Query = merge_types(
         AccessQuery,
         AccountQuery,
         AuditQuery,
+        AuditCheckpointQuery,
         CatalogQuery,
         CustomerQuery,
         DossierQuery,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 from typing import Any
 
@@ -10,6 +12,7 @@ from litestar.connection import ASGIConnection
 from litestar.di import Provide
 from strawberry.litestar import make_graphql_controller
 
+from backend.audit.schedule import checkpoint_periodically
 from backend.graphql.context import Context
 from backend.graphql.schema import build_schema
 from backend.http.audit import audit_routes
@@ -54,6 +57,19 @@ def create_app(runtime: Runtime, *, own_runtime: bool = True) -> Litestar:
         multipart_uploads_enabled=True,
     )
 
+    periodic: list[asyncio.Task[None]] = []
+
+    async def start_periodic_checkpoints() -> None:
+        minutes = settings.security.audit_checkpoint_minutes
+        if minutes:
+            periodic.append(asyncio.create_task(checkpoint_periodically(runtime, minutes * 60)))
+
+    async def stop_periodic_checkpoints() -> None:
+        for task in periodic:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
     @get("/health")
     async def health() -> dict[str, str]:
         await runtime.database.fetch("SELECT 1 AS ok")
@@ -64,10 +80,10 @@ def create_app(runtime: Runtime, *, own_runtime: bool = True) -> Litestar:
         dependencies={"runtime": Provide(lambda: runtime, sync_to_thread=False)},
         exception_handlers=exception_handlers,
         after_request=plain_errors_as_json,
-        on_startup=[runtime.start, freeze_startup_objects]
+        on_startup=[runtime.start, start_periodic_checkpoints, freeze_startup_objects]
         if own_runtime
         else [freeze_startup_objects],
-        on_shutdown=[runtime.close] if own_runtime else [],
+        on_shutdown=[stop_periodic_checkpoints, runtime.close] if own_runtime else [],
         request_max_body_size=settings.limits.max_upload_bytes + _MULTIPART_OVERHEAD,
         debug=False,
     )
