@@ -22,10 +22,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from backend.audit.checkpoints import Checkpoint
 from backend.errors import DossierError, ValidationFailed
@@ -351,5 +353,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def run() -> NoReturn:
+    """The ``dossier`` program: :func:`main`, then leave without interpreter finalisation.
+
+    Native threads of the storage and database drivers (a Tokio runtime, SQLite worker threads)
+    can still be winding down when Python finalises, which now and then aborted a command that
+    had done its work and printed its answer. Everything is closed by then: flush and go."""
+    code = main()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

@@ -58,18 +58,27 @@ class PiccoloAuditRepository:
     async def _append_in_one_statement(
         self, draft: EventDraft, details_json: str
     ) -> AuditEvent | None:
-        """PostgreSQL: claim the head, finish the hash (``sha256`` over the canonical bytes
-        around the head's values) and insert, in one round trip; None if the chain has no head
-        yet. The hash is checked against the one computed here before it is trusted."""
+        """PostgreSQL: lock the head, move it (its next sequence number, and the hash finished by
+        ``sha256`` over the canonical bytes around the old head's values) and insert the event,
+        in one statement; None if the chain has no head yet. The hash is checked against the one
+        computed here before it is trusted."""
         parts = draft.hash_parts()
+        digest = (
+            "encode(sha256({}::bytea || convert_to(old.hash || {} || (old.seq + 1)::text, "
+            "'UTF8') || {}::bytea), 'hex')"
+        )
         rows = await AuditEventTable.raw(
-            "WITH head AS (UPDATE audit_head SET seq = seq + 1 WHERE tenant = {} "
-            "RETURNING tenant, seq, hash) "
+            "WITH old AS (SELECT seq, hash FROM audit_head WHERE tenant = {} FOR UPDATE), "
+            f"head AS (UPDATE audit_head h SET seq = old.seq + 1, hash = {digest} FROM old "
+            "WHERE h.tenant = {} RETURNING h.tenant, h.seq, h.hash, old.hash AS prev_hash) "
             "INSERT INTO audit_event (id, tenant, seq, occurred_at, actor, device, action, "
             "target_type, target_id, details, prev_hash, hash) "
-            "SELECT {}, head.tenant, head.seq, {}, {}, {}, {}, {}, {}, {}, head.hash, "
-            "encode(sha256({}::bytea || convert_to(head.hash || {} || head.seq::text, 'UTF8') "
-            "|| {}::bytea), 'hex') FROM head RETURNING seq, prev_hash, hash",
+            "SELECT {}, head.tenant, head.seq, {}, {}, {}, {}, {}, {}, {}, head.prev_hash, "
+            "head.hash FROM head RETURNING seq, prev_hash, hash",
+            draft.tenant_id,
+            parts.prefix,
+            parts.middle,
+            parts.suffix,
             draft.tenant_id,
             new_id(),
             draft.occurred_at,
@@ -79,9 +88,6 @@ class PiccoloAuditRepository:
             draft.target_type,
             draft.target_id,
             details_json,
-            parts.prefix,
-            parts.middle,
-            parts.suffix,
         )
         if not rows:
             return None
