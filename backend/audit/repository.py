@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -10,6 +11,7 @@ from backend.audit.checkpoints import Checkpoint
 from backend.audit.events import GENESIS_HASH, AuditEvent, EventDraft
 from backend.audit.tables import AuditCheckpointTable, AuditEventTable, AuditHeadTable
 from backend.ids import new_id
+from backend.persistence.engines import PooledSQLiteEngine, record_statement
 from backend.persistence.rows import as_datetime
 from backend.persistence.scope import tenant_scoped
 from backend.persistence.sql import select
@@ -33,6 +35,48 @@ def _event(row: dict[str, Any]) -> AuditEvent:
     )
 
 
+_ADVANCE = "UPDATE audit_head SET seq = seq + 1 WHERE tenant = ? RETURNING seq, hash"
+_START = "INSERT INTO audit_head (tenant, seq, hash) VALUES (?, 0, ?) ON CONFLICT DO NOTHING"
+_INSERT = (
+    "INSERT INTO audit_event (id, tenant, seq, occurred_at, actor, device, action, target_type, "
+    "target_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _append_sqlite(
+    connection: sqlite3.Connection, draft: EventDraft, details_json: str
+) -> AuditEvent:
+    """SQLite, in the connection's thread inside the write transaction: advance the head (start
+    the chain if it has none), seal, insert; the trigger moves the head hash."""
+    record_statement(_ADVANCE)
+    row = connection.execute(_ADVANCE, (draft.tenant_id,)).fetchone()
+    if row is None:
+        record_statement(_START)
+        connection.execute(_START, (draft.tenant_id, GENESIS_HASH))
+        record_statement(_ADVANCE)
+        row = connection.execute(_ADVANCE, (draft.tenant_id,)).fetchone()
+    event = draft.seal(int(row["seq"]), str(row["hash"]))
+    record_statement(_INSERT)
+    connection.execute(
+        _INSERT,
+        (
+            new_id(),
+            event.tenant_id,
+            event.seq,
+            event.occurred_at,
+            event.actor_id,
+            event.device,
+            event.action,
+            event.target_type,
+            event.target_id,
+            details_json,
+            event.prev_hash,
+            event.hash,
+        ),
+    )
+    return event
+
+
 @tenant_scoped
 class PiccoloAuditRepository:
     async def append(self, draft: EventDraft, details_json: str) -> AuditEvent:
@@ -44,10 +88,11 @@ class PiccoloAuditRepository:
             event = await self._append_in_one_statement(draft, details_json)
             assert event is not None
             return event
-        seq, prev_hash = await self._advance_head(draft.tenant_id)
-        event = draft.seal(seq, prev_hash)
-        await self._insert(event, details_json)
-        return event
+        engine = AuditEventTable._meta.db
+        assert isinstance(engine, PooledSQLiteEngine)
+        return await engine.run_in_transaction(
+            lambda connection: _append_sqlite(connection, draft, details_json)
+        )
 
     async def _start_chain(self, tenant_id: str) -> None:
         """The tenant's first event: its head starts at the genesis hash."""
@@ -95,35 +140,6 @@ class PiccoloAuditRepository:
         if event.hash != rows[0]["hash"]:
             raise RuntimeError(f"the database sealed event {event.seq} differently")
         return event
-
-    async def _advance_head(self, tenant_id: str) -> tuple[int, str]:
-        advance = "UPDATE audit_head SET seq = seq + 1 WHERE tenant = {} RETURNING seq, hash"
-        rows = await AuditHeadTable.raw(advance, tenant_id)
-        if not rows:
-            await self._start_chain(tenant_id)
-            rows = await AuditHeadTable.raw(advance, tenant_id)
-        return int(rows[0]["seq"]), str(rows[0]["hash"])
-
-    async def _insert(self, event: AuditEvent, details_json: str) -> None:
-        # Hand-written: Piccolo's insert builder would cost more than the statement itself, on
-        # the path of every audited write.
-        await AuditEventTable.raw(
-            "INSERT INTO audit_event (id, tenant, seq, occurred_at, actor, device, action, "
-            "target_type, target_id, details, prev_hash, hash) "
-            "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
-            new_id(),
-            event.tenant_id,
-            event.seq,
-            event.occurred_at,
-            event.actor_id,
-            event.device,
-            event.action,
-            event.target_type,
-            event.target_id,
-            details_json,
-            event.prev_hash,
-            event.hash,
-        )
 
     async def events(
         self,

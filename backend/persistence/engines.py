@@ -15,8 +15,9 @@ import asyncio
 import contextlib
 import contextvars
 import os
-from collections.abc import Iterator
-from typing import Any
+import sqlite3
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import aiosqlite
 import asyncpg
@@ -24,9 +25,17 @@ from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, dict_factory
 from piccolo.querystring import QueryString
 
-from backend.persistence.scope import current_tenant
+from backend.persistence.scope import SYSTEM, current_tenant
 
-__all__ = ["CountingPostgresEngine", "PooledSQLiteEngine", "StatementCount", "count_statements"]
+__all__ = [
+    "CountingPostgresEngine",
+    "PooledSQLiteEngine",
+    "StatementCount",
+    "count_statements",
+    "record_statement",
+]
+
+T = TypeVar("T")
 
 
 class StatementCount:
@@ -53,6 +62,11 @@ def count_statements() -> Iterator[StatementCount]:
         _counter.reset(token)
 
 
+def record_statement(sql: str) -> None:
+    """Count a statement run outside Piccolo (see :meth:`PooledSQLiteEngine.run_in_transaction`)."""
+    _record(sql)
+
+
 def _record(querystring: QueryString | str) -> None:
     count = _counter.get()
     if count is not None:
@@ -60,8 +74,15 @@ def _record(querystring: QueryString | str) -> None:
         count.statements.append(str(querystring)[:200])
 
 
-_SET_SESSION = "SELECT set_config('dossier.tenant', $1, false)"
-_SET_LOCAL = "SELECT set_config('dossier.tenant', $1, true)"
+_SET_SESSION = (
+    "SELECT set_config('dossier.tenant', $1, false), set_config('dossier.system', $2, false)"
+)
+_SET_LOCAL = "SELECT set_config('dossier.tenant', $1, true), set_config('dossier.system', $2, true)"
+
+
+def _settings(scope: str) -> tuple[str, str]:
+    """``(dossier.tenant, dossier.system)`` for a scope of :mod:`.scope`."""
+    return ("", "on") if scope == SYSTEM else (scope, "off")
 
 
 class ScopedConnection(asyncpg.Connection):  # type: ignore[misc]
@@ -108,19 +129,19 @@ class CountingPostgresEngine(PostgresEngine):
         transaction = self.current_transaction.get()
         if transaction is not None:
             if getattr(transaction, "dossier_tenant", None) != wanted:
-                await transaction.connection.fetch(_SET_LOCAL, wanted)
+                await transaction.connection.fetch(_SET_LOCAL, *_settings(wanted))
                 transaction.dossier_tenant = wanted  # type: ignore[attr-defined]
             return await transaction.connection.fetch(query, *args)
         if in_pool and self.pool:
             async with self.pool.acquire() as connection:
                 if connection.dossier_tenant != wanted:
-                    await connection.fetch(_SET_SESSION, wanted)
+                    await connection.fetch(_SET_SESSION, *_settings(wanted))
                     connection.remember_tenant(wanted)
                 return await connection.fetch(query, *args)
         connection = await self.get_new_connection()
         try:
             if wanted:
-                await connection.fetch(_SET_SESSION, wanted)
+                await connection.fetch(_SET_SESSION, *_settings(wanted))
             return await connection.fetch(query, *args)
         finally:
             await connection.close()
@@ -210,6 +231,18 @@ class PooledSQLiteEngine(SQLiteEngine):
 
     async def get_connection(self) -> Any:
         return _Lease(self, await self.acquire())
+
+    async def run_in_transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``work`` with the current transaction's connection in that connection's thread:
+        several statements for one hop between threads (each hop costs about as much as a small
+        statement). ``work`` must call :func:`record_statement` for what it runs, so that
+        statement counts stay true."""
+        transaction = self.current_transaction.get()
+        if transaction is None:
+            raise RuntimeError("run_in_transaction needs a transaction")
+        connection: aiosqlite.Connection = transaction.connection._connection
+        # aiosqlite's queue of work for the connection's thread; it has no public equivalent.
+        return await connection._execute(work, connection._conn)  # type: ignore[no-untyped-call,no-any-return]
 
     async def run_querystring(self, querystring: QueryString, in_pool: bool = False) -> Any:
         _record(querystring)

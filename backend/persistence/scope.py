@@ -2,10 +2,11 @@
 
 On PostgreSQL every table with a ``tenant`` column has row-level security enabled and forced
 (:mod:`backend.persistence.walls`); its policy lets a statement see and write only the rows of the
-tenant in the setting ``dossier.tenant``, which the engine keeps equal to :func:`current_tenant`
-for every statement (per connection outside transactions, ``SET LOCAL`` inside them). Unset, a
-statement sees nothing; :data:`SYSTEM` sees every tenant and is for the operator's command line,
-sign-in (finding a user by e-mail) and session lookup (by an unguessable token hash).
+tenant in the setting ``dossier.tenant`` (or all, with ``dossier.system`` on), which the engine
+keeps equal to :func:`current_tenant` for every statement (per connection outside transactions,
+``SET LOCAL`` inside them). Unset, a statement sees nothing; :data:`SYSTEM` sees every tenant and
+is for the operator's command line, sign-in (finding a user by e-mail) and session lookup (by an
+unguessable token hash).
 
 :func:`tenant_scoped` applies the scope in one place, the repositories: each method whose first
 argument is a tenant id (or carries ``tenant_id``) runs for that tenant. A method asked for another

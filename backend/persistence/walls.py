@@ -1,10 +1,11 @@
 """Row-level security on PostgreSQL, kept true after every migration.
 
 Every table with a ``tenant`` column (and ``tenant`` itself, by its ``id``) gets row-level
-security enabled *and forced* (so the table owner is held too) with one policy, ``tenant_wall``:
-a row is seen and written only when its tenant is the statement's scope (``dossier.tenant``, see
-:mod:`backend.persistence.scope`) or the scope is the system's. Tables added by later migrations get
-the same the next time ``migrate`` runs; a test checks that no tenant table is without it.
+security enabled *and forced* (so the table owner is held too) with one policy, ``tenant_wall_v2``:
+a row is seen and written only when its tenant is the statement's scope (``dossier.tenant``) or
+the scope is the system's (``dossier.system``; see :mod:`backend.persistence.scope`). Tables added
+by later migrations get the same the next time ``migrate`` runs; a test checks that no tenant
+table is without it.
 
 When the application connects as a role of its own (not the owner), ``migrate`` (run as the owner)
 grants that role what it needs: reading and writing rows, never DDL, and only reading the
@@ -29,23 +30,20 @@ __all__ = [
     "unwalled_tables",
 ]
 
-POLICY = "tenant_wall"
-
-#: The scope as functions the policy calls once per statement (as InitPlans: ``(SELECT f())``),
-#: so each row costs one uuid comparison, which an index can serve, instead of a cast and a
-#: settings lookup per row.
-_FUNCTIONS = (
-    "CREATE OR REPLACE FUNCTION dossier_scope() RETURNS uuid LANGUAGE sql STABLE AS $$ "
-    "SELECT CASE WHEN s ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
-    "[0-9a-fA-F]{12}$' THEN s::uuid END "
-    "FROM (SELECT current_setting('dossier.tenant', true) AS s) AS setting $$",
-    "CREATE OR REPLACE FUNCTION dossier_scope_is_system() RETURNS boolean LANGUAGE sql STABLE "
-    "AS $$ SELECT coalesce(current_setting('dossier.tenant', true) = '*', false) $$",
-)
+POLICY = "tenant_wall_v2"
+#: Earlier forms of the policy and what they called; ``ensure_walls`` replaces them.
+_SUPERSEDED = ("tenant_wall",)
+_SUPERSEDED_FUNCTIONS = ("dossier_scope()", "dossier_scope_is_system()")
 
 
 def _condition(column: str) -> str:
-    return f"({column} = (SELECT dossier_scope()) OR (SELECT dossier_scope_is_system()))"
+    """The scope is read once per statement (``(SELECT …)`` becomes an InitPlan), so each row
+    costs one uuid comparison, which an index can serve. An empty ``dossier.tenant`` is NULL and
+    matches nothing; anything but a uuid there fails the statement."""
+    return (
+        f"({column} = (SELECT nullif(current_setting('dossier.tenant', true), '')::uuid) "
+        "OR (SELECT current_setting('dossier.system', true) = 'on'))"
+    )
 
 
 def _ident(name: str) -> str:
@@ -77,7 +75,7 @@ async def _state(engine: Engine[Any]) -> tuple[dict[str, tuple[bool, bool]], set
         str(r["tablename"])
         for r in await engine.run_ddl(
             "SELECT tablename FROM pg_policies WHERE schemaname = current_schema() "
-            "AND policyname = 'tenant_wall'"
+            "AND policyname = 'tenant_wall_v2'"
         )
     }
     return state, policies
@@ -96,10 +94,17 @@ async def unwalled_tables(engine: Engine[Any]) -> list[str]:
 async def ensure_walls(engine: Engine[Any]) -> list[str]:
     """Enable and force row-level security with the tenant policy where missing; return the
     tables changed."""
-    for function in _FUNCTIONS:
-        await engine.run_ddl(function)
     state, policies = await _state(engine)
     changed = []
+    for r in await engine.run_ddl(
+        "SELECT tablename, policyname FROM pg_policies WHERE schemaname = current_schema()"
+    ):
+        if r["policyname"] in _SUPERSEDED:
+            await engine.run_ddl(
+                f"DROP POLICY {_ident(str(r['policyname']))} ON {_ident(str(r['tablename']))}"
+            )
+    for function in _SUPERSEDED_FUNCTIONS:
+        await engine.run_ddl(f"DROP FUNCTION IF EXISTS {function}")
     for table, column in sorted((await tenant_tables(engine)).items()):
         enabled, forced = state.get(table, (False, False))
         statements = []
