@@ -98,7 +98,7 @@ async def run_audit_write_benchmark(
     writes = _Writes(runtime, catalog, catalog.principal, customer_id)
     target = await writes.upload(audited=True)
 
-    async def check(_: object) -> None:
+    def check(_: object) -> None:
         return None
 
     results = []

@@ -12,6 +12,8 @@ class AccountRepository(Protocol):
 
     async def users_by_ids(self, tenant_id: str, ids: list[str]) -> list[User]: ...
 
+    async def list_users(self, tenant_id: str) -> list[User]: ...
+
     async def find_login(
         self, tenant_slug: str | None, email: str
     ) -> list[tuple[User, str | None]]:

@@ -62,6 +62,14 @@ class PiccoloAccountRepository:
         )
         return [_user(r) for r in rows]
 
+    async def list_users(self, tenant_id: str) -> list[User]:
+        rows = await select(
+            UserTable,
+            "SELECT * FROM user_account WHERE tenant = {} ORDER BY display_name, email",
+            tenant_id,
+        )
+        return [_user(r) for r in rows]
+
     @across_tenants
     async def find_login(
         self, tenant_slug: str | None, email: str

@@ -8,6 +8,7 @@ extends it, but never past its absolute lifetime.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -16,7 +17,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from backend.access.policy import Grant, Principal, Role
+from backend.access.policy import Action, Grant, Principal, Role, can
 from backend.accounts.models import ApiToken, Session, User
 from backend.accounts.passwords import hash_password, verify_password
 from backend.accounts.ports import AccountRepository
@@ -24,8 +25,10 @@ from backend.audit.service import Actor, AuditTrail
 from backend.errors import (
     Conflict,
     FieldIssue,
+    Forbidden,
     InvalidCredentials,
     NotFound,
+    SelfEscalation,
     SessionExpired,
     Unauthenticated,
     ValidationFailed,
@@ -247,6 +250,41 @@ class AccountService:
         if not candidates:
             raise NotFound("user", email)
         return candidates[0][0]
+
+    async def list_users(self, principal: Principal) -> list[User]:
+        """Everyone of the tenant (administrators only)."""
+        if not can(principal, Action.ADMIN):
+            raise Forbidden("only administrators list the users")
+        return await self._repo.list_users(principal.tenant_id)
+
+    async def set_home_role(self, principal: Principal, user_id: str, role: str) -> User:
+        """Change the role a user holds tenant-wide (administrators only, not their own)."""
+        user_id = parse_id("user", user_id)
+        if not can(principal, Action.ADMIN):
+            if user_id == principal.user_id:
+                raise SelfEscalation()
+            raise Forbidden("only administrators change roles")
+        if role not in Role.__members__.values():
+            raise ValidationFailed.one("role", "invalid_role", f"one of {', '.join(Role)}")
+        if user_id == principal.user_id:
+            raise ValidationFailed.one(
+                "userId", "own_role", "ask another administrator to change your own role"
+            )
+        user = await self._repo.find_user(principal.tenant_id, user_id)
+        if user is None:
+            raise NotFound("user", user_id)
+        if user.role.value == role:
+            return user
+        async with self._tx.write():
+            await self._repo.set_role(principal.tenant_id, user_id, Role(role))
+            await self._audit.record(
+                principal,
+                "user.role_change",
+                "user",
+                user_id,
+                {"old": user.role.value, "new": role},
+            )
+        return dataclasses.replace(user, role=Role(role))
 
     async def users(self, tenant_id: str, ids: list[str]) -> list[User]:
         return await self._repo.users_by_ids(tenant_id, ids)

@@ -13,6 +13,7 @@ from backend.access.directory import directory_reader
 from backend.access.directory_sync import GroupMapping, SyncPlan
 from backend.access.models import GrantDraft, GrantRecord, Group, RoleDef, SubjectKind
 from backend.access.policy import ScopeKind
+from backend.accounts.models import User
 from backend.errors import DossierError
 from backend.graphql.accounts import UserNode
 from backend.graphql.context import Info
@@ -151,6 +152,27 @@ class DirectoryImport:
         )
 
 
+@strawberry.type(name="UserAccount", description="A user as administrators see it.")
+class UserAccountNode:
+    id: strawberry.ID
+    email: str
+    display_name: str
+    role: str = strawberry.field(description="The home role, which applies tenant-wide.")
+    active: bool
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, u: User) -> UserAccountNode:
+        return cls(
+            id=strawberry.ID(u.id),
+            email=u.email,
+            display_name=u.display_name,
+            role=u.role.value,
+            active=u.active,
+            created_at=u.created_at,
+        )
+
+
 @strawberry.type(description="The answer of a change that may have had nothing to do.")
 class MembershipChange:
     changed: bool
@@ -191,6 +213,7 @@ GroupResult = Annotated[GroupNode | _Errors, strawberry.union("GroupResult")]
 GrantResult = Annotated[GrantNode | _Errors, strawberry.union("GrantResult")]
 MembershipResult = Annotated[MembershipChange | _Errors, strawberry.union("MembershipResult")]
 RemovedResult = Annotated[Removed | _Errors, strawberry.union("RemovedResult")]
+UserAccountResult = Annotated[UserAccountNode | _Errors, strawberry.union("UserAccountResult")]
 ImportResult = Annotated[
     DirectoryImport | _Errors | UnavailableError, strawberry.union("DirectoryImportResult")
 ]
@@ -202,6 +225,13 @@ class AccessQuery:
     async def access_roles(self, info: Info) -> list[RoleNode]:
         ctx = info.context
         return [RoleNode.of(r) for r in await ctx.services.access.roles(ctx.principal)]
+
+    @strawberry.field(description="The tenant's users (administrators).")
+    async def user_accounts(self, info: Info) -> list[UserAccountNode]:
+        ctx = info.context
+        return [
+            UserAccountNode.of(u) for u in await ctx.services.accounts.list_users(ctx.principal)
+        ]
 
     @strawberry.field(description="The tenant's groups (administrators).")
     async def groups(self, info: Info) -> list[GroupNode]:
@@ -234,6 +264,16 @@ async def _answer(work: Awaitable[T], node: Callable[[T], R]) -> R | _Errors:
 
 @strawberry.type
 class AccessMutation:
+    @strawberry.mutation(description="Change a user's home role (administrators, not their own).")
+    async def set_user_role(
+        self, info: Info, user_id: strawberry.ID, role: str
+    ) -> UserAccountResult:
+        ctx = info.context
+        return await _answer(
+            ctx.services.accounts.set_home_role(ctx.principal, str(user_id), role.strip()),
+            UserAccountNode.of,
+        )
+
     @strawberry.mutation(description="A role of the tenant's own: a key, a name and actions.")
     async def create_access_role(
         self, info: Info, key: str, name: str, actions: list[str]

@@ -169,3 +169,35 @@ async def test_bad_admin_input_answers_with_codes(api: Api) -> None:
     assert {"key": "none", "builtIn": True} in roles
     assert {"key": "desk", "builtIn": False} in roles
     assert await api.ctx.count("access_grant") == 0
+
+
+SET_ROLE = f"""mutation($u: ID!, $r: String!) {{
+  setUserRole(userId: $u, role: $r) {{ {ERRORS} ... on UserAccount {{ id role }} }}
+}}"""
+
+
+async def test_admins_change_home_roles_but_not_their_own(runtime: Runtime) -> None:
+    ctx = await make_tenant_context(runtime)
+    async with browser(runtime) as admin_client, browser(runtime) as user_client:
+        admin = await sign_in(admin_client, ctx)
+        clerk = await sign_in(user_client, ctx, role="clerk")
+        clerk_id = (await _me(clerk))["id"]
+        accounts = (await admin.data("{ userAccounts { id email role active } }"))["userAccounts"]
+        assert {"id": clerk_id, "email": clerk.email, "role": "clerk", "active": True} in accounts
+
+        demoted = (await admin.data(SET_ROLE, {"u": clerk_id, "r": "viewer"}))["setUserRole"]
+        assert demoted == {"__typename": "UserAccount", "id": clerk_id, "role": "viewer"}
+        assert (await _me(clerk))["actions"] == ["read"], "the next request sees the new role"
+
+        own = await admin.data(SET_ROLE, {"u": (await _me(admin))["id"], "r": "viewer"})
+        assert own["setUserRole"]["issues"] == [{"field": "userId", "code": "own_role"}]
+        bad = (await admin.data(SET_ROLE, {"u": clerk_id, "r": "emperor"}))["setUserRole"]
+        assert bad["issues"] == [{"field": "role", "code": "invalid_role"}]
+        escalate = (await clerk.data(SET_ROLE, {"u": clerk_id, "r": "admin"}))["setUserRole"]
+        assert escalate["code"] == "self_escalation"
+        refused = await clerk.gql("{ userAccounts { id } }")
+        assert refused["errors"][0]["extensions"]["code"] == "forbidden"
+
+        trail = await admin.data("{ auditTrail(first: 10) { items { action details } } }")
+        changes = [e for e in trail["auditTrail"]["items"] if e["action"] == "user.role_change"]
+        assert [c["details"] for c in changes] == [{"old": "clerk", "new": "viewer"}]

@@ -557,6 +557,7 @@ def test_generation_finds_every_known_id_argument() -> None:
         "Mutation.grantAccess.input.subjectId",
         "Mutation.grantAccess.input.scopeId",
         "Mutation.revokeAccess.id",
+        "Mutation.setUserRole.userId",
     }
     assert expected <= names, sorted(expected - names)
 
