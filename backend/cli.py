@@ -7,6 +7,7 @@
     dossier create-user --tenant SLUG --email E --name N --role R   (password on stdin or prompted)
     dossier issue-token --tenant SLUG --email E --name N
     dossier import-groups --tenant SLUG --as EMAIL --map DN=KEY [--map …] [--dry-run]
+    dossier worker [--concurrency N]
     dossier check
     dossier verify [--tenant SLUG] [--checkpoint FILE]
     dossier checkpoint --tenant SLUG [--output FILE]
@@ -77,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
         help="a directory group's DN and the Dossier group key (repeat for more)",
     )
     groups.add_argument("--dry-run", action="store_true", help="show the changes, make none")
+    worker = sub.add_parser("worker", help="run background jobs until stopped (SIGTERM/SIGINT)")
+    worker.add_argument("--concurrency", type=int, default=1, help="jobs at a time (default 1)")
     sub.add_parser("check", help="check configuration, database and blob storage")
     verify = sub.add_parser("verify", help="re-hash blobs, versions and the audit chain")
     verify.add_argument("--tenant", help="only this tenant (slug)")
@@ -202,6 +205,25 @@ async def _import_groups(runtime: Runtime, args: argparse.Namespace) -> int:
     ):
         for item in items:
             print(f"  {label}: {item}")
+    return 0
+
+
+async def _worker(runtime: Runtime, args: argparse.Namespace) -> int:
+    import signal
+
+    from backend.jobs.registry import job_handlers
+
+    if not 1 <= args.concurrency <= 64:
+        raise ValidationFailed.one("--concurrency", "out_of_range", "between 1 and 64")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    handlers = job_handlers(runtime)
+    workers = [runtime.worker(handlers) for _ in range(args.concurrency)]
+    print(f"{len(workers)} worker(s) for {', '.join(sorted(handlers)) or 'no job kinds'}")
+    sys.stdout.flush()
+    await asyncio.gather(*(w.run_forever(stop) for w in workers))
     return 0
 
 
@@ -340,6 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "create-user": lambda rt: _create_user(rt, args),
             "issue-token": lambda rt: _issue_token(rt, args),
             "check": _check,
+            "worker": lambda rt: _worker(rt, args),
             "import-groups": lambda rt: _import_groups(rt, args),
             "verify": lambda rt: _verify(rt, args),
             "checkpoint": lambda rt: _checkpoint(rt, args),

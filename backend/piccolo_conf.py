@@ -21,6 +21,7 @@ APPS = [
     "backend.dossiers.piccolo_app",
     "backend.documents.piccolo_app",
     "backend.audit.piccolo_app",
+    "backend.jobs.piccolo_app",
 ]
 
 APP_REGISTRY = AppRegistry(apps=APPS)

@@ -7,6 +7,7 @@ services for one request; they are cheap, and their caches live exactly as long 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from backend.access.policy import Principal
@@ -22,6 +23,9 @@ from backend.customers.service import CustomerService
 from backend.documents.archive import ArchiveService
 from backend.documents.repository import PiccoloDocumentRepository
 from backend.documents.service import DocumentService
+from backend.jobs.queue import JobQueue
+from backend.jobs.repository import PiccoloJobRepository
+from backend.jobs.worker import Handler, Worker, WorkerSettings
 from backend.persistence.database import Database
 from backend.ports import Clock, utcnow
 from backend.settings import Settings
@@ -36,6 +40,7 @@ __all__ = ["Runtime", "Services"]
 class Services:
     access: AccessService
     accounts: AccountService
+    jobs: JobQueue
     archive: ArchiveService
     audit: AuditTrail
     catalog: CatalogService
@@ -68,6 +73,17 @@ class Runtime:
 
     async def close(self) -> None:
         await self.database.close()
+
+    def worker(self, handlers: Mapping[str, Handler], name: str | None = None) -> Worker:
+        """A worker over this runtime's database with ``handlers`` by job kind."""
+        return Worker(
+            PiccoloJobRepository(),
+            self.database,
+            self.clock,
+            handlers,
+            WorkerSettings(lease=dt.timedelta(seconds=self.settings.jobs.lease_seconds)),
+            name,
+        )
 
     def services(self) -> Services:
         security, limits = self.settings.security, self.settings.limits
@@ -108,6 +124,7 @@ class Runtime:
         )
         return Services(
             access=access,
+            jobs=JobQueue(PiccoloJobRepository(), self.clock),
             accounts=AccountService(
                 account_repo,
                 audit,

@@ -26,6 +26,7 @@ __all__ = [
     "DatabaseSettings",
     "DirectorySettings",
     "Environment",
+    "JobSettings",
     "LimitSettings",
     "SecuritySettings",
     "ServerSettings",
@@ -108,6 +109,17 @@ class SecuritySettings:
     audit_checkpoint_minutes: int = 60
     """How often the server signs the audit chain of every tenant that grew (0: never; then run
     ``dossier checkpoint`` from a scheduler)."""
+
+
+@dataclass(frozen=True, slots=True)
+class JobSettings:
+    embedded_workers: int = 1
+    """Workers the server process runs itself (the embedded default); 0 when ``dossier worker``
+    processes do the work."""
+
+    lease_seconds: int = 60
+    """How long a claimed job is a worker's without renewal; a dead worker's jobs are claimed
+    again after it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +258,7 @@ class Settings:
     security: SecuritySettings
     server: ServerSettings = field(default_factory=ServerSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
+    jobs: JobSettings = field(default_factory=JobSettings)
     data_dir: Path = Path("var")
     """Folder for the embedded database, blobs and the development audit key."""
 
@@ -264,6 +277,8 @@ ENVIRONMENT_NAMES: Mapping[str, str] = {
     "DOSSIER_DATABASE_URL": "sqlite:///file or postgresql://…",
     "DOSSIER_DATABASE_OWNER_URL": "PostgreSQL: the tables' owner, used only to migrate",
     "DOSSIER_DB_POOL_SIZE": "connections per process",
+    "DOSSIER_EMBEDDED_WORKERS": "background workers inside the server process (0: none)",
+    "DOSSIER_JOB_LEASE_SECONDS": "how long a claimed job stays a worker's without renewal",
     "DOSSIER_BLOB_ROOT": "folder for document content",
     "DOSSIER_SECRET_KEY": "signing key; required outside development",
     "DOSSIER_SESSION_TTL_SECONDS": "idle session lifetime",
@@ -432,6 +447,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             base_url=base_url.rstrip("/"),
         ),
         limits=LimitSettings(max_upload_bytes=_int(env, "DOSSIER_MAX_UPLOAD_BYTES", 100 << 20)),
+        jobs=JobSettings(
+            embedded_workers=_int(env, "DOSSIER_EMBEDDED_WORKERS", 1, minimum=0),
+            lease_seconds=_int(env, "DOSSIER_JOB_LEASE_SECONDS", 60, minimum=5),
+        ),
         data_dir=data_dir,
         ldap=_ldap(env),
     )

@@ -19,6 +19,7 @@ from backend.http.audit import audit_routes
 from backend.http.auth import auth_routes, authenticate
 from backend.http.errors import exception_handlers, plain_errors_as_json
 from backend.http.files import file_routes
+from backend.jobs.registry import job_handlers
 from backend.runtime import Runtime
 
 __all__ = ["create_app", "freeze_startup_objects"]
@@ -58,15 +59,24 @@ def create_app(runtime: Runtime, *, own_runtime: bool = True) -> Litestar:
     )
 
     periodic: list[asyncio.Task[None]] = []
+    workers: list[asyncio.Task[None]] = []
+    stopping = asyncio.Event()
 
-    async def start_periodic_checkpoints() -> None:
+    async def start_background_work() -> None:
+        """Periodic audit checkpoints, and the embedded job workers (docs/adr/0012)."""
         minutes = settings.security.audit_checkpoint_minutes
         if minutes:
             periodic.append(asyncio.create_task(checkpoint_periodically(runtime, minutes * 60)))
+        handlers = job_handlers(runtime)
+        for _ in range(settings.jobs.embedded_workers):
+            workers.append(asyncio.create_task(runtime.worker(handlers).run_forever(stopping)))
 
-    async def stop_periodic_checkpoints() -> None:
+    async def stop_background_work() -> None:
+        """Workers finish the job in hand (an unfinished one is claimed again after its lease)."""
+        stopping.set()
         for task in periodic:
             task.cancel()
+        for task in periodic + workers:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
@@ -80,10 +90,10 @@ def create_app(runtime: Runtime, *, own_runtime: bool = True) -> Litestar:
         dependencies={"runtime": Provide(lambda: runtime, sync_to_thread=False)},
         exception_handlers=exception_handlers,
         after_request=plain_errors_as_json,
-        on_startup=[runtime.start, start_periodic_checkpoints, freeze_startup_objects]
+        on_startup=[runtime.start, start_background_work, freeze_startup_objects]
         if own_runtime
         else [freeze_startup_objects],
-        on_shutdown=[stop_periodic_checkpoints, runtime.close] if own_runtime else [],
+        on_shutdown=[stop_background_work, runtime.close] if own_runtime else [],
         request_max_body_size=settings.limits.max_upload_bytes + _MULTIPART_OVERHEAD,
         debug=False,
     )

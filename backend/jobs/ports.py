@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+
+from backend.jobs.models import Job, NewJob
+
+
+class JobRepository(Protocol):
+    async def add(self, job: NewJob, at: dt.datetime) -> bool:
+        """Queue ``job`` (joins the caller's transaction); False if its dedupe key exists."""
+        ...
+
+    async def claim(
+        self, worker: str, kinds: list[str], at: dt.datetime, lease: dt.timedelta
+    ) -> Job | None:
+        """Atomically take the oldest due job of ``kinds`` (queued, or running with an expired
+        lease) for ``worker``, counting the attempt; None if there is none."""
+        ...
+
+    async def extend(self, job_id: str, worker: str, until: dt.datetime) -> bool:
+        """Renew the lease; False if the job is no longer this worker's."""
+        ...
+
+    async def finish(self, job_id: str, worker: str, at: dt.datetime) -> bool:
+        """Mark done; False if the job is no longer this worker's (another did it meanwhile)."""
+        ...
+
+    async def retry(self, job_id: str, worker: str, run_after: dt.datetime, error: str) -> bool: ...
+
+    async def bury(self, job_id: str, worker: str, at: dt.datetime, error: str) -> bool:
+        """Dead letter: no more attempts."""
+        ...
+
+    async def get(self, tenant_id: str, job_id: str) -> Job | None: ...
+
+    async def counts(self) -> dict[str, int]:
+        """Jobs per state, over all tenants (the system scope)."""
+        ...

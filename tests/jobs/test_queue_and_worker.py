@@ -1,0 +1,181 @@
+"""The job table as a transactional outbox, and workers that claim atomically, hold leases,
+retry with backoff and bury what cannot succeed (both engines)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections import Counter
+
+import pytest
+
+from backend.jobs.models import Job, JobFailed, JobState, NewJob
+from backend.jobs.repository import PiccoloJobRepository
+from backend.jobs.worker import backoff
+from backend.persistence.scope import tenant_scope
+from backend.runtime import Runtime
+from tests.factories import FakeClock, TenantContext, make_tenant_context, runtime_with, unique
+
+
+def kind() -> str:
+    """A job kind of the test's own: workers claim only kinds they handle, so tests sharing the
+    session's database never take each other's jobs."""
+    return f"test.{unique('kind')}"
+
+
+async def _job(runtime: Runtime, tenant_id: str, job_id: str) -> Job:
+    found = await PiccoloJobRepository().get(tenant_id, job_id)
+    assert found is not None
+    return found
+
+
+async def _queued_ids(ctx: TenantContext) -> list[str]:
+    with tenant_scope(ctx.tenant.id):
+        rows = await ctx.runtime.database.fetch(
+            "SELECT id FROM job WHERE tenant = {} ORDER BY created_at, id", ctx.tenant.id
+        )
+    return [str(r["id"]) for r in rows]
+
+
+async def _enqueue(ctx: TenantContext, job_kind: str, n: int = 1, **kwargs: object) -> list[str]:
+    services = ctx.runtime.services()
+    for i in range(n):
+        with tenant_scope(ctx.tenant.id):
+            async with ctx.runtime.database.write():
+                await services.jobs.enqueue(
+                    NewJob(ctx.tenant.id, job_kind, {"n": i}, **kwargs)  # type: ignore[arg-type]
+                )
+    return await _queued_ids(ctx)
+
+
+async def test_a_job_exists_exactly_when_its_transaction_commits(runtime: Runtime) -> None:
+    ctx = await make_tenant_context(runtime)
+    services = runtime.services()
+    job_kind = kind()
+
+    async def failing_change() -> None:
+        with tenant_scope(ctx.tenant.id):
+            async with runtime.database.write():
+                await services.jobs.enqueue(NewJob(ctx.tenant.id, job_kind, {"n": 0}))
+                raise RuntimeError("the change fails")
+
+    with pytest.raises(RuntimeError):
+        await failing_change()
+    assert await _queued_ids(ctx) == []
+    with tenant_scope(ctx.tenant.id):
+        async with runtime.database.write():
+            assert await services.jobs.enqueue(NewJob(ctx.tenant.id, job_kind, {}, dedupe_key="v1"))
+            assert not await services.jobs.enqueue(
+                NewJob(ctx.tenant.id, job_kind, {}, dedupe_key="v1")
+            ), "the same dedupe key is queued once"
+    assert len(await _queued_ids(ctx)) == 1
+
+
+async def test_retries_with_backoff_then_dead_letter(runtime: Runtime) -> None:
+    clock = FakeClock(dt.datetime(2031, 1, 1, tzinfo=dt.UTC))
+    rt = runtime_with(runtime, clock=clock)
+    ctx = await make_tenant_context(rt)
+    job_kind = kind()
+    [job_id] = await _enqueue(ctx, job_kind, max_attempts=3)
+    calls: list[int] = []
+
+    async def flaky(job: Job) -> None:
+        calls.append(job.attempts)  # the kind is this test's: only its job comes here
+        raise OSError("the disk is full")
+
+    worker = rt.worker({job_kind: flaky})
+    for attempt in (1, 2, 3):
+        ran = await _run_until(worker, job_id)
+        assert ran is not None, f"attempt {attempt} was not claimable"
+        stored = await _job(rt, ctx.tenant.id, job_id)
+        if attempt < 3:
+            assert stored.state is JobState.QUEUED
+            assert stored.run_after > clock.now, "a retry waits"
+            assert await _run_until(worker, job_id) is None, "not before run_after"
+            clock.now = stored.run_after
+    dead = await _job(rt, ctx.tenant.id, job_id)
+    assert (dead.state, dead.attempts, calls) == (JobState.DEAD, 3, [1, 2, 3])
+    assert dead.last_error == "OSError: the disk is full"
+
+
+async def _run_until(worker: object, job_id: str) -> Job | None:
+    """Run due jobs of the worker's kinds until ``job_id`` ran."""
+    for _ in range(20):
+        job = await worker.run_once()  # type: ignore[attr-defined]
+        if job is None or job.id == job_id:
+            return job
+    raise AssertionError("the job never came")
+
+
+async def test_permanent_failures_are_buried_at_once_and_other_kinds_left_alone(
+    runtime: Runtime,
+) -> None:
+    ctx = await make_tenant_context(runtime)
+    job_kind, other_kind = kind(), kind()
+    [corrupt] = await _enqueue(ctx, job_kind)
+    [other] = (await _enqueue(ctx, other_kind))[-1:]
+
+    async def refuse(job: Job) -> None:
+        raise JobFailed("corrupt_image", permanent=True)
+
+    worker = runtime.worker({job_kind: refuse})
+    await _run_until(worker, corrupt)
+    assert await worker.run_once() is None, "a worker takes only the kinds it handles"
+    buried = await _job(runtime, ctx.tenant.id, corrupt)
+    assert (buried.state, buried.attempts, buried.last_error) == (JobState.DEAD, 1, "corrupt_image")
+    assert (await _job(runtime, ctx.tenant.id, other)).state is JobState.QUEUED
+
+
+async def test_an_expired_lease_is_claimed_again_and_the_late_worker_cannot_finish(
+    runtime: Runtime,
+) -> None:
+    clock = FakeClock(dt.datetime(2032, 1, 1, tzinfo=dt.UTC))
+    rt = runtime_with(runtime, clock=clock)
+    ctx = await make_tenant_context(rt)
+    job_kind = kind()
+    [job_id] = await _enqueue(ctx, job_kind)
+    repo = PiccoloJobRepository()
+    lease = dt.timedelta(seconds=60)
+    async with rt.database.write():
+        claimed = await repo.claim("worker-a", [job_kind], clock(), lease)
+    assert claimed is not None
+    assert claimed.id == job_id
+    clock.advance(seconds=30)
+    async with rt.database.write():
+        assert await repo.claim("worker-b", [job_kind], clock(), lease) is None, "still leased"
+    clock.advance(seconds=31)
+    async with rt.database.write():
+        again = await repo.claim("worker-b", [job_kind], clock(), lease)
+    assert again is not None
+    assert (again.id, again.attempts, again.locked_by) == (job_id, 2, "worker-b")
+    assert not await repo.finish(job_id, "worker-a", clock()), "worker A lost its claim"
+    assert await repo.finish(job_id, "worker-b", clock())
+    assert (await _job(rt, ctx.tenant.id, job_id)).state is JobState.DONE
+
+
+async def test_concurrent_workers_run_every_job_exactly_once(runtime: Runtime) -> None:
+    ctx = await make_tenant_context(runtime)
+    job_kind = kind()
+    ids = set(await _enqueue(ctx, job_kind, 24))
+    ran: Counter[str] = Counter()
+
+    async def work(job: Job) -> None:
+        ran[job.id] += 1
+        await asyncio.sleep(0.005)
+
+    workers = [runtime.worker({job_kind: work}, name=f"w{i}") for i in range(4)]
+
+    async def drain(worker: object) -> None:
+        while await worker.run_once() is not None:  # type: ignore[attr-defined]
+            pass
+
+    await asyncio.gather(*(drain(w) for w in workers))
+    assert {i: ran[i] for i in ids} == dict.fromkeys(ids, 1)
+    states = {(await _job(runtime, ctx.tenant.id, i)).state for i in ids}
+    assert states == {JobState.DONE}
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    assert dt.timedelta(seconds=2.5) <= backoff(1) <= dt.timedelta(seconds=5)
+    assert dt.timedelta(seconds=20) <= backoff(4) <= dt.timedelta(seconds=40)
+    assert backoff(40) <= dt.timedelta(hours=1)
