@@ -103,6 +103,7 @@ class Runtime:
         async def customer_exists(principal: Principal, customer_id: str) -> bool:
             return (await customers.by_ids(principal, [customer_id]))[0] is not None
 
+        jobs = JobQueue(PiccoloJobRepository(), self.clock)
         documents = DocumentService(
             PiccoloDocumentRepository(),
             catalog,
@@ -111,6 +112,7 @@ class Runtime:
             audit,
             self.database,
             self.clock,
+            jobs,
             max_upload_bytes=limits.max_upload_bytes,
             page_size_max=limits.page_size_max,
         )
@@ -124,7 +126,7 @@ class Runtime:
         )
         return Services(
             access=access,
-            jobs=JobQueue(PiccoloJobRepository(), self.clock),
+            jobs=jobs,
             accounts=AccountService(
                 account_repo,
                 audit,

@@ -137,6 +137,7 @@ class ArchiveService:
                 raise Conflict("the document changed meanwhile; reload and try again")
             released = await self._repo.unreferenced_blobs(principal.tenant_id, digests)
             await self._repo.remove_blob_records(principal.tenant_id, released)
+            derived = await self._repo.drop_previews(principal.tenant_id, [v.id for v in versions])
             await self._audit.record(
                 principal,
                 "document.delete",
@@ -154,7 +155,17 @@ class ArchiveService:
         # content. A crash in between leaves orphaned files, never missing ones. The same content
         # uploaded again meanwhile is checked for once more right before each file goes.
         await self._remove_blob_files(principal.tenant_id, released)
+        await self._remove_derived_files(principal.tenant_id, derived)
         return tombstone
+
+    async def _remove_derived_files(self, tenant_id: str, digests: list[str]) -> None:
+        """Preview images of the deleted versions, unless another version's preview (the same
+        picture uploaded twice) or a live version uses the same content."""
+        for digest in await self._repo.unused_content(tenant_id, digests):
+            try:
+                await self._blobs.delete(tenant_id, digest)
+            except OSError:
+                log.warning("could not remove rendition %s of tenant %s", digest, tenant_id)
 
     async def _remove_blob_files(self, tenant_id: str, digests: list[str]) -> None:
         still_free = await self._repo.unreferenced_blobs(tenant_id, digests)

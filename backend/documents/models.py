@@ -20,6 +20,8 @@ __all__ = [
     "MetadataChange",
     "MetadataPatch",
     "NewContent",
+    "Preview",
+    "RenditionRef",
     "SortField",
     "Tombstone",
     "Version",
@@ -181,3 +183,30 @@ class DocumentFilter:
 class DocumentPage:
     items: list[Document]
     next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RenditionRef:
+    """A stored derived image of a version (``kind``: thumbnail or screen)."""
+
+    id: str
+    version_id: str
+    kind: str
+    sha256: str
+    mime_type: str
+    size: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """How a version shows: ``state`` pending, ready or none (``reason`` says why not)."""
+
+    version_id: str
+    state: str
+    reason: str | None = None
+    page_count: int | None = None
+    width: int | None = None
+    height: int | None = None
+    renditions: tuple[RenditionRef, ...] = ()

@@ -10,6 +10,8 @@ from backend.documents.tables import (
     DocumentTypeTable,
     IndexValueTable,
     MetadataChangeTable,
+    PreviewTable,
+    RenditionTable,
     VersionTable,
 )
 
@@ -29,6 +31,8 @@ APP_CONFIG = AppConfig(
         DocumentRegisterTable,
         IndexValueTable,
         VersionTable,
+        PreviewTable,
+        RenditionTable,
         MetadataChangeTable,
         DocumentTombstoneTable,
     ],

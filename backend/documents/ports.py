@@ -12,6 +12,8 @@ from backend.documents.models import (
     IndexEntry,
     LegalHold,
     MetadataChange,
+    Preview,
+    RenditionRef,
     Tombstone,
     Version,
 )
@@ -81,6 +83,30 @@ class DocumentRepository(Protocol):
     async def document_count(
         self, tenant_id: str, customer_id: str, visible: Visibility
     ) -> int: ...
+
+    async def set_preview(self, tenant_id: str, preview: Preview, at: dt.datetime) -> None:
+        """Create or replace the preview state of a version."""
+        ...
+
+    async def save_renditions(
+        self, tenant_id: str, renditions: list[RenditionRef], at: dt.datetime
+    ) -> None:
+        """Create or replace renditions by (version, kind)."""
+        ...
+
+    async def previews_of(self, tenant_id: str, version_ids: list[str]) -> dict[str, Preview]:
+        """Previews (with their renditions) by version id; versions without one are absent."""
+        ...
+
+    async def rendition(self, tenant_id: str, rendition_id: str) -> RenditionRef | None: ...
+
+    async def drop_previews(self, tenant_id: str, version_ids: list[str]) -> list[str]:
+        """Remove the previews and renditions of these versions; return the renditions' digests."""
+        ...
+
+    async def unused_content(self, tenant_id: str, digests: list[str]) -> list[str]:
+        """Those of ``digests`` no rendition and no version of a live document refers to."""
+        ...
 
     async def set_legal_hold(self, tenant_id: str, document_id: str, hold: LegalHold) -> bool:
         """Put a live document without a hold under ``hold``; False if there was none such."""

@@ -20,6 +20,8 @@ from backend.documents.models import (
     IndexEntry,
     LegalHold,
     MetadataChange,
+    Preview,
+    RenditionRef,
     SortField,
     Tombstone,
     Version,
@@ -31,6 +33,8 @@ from backend.documents.tables import (
     DocumentTombstoneTable,
     IndexValueTable,
     MetadataChangeTable,
+    PreviewTable,
+    RenditionTable,
     VersionTable,
 )
 from backend.ids import new_id
@@ -108,6 +112,19 @@ _SORT_COLUMN = {
     SortField.CREATED_AT: "created_at",
     SortField.TITLE: "title",
 }
+
+
+def _rendition(row: dict[str, Any]) -> RenditionRef:
+    return RenditionRef(
+        id=str(row["id"]),
+        version_id=str(row["version"]),
+        kind=row["kind"],
+        sha256=row["sha256"],
+        mime_type=row["mime_type"],
+        size=int(row["size"]),
+        width=int(row["width"]),
+        height=int(row["height"]),
+    )
 
 
 @tenant_scoped
@@ -397,6 +414,123 @@ class PiccoloDocumentRepository:
             *more,
         )
         return int(rows[0]["n"])
+
+    # -- previews ------------------------------------------------------------------------
+
+    async def set_preview(self, tenant_id: str, preview: Preview, at: dt.datetime) -> None:
+        await PreviewTable.raw(
+            "INSERT INTO version_preview (id, tenant, version, state, reason, page_count, width, "
+            "height, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}) "
+            "ON CONFLICT (version) DO UPDATE SET state = excluded.state, "
+            "reason = excluded.reason, page_count = excluded.page_count, "
+            "width = excluded.width, height = excluded.height, updated_at = excluded.updated_at",
+            new_id(),
+            tenant_id,
+            preview.version_id,
+            preview.state,
+            preview.reason,
+            preview.page_count,
+            preview.width,
+            preview.height,
+            at,
+        )
+
+    async def save_renditions(
+        self, tenant_id: str, renditions: list[RenditionRef], at: dt.datetime
+    ) -> None:
+        for r in renditions:
+            await RenditionTable.raw(
+                "INSERT INTO version_rendition (id, tenant, version, kind, sha256, mime_type, "
+                "size, width, height, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
+                "ON CONFLICT (version, kind) DO UPDATE SET sha256 = excluded.sha256, "
+                "mime_type = excluded.mime_type, size = excluded.size, width = excluded.width, "
+                "height = excluded.height, created_at = excluded.created_at",
+                r.id,
+                tenant_id,
+                r.version_id,
+                r.kind,
+                r.sha256,
+                r.mime_type,
+                r.size,
+                r.width,
+                r.height,
+                at,
+            )
+
+    async def previews_of(self, tenant_id: str, version_ids: list[str]) -> dict[str, Preview]:
+        if not version_ids:
+            return {}
+        marks = in_list(version_ids)
+        rows = await select(
+            PreviewTable,
+            f"SELECT * FROM version_preview WHERE tenant = {{}} AND version IN ({marks})",
+            tenant_id,
+            *version_ids,
+        )
+        made = await select(
+            RenditionTable,
+            f"SELECT * FROM version_rendition WHERE tenant = {{}} AND version IN ({marks}) "
+            "ORDER BY width",
+            tenant_id,
+            *version_ids,
+        )
+        renditions: dict[str, list[RenditionRef]] = defaultdict(list)
+        for r in made:
+            renditions[str(r["version"])].append(_rendition(r))
+        return {
+            str(r["version"]): Preview(
+                version_id=str(r["version"]),
+                state=r["state"],
+                reason=opt_str(r["reason"]),
+                page_count=r["page_count"],
+                width=r["width"],
+                height=r["height"],
+                renditions=tuple(renditions.get(str(r["version"]), [])),
+            )
+            for r in rows
+        }
+
+    async def drop_previews(self, tenant_id: str, version_ids: list[str]) -> list[str]:
+        if not version_ids:
+            return []
+        marks = in_list(version_ids)
+        await PreviewTable.raw(
+            f"DELETE FROM version_preview WHERE tenant = {{}} AND version IN ({marks})",
+            tenant_id,
+            *version_ids,
+        )
+        rows = await RenditionTable.raw(
+            f"DELETE FROM version_rendition WHERE tenant = {{}} AND version IN ({marks}) "
+            "RETURNING sha256",
+            tenant_id,
+            *version_ids,
+        )
+        return sorted({str(r["sha256"]) for r in rows})
+
+    async def unused_content(self, tenant_id: str, digests: list[str]) -> list[str]:
+        if not digests:
+            return []
+        marks = in_list(digests)
+        used = await select(
+            RenditionTable,
+            f"SELECT sha256 FROM version_rendition WHERE tenant = {{}} AND sha256 IN ({marks}) "
+            "UNION SELECT v.sha256 FROM document_version v JOIN document d ON d.id = v.document "
+            f"WHERE v.tenant = {{}} AND d.status <> 'deleted' AND v.sha256 IN ({marks})",
+            tenant_id,
+            *digests,
+            tenant_id,
+            *digests,
+        )
+        return sorted(set(digests) - {str(r["sha256"]) for r in used})
+
+    async def rendition(self, tenant_id: str, rendition_id: str) -> RenditionRef | None:
+        rows = await select(
+            RenditionTable,
+            "SELECT * FROM version_rendition WHERE tenant = {} AND id = {}",
+            tenant_id,
+            rendition_id,
+        )
+        return _rendition(rows[0]) if rows else None
 
     # -- archive: legal hold and deletion after retention -----------------------------------
 

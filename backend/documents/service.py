@@ -29,10 +29,13 @@ from backend.documents.models import (
     MetadataChange,
     MetadataPatch,
     NewContent,
+    Preview,
+    RenditionRef,
     SortField,
     Version,
 )
 from backend.documents.ports import DocumentRepository
+from backend.documents.previews import preview_job
 from backend.errors import (
     Conflict,
     DocumentDeleted,
@@ -43,6 +46,7 @@ from backend.errors import (
 )
 from backend.fields import merge_values, validate_values
 from backend.ids import new_id, parse_id, parse_ids
+from backend.jobs.queue import JobQueue
 from backend.ports import Clock, Transactions
 from backend.tenancy.service import CatalogService
 
@@ -89,6 +93,7 @@ class DocumentService:
         audit: AuditTrail,
         tx: Transactions,
         clock: Clock,
+        jobs: JobQueue,
         *,
         max_upload_bytes: int,
         page_size_max: int = 200,
@@ -100,6 +105,7 @@ class DocumentService:
         self._audit = audit
         self._tx = tx
         self._clock = clock
+        self._jobs = jobs
         self._max_upload = max_upload_bytes
         self._page_size_max = page_size_max
 
@@ -195,6 +201,7 @@ class DocumentService:
             await self._repo.add_document(
                 document, version, register_ids, index_entries(document_type.fields, values)
             )
+            await self._preview_later(version, now)
             await self._audit.record(
                 principal,
                 "document.create",
@@ -237,6 +244,7 @@ class DocumentService:
             )
             await self._repo.add_blob(principal.tenant_id, sha256, version.size, mime, now)
             await self._repo.add_version(version)
+            await self._preview_later(version, now)
             await self._audit.record(
                 principal,
                 "document.version_add",
@@ -245,6 +253,34 @@ class DocumentService:
                 {"version": _version_facts(version), "comment": version.comment},
             )
         return version
+
+    async def _preview_later(self, version: Version, now: dt.datetime) -> None:
+        """In the version's transaction: its preview is pending, and a job will make it."""
+        await self._repo.set_preview(version.tenant_id, Preview(version.id, "pending"), now)
+        await self._jobs.enqueue(preview_job(version.tenant_id, version.id))
+
+    async def previews(self, principal: Principal, version_ids: list[str]) -> list[Preview]:
+        """Previews of versions the caller already holds; a version without one (uploaded before
+        previews existed) shows as pending."""
+        found = await self._repo.previews_of(principal.tenant_id, version_ids)
+        return [found.get(i) or Preview(i, "pending") for i in version_ids]
+
+    async def rendition(
+        self, principal: Principal, rendition_id: str
+    ) -> tuple[RenditionRef, bytes]:
+        """A rendition's bytes, if ``principal`` may read its document (else not found)."""
+        rendition = await self._repo.rendition(
+            principal.tenant_id, parse_id("rendition", rendition_id)
+        )
+        if rendition is None:
+            raise NotFound("rendition", rendition_id)
+        version = await self._repo.version(principal.tenant_id, rendition.version_id)
+        assert version is not None
+        try:
+            await self.get(principal, version.document_id)
+        except NotFound:
+            raise NotFound("rendition", rendition_id) from None
+        return rendition, await self._blobs.get(principal.tenant_id, rendition.sha256)
 
     async def update_metadata(
         self,

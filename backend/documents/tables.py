@@ -123,3 +123,34 @@ class MetadataChangeTable(Table, tablename="document_history"):
     new_value = JSON(null=True, default=None)
     changed_at = Timestamptz()
     changed_by = ForeignKey(UserTable, on_delete=OnDelete.restrict, null=True, default=None)
+
+
+class PreviewTable(Table, tablename="version_preview"):
+    """What a version looks like on screen: ``state`` is pending (a job will make it), ready, or
+    none (no preview for this file; ``reason`` says why). One row per version."""
+
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
+    version = ForeignKey(VersionTable, on_delete=OnDelete.restrict, unique=True)
+    state = Varchar(length=16, default="pending")
+    reason = Varchar(length=63, null=True, default=None)
+    page_count = Integer(null=True, default=None)
+    width = Integer(null=True, default=None)
+    height = Integer(null=True, default=None)
+    updated_at = Timestamptz()
+
+
+class RenditionTable(Table, tablename="version_rendition"):
+    """A derived image of a version (thumbnail, screen size), content-addressed in the tenant's
+    blob store like the version itself; ``(version, kind)`` is unique."""
+
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
+    version = ForeignKey(VersionTable, on_delete=OnDelete.restrict, index=True)
+    kind = Varchar(length=32)
+    sha256 = Varchar(length=64)
+    mime_type = Varchar(length=255)
+    size = BigInt()
+    width = Integer()
+    height = Integer()
+    created_at = Timestamptz()

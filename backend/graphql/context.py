@@ -11,6 +11,7 @@ from strawberry.types import Info as StrawberryInfo
 from backend.access.policy import Principal
 from backend.accounts.models import User
 from backend.customers.models import Address, Contact, Customer
+from backend.documents.models import Preview
 from backend.errors import DossierError, Unauthenticated
 from backend.runtime import Services
 from backend.settings import Settings
@@ -26,6 +27,7 @@ class Loaders:
     addresses: DataLoader[str, list[Address]]
     contacts: DataLoader[str, list[Contact]]
     users: DataLoader[str, User | None]
+    previews: DataLoader[str, Preview]
 
 
 def _loaders(services: Services, principal: Principal | None) -> Loaders:
@@ -44,6 +46,7 @@ def _loaders(services: Services, principal: Principal | None) -> Loaders:
         addresses=DataLoader(lambda ids: services.customers.addresses(need(), list(ids))),
         contacts=DataLoader(lambda ids: services.customers.contacts(need(), list(ids))),
         users=DataLoader(lambda ids: users(list(ids))),
+        previews=DataLoader(lambda ids: services.documents.previews(need(), list(ids))),
     )
 
 

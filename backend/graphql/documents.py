@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -13,7 +14,14 @@ from strawberry.file_uploads import Upload
 from strawberry.scalars import JSON
 
 from backend.accounts.models import User
-from backend.documents.models import Document, MetadataPatch, NewContent, Tombstone, Version
+from backend.documents.models import (
+    Document,
+    MetadataPatch,
+    NewContent,
+    Preview,
+    Tombstone,
+    Version,
+)
 from backend.documents.retention import retention_until
 from backend.errors import DossierError
 from backend.graphql.accounts import UserNode
@@ -66,6 +74,12 @@ class VersionNode:
             created_by=_user_node(users, v.created_by),
         )
 
+    @strawberry.field(description="How the version shows: renditions once a job made them.")
+    async def preview(self, info: Info) -> PreviewNode:
+        ctx = info.context
+        [preview] = await ctx.loaders.previews.load_many([str(self.id)])
+        return PreviewNode.of(preview)
+
     @strawberry.field(description="Download as an attachment.")
     def download_url(self) -> str:
         return f"/files/{self.id}"
@@ -78,6 +92,58 @@ class VersionNode:
 def _user_node(users: Mapping[str, User | None], user_id: str | None) -> UserNode | None:
     user = users.get(user_id) if user_id else None
     return UserNode.of(user) if user else None
+
+
+@strawberry.enum(name="PreviewState")
+class PreviewStateEnum(Enum):
+    PENDING = "pending"
+    READY = "ready"
+    NONE = "none"
+
+
+@strawberry.type(name="Rendition", description="A preview image of a version.")
+class RenditionNode:
+    id: strawberry.ID
+    kind: str = strawberry.field(description="thumbnail (up to 320 px) or screen (up to 1600 px)")
+    mime_type: str
+    size: int
+    width: int
+    height: int
+
+    @strawberry.field
+    def url(self) -> str:
+        return f"/renditions/{self.id}"
+
+
+@strawberry.type(name="Preview")
+class PreviewNode:
+    state: PreviewStateEnum
+    reason: str | None = strawberry.field(description="Why there is no preview (state NONE).")
+    page_count: int | None
+    width: int | None
+    height: int | None
+    renditions: list[RenditionNode]
+
+    @classmethod
+    def of(cls, p: Preview) -> PreviewNode:
+        return cls(
+            state=PreviewStateEnum(p.state),
+            reason=p.reason,
+            page_count=p.page_count,
+            width=p.width,
+            height=p.height,
+            renditions=[
+                RenditionNode(
+                    id=strawberry.ID(r.id),
+                    kind=r.kind,
+                    mime_type=r.mime_type,
+                    size=r.size,
+                    width=r.width,
+                    height=r.height,
+                )
+                for r in p.renditions
+            ],
+        )
 
 
 @strawberry.type(name="MetadataChange")

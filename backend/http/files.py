@@ -1,4 +1,4 @@
-"""Downloads of document versions.
+"""Downloads of document versions, and their preview images.
 
 Every response is ``nosniff`` and sandboxed by CSP; only types that cannot run script are shown
 inline (``?inline=1``), everything else is an attachment whatever was asked.
@@ -51,4 +51,26 @@ async def download_version(
     )
 
 
-file_routes = [download_version]
+@get("/renditions/{rendition_id:str}")
+async def show_rendition(
+    request: Request[Any, Any, Any],
+    runtime: NamedDependency[Runtime],
+    rendition_id: FromPath[str],
+) -> Response[bytes]:
+    """A preview image of a version (WebP made by Dossier, safe to show inline); reading the
+    document is enough, and no audit event is written for thumbnails in lists."""
+    principal = await require_principal(request, runtime)
+    rendition, data = await runtime.services().documents.rendition(principal, rendition_id)
+    return Response(
+        data,
+        media_type=rendition.mime_type,
+        headers={
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": FILE_CSP,
+            "Cache-Control": "private, max-age=31536000, immutable",
+            "ETag": f'"{rendition.sha256}"',
+        },
+    )
+
+
+file_routes = [download_version, show_rendition]

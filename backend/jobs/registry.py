@@ -3,6 +3,8 @@ runs with."""
 
 from __future__ import annotations
 
+from backend.documents.previews import PREVIEW_JOB, PreviewService
+from backend.documents.repository import PiccoloDocumentRepository
 from backend.jobs.worker import Handler
 from backend.runtime import Runtime
 
@@ -11,4 +13,7 @@ __all__ = ["job_handlers"]
 
 def job_handlers(runtime: Runtime) -> dict[str, Handler]:
     """Handlers by job kind, bound to ``runtime``."""
-    return {}
+    previews = PreviewService(
+        PiccoloDocumentRepository(), runtime.blobs, runtime.database, runtime.clock
+    )
+    return {PREVIEW_JOB: previews.handle}

@@ -452,7 +452,7 @@ async def test_truncate_is_refused_on_postgres(
 ) -> None:
     await tenant_ctx.document(await tenant_ctx.customer())
     with pytest.raises(REFUSED, match=f"rows of {table} are append-only"):
-        await OwnerSql(runtime).fetch(f"TRUNCATE {table}")
+        await OwnerSql(runtime).fetch(f"TRUNCATE {table} CASCADE")
     assert await event_count(runtime, tenant_ctx.tenant.id) > 0
 
 

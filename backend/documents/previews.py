@@ -1,0 +1,91 @@
+"""Previews of versions, made by background jobs after upload (docs/adr/0012).
+
+A new version gets a ``pending`` preview and a ``document.preview`` job in its upload's
+transaction. The job renders what it can (images now: :mod:`backend.documents.imaging`), keeps the
+renditions content-addressed in the tenant's blob store and marks the preview ``ready``; a file it
+cannot show gets ``none`` with a stable reason, which the apps show as "no preview" (the file itself
+is archived as uploaded either way). Rendering runs in a worker thread; the job is idempotent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from backend.blobs.store import BlobStore
+from backend.documents.imaging import IMAGE_TYPES, PreviewRefused, render_image
+from backend.documents.models import Preview, RenditionRef
+from backend.documents.ports import DocumentRepository
+from backend.ids import new_id
+from backend.jobs.models import Job, JobFailed, NewJob
+from backend.ports import Clock, Transactions
+
+__all__ = ["PREVIEW_JOB", "PreviewService", "preview_job"]
+
+PREVIEW_JOB = "document.preview"
+NO_RENDERER = "no_preview_for_type"
+
+
+def preview_job(tenant_id: str, version_id: str) -> NewJob:
+    """The job that makes a version's preview (one per version)."""
+    return NewJob(tenant_id, PREVIEW_JOB, {"version": version_id}, dedupe_key=version_id)
+
+
+class PreviewService:
+    def __init__(
+        self, repo: DocumentRepository, blobs: BlobStore, tx: Transactions, clock: Clock
+    ) -> None:
+        self._repo = repo
+        self._blobs = blobs
+        self._tx = tx
+        self._clock = clock
+
+    async def handle(self, job: Job) -> None:
+        """The ``document.preview`` job: render, store, mark ready (or none, with the reason)."""
+        tenant_id = job.tenant_id
+        version_id = str(job.payload.get("version", ""))
+        version = await self._repo.version(tenant_id, version_id)
+        if version is None:
+            raise JobFailed("version_missing", permanent=True)
+        [document] = await self._repo.documents_by_ids(tenant_id, [version.document_id])
+        if document.status == "deleted":
+            raise JobFailed("document_deleted", permanent=True)
+        if version.mime_type not in IMAGE_TYPES:
+            await self._mark(tenant_id, Preview(version_id, "none", NO_RENDERER))
+            return
+        data = await self._blobs.get(tenant_id, version.sha256)
+        try:
+            image = await asyncio.to_thread(render_image, data, version.mime_type)
+        except PreviewRefused as refused:
+            await self._mark(tenant_id, Preview(version_id, "none", refused.reason))
+            raise JobFailed(refused.reason, permanent=True) from None
+        renditions = [
+            RenditionRef(
+                id=new_id(),
+                version_id=version_id,
+                kind=r.kind,
+                sha256=await self._blobs.put(tenant_id, r.data),
+                mime_type=r.mime_type,
+                size=len(r.data),
+                width=r.width,
+                height=r.height,
+            )
+            for r in image.renditions
+        ]
+        now = self._clock()
+        async with self._tx.write():
+            await self._repo.save_renditions(tenant_id, renditions, now)
+            await self._repo.set_preview(
+                tenant_id,
+                Preview(
+                    version_id,
+                    "ready",
+                    page_count=image.page_count,
+                    width=image.width,
+                    height=image.height,
+                ),
+                now,
+            )
+
+    async def _mark(self, tenant_id: str, preview: Preview) -> None:
+        async with self._tx.write():
+            await self._repo.set_preview(tenant_id, preview, self._clock())
