@@ -29,9 +29,24 @@ from typing import Final, Literal
 
 from PIL import ExifTags, GifImagePlugin, Image, UnidentifiedImageError
 
-__all__ = ["IMAGE_TYPES", "ImagePreview", "PreviewRefused", "Rendition", "render_image"]
+__all__ = [
+    "IMAGE_TYPES",
+    "ImagePreview",
+    "PreviewRefused",
+    "Rendition",
+    "render_image",
+    "renditions_of",
+]
 
-RefusalReason = Literal["too_many_pixels", "too_many_frames", "corrupt_image", "unsupported_image"]
+RefusalReason = Literal[
+    "too_many_pixels",
+    "too_many_frames",
+    "corrupt_image",
+    "unsupported_image",
+    "corrupt_pdf",
+    "encrypted_pdf",
+    "too_many_pages",
+]
 RenditionKind = Literal["thumbnail", "screen"]
 
 #: The longest side of each rendition, smallest first.
@@ -154,6 +169,15 @@ def render_image(
         # Decoders fed hostile bytes raise nearly anything (OSError, SyntaxError, struct.error,
         # EOFError, IndexError, MemoryError …); every one of them means "no preview".
         raise PreviewRefused("corrupt_image", f"{type(exc).__name__}: {exc}") from exc
+
+
+def renditions_of(
+    image: Image.Image,
+    page_count: int,
+    kinds: Collection[RenditionKind] = ("thumbnail", "screen"),
+) -> ImagePreview:
+    """The renditions of an image made elsewhere (a rendered PDF page), already upright."""
+    return _render(image, page_count, 1, kinds)
 
 
 @contextmanager

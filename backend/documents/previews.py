@@ -1,10 +1,11 @@
 """Previews of versions, made by background jobs after upload (docs/adr/0012).
 
 A new version gets a ``pending`` preview and a ``document.preview`` job in its upload's
-transaction. The job renders what it can (images now: :mod:`backend.documents.imaging`), keeps the
-renditions content-addressed in the tenant's blob store and marks the preview ``ready``; a file it
-cannot show gets ``none`` with a stable reason, which the apps show as "no preview" (the file itself
-is archived as uploaded either way). Rendering runs in a worker thread; the job is idempotent.
+transaction. The job renders what it can (images: :mod:`backend.documents.imaging`; PDF, page one:
+:mod:`backend.documents.pdf_preview`), keeps the renditions content-addressed in the tenant's blob
+store and marks the preview ``ready``; a file it cannot show gets ``none`` with a stable reason,
+which the apps show as "no preview" (the file itself is archived as uploaded either way).
+Rendering runs in a worker thread; the job is idempotent.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import asyncio
 from backend.blobs.store import BlobStore
 from backend.documents.imaging import IMAGE_TYPES, PreviewRefused, render_image
 from backend.documents.models import Preview, RenditionRef
+from backend.documents.pdf_preview import PDF_TYPES, render_pdf
 from backend.documents.ports import DocumentRepository
 from backend.ids import new_id
 from backend.jobs.models import Job, JobFailed, NewJob
@@ -49,12 +51,16 @@ class PreviewService:
         [document] = await self._repo.documents_by_ids(tenant_id, [version.document_id])
         if document.status == "deleted":
             raise JobFailed("document_deleted", permanent=True)
-        if version.mime_type not in IMAGE_TYPES:
+        mime = version.mime_type
+        if mime not in IMAGE_TYPES and mime not in PDF_TYPES:
             await self._mark(tenant_id, Preview(version_id, "none", NO_RENDERER))
             return
         data = await self._blobs.get(tenant_id, version.sha256)
         try:
-            image = await asyncio.to_thread(render_image, data, version.mime_type)
+            if mime in PDF_TYPES:
+                image = await asyncio.to_thread(render_pdf, data)
+            else:
+                image = await asyncio.to_thread(render_image, data, mime)
         except PreviewRefused as refused:
             await self._mark(tenant_id, Preview(version_id, "none", refused.reason))
             raise JobFailed(refused.reason, permanent=True) from None

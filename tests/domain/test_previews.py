@@ -16,7 +16,8 @@ from backend.jobs.registry import job_handlers
 from backend.jobs.repository import PiccoloJobRepository
 from backend.persistence.scope import tenant_scope
 from backend.runtime import Runtime
-from tests.factories import TenantContext, make_tenant_context, pdf_bytes
+from tests.domain.test_pdf_preview import pdf as letter_pdf
+from tests.factories import TenantContext, make_tenant_context
 
 
 def photo(size: tuple[int, int] = (1200, 900)) -> bytes:
@@ -78,23 +79,29 @@ async def test_an_uploaded_photo_gets_thumbnail_and_screen_renditions(
     )
 
 
-async def test_files_without_a_preview_say_why(runtime: Runtime, ctx: TenantContext) -> None:
+async def test_pdfs_show_page_one_and_other_files_say_why_not(
+    runtime: Runtime, ctx: TenantContext
+) -> None:
     customer = await ctx.customer()
-    pdf = await ctx.document(customer, "letter", data=pdf_bytes("contract"))
+    pdf = await ctx.document(customer, "letter", data=letter_pdf(1))
+    text = await ctx.document(
+        customer, "letter", filename="notes.txt", data=b"call back on Monday\n"
+    )
     good = photo((64, 48))
     broken = await ctx.document(customer, "letter", filename="cut.jpg", data=good[: len(good) // 3])
     await _run_preview_jobs(runtime, ctx)
     services = runtime.services()
-    versions = await services.documents.versions_of(ctx.principal, [pdf.id, broken.id])
+    versions = await services.documents.versions_of(ctx.principal, [pdf.id, text.id, broken.id])
     previews = await services.documents.previews(ctx.principal, [v[0].id for v in versions])
-    assert [(p.state, p.reason) for p in previews] == [
-        ("none", NO_RENDERER),
-        ("none", "corrupt_image"),
+    assert [(p.state, p.reason, p.page_count) for p in previews] == [
+        ("ready", None, 1),
+        ("none", NO_RENDERER, None),
+        ("none", "corrupt_image", None),
     ]
     states = sorted((j["state"], j["last_error"]) for j in await _jobs(ctx))
-    assert states == [("dead", "corrupt_image"), ("done", None)]
+    assert states == [("dead", "corrupt_image"), ("done", None), ("done", None)]
     # The broken file is archived as uploaded and downloads unchanged.
-    _, data = await services.documents.content(ctx.principal, versions[1][0].id)
+    _, data = await services.documents.content(ctx.principal, versions[2][0].id)
     assert data == good[: len(good) // 3]
 
 
