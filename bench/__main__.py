@@ -22,6 +22,7 @@ from bench.permission_listing import (
 )
 from bench.profiling import profile_graphql
 from bench.report import CoverResult, format_table
+from bench.thumbnails import ThumbnailResult, format_thumbnail_table, run_thumbnail_benchmark
 from bench.verify_scan import VerifyScanResult, format_verify_table, run_verify_benchmark
 
 
@@ -43,9 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--suite",
-        choices=["cover", "audit", "verify", "permissions", "all"],
+        choices=["cover", "audit", "verify", "permissions", "thumbnails", "all"],
         default="all",
-        help="cover query, audited writes, verify vs scan, permission-checked listing, or all",
+        help="cover query, audited writes, verify vs scan, permission-checked listing, "
+        "thumbnails of photos, or all",
     )
     parser.add_argument(
         "--events", type=int, default=1_000_000, help="audit events for the verify suite"
@@ -60,8 +62,17 @@ async def _run(args: argparse.Namespace) -> int:
     audit_results: list[AuditWriteResult] = []
     verify_results: list[VerifyScanResult] = []
     permission_results: list[PermissionListingResult] = []
+    thumbnail_results: list[ThumbnailResult] = []
     unavailable: list[str] = []
     for engine in engines:
+        if args.suite in ("thumbnails", "all"):
+            try:
+                async with bench_runtime(engine, postgres_url) as runtime:
+                    print(f"{engine}: rendering thumbnails …", file=sys.stderr, flush=True)
+                    thumbnail_results.append(await run_thumbnail_benchmark(runtime, engine=engine))
+            except DatabaseUnavailable as exc:
+                unavailable.append(f"{engine}: NOT MEASURED ({exc})")
+                continue
         if args.suite in ("permissions", "all"):
             try:
                 async with bench_runtime(engine, postgres_url) as runtime:
@@ -92,7 +103,7 @@ async def _run(args: argparse.Namespace) -> int:
                 verify_results.append(
                     await run_verify_benchmark(runtime, engine=engine, events=args.events)
                 )
-        if args.suite in ("audit", "verify", "permissions"):
+        if args.suite in ("audit", "verify", "permissions", "thumbnails"):
             continue
         print(f"{engine}: seeding {args.documents:,} documents …", file=sys.stderr, flush=True)
         try:
@@ -131,6 +142,9 @@ async def _run(args: argparse.Namespace) -> int:
     if permission_results:
         print()
         print(format_permission_table(permission_results))
+    if thumbnail_results:
+        print()
+        print(format_thumbnail_table(thumbnail_results))
     for line in unavailable:
         print(line)
     # Over budget is a finding, not a failure; an engine that could not be measured is.

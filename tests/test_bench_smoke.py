@@ -9,6 +9,7 @@ from __future__ import annotations
 from backend.runtime import Runtime
 from bench import format_table, run_cover_benchmark
 from bench.permission_listing import format_permission_table, run_permission_benchmark
+from bench.thumbnails import format_thumbnail_table, run_thumbnail_benchmark
 from bench.timing import percentile
 
 
@@ -48,3 +49,14 @@ async def test_the_permission_benchmark_lists_the_same_documents_both_ways(
         line for line in format_permission_table([result]).splitlines() if line.startswith(engine)
     ]
     assert "×" in row
+
+
+async def test_the_thumbnail_benchmark_renders_and_runs_preview_jobs(runtime: Runtime) -> None:
+    engine = "postgres" if runtime.database.is_postgres else "sqlite"
+    result = await run_thumbnail_benchmark(runtime, engine=engine, photos=2)
+    assert result.render_per_second > 0
+    assert result.job_per_second > 0
+    [row] = [
+        line for line in format_thumbnail_table([result]).splitlines() if line.startswith(engine)
+    ]
+    assert "/s on one core" in row

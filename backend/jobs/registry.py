@@ -3,7 +3,7 @@ runs with."""
 
 from __future__ import annotations
 
-from backend.documents.previews import PREVIEW_JOB, PreviewService
+from backend.documents.previews import PREVIEW_JOB, SCREEN_JOB, PreviewService
 from backend.documents.repository import PiccoloDocumentRepository
 from backend.jobs.worker import Handler
 from backend.runtime import Runtime
@@ -14,6 +14,10 @@ __all__ = ["job_handlers"]
 def job_handlers(runtime: Runtime) -> dict[str, Handler]:
     """Handlers by job kind, bound to ``runtime``."""
     previews = PreviewService(
-        PiccoloDocumentRepository(), runtime.blobs, runtime.database, runtime.clock
+        PiccoloDocumentRepository(),
+        runtime.blobs,
+        runtime.database,
+        runtime.clock,
+        runtime.services().jobs,
     )
-    return {PREVIEW_JOB: previews.handle}
+    return {PREVIEW_JOB: previews.handle, SCREEN_JOB: previews.handle_screen}

@@ -3,7 +3,6 @@ another tenant's rendition answering like a missing one."""
 
 from __future__ import annotations
 
-from backend.documents.previews import PREVIEW_JOB
 from backend.jobs.registry import job_handlers
 from backend.runtime import Runtime
 from tests.api.conftest import browser, sign_in
@@ -24,7 +23,7 @@ async def test_preview_in_graphql_and_images_over_http(runtime: Runtime) -> None
         before = (await api.data(PREVIEW, {"d": document.id}))["document"]["currentVersion"]
         assert before["preview"]["state"] == "PENDING"
 
-        worker = runtime.worker({PREVIEW_JOB: job_handlers(runtime)[PREVIEW_JOB]})
+        worker = runtime.worker(job_handlers(runtime))
         while await worker.run_once() is not None:
             pass
         preview = (await api.data(PREVIEW, {"d": document.id}))["document"]["currentVersion"][

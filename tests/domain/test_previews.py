@@ -10,7 +10,7 @@ import io
 import pytest
 from PIL import Image
 
-from backend.documents.previews import NO_RENDERER, PREVIEW_JOB
+from backend.documents.previews import NO_RENDERER, PREVIEW_JOB, SCREEN_JOB
 from backend.jobs.models import JobState
 from backend.jobs.registry import job_handlers
 from backend.jobs.repository import PiccoloJobRepository
@@ -27,7 +27,7 @@ def photo(size: tuple[int, int] = (1200, 900)) -> bytes:
 
 
 async def _run_preview_jobs(runtime: Runtime, ctx: TenantContext) -> None:
-    worker = runtime.worker({PREVIEW_JOB: job_handlers(runtime)[PREVIEW_JOB]})
+    worker = runtime.worker(job_handlers(runtime))
     while await worker.run_once() is not None:
         pass
 
@@ -65,10 +65,13 @@ async def test_an_uploaded_photo_gets_thumbnail_and_screen_renditions(
     thumbnail = next(r for r in ready.renditions if r.kind == "thumbnail")
     ref, data = await services.documents.rendition(ctx.principal, thumbnail.id)
     assert (ref.mime_type, data[:4], data[8:12]) == ("image/webp", b"RIFF", b"WEBP")
-    assert [j["state"] for j in await _jobs(ctx)] == [JobState.DONE.value]
+    assert sorted((j["kind"], j["state"]) for j in await _jobs(ctx)) == [
+        (PREVIEW_JOB, JobState.DONE.value),
+        (SCREEN_JOB, JobState.DONE.value),
+    ], "the thumbnail first, then the screen image in a job of its own"
 
     # The same job delivered twice (a worker died after the work): same renditions, no more.
-    [row] = await _jobs(ctx)
+    [row] = [j for j in await _jobs(ctx) if j["kind"] == PREVIEW_JOB]
     stored = await PiccoloJobRepository().get(ctx.tenant.id, str(row["id"]))
     assert stored is not None
     with tenant_scope(ctx.tenant.id):
@@ -77,6 +80,7 @@ async def test_an_uploaded_photo_gets_thumbnail_and_screen_renditions(
     assert sorted((r.kind, r.sha256) for r in again.renditions) == sorted(
         (r.kind, r.sha256) for r in ready.renditions
     )
+    assert len(await _jobs(ctx)) == 2, "the screen job is queued once (dedupe key)"
 
 
 async def test_pdfs_show_page_one_and_other_files_say_why_not(
@@ -98,8 +102,12 @@ async def test_pdfs_show_page_one_and_other_files_say_why_not(
         ("none", NO_RENDERER, None),
         ("none", "corrupt_image", None),
     ]
-    states = sorted((j["state"], j["last_error"]) for j in await _jobs(ctx))
-    assert states == [("dead", "corrupt_image"), ("done", None), ("done", None)]
+    states = sorted((j["kind"], j["state"], j["last_error"]) for j in await _jobs(ctx))
+    assert states == [
+        (PREVIEW_JOB, "dead", "corrupt_image"),
+        (PREVIEW_JOB, "done", None),
+        (PREVIEW_JOB, "done", None),
+    ], "PDFs get both images in one job; no screen job for what has no preview"
     # The broken file is archived as uploaded and downloads unchanged.
     _, data = await services.documents.content(ctx.principal, versions[2][0].id)
     assert data == good[: len(good) // 3]
