@@ -435,3 +435,13 @@ def test_concurrent_renders_leave_warning_filters_alone() -> None:
     assert outcomes == ["1", "1", "too_many_pixels", "too_many_frames"] * 10
     assert warnings.filters == filters_before
     assert warnings.showwarning is showwarning_before
+
+
+def test_a_frame_too_big_for_a_workers_memory_is_refused_before_decoding() -> None:
+    out = io.BytesIO()
+    Image.new("RGBA", (1000, 1000), (1, 2, 3, 4)).save(out, "PNG")
+    with pytest.raises(PreviewRefused) as refused:
+        render_image(out.getvalue(), "image/png", max_bytes=5_000_000)
+    assert refused.value.reason == "too_many_pixels"
+    assert "MiB" in refused.value.detail
+    assert render_image(out.getvalue(), "image/png", max_bytes=20_000_000).width == 1000
