@@ -46,8 +46,9 @@ RefusalReason = Literal[
     "corrupt_pdf",
     "encrypted_pdf",
     "too_many_pages",
+    "not_text",
 ]
-RenditionKind = Literal["thumbnail", "screen"]
+RenditionKind = Literal["thumbnail", "screen", "text"]
 
 #: The longest side of each rendition, smallest first.
 _SIDES: Final[dict[RenditionKind, int]] = {"thumbnail": 320, "screen": 1600}

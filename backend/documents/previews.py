@@ -23,6 +23,7 @@ from backend.documents.imaging import (
 from backend.documents.models import Preview, RenditionRef
 from backend.documents.pdf_preview import PDF_TYPES, render_pdf
 from backend.documents.ports import DocumentRepository
+from backend.documents.text_preview import TEXT_TYPES, render_text
 from backend.ids import new_id
 from backend.jobs.models import Job, JobFailed, NewJob
 from backend.jobs.queue import JobQueue
@@ -68,13 +69,15 @@ class PreviewService:
         if document.status == "deleted":
             raise JobFailed("document_deleted", permanent=True)
         mime = version.mime_type
-        if mime not in IMAGE_TYPES and mime not in PDF_TYPES:
+        if mime not in IMAGE_TYPES and mime not in PDF_TYPES and mime not in TEXT_TYPES:
             await self._mark(tenant_id, Preview(version_id, "none", NO_RENDERER))
             return
         data = await self._blobs.get(tenant_id, version.sha256)
         try:
             if mime in PDF_TYPES:
                 image = await asyncio.to_thread(render_pdf, data)
+            elif mime in TEXT_TYPES:
+                image = render_text(data)
             else:
                 # The thumbnail first (a third of the work): lists show it at once; the screen
                 # image follows in a job of its own.
@@ -97,7 +100,7 @@ class PreviewService:
                 ),
                 now,
             )
-            if mime not in PDF_TYPES:
+            if mime in IMAGE_TYPES:
                 await self._jobs.enqueue(
                     NewJob(tenant_id, SCREEN_JOB, {"version": version_id}, dedupe_key=version_id)
                 )

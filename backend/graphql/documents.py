@@ -104,7 +104,10 @@ class PreviewStateEnum(Enum):
 @strawberry.type(name="Rendition", description="A preview image of a version.")
 class RenditionNode:
     id: strawberry.ID
-    kind: str = strawberry.field(description="thumbnail (up to 320 px) or screen (up to 1600 px)")
+    kind: str = strawberry.field(
+        description="thumbnail (up to 320 px), screen (up to 1600 px) or text (the beginning of "
+        "a text file, UTF-8)"
+    )
     mime_type: str
     size: int
     width: int

@@ -89,27 +89,38 @@ async def test_pdfs_show_page_one_and_other_files_say_why_not(
     customer = await ctx.customer()
     pdf = await ctx.document(customer, "letter", data=letter_pdf(1))
     text = await ctx.document(
-        customer, "letter", filename="notes.txt", data=b"call back on Monday\n"
+        customer, "letter", filename="prices.csv", data=b"item;price\r\nSchraube;0,12\r\n"
+    )
+    html = await ctx.document(
+        customer, "letter", filename="page.html", data=b"<html><body>hi</body></html>"
     )
     good = photo((64, 48))
     broken = await ctx.document(customer, "letter", filename="cut.jpg", data=good[: len(good) // 3])
     await _run_preview_jobs(runtime, ctx)
     services = runtime.services()
-    versions = await services.documents.versions_of(ctx.principal, [pdf.id, text.id, broken.id])
+    versions = await services.documents.versions_of(
+        ctx.principal, [pdf.id, text.id, html.id, broken.id]
+    )
     previews = await services.documents.previews(ctx.principal, [v[0].id for v in versions])
     assert [(p.state, p.reason, p.page_count) for p in previews] == [
         ("ready", None, 1),
+        ("ready", None, 2),
         ("none", NO_RENDERER, None),
         ("none", "corrupt_image", None),
     ]
+    [shown] = previews[1].renditions
+    _, body = await services.documents.rendition(ctx.principal, shown.id)
+    assert (shown.kind, shown.mime_type) == ("text", "text/plain; charset=utf-8")
+    assert body == b"item;price\nSchraube;0,12\n"
     states = sorted((j["kind"], j["state"], j["last_error"]) for j in await _jobs(ctx))
     assert states == [
         (PREVIEW_JOB, "dead", "corrupt_image"),
         (PREVIEW_JOB, "done", None),
         (PREVIEW_JOB, "done", None),
-    ], "PDFs get both images in one job; no screen job for what has no preview"
+        (PREVIEW_JOB, "done", None),
+    ], "PDFs get both images in one job; no screen job for text or what has no preview"
     # The broken file is archived as uploaded and downloads unchanged.
-    _, data = await services.documents.content(ctx.principal, versions[2][0].id)
+    _, data = await services.documents.content(ctx.principal, versions[3][0].id)
     assert data == good[: len(good) // 3]
 
 
