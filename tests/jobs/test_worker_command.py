@@ -36,7 +36,8 @@ async def test_the_worker_command_makes_previews_and_stops_on_sigterm(
         assert process.stdout is not None
         first = await asyncio.wait_for(process.stdout.readline(), 60)
         assert b"2 worker(s) for document.preview" in first
-        for _ in range(600):
+        # Earlier tests' uploads queued previews too; the worker takes them oldest first.
+        for _ in range(1800):
             [preview] = await services.documents.previews(ctx.principal, [version.id])
             if preview.state != "pending":
                 break
