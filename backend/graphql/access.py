@@ -86,7 +86,7 @@ class GroupNode:
     @strawberry.field
     async def members(self, info: Info) -> list[MemberNode]:
         ctx = info.context
-        [members] = await ctx.services.access.members(ctx.principal, [str(self.id)])
+        members = await ctx.loaders.group_members.load(str(self.id))
         users = await ctx.loaders.users.load_many([m.user_id for m in members])
         return [
             MemberNode(user=UserNode.of(u) if u else None, source=m.source.value)

@@ -8,6 +8,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.litestar import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
+from backend.access.models import Member
 from backend.access.policy import Principal
 from backend.accounts.models import User
 from backend.customers.models import Address, Contact, Customer
@@ -28,6 +29,7 @@ class Loaders:
     contacts: DataLoader[str, list[Contact]]
     users: DataLoader[str, User | None]
     previews: DataLoader[str, Preview]
+    group_members: DataLoader[str, list[Member]]
 
 
 def _loaders(services: Services, principal: Principal | None) -> Loaders:
@@ -47,6 +49,7 @@ def _loaders(services: Services, principal: Principal | None) -> Loaders:
         contacts=DataLoader(lambda ids: services.customers.contacts(need(), list(ids))),
         users=DataLoader(lambda ids: users(list(ids))),
         previews=DataLoader(lambda ids: services.documents.previews(need(), list(ids))),
+        group_members=DataLoader(lambda ids: services.access.members(need(), list(ids))),
     )
 
 

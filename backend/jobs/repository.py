@@ -141,8 +141,3 @@ class PiccoloJobRepository:
             JobTable, "SELECT * FROM job WHERE tenant = {} AND id = {}", tenant_id, job_id
         )
         return _job(rows[0]) if rows else None
-
-    @across_tenants
-    async def counts(self) -> dict[str, int]:
-        rows = await select(JobTable, "SELECT state, count(*) AS n FROM job GROUP BY state")
-        return {str(r["state"]): int(r["n"]) for r in rows}

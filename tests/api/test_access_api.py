@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from backend.persistence.engines import count_statements
 from backend.runtime import Runtime
 from tests.api.conftest import Api, browser, sign_in
 from tests.factories import make_tenant_context
@@ -201,3 +202,22 @@ async def test_admins_change_home_roles_but_not_their_own(runtime: Runtime) -> N
         trail = await admin.data("{ auditTrail(first: 10) { items { action details } } }")
         changes = [e for e in trail["auditTrail"]["items"] if e["action"] == "user.role_change"]
         assert [c["details"] for c in changes] == [{"old": "clerk", "new": "viewer"}]
+
+
+async def test_groups_with_members_cost_the_same_statements_for_one_or_many(api: Api) -> None:
+    async def statements_for(groups: int) -> int:
+        ctx = await make_tenant_context(api.ctx.runtime)
+        access = ctx.runtime.services().access
+        for i in range(groups):
+            group = await access.create_group(ctx.principal, f"team-{i}", f"Team {i}")
+            user, _ = await ctx.user("none")
+            await access.add_member(ctx.principal, group.id, user.id)
+        async with browser(ctx.runtime) as client:
+            admin = await sign_in(client, ctx)
+            with count_statements() as counted:
+                data = await admin.data("{ groups { key members { user { email } source } } }")
+        assert len(data["groups"]) == groups
+        assert all(len(g["members"]) == 1 for g in data["groups"])
+        return counted.value
+
+    assert await statements_for(1) == await statements_for(4)

@@ -23,7 +23,7 @@ def kind() -> str:
     return f"test.{unique('kind')}"
 
 
-async def _job(runtime: Runtime, tenant_id: str, job_id: str) -> Job:
+async def _job(tenant_id: str, job_id: str) -> Job:
     found = await PiccoloJobRepository().get(tenant_id, job_id)
     assert found is not None
     return found
@@ -87,13 +87,13 @@ async def test_retries_with_backoff_then_dead_letter(runtime: Runtime) -> None:
     for attempt in (1, 2, 3):
         ran = await _run_until(worker, job_id)
         assert ran is not None, f"attempt {attempt} was not claimable"
-        stored = await _job(rt, ctx.tenant.id, job_id)
+        stored = await _job(ctx.tenant.id, job_id)
         if attempt < 3:
             assert stored.state is JobState.QUEUED
             assert stored.run_after > clock.now, "a retry waits"
             assert await _run_until(worker, job_id) is None, "not before run_after"
             clock.now = stored.run_after
-    dead = await _job(rt, ctx.tenant.id, job_id)
+    dead = await _job(ctx.tenant.id, job_id)
     assert (dead.state, dead.attempts, calls) == (JobState.DEAD, 3, [1, 2, 3])
     assert dead.last_error == "OSError: the disk is full"
 
@@ -121,9 +121,9 @@ async def test_permanent_failures_are_buried_at_once_and_other_kinds_left_alone(
     worker = runtime.worker({job_kind: refuse})
     await _run_until(worker, corrupt)
     assert await worker.run_once() is None, "a worker takes only the kinds it handles"
-    buried = await _job(runtime, ctx.tenant.id, corrupt)
+    buried = await _job(ctx.tenant.id, corrupt)
     assert (buried.state, buried.attempts, buried.last_error) == (JobState.DEAD, 1, "corrupt_image")
-    assert (await _job(runtime, ctx.tenant.id, other)).state is JobState.QUEUED
+    assert (await _job(ctx.tenant.id, other)).state is JobState.QUEUED
 
 
 async def test_an_expired_lease_is_claimed_again_and_the_late_worker_cannot_finish(
@@ -150,7 +150,7 @@ async def test_an_expired_lease_is_claimed_again_and_the_late_worker_cannot_fini
     assert (again.id, again.attempts, again.locked_by) == (job_id, 2, "worker-b")
     assert not await repo.finish(job_id, "worker-a", clock()), "worker A lost its claim"
     assert await repo.finish(job_id, "worker-b", clock())
-    assert (await _job(rt, ctx.tenant.id, job_id)).state is JobState.DONE
+    assert (await _job(ctx.tenant.id, job_id)).state is JobState.DONE
 
 
 async def test_concurrent_workers_run_every_job_exactly_once(runtime: Runtime) -> None:
@@ -171,7 +171,7 @@ async def test_concurrent_workers_run_every_job_exactly_once(runtime: Runtime) -
 
     await asyncio.gather(*(drain(w) for w in workers))
     assert {i: ran[i] for i in ids} == dict.fromkeys(ids, 1)
-    states = {(await _job(runtime, ctx.tenant.id, i)).state for i in ids}
+    states = {(await _job(ctx.tenant.id, i)).state for i in ids}
     assert states == {JobState.DONE}
 
 
