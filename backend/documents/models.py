@@ -210,3 +210,19 @@ class Preview:
     width: int | None = None
     height: int | None = None
     renditions: tuple[RenditionRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class VersionText:
+    """The text of a version, extracted for search: ``state`` pending (a job will extract it),
+    ready, or none (``reason`` says why not). ``source`` says where the text came from: a PDF's
+    text layer, OCR, an e-mail's body, an office document or a plain text file."""
+
+    version_id: str
+    document_id: str
+    state: str
+    text: str = ""
+    source: str | None = None
+    language: str | None = None
+    reason: str | None = None
+    page_count: int | None = None

@@ -13,6 +13,7 @@ from backend.documents.tables import (
     PreviewTable,
     RenditionTable,
     VersionTable,
+    VersionTextTable,
 )
 
 APP_CONFIG = AppConfig(
@@ -33,6 +34,7 @@ APP_CONFIG = AppConfig(
         VersionTable,
         PreviewTable,
         RenditionTable,
+        VersionTextTable,
         MetadataChangeTable,
         DocumentTombstoneTable,
     ],

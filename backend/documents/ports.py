@@ -16,6 +16,7 @@ from backend.documents.models import (
     RenditionRef,
     Tombstone,
     Version,
+    VersionText,
 )
 
 
@@ -100,8 +101,17 @@ class DocumentRepository(Protocol):
 
     async def rendition(self, tenant_id: str, rendition_id: str) -> RenditionRef | None: ...
 
+    async def set_version_text(self, tenant_id: str, text: VersionText, at: dt.datetime) -> None:
+        """Create or replace the extracted text (and its state) of a version."""
+        ...
+
+    async def texts_of(self, tenant_id: str, version_ids: list[str]) -> dict[str, VersionText]:
+        """Extracted texts by version id; versions without one are absent."""
+        ...
+
     async def drop_previews(self, tenant_id: str, version_ids: list[str]) -> list[str]:
-        """Remove the previews and renditions of these versions; return the renditions' digests."""
+        """Remove the previews, renditions and extracted texts of these versions; return the
+        renditions' digests."""
         ...
 
     async def unused_content(self, tenant_id: str, digests: list[str]) -> list[str]:

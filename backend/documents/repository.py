@@ -25,6 +25,7 @@ from backend.documents.models import (
     SortField,
     Tombstone,
     Version,
+    VersionText,
 )
 from backend.documents.tables import (
     BlobTable,
@@ -36,6 +37,7 @@ from backend.documents.tables import (
     PreviewTable,
     RenditionTable,
     VersionTable,
+    VersionTextTable,
 )
 from backend.ids import new_id
 from backend.persistence.rows import as_date, as_datetime, load_json, opt_str
@@ -490,10 +492,61 @@ class PiccoloDocumentRepository:
             for r in rows
         }
 
+    async def set_version_text(self, tenant_id: str, text: VersionText, at: dt.datetime) -> None:
+        await VersionTextTable.raw(
+            "INSERT INTO version_text (id, tenant, version, document, state, reason, source, "
+            "language, page_count, text, updated_at) "
+            "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
+            "ON CONFLICT (version) DO UPDATE SET state = excluded.state, "
+            "reason = excluded.reason, source = excluded.source, language = excluded.language, "
+            "page_count = excluded.page_count, text = excluded.text, "
+            "updated_at = excluded.updated_at",
+            new_id(),
+            tenant_id,
+            text.version_id,
+            text.document_id,
+            text.state,
+            text.reason,
+            text.source,
+            text.language,
+            text.page_count,
+            text.text,
+            at,
+        )
+
+    async def texts_of(self, tenant_id: str, version_ids: list[str]) -> dict[str, VersionText]:
+        if not version_ids:
+            return {}
+        rows = await select(
+            VersionTextTable,
+            "SELECT * FROM version_text WHERE tenant = {} "
+            f"AND version IN ({in_list(version_ids)})",
+            tenant_id,
+            *version_ids,
+        )
+        return {
+            str(r["version"]): VersionText(
+                version_id=str(r["version"]),
+                document_id=str(r["document"]),
+                state=r["state"],
+                text=r["text"],
+                source=opt_str(r["source"]),
+                language=opt_str(r["language"]),
+                reason=opt_str(r["reason"]),
+                page_count=r["page_count"],
+            )
+            for r in rows
+        }
+
     async def drop_previews(self, tenant_id: str, version_ids: list[str]) -> list[str]:
         if not version_ids:
             return []
         marks = in_list(version_ids)
+        await VersionTextTable.raw(
+            f"DELETE FROM version_text WHERE tenant = {{}} AND version IN ({marks})",
+            tenant_id,
+            *version_ids,
+        )
         await PreviewTable.raw(
             f"DELETE FROM version_preview WHERE tenant = {{}} AND version IN ({marks})",
             tenant_id,

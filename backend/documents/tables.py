@@ -154,3 +154,20 @@ class RenditionTable(Table, tablename="version_rendition"):
     width = Integer()
     height = Integer()
     created_at = Timestamptz()
+
+
+class VersionTextTable(Table, tablename="version_text"):
+    """The extracted text of a version (see :class:`backend.documents.models.VersionText`); one
+    row per version. ``document`` is repeated so search finds a document's text cheaply."""
+
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
+    version = ForeignKey(VersionTable, on_delete=OnDelete.restrict, unique=True)
+    document = ForeignKey(DocumentTable, on_delete=OnDelete.restrict, index=True)
+    state = Varchar(length=16, default="pending")
+    reason = Varchar(length=63, null=True, default=None)
+    source = Varchar(length=16, null=True, default=None)
+    language = Varchar(length=16, null=True, default=None)
+    page_count = Integer(null=True, default=None)
+    text = Text(default="")
+    updated_at = Timestamptz()
