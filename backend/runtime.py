@@ -26,6 +26,9 @@ from backend.documents.service import DocumentService
 from backend.jobs.queue import JobQueue
 from backend.jobs.repository import PiccoloJobRepository
 from backend.jobs.worker import Handler, Worker, WorkerSettings
+from backend.notifications.keys import VapidKeyring
+from backend.notifications.repository import PiccoloNotificationRepository
+from backend.notifications.service import SubscriptionService
 from backend.persistence.database import Database
 from backend.ports import Clock, utcnow
 from backend.settings import Settings
@@ -46,6 +49,7 @@ class Services:
     catalog: CatalogService
     customers: CustomerService
     documents: DocumentService
+    notifications: SubscriptionService
 
 
 @dataclass
@@ -127,7 +131,18 @@ class Runtime:
         access = AccessService(
             PiccoloAccessRepository(), user_exists, audit, self.database, self.clock
         )
+        notifications = PiccoloNotificationRepository()
         return Services(
+            notifications=SubscriptionService(
+                notifications,
+                catalog,
+                customer_exists,
+                VapidKeyring(notifications, self.database, self.clock, security.secret_key),
+                self.database,
+                self.clock,
+                secret_key=security.secret_key,
+                allow_loopback_push=self.settings.is_development,
+            ),
             access=access,
             jobs=jobs,
             accounts=AccountService(
