@@ -36,6 +36,7 @@ from backend.graphql.errors import (
     UploadError,
     ValidationError,
 )
+from backend.graphql.notifications import NotificationMutation, NotificationQuery
 from backend.settings import LimitSettings
 
 __all__ = ["build_schema"]
@@ -51,10 +52,12 @@ Query = merge_types(
         CustomerQuery,
         DossierQuery,
         DocumentQuery,
+        NotificationQuery,
     ),
 )
 Mutation = merge_types(
-    "Mutation", (AccessMutation, AuditMutation, CustomerMutation, DocumentMutation)
+    "Mutation",
+    (AccessMutation, AuditMutation, CustomerMutation, DocumentMutation, NotificationMutation),
 )
 
 

@@ -19,6 +19,7 @@ from backend.http.audit import audit_routes
 from backend.http.auth import auth_routes, authenticate
 from backend.http.errors import exception_handlers, plain_errors_as_json
 from backend.http.files import file_routes
+from backend.http.unsubscribe import unsubscribe_routes
 from backend.jobs.registry import job_handlers
 from backend.runtime import Runtime
 
@@ -86,7 +87,14 @@ def create_app(runtime: Runtime, *, own_runtime: bool = True) -> Litestar:
         return {"status": "ok"}
 
     return Litestar(
-        route_handlers=[graphql, health, *auth_routes, *file_routes, *audit_routes],
+        route_handlers=[
+            graphql,
+            health,
+            *auth_routes,
+            *file_routes,
+            *audit_routes,
+            *unsubscribe_routes,
+        ],
         dependencies={"runtime": Provide(lambda: runtime, sync_to_thread=False)},
         exception_handlers=exception_handlers,
         after_request=plain_errors_as_json,

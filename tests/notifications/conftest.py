@@ -18,6 +18,7 @@ from backend.notifications.wiring import notification_handlers
 from backend.persistence.scope import tenant_scope
 from backend.runtime import Runtime
 from backend.settings import MailSettings
+from tests.api.conftest import api, client  # noqa: F401 (the API tests' signed-in fixtures)
 from tests.factories import FakeClock, TenantContext, make_tenant_context
 from tests.push_service import Browser, PushService
 from tests.smtp_server import SmtpServer
