@@ -27,6 +27,7 @@ from backend.jobs.queue import JobQueue
 from backend.jobs.repository import PiccoloJobRepository
 from backend.jobs.worker import Handler, Worker, WorkerSettings
 from backend.notifications.keys import VapidKeyring
+from backend.notifications.live import LiveHub
 from backend.notifications.repository import PiccoloNotificationRepository
 from backend.notifications.service import SubscriptionService
 from backend.persistence.database import Database
@@ -59,6 +60,8 @@ class Runtime:
     blobs: BlobStore
     clock: Clock = field(default=utcnow)
     catalog_cache: CatalogCache = field(default_factory=CatalogCache)
+    live: LiveHub = field(default_factory=LiveHub)
+    """Servers of this process that want live events (used on SQLite; PostgreSQL notifies)."""
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock = utcnow) -> Runtime:

@@ -36,6 +36,7 @@ from backend.graphql.errors import (
     UploadError,
     ValidationError,
 )
+from backend.graphql.live import LiveSubscription
 from backend.graphql.notifications import NotificationMutation, NotificationQuery
 from backend.settings import LimitSettings
 
@@ -99,4 +100,10 @@ def build_schema(
         UploadError,
         UnavailableError,
     ]
-    return DossierSchema(query=Query, mutation=Mutation, extensions=extensions, types=extra_types)
+    return DossierSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=LiveSubscription,
+        extensions=extensions,
+        types=extra_types,
+    )

@@ -29,6 +29,7 @@ from backend.jobs.models import Job, JobFailed, NewJob
 from backend.jobs.queue import JobQueue
 from backend.notifications.events import DELIVER_JOB, DIGEST_JOB, event_of
 from backend.notifications.keys import VapidKeyring
+from backend.notifications.live import LiveEvent
 from backend.notifications.mail import MailItem, digest_mail, instant_mail, locale_of
 from backend.notifications.matching import matches, plan
 from backend.notifications.models import (
@@ -103,6 +104,7 @@ class NotificationDelivery:
         tx: Transactions,
         clock: Clock,
         policy: PushPolicy,
+        publish: Callable[[LiveEvent], Awaitable[None]] | None = None,
     ) -> None:
         self._repo = repo
         self._documents = documents
@@ -114,6 +116,7 @@ class NotificationDelivery:
         self._tx = tx
         self._clock = clock
         self._policy = policy
+        self._publish = publish
 
     # -- reading what a user may see -------------------------------------------------------
 
@@ -152,6 +155,18 @@ class NotificationDelivery:
         if found is None:
             return  # deleted (or rolled back) before we got here: nothing to tell
         document, resource = found
+        if self._publish is not None:
+            await self._publish(
+                LiveEvent(
+                    tenant_id,
+                    event.event.value,
+                    document.id,
+                    document.customer_id,
+                    document.document_type_id,
+                    tuple(sorted(resource.register_ids)),
+                    event.version_id,
+                )
+            )
         by_user: dict[str, list[Subscription]] = {}
         for s in await self._repo.candidates(
             tenant_id,

@@ -13,6 +13,7 @@ from backend.jobs.worker import Handler
 from backend.notifications.delivery import Lookups, NotificationDelivery, PushPolicy
 from backend.notifications.events import DELIVER_JOB, DIGEST_JOB, DOCUMENT_JOB
 from backend.notifications.keys import VapidKeyring
+from backend.notifications.live import LIVE_CHANNEL, LiveEvent
 from backend.notifications.mailer import mailer_for
 from backend.notifications.ports import PushSender
 from backend.notifications.repository import PiccoloNotificationRepository
@@ -47,6 +48,15 @@ def notification_delivery(
     async def tenant_locale(tenant_id: str) -> str:
         return (await services.catalog.tenant(tenant_id)).locale
 
+    async def publish(event: LiveEvent) -> None:
+        if runtime.database.is_postgres:
+            # Heard by every server process listening on the channel, after this autocommit.
+            await runtime.database.fetch(
+                "SELECT pg_notify({}, {}) AS sent", LIVE_CHANNEL, event.encode()
+            )
+        else:
+            runtime.live.deliver(event.encode())
+
     return NotificationDelivery(
         repo,
         PiccoloDocumentRepository(),
@@ -68,6 +78,7 @@ def notification_delivery(
             default_sender=settings.mail.mail_from,
             secret_key=settings.security.secret_key,
         ),
+        publish,
     )
 
 
