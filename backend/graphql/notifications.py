@@ -172,6 +172,24 @@ class SubscriptionInput:
         )
 
 
+@strawberry.input(description="What a subscription hears and how; its target stays.")
+class SubscriptionChangeInput:
+    events: list[EventEnum] | None = strawberry.field(default=None, description="null: all.")
+    channels: list[ChannelEnum] | None = strawberry.field(default=None, description="null: push.")
+    rhythm: RhythmEnum = RhythmEnum.INSTANT
+    digest_hour: int = 7
+
+    def to_domain(self) -> SubscriptionDraft:
+        return SubscriptionDraft(
+            target_kind="",
+            target_id="",
+            events=None if self.events is None else [e.value for e in self.events],
+            channels=None if self.channels is None else [c.value for c in self.channels],
+            rhythm=self.rhythm.value,
+            digest_hour=self.digest_hour,
+        )
+
+
 @strawberry.input(description="What PushManager.subscribe() answered, and a name for the list.")
 class PushDeviceInput:
     endpoint: str
@@ -252,7 +270,7 @@ class NotificationMutation:
 
     @strawberry.mutation(description="Change events, channels and rhythm; the target stays.")
     async def update_subscription(
-        self, info: Info, id: strawberry.ID, input: SubscriptionInput
+        self, info: Info, id: strawberry.ID, input: SubscriptionChangeInput
     ) -> SubscriptionResult:
         ctx = info.context
         try:

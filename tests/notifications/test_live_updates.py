@@ -131,10 +131,13 @@ async def test_an_upload_on_one_server_reaches_a_client_of_another(runtime: Runt
         reader, _ = await _session(b, ctx, "viewer")
         outsider, outsider_user = await _session(b, ctx, "none")
         await ctx.grant(outsider_user, "viewer", ScopeKind.CUSTOMER, other.id)
+        stranger, _ = await _session(b, await make_tenant_context(runtime), "admin")
         async with (
             listening(b, reader, mine.id) as follows_mine,
             listening(b, reader) as follows_all,
             listening(b, outsider) as outside,
+            listening(b, stranger) as other_tenant,
+            listening(b, stranger, mine.id) as other_tenant_probing,
         ):
             elsewhere = await _upload(uploader, ctx, other.id)
             document = await _upload(uploader, ctx, mine.id)
@@ -148,14 +151,15 @@ async def test_an_upload_on_one_server_reaches_a_client_of_another(runtime: Runt
             seen = {(await _next(follows_all))["documentId"] for _ in range(2)}
             assert seen == {document, elsewhere}
             assert (await _next(outside))["documentId"] == elsewhere
-            # Nothing else arrives: the outsider never hears of the other customer's invoice.
-            for socket in (follows_mine, outside):
+            # Nothing else arrives: the outsider never hears of the other customer's invoice,
+            # another tenant's admin hears nothing, even naming the customer's id.
+            for socket in (follows_mine, outside, other_tenant, other_tenant_probing):
                 try:
                     extra = await asyncio.wait_for(socket.recv(), 0.5)
                 except TimeoutError:
                     continue
                 raise AssertionError(f"unexpected {extra!r}")
-        for client in (uploader, reader, outsider):
+        for client in (uploader, reader, outsider, stranger):
             await client.aclose()
 
 

@@ -17,7 +17,7 @@ SUBSCRIBE = """mutation($i: SubscriptionInput!) { subscribe(input: $i) {
     digestHour }
   ... on ValidationError { code issues { field code } }
 } }"""
-UPDATE = """mutation($id: ID!, $i: SubscriptionInput!) { updateSubscription(id: $id, input: $i) {
+UPDATE = """mutation($id: ID!, $i: SubscriptionChangeInput!) { updateSubscription(id: $id, input: $i) {
   __typename ... on NotificationSubscription { channels rhythm digestHour }
   ... on Error { code }
 } }"""
@@ -73,8 +73,6 @@ async def test_subscriptions_are_managed_by_their_owner_alone(runtime: Runtime) 
                 {
                     "id": created["id"],
                     "i": {
-                        "targetKind": "REGISTER",
-                        "targetId": "x",
                         "channels": ["EMAIL"],
                         "digestHour": 6,
                     },
