@@ -3,6 +3,7 @@ delivery log; the VAPID public key the PWA subscribes with; the tenant's mail se
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from enum import Enum
 from typing import Annotated
@@ -161,14 +162,17 @@ class SubscriptionInput:
     digest_hour: int = 7
 
     def to_domain(self) -> SubscriptionDraft:
-        return SubscriptionDraft(
+        change = SubscriptionChangeInput(
+            events=self.events,
+            channels=self.channels,
+            rhythm=self.rhythm,
+            digest_hour=self.digest_hour,
+        ).to_domain()
+        return dataclasses.replace(
+            change,
             target_kind=self.target_kind.value,
             target_id=str(self.target_id),
             customer_id=None if self.customer_id is None else str(self.customer_id),
-            events=None if self.events is None else [e.value for e in self.events],
-            channels=None if self.channels is None else [c.value for c in self.channels],
-            rhythm=self.rhythm.value,
-            digest_hour=self.digest_hour,
         )
 
 
