@@ -156,7 +156,7 @@ class NotificationDelivery:
             return  # deleted (or rolled back) before we got here: nothing to tell
         document, resource = found
         if self._publish is not None:
-            await self._publish(
+            await self._live(
                 LiveEvent(
                     tenant_id,
                     event.event.value,
@@ -188,6 +188,15 @@ class NotificationDelivery:
             if principal is None or not can(principal, Action.READ, resource, now):
                 continue  # may not read it: nothing is recorded, nothing is sent
             await self._record(principal, event, subscriptions, now)
+
+    async def _live(self, event: LiveEvent) -> None:
+        """Live updates are a courtesy to open apps: failing to publish one (a server still
+        starting) never holds back the notifications."""
+        assert self._publish is not None
+        try:
+            await self._publish(event)
+        except Exception:
+            log.exception("live event for document %s not published", event.document_id)
 
     async def _record(
         self,
