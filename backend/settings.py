@@ -28,6 +28,7 @@ __all__ = [
     "Environment",
     "JobSettings",
     "LimitSettings",
+    "PreviewSettings",
     "SecuritySettings",
     "ServerSettings",
     "Settings",
@@ -120,6 +121,25 @@ class JobSettings:
     lease_seconds: int = 60
     """How long a claimed job is a worker's without renewal; a dead worker's jobs are claimed
     again after it."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewSettings:
+    soffice: str | None = None
+    """LibreOffice's ``soffice`` program (a path or a name on PATH); unset: ``soffice`` on PATH;
+    empty: office documents get no preview (``converter_unavailable``)."""
+
+    office_timeout_seconds: int = 120
+    """Longest an office document's conversion to PDF may take before LibreOffice is killed."""
+
+    pdf_timeout_seconds: int = 30
+    """Longest rendering a PDF's page one may take (it runs in a process of its own)."""
+
+    mail_max_attachments: int = 100
+    """Most attachments of one e-mail made into documents; the rest are listed as skipped."""
+
+    mail_max_bytes: int = 50 * 1024 * 1024
+    """Largest e-mail file read for headers, body and attachments."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +279,7 @@ class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     jobs: JobSettings = field(default_factory=JobSettings)
+    previews: PreviewSettings = field(default_factory=PreviewSettings)
     data_dir: Path = Path("var")
     """Folder for the embedded database, blobs and the development audit key."""
 
@@ -280,6 +301,11 @@ ENVIRONMENT_NAMES: Mapping[str, str] = {
     "DOSSIER_EMBEDDED_WORKERS": "background workers inside the server process (0: none)",
     "DOSSIER_JOB_LEASE_SECONDS": "how long a claimed job stays a worker's without renewal",
     "DOSSIER_BLOB_ROOT": "folder for document content",
+    "DOSSIER_SOFFICE": "LibreOffice program for office previews (empty: none)",
+    "DOSSIER_OFFICE_TIMEOUT_SECONDS": "longest conversion of an office document to PDF",
+    "DOSSIER_PDF_TIMEOUT_SECONDS": "longest rendering of a PDF page for its preview",
+    "DOSSIER_MAIL_MAX_ATTACHMENTS": "most attachments of one e-mail made into documents",
+    "DOSSIER_MAIL_MAX_BYTES": "largest e-mail file read for its preview and attachments",
     "DOSSIER_SECRET_KEY": "signing key; required outside development",
     "DOSSIER_SESSION_TTL_SECONDS": "idle session lifetime",
     "DOSSIER_SESSION_MAX_AGE_SECONDS": "absolute session lifetime",
@@ -450,6 +476,13 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         jobs=JobSettings(
             embedded_workers=_int(env, "DOSSIER_EMBEDDED_WORKERS", 1, minimum=0),
             lease_seconds=_int(env, "DOSSIER_JOB_LEASE_SECONDS", 60, minimum=5),
+        ),
+        previews=PreviewSettings(
+            soffice=env.get("DOSSIER_SOFFICE"),
+            office_timeout_seconds=_int(env, "DOSSIER_OFFICE_TIMEOUT_SECONDS", 120),
+            pdf_timeout_seconds=_int(env, "DOSSIER_PDF_TIMEOUT_SECONDS", 30),
+            mail_max_attachments=_int(env, "DOSSIER_MAIL_MAX_ATTACHMENTS", 100, minimum=0),
+            mail_max_bytes=_int(env, "DOSSIER_MAIL_MAX_BYTES", 50 << 20),
         ),
         data_dir=data_dir,
         ldap=_ldap(env),
