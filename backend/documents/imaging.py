@@ -53,6 +53,7 @@ RefusalReason = Literal[
     "conversion_failed",
     "conversion_timeout",
     "pdf_render_timeout",
+    "pdf_too_complex",
 ]
 RenditionKind = Literal["thumbnail", "screen", "text", "pdf"]
 

@@ -5,8 +5,8 @@ PDFium cannot be interrupted from another thread, and a hostile PDF can make it 
 child process (``python -m backend.documents.pdf_process``): it reads the PDF on stdin, limits its
 own address space to :data:`MEMORY_LIMIT` bytes, renders with :func:`render_pdf`, and writes the
 renditions on stdout as msgpack. The parent kills it (and its process group) after ``time_limit``
-seconds (``pdf_render_timeout``); a crash or a memory failure is ``corrupt_pdf``; a refusal in the
-child comes back with its own reason. Starting the child costs about a tenth of a second, small
+seconds (``pdf_render_timeout``); a crash or a memory failure is ``pdf_too_complex``; a refusal in
+the child comes back with its own reason. Starting the child costs about a tenth of a second, small
 next to rendering, and the worker's own memory never holds PDFium's.
 """
 
@@ -23,8 +23,9 @@ from backend.documents.subprocesses import run_limited
 
 __all__ = ["MEMORY_LIMIT", "render_pdf_isolated"]
 
-#: Address space of the child: the interpreter, Pillow and PDFium take about 150 MiB of it.
-MEMORY_LIMIT: Final = 1 << 30
+#: Address space of the child (so its memory, too, stays under what a worker may use): the
+#: interpreter, Pillow and PDFium take about 150 MiB of it.
+MEMORY_LIMIT: Final = 512 << 20
 
 
 class _Rendition(msgspec.Struct):
@@ -61,7 +62,9 @@ async def render_pdf_isolated(data: bytes, *, time_limit: float) -> ImagePreview
             "pdf_render_timeout", f"page one took more than {time_limit:g} s"
         ) from None
     if finished.returncode != 0:
-        raise PreviewRefused("corrupt_pdf", f"the renderer stopped ({finished.returncode})")
+        # PDFium aborts when an allocation fails at the ceiling; a crash on hostile bytes looks
+        # the same from here.
+        raise PreviewRefused("pdf_too_complex", f"the renderer stopped ({finished.returncode})")
     try:
         reply = msgspec.msgpack.decode(finished.stdout, type=_Reply)
     except msgspec.DecodeError as exc:
@@ -97,7 +100,7 @@ def _child() -> None:
     except PreviewRefused as refused:
         reply = _Reply(refused=refused.reason, detail=refused.detail[:500])
     except MemoryError:
-        reply = _Reply(refused="corrupt_pdf", detail="rendering needs too much memory")
+        reply = _Reply(refused="pdf_too_complex", detail="rendering needs too much memory")
     sys.stdout.buffer.write(msgspec.msgpack.encode(reply))
     sys.stdout.buffer.flush()
 

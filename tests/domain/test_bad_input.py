@@ -85,6 +85,19 @@ async def test_a_pdf_that_renders_too_long_is_stopped(runtime: Runtime, ctx: Ten
     assert (preview.state, preview.reason) == ("none", "pdf_render_timeout")
 
 
+@pytest.mark.slow
+async def test_a_pdf_that_needs_too_much_memory_is_stopped(
+    runtime: Runtime, ctx: TenantContext
+) -> None:
+    patient = with_previews(runtime, pdf_timeout_seconds=120)
+    document = await ctx.document(await ctx.customer(), filename="heavy.pdf", data=slow_pdf())
+    await run_jobs(patient)
+    services = runtime.services()
+    [[version]] = await services.documents.versions_of(ctx.principal, [document.id])
+    [preview] = await services.documents.previews(ctx.principal, [version.id])
+    assert (preview.state, preview.reason) == ("none", "pdf_too_complex"), "512 MiB ceiling"
+
+
 async def test_office_files_without_libreoffice_download_with_no_preview(
     runtime: Runtime, ctx: TenantContext
 ) -> None:
