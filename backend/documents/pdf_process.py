@@ -84,6 +84,10 @@ async def render_pdf_isolated(data: bytes, *, time_limit: float) -> ImagePreview
 
 def _child() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    # The WebP encoder registered up front, so that saving does not load all of Pillow's plugins
+    # (a third of the child's start-up).
+    from PIL import WebPImagePlugin  # noqa: F401
+
     from backend.documents.pdf_preview import render_pdf
 
     data = sys.stdin.buffer.read()
