@@ -18,7 +18,13 @@ from typing import Final
 
 import msgspec
 
-from backend.documents.imaging import ImagePreview, PreviewRefused, Rendition
+from backend.documents.imaging import (
+    ImagePreview,
+    PreviewRefused,
+    RefusalReason,
+    Rendition,
+    RenditionKind,
+)
 from backend.documents.subprocesses import run_limited
 
 __all__ = ["MEMORY_LIMIT", "render_pdf_isolated"]
@@ -29,7 +35,7 @@ MEMORY_LIMIT: Final = 512 << 20
 
 
 class _Rendition(msgspec.Struct):
-    kind: str
+    kind: RenditionKind
     mime_type: str
     data: bytes
     width: int
@@ -37,7 +43,7 @@ class _Rendition(msgspec.Struct):
 
 
 class _Reply(msgspec.Struct):
-    refused: str | None = None
+    refused: RefusalReason | None = None  # msgspec checks the child says only known reasons
     detail: str = ""
     page_count: int = 0
     width: int = 0
@@ -70,11 +76,10 @@ async def render_pdf_isolated(data: bytes, *, time_limit: float) -> ImagePreview
     except msgspec.DecodeError as exc:
         raise PreviewRefused("corrupt_pdf", "the renderer gave no answer") from exc
     if reply.refused is not None:
-        raise PreviewRefused(reply.refused, reply.detail)  # type: ignore[arg-type]
+        raise PreviewRefused(reply.refused, reply.detail)
     return ImagePreview(
         renditions=tuple(
-            Rendition(r.kind, r.mime_type, r.data, r.width, r.height)  # type: ignore[arg-type]
-            for r in reply.renditions
+            Rendition(r.kind, r.mime_type, r.data, r.width, r.height) for r in reply.renditions
         ),
         page_count=reply.page_count,
         width=reply.width,

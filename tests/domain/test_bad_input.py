@@ -5,6 +5,7 @@ job; a 0-byte upload is refused with a stable code and writes nothing (both engi
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -17,10 +18,10 @@ from tests.samples.nasty import nasty_files, slow_pdf
 from tests.samples.test_golden_samples import SAMPLES
 
 
-def with_previews(runtime: Runtime, **changes: object) -> Runtime:
+def with_previews(runtime: Runtime, **changes: Any) -> Runtime:
     """The session's runtime with other preview settings (same database and blobs)."""
     settings = runtime.settings
-    previews = dataclasses.replace(settings.previews, **changes)  # type: ignore[arg-type]
+    previews = dataclasses.replace(settings.previews, **changes)
     return Runtime(
         settings=dataclasses.replace(settings, previews=previews),
         database=runtime.database,
