@@ -62,8 +62,11 @@ class _Text(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self.parts.append(" ".join(data.split()) if data.strip() else " " if data else "")
+        if self._hidden or not data:
+            return
+        # Runs of white space become one space, kept at the edges: "order <b>4711</b>".
+        edge = (" " if data[0].isspace() else "", " " if data[-1].isspace() else "")
+        self.parts.append(f"{edge[0]}{' '.join(data.split())}{edge[1]}" if data.strip() else " ")
 
 
 def html_to_text(html: str) -> str:
