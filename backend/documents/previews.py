@@ -95,7 +95,9 @@ class PreviewService:
             await self._mark(tenant_id, Preview(version_id, "none", NO_RENDERER))
             return
         if mime in OFFICE_TYPES and self._office.soffice is None:
-            await self._mark(tenant_id, Preview(version_id, "none", CONVERTER_UNAVAILABLE))
+            await self._mark(
+                tenant_id, Preview(version_id, "none", CONVERTER_UNAVAILABLE), document.id, "office"
+            )
             return
         data = await self._blobs.get(tenant_id, version.sha256)
         extra: list[RenditionRef] = []
@@ -114,7 +116,10 @@ class PreviewService:
                 # image follows in a job of its own.
                 image = await asyncio.to_thread(render_image, data, mime, kinds=THUMBNAIL_ONLY)
         except PreviewRefused as refused:
-            await self._mark(tenant_id, Preview(version_id, "none", refused.reason))
+            source = "email" if mime in MAIL_TYPES else "office" if mime in OFFICE_TYPES else None
+            await self._mark(
+                tenant_id, Preview(version_id, "none", refused.reason), document.id, source
+            )
             raise JobFailed(refused.reason, permanent=True) from None
         renditions = await self._store(tenant_id, version_id, image) + extra
         now = self._clock()
@@ -202,6 +207,27 @@ class PreviewService:
             for r in image.renditions
         ]
 
-    async def _mark(self, tenant_id: str, preview: Preview) -> None:
+    async def _mark(
+        self,
+        tenant_id: str,
+        preview: Preview,
+        document_id: str | None = None,
+        text_source: str | None = None,
+    ) -> None:
+        """Record the preview state; for formats whose text comes from this job (``text_source``
+        email or office), the text is then ``none`` for the same reason."""
+        now = self._clock()
         async with self._tx.write():
-            await self._repo.set_preview(tenant_id, preview, self._clock())
+            await self._repo.set_preview(tenant_id, preview, now)
+            if text_source is not None and document_id is not None:
+                await self._repo.set_version_text(
+                    tenant_id,
+                    VersionText(
+                        preview.version_id,
+                        document_id,
+                        "none",
+                        source=text_source,
+                        reason=preview.reason,
+                    ),
+                    now,
+                )

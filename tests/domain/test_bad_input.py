@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from backend.documents.repository import PiccoloDocumentRepository
 from backend.errors import EmptyUpload
 from backend.jobs.registry import job_handlers
 from backend.persistence.scope import tenant_scope
@@ -110,6 +111,8 @@ async def test_office_files_without_libreoffice_download_with_no_preview(
     [[version]] = await services.documents.versions_of(ctx.principal, [document.id])
     [preview] = await services.documents.previews(ctx.principal, [version.id])
     assert (preview.state, preview.reason) == ("none", "converter_unavailable")
+    texts = await PiccoloDocumentRepository().texts_of(ctx.tenant.id, [version.id])
+    assert (texts[version.id].state, texts[version.id].reason) == ("none", "converter_unavailable")
     _, stored = await services.documents.content(ctx.principal, version.id)
     assert stored == docx
 
