@@ -7,7 +7,7 @@ const config: CodegenConfig = {
   documents: ["src/data/operations.ts"],
   pluckConfig: { globalGqlIdentifierName: ["graphql"], modules: [{ name: "./gql-tag", identifier: "graphql" }] },
   generates: {
-    "src/generated/graphql.ts": {
+    [process.env["CODEGEN_OUT"] ?? "src/generated/graphql.ts"]: {
       plugins: [
         { add: { content: "// Generated from schema/schema.graphql by `npm run codegen`; do not edit." } },
         "typescript-operations",

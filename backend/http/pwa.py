@@ -22,6 +22,7 @@ from typing import Any
 
 from litestar import Request, Response, Router, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 
 __all__ = ["PWA_CSP", "SERVER_PREFIXES", "pwa_router"]
 
@@ -134,7 +135,7 @@ def pwa_router(pwa_dir: Path) -> Router:
         return serve(request, "")
 
     @get("/{path:path}", include_in_schema=False, sync_to_thread=False)
-    def app_path(request: Request[Any, Any, Any], path: str) -> Response[bytes]:
+    def app_path(request: Request[Any, Any, Any], path: FromPath[str]) -> Response[bytes]:
         return serve(request, path)
 
     return Router(path="/", route_handlers=[app_root, app_path])

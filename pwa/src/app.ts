@@ -43,7 +43,12 @@ export class DossierApp extends LocalizedElement {
   }
 
   private readonly onRoute = (): void => {
+    const before = this.route;
     this.route = parseRoute(new URL(location.href));
+    // Another tab of the same dossier keeps focus and scroll where the user is.
+    const sameDossier =
+      before.name === "dossier" && this.route.name === "dossier" && before.customerId === this.route.customerId;
+    if (sameDossier) return;
     window.scrollTo(0, 0);
     queueMicrotask(() => this.focusMain());
   };
@@ -191,7 +196,7 @@ export class DossierApp extends LocalizedElement {
       <nav aria-label=${t("nav.main")}>
         ${this.navLink("/", t("nav.search"), "search", route === "search" || route === "dossier" || route === "document")}
         ${this.navLink("/today", t("nav.today"), "today", route === "today")}
-        ${this.navLink("/capture", t("dossier.capture"), "plus", route === "capture")}
+        ${this.navLink("/capture", t("nav.capture"), "plus", route === "capture")}
         ${this.navLink("/inbox", t("nav.inbox"), "inbox", route === "inbox")}
         ${this.navLink("/settings", t("nav.settings"), "settings", route === "settings")}
       </nav>

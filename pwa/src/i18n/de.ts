@@ -10,6 +10,7 @@ export const de: Messages = {
   "nav.main": "Hauptmenü",
   "nav.search": "Suche",
   "nav.today": "Heute",
+  "nav.capture": "Erfassen",
   "nav.inbox": "Eingang",
   "nav.settings": "Einstellungen",
   "login.title": "Anmelden",

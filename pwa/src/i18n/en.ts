@@ -9,6 +9,7 @@ export const en = {
   "nav.main": "Main",
   "nav.search": "Search",
   "nav.today": "Today",
+  "nav.capture": "Capture",
   "nav.inbox": "In-tray",
   "nav.settings": "Settings",
   "login.title": "Sign in",

@@ -10,6 +10,7 @@ export const pl: Messages = {
   "nav.main": "Główna",
   "nav.search": "Szukaj",
   "nav.today": "Dziś",
+  "nav.capture": "Skanuj",
   "nav.inbox": "Skrzynka",
   "nav.settings": "Ustawienia",
   "login.title": "Zaloguj się",

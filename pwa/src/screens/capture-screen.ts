@@ -286,16 +286,6 @@ export class CaptureScreen extends LocalizedElement {
     shared,
     avatar,
     css`
-      fieldset {
-        border: 1px solid var(--border);
-        border-radius: var(--radius);
-        margin: 1rem 0;
-        padding: 0.5rem 1rem 1rem;
-      }
-      legend {
-        font-weight: 700;
-        padding: 0 0.25rem;
-      }
       .chosen {
         display: flex;
         flex-wrap: wrap;

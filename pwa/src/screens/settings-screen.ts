@@ -77,16 +77,6 @@ export class SettingsScreen extends LocalizedElement {
   static override styles = [
     shared,
     css`
-      fieldset {
-        border: 1px solid var(--border);
-        border-radius: var(--radius);
-        margin: 1rem 0;
-        padding: 0.5rem 1rem;
-      }
-      legend {
-        font-weight: 700;
-        padding: 0 0.25rem;
-      }
       .danger {
         border-color: var(--danger);
         color: var(--danger);

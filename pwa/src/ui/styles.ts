@@ -229,6 +229,16 @@ export const shared = css`
     height: 24px;
     flex: none;
   }
+  fieldset {
+    border: 1px solid var(--border);
+    border-radius: var(--radius);
+    margin: 1rem 0;
+    padding: 0.5rem 1rem 1rem;
+  }
+  legend {
+    font-weight: 700;
+    padding: 0 0.25rem;
+  }
   .visually-hidden {
     position: absolute;
     width: 1px;
