@@ -277,7 +277,10 @@ export class DossierApp extends LocalizedElement {
         padding-bottom: env(safe-area-inset-bottom);
       }
       nav a {
-        flex: 1;
+        flex: 1 1 0;
+        min-width: 0;
+        padding: 0 2px;
+        text-align: center;
         min-height: 60px;
         display: flex;
         flex-direction: column;
@@ -290,6 +293,12 @@ export class DossierApp extends LocalizedElement {
       nav a[aria-current="page"] {
         color: var(--accent);
         font-weight: 700;
+      }
+      nav a span:last-child {
+        max-width: 100%;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
       }
       .nav-icon {
         font-size: 1.3rem;

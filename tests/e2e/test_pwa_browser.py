@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
@@ -246,7 +245,47 @@ def test_main_screens_have_no_serious_accessibility_violations(
     assert not found, found
 
 
-def test_screenshots_were_written() -> None:
-    from tests.e2e.conftest import SCREENSHOTS
+def test_edit_customer_data_shows_the_servers_validation(page: Page, demo: Demo) -> None:
+    sign_in(page, demo)
+    _open_dossier(page, demo)
+    dossier = page.locator("dossier-screen")
+    dossier.get_by_role("button", name="Edit customer").click()
+    dossier.locator("#keyData-credit_limit").fill("lots")
+    dossier.get_by_role("button", name="Save").click()
+    expect(dossier.locator("#keyData-credit_limit")).to_have_attribute("aria-invalid", "true")
+    expect(dossier.get_by_role("alert").first).to_have_text("Please correct the marked fields.")
+    dossier.locator("#keyData-credit_limit").fill("50000.00")
+    dossier.get_by_role("button", name="Save").click()
+    expect(dossier.get_by_role("status")).to_have_text("Saved.")
+    expect(dossier.locator("#panel dl.fields")).to_contain_text("50,000.00")
 
-    assert isinstance(SCREENSHOTS, Path)
+
+def test_a_file_shared_from_another_app_arrives_in_capture(page: Page, demo: Demo) -> None:
+    sign_in(page, demo)
+    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # What the system share sheet does: a multipart POST to the manifest's share_target action.
+    status = page.evaluate(
+        """async () => {
+          const form = new FormData();
+          form.append('title', 'Signed order');
+          form.append('files', new File([new Uint8Array([137, 80, 78, 71])], 'order.png', {type: 'image/png'}));
+          const r = await fetch('/share-target', {method: 'POST', body: form, redirect: 'manual'});
+          return r.type === 'opaqueredirect' || r.redirected || r.status === 303 ? 'redirect' : String(r.status);
+        }"""
+    )
+    assert status == "redirect"
+    page.goto("/capture?shared=1")
+    capture = page.locator("capture-screen")
+    expect(capture.get_by_role("status")).to_contain_text("Shared with Dossier")
+    expect(capture.locator(".pages li")).to_have_count(1)
+    expect(capture.locator(".pages li")).to_contain_text("order.png")
+
+
+def test_size_budgets_hold() -> None:
+    from bench.pwa_budget import measure
+    from tests.e2e.conftest import PWA_DIST
+
+    sizes = measure(PWA_DIST)
+    assert sizes.within_budget, sizes
