@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 
 from tests.conftest import TEST_AUDIT_KEY, TEST_SECRET_KEY
 
@@ -42,6 +49,9 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(os.environ.get("DOSSIER_E2E_SCREENSHOTS", ROOT / "var" / "e2e-screenshots"))
 DEMO_EMAIL = "anna.nowak@demo.example"
 DEMO_PASSWORD = "demo-password"
+
+#: CI machines are shared: wait for the app generously before calling a check failed.
+expect.set_options(timeout=20_000)
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -191,13 +201,15 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
+    """Per module: the sync API runs an event loop of its own in this thread, which must be gone
+    before the suite's asyncio tests run again."""
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     assert Path(CHROMIUM).exists(), (
         "Chromium is missing: apt-get install chromium (./dev test does)"
@@ -210,7 +222,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 def new_context(browser: Browser, demo: Demo, device: str, **extra: Any) -> BrowserContext:
     options = PHONE if device == "phone" else DESKTOP
     context = browser.new_context(base_url=demo.base_url, locale="en-GB", **options, **extra)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)
     return context
 
 

@@ -17,6 +17,9 @@ import { icon } from "../ui/icons";
 import { shared } from "../ui/styles";
 
 const SWIPE_PX = 60;
+/** Rows of a list rendered in the first frame, and added per frame after it. */
+const FIRST_ROWS = 40;
+const MORE_ROWS = 400;
 
 export class DossierScreen extends LocalizedElement {
   static override properties = {
@@ -31,6 +34,7 @@ export class DossierScreen extends LocalizedElement {
     issues: { state: true },
     saveMessage: { state: true },
     how: { state: true },
+    shown: { state: true },
   };
 
   declare customerId: string;
@@ -44,6 +48,8 @@ export class DossierScreen extends LocalizedElement {
   declare issues: Issue[];
   declare saveMessage: string;
   declare how: Arrangement;
+  /** Rows rendered so far: a first screenful at once, the rest in the frames after. */
+  declare shown: number;
   private touchStart: { x: number; y: number } | null = null;
 
   constructor() {
@@ -59,6 +65,7 @@ export class DossierScreen extends LocalizedElement {
     this.issues = [];
     this.saveMessage = "";
     this.how = { ...DEFAULT_ARRANGEMENT };
+    this.shown = FIRST_ROWS;
   }
 
   private readonly onChanged = (event: Event): void => {
@@ -79,6 +86,7 @@ export class DossierScreen extends LocalizedElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has("tab") || changed.has("how") || changed.has("customerId")) this.shown = FIRST_ROWS;
     if (changed.has("customerId") && this.customerId) {
       this.local = undefined;
       this.editing = false;
@@ -337,6 +345,13 @@ export class DossierScreen extends LocalizedElement {
     }
   }
 
+  private growLater(total: number): void {
+    if (this.shown >= total) return;
+    requestAnimationFrame(() => {
+      if (this.shown < total) this.shown += MORE_ROWS;
+    });
+  }
+
   private setHow(patch: Partial<Arrangement>): void {
     this.how = { ...this.how, ...patch };
   }
@@ -344,7 +359,15 @@ export class DossierScreen extends LocalizedElement {
   private renderList(registerId: string | null): TemplateResult {
     const local = this.local;
     const types = this.catalog?.documentTypes ?? [];
-    const groups = local ? arrange<StoredDocument>(local.documents, { ...this.how, registerId }) : [];
+    const all = local ? arrange<StoredDocument>(local.documents, { ...this.how, registerId }) : [];
+    const total = all.reduce((n, g) => n + g.documents.length, 0);
+    let room = this.shown;
+    const groups = all.flatMap((g) => {
+      const documents = g.documents.slice(0, Math.max(0, room));
+      room -= documents.length;
+      return documents.length ? [{ key: g.key, documents }] : [];
+    });
+    this.growLater(total);
     return html`
       <div class="toolbar" role="group" aria-label=${t("list.filter")}>
         <div>
@@ -509,6 +532,10 @@ export class DossierScreen extends LocalizedElement {
         min-height: 44px;
         color: inherit;
         text-decoration: none;
+      }
+      ul.documents > li {
+        content-visibility: auto;
+        contain-intrinsic-size: auto 57px;
       }
       .group {
         margin: 1rem 0 0.25rem;
