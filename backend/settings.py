@@ -204,6 +204,9 @@ class ServerSettings:
     base_url: str = "http://localhost:8000"
     """Public URL of this installation, used in links."""
 
+    pwa_dir: Path = Path("pwa/dist")
+    """The built PWA (``vite build``), served at ``/``; missing: ``/`` answers ``app_not_built``."""
+
 
 #: Groups of OpenLDAP (groupOfNames, groupOfUniqueNames, posixGroup) and Active Directory (group).
 DEFAULT_GROUP_FILTER = (
@@ -347,6 +350,7 @@ ENVIRONMENT_NAMES: Mapping[str, str] = {
     "DOSSIER_HOST": "bind address",
     "DOSSIER_PORT": "bind port",
     "DOSSIER_BASE_URL": "public URL",
+    "DOSSIER_PWA_DIR": "folder of the built PWA served at / (default pwa/dist)",
     "DOSSIER_MAX_UPLOAD_BYTES": "largest accepted upload",
     "DOSSIER_AUDIT_SIGNING_KEY": "Ed25519 seed (urlsafe base64) for audit checkpoints",
     "DOSSIER_AUDIT_CHECKPOINT_MINUTES": "sign grown audit chains this often (0: never)",
@@ -537,6 +541,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             host=env.get("DOSSIER_HOST") or "127.0.0.1",
             port=_int(env, "DOSSIER_PORT", 8000),
             base_url=base_url.rstrip("/"),
+            pwa_dir=Path(env.get("DOSSIER_PWA_DIR") or "pwa/dist"),
         ),
         limits=LimitSettings(max_upload_bytes=_int(env, "DOSSIER_MAX_UPLOAD_BYTES", 100 << 20)),
         jobs=JobSettings(
