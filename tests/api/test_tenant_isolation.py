@@ -72,11 +72,15 @@ KINDS = (
     "version",
     "group",
     "grant",
+    "address",
 )
 
 #: Ids whose kind follows from their name, wherever they appear (argument or input field).
 KIND_BY_NAME: dict[str, str] = {
     "customerId": "customer",
+    "customerIds": "customer",
+    "addressId": "address",
+    "addressIds": "address",
     "documentId": "document",
     "registerId": "register",
     "registerIds": "register",
@@ -392,6 +396,7 @@ async def objects(ctx: TenantContext) -> tuple[dict[str, str], list[str]]:
     group = await ctx.runtime.services().access.create_group(ctx.principal, unique("g"), "Team")
     viewer, _ = await ctx.user("none")
     grant = await ctx.grant(viewer, "viewer", ScopeKind.CUSTOMER, customer.id)
+    [[address]] = await ctx.runtime.services().customers.addresses(ctx.principal, [customer.id])
     ids = {
         "customer": customer.id,
         "document": document.id,
@@ -402,6 +407,7 @@ async def objects(ctx: TenantContext) -> tuple[dict[str, str], list[str]]:
         "version": versions[0].id,
         "group": group.id,
         "grant": grant.id,
+        "address": address.id,
     }
     assert set(ids) == set(KINDS)
     secrets = [
@@ -558,6 +564,9 @@ def test_generation_finds_every_known_id_argument() -> None:
         "Mutation.grantAccess.input.scopeId",
         "Mutation.revokeAccess.id",
         "Mutation.setUserRole.userId",
+        "Query.planRoute.customerIds",
+        "Query.planRoute.addressIds",
+        "Mutation.setAddressPosition.addressId",
     }
     assert expected <= names, sorted(expected - names)
 

@@ -5,12 +5,14 @@ the shared cache, retries, "no match", hand-placed positions, and the installati
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 import pytest
 
 from backend.customers.models import Address, AddressKind, CustomerDraft
 from backend.geo.models import GeoState, Point, Quality
+from backend.geo.ports import GeocoderError
 from backend.geo.ratelimit import SharedRateLimit
 from backend.geo.repository import PiccoloRequestSlots
 from backend.persistence.scope import tenant_scope
@@ -239,7 +241,7 @@ async def test_two_workers_never_ask_within_the_interval(
     assert all(n > 0 for n in ran), "both workers took part"
     times = sorted(r.at for r in stub.requests)
     assert len(times) == 6
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= interval - 0.03, gaps
 
 
@@ -256,10 +258,10 @@ async def test_the_turn_is_shared_by_separate_limiters(runtime: Runtime) -> None
     limits = [SharedRateLimit(PiccoloRequestSlots(), runtime.database, name, 0.1) for _ in range(2)]
     await asyncio.gather(*(ask(limit) for limit in limits))
     starts.sort()
-    assert min(b - a for a, b in zip(starts, starts[1:], strict=False)) >= 0.07
+    assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.07
     busy = SharedRateLimit(PiccoloRequestSlots(), runtime.database, name, 10.0)
     await busy.turn()
-    with pytest.raises(Exception, match="busy"):
+    with pytest.raises(GeocoderError, match="busy"):
         await busy.turn(max_wait_seconds=1.0)
 
 
