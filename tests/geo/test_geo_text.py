@@ -15,7 +15,9 @@ from backend.geo.quality import quality_of
 
 def test_the_normal_form_folds_case_width_and_spaces_but_keeps_letters() -> None:
     assert normalise("  Hauptstraße \t 1 ") == "hauptstrasse 1"
-    assert normalise("\uff2c\uff2f\uff24\uff3a\u3000\uff11\uff12") == "lodz 12", "full-width LODZ 12 (NFKC)"
+    assert normalise("\uff2c\uff2f\uff24\uff3a\u3000\uff11\uff12") == "lodz 12", (
+        "full-width LODZ 12 (NFKC)"
+    )
     assert normalise("ŁÓDŹ") == "łódź", "Polish letters stay, only lower case"
     assert normalise("\uff22äckerstraße") == normalise("BÄCKERSTRASSE")
     assert address_key("ul. Piotrkowska 1", "90-001", "Łódź", "PL") == (
