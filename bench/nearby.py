@@ -55,7 +55,7 @@ def _uuid(engine: str, prefix: str) -> str:
 
 def _series(count: int) -> str:
     return (
-        f"WITH RECURSIVE series(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM series "
+        f"WITH RECURSIVE series(n) AS (SELECT CAST(1 AS BIGINT) UNION ALL SELECT n + 1 FROM series "
         f"WHERE n < {int(count)}) "
     )
 

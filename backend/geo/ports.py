@@ -143,6 +143,11 @@ class GeoRepository(Protocol):
         at: dt.datetime,
     ) -> None: ...
 
+    async def unplaced(self, tenant_id: str) -> list[str]:
+        """Ids of the tenant's addresses without a position that the geocoder may place (not
+        ``manual``, not ``not_found``)."""
+        ...
+
     async def nearest(
         self,
         tenant_id: str,

@@ -124,6 +124,15 @@ class PiccoloGeoRepository:
             address_id,
         )
 
+    async def unplaced(self, tenant_id: str) -> list[str]:
+        rows = await select(
+            AddressTable,
+            "SELECT id FROM customer_address WHERE tenant = {} AND latitude IS NULL "
+            "AND geo_state IN ('pending', 'off', 'failed') ORDER BY id",
+            tenant_id,
+        )
+        return [str(r["id"]) for r in rows]
+
     async def nearest(
         self,
         tenant_id: str,

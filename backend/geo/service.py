@@ -22,7 +22,13 @@ from dataclasses import dataclass
 
 from backend.access.policy import Action, Principal, Resource, can, visibility
 from backend.audit.service import AuditTrail
-from backend.errors import FieldIssue, Forbidden, NotFound, ValidationFailed
+from backend.errors import (
+    FieldIssue,
+    Forbidden,
+    GeocoderNotConfigured,
+    NotFound,
+    ValidationFailed,
+)
 from backend.geo.addresses import address_key
 from backend.geo.distance import bounding_boxes, distance_km
 from backend.geo.jobs import geocode_job
@@ -185,6 +191,23 @@ class GeoService:
             )
         if answer.match is None:
             raise JobFailed("no_match", permanent=True)
+
+    async def queue_unplaced(self, tenant_id: str, batch: int = 500) -> int:
+        """Queue geocoding of every address of the tenant that has no position and may get one
+        (stored before a geocoder was configured, or failed); return how many. Operators run it
+        with ``dossier geocode`` after configuring a geocoder."""
+        if self._geocoder is None:
+            raise GeocoderNotConfigured()
+        ids = await self._repo.unplaced(tenant_id)
+        now = self._clock()
+        for start in range(0, len(ids), batch):
+            async with self._tx.write():
+                for address_id in ids[start : start + batch]:
+                    await self._repo.set_position(
+                        tenant_id, address_id, None, GeoState.PENDING, None, now
+                    )
+                    await self._jobs.enqueue(geocode_job(tenant_id, address_id))
+        return len(ids)
 
     async def set_position(self, principal: Principal, address_id: str, point: Point | None) -> str:
         """Place an address by hand (``point``), or give it back to the geocoder (None); return
