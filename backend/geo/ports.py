@@ -156,9 +156,9 @@ class GeoRepository(Protocol):
         customers: int,
         visible: Visibility,
     ) -> list[LocatedAddress]:
-        """Every located address of the ``customers`` visible customers with an address in
-        ``boxes`` nearest to ``centre`` (by a flat approximation; exact distances are the
-        caller's)."""
+        """The nearest address in ``boxes`` of each of the ``customers`` visible customers
+        nearest to ``centre``, by a flat approximation (exact distances are the caller's); only
+        ``id``, ``customer_id`` and ``point`` are filled."""
         ...
 
     async def located(

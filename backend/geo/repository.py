@@ -142,27 +142,44 @@ class PiccoloGeoRepository:
         visible: Visibility,
     ) -> list[LocatedAddress]:
         # Ranked by the equirectangular approximation, which keeps the ranking of points this
-        # close; the caller computes exact distances of what comes back.
+        # close; the caller computes exact distances of what comes back. An administrator's
+        # search reads the covering index (tenant, latitude, longitude, customer, id) alone.
         scale = math.cos(math.radians(centre.latitude))
+        flat = (
+            "((a.latitude - {}) * (a.latitude - {}) + "
+            "((a.longitude - {}) * {}) * ((a.longitude - {}) * {}))"
+        )
         args: list[Any] = [centre.latitude, centre.latitude, centre.longitude, scale]
         args += [centre.longitude, scale, tenant_id]
         boxed = _box_condition(boxes, args)
         condition, more = customer_condition(visible, "c")
         args += more
         args.append(customers)
-        args.append(tenant_id)
-        sql = (
-            "WITH near AS (SELECT a.customer, MIN((a.latitude - {}) * (a.latitude - {}) + "
-            "((a.longitude - {}) * {}) * ((a.longitude - {}) * {})) AS d2 "
-            "FROM customer_address a JOIN customer c ON c.id = a.customer AND c.tenant = a.tenant "
-            f"WHERE a.tenant = {{}} AND {boxed} AND {condition} "
-            "GROUP BY a.customer ORDER BY d2, a.customer LIMIT {}) "
-            f"{_LOCATED}JOIN near ON near.customer = a.customer "
-            "WHERE a.tenant = {} AND a.latitude IS NOT NULL AND a.longitude IS NOT NULL"
+        customer_join = (
+            ""
+            if condition == "1 = 1"
+            else "JOIN customer c ON c.id = a.customer AND c.tenant = a.tenant "
         )
-        # The square of the longitude term needs its own arguments (no reuse of placeholders).
+        sql = (
+            "SELECT id, customer, latitude, longitude FROM (SELECT p.id, p.customer, "
+            "p.latitude, p.longitude, p.d2, ROW_NUMBER() OVER (PARTITION BY p.customer "
+            "ORDER BY p.d2, p.id) AS k FROM (SELECT a.id, a.customer, a.latitude, a.longitude, "
+            f"{flat} AS d2 FROM customer_address a {customer_join}"
+            f"WHERE a.tenant = {{}} AND {boxed} AND {condition}) p) ranked "
+            "WHERE k = 1 ORDER BY d2, customer LIMIT {}"
+        )
         rows = await select(AddressTable, sql, *args)
-        return [_located(r) for r in rows]
+        return [
+            LocatedAddress(
+                id=str(r["id"]),
+                customer_id=str(r["customer"]),
+                customer_name="",
+                kind="",
+                position=0,
+                point=Point(float(r["latitude"]), float(r["longitude"])),
+            )
+            for r in rows
+        ]
 
     async def located(
         self,

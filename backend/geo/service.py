@@ -285,15 +285,12 @@ class GeoService:
             2 * limit + 10,
             visible,
         )
-        best: dict[str, NearbyCustomer] = {}
-        for row in rows:
-            km = distance_km(centre, row.point)
-            if km > radius_km:
-                continue
-            held = best.get(row.customer_id)
-            if held is None or (km, row.id) < (held.distance_km, held.address_id):
-                best[row.customer_id] = NearbyCustomer(row.customer_id, row.id, row.point, km)
-        return sorted(best.values(), key=lambda n: (n.distance_km, n.customer_id))[:limit]
+        hits = [
+            NearbyCustomer(row.customer_id, row.id, row.point, distance_km(centre, row.point))
+            for row in rows
+        ]
+        hits = [h for h in hits if h.distance_km <= radius_km]
+        return sorted(hits, key=lambda n: (n.distance_km, n.customer_id))[:limit]
 
     async def suggest(self, principal: Principal, point: Point) -> PlaceSuggestion:
         """For a photo's GPS position or the device's: the place there and the nearest customers."""

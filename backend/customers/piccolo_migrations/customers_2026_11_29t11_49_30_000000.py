@@ -8,7 +8,9 @@ VERSION = "1.38.0"
 DESCRIPTION = "indexes on address positions and keys"
 
 STATEMENTS = [
-    "CREATE INDEX customer_address_position ON customer_address (tenant, latitude, longitude)",
+    # Covering for nearby search: the box, the distance and the customer come from the index.
+    "CREATE INDEX customer_address_position "
+    "ON customer_address (tenant, latitude, longitude, customer, id)",
     "CREATE INDEX customer_address_geo_key ON customer_address (tenant, geo_key)",
 ]
 
