@@ -9,13 +9,14 @@ Answers are chosen per request by :attr:`NominatimStub.behaviour` (``ok``, ``non
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.geo.http_stub import serving
 
 __all__ = ["NominatimStub", "Request", "running_stub"]
 
@@ -119,13 +120,6 @@ def _handler(stub: NominatimStub) -> type[BaseHTTPRequestHandler]:
 def running_stub(stub: NominatimStub | None = None) -> Iterator[NominatimStub]:
     """Serve ``stub`` on a free port of 127.0.0.1 until the generator is closed."""
     stub = stub or NominatimStub()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(stub))
-    server.daemon_threads = True
-    stub.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(_handler(stub)) as url:
+        stub.url = url
         yield stub
-    finally:
-        server.shutdown()
-        server.server_close()

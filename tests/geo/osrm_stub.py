@@ -5,15 +5,15 @@ with a road table: great-circle metres times 1.3, plus 500 m against the directi
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from backend.geo.distance import distance_km
 from backend.geo.models import Point
+from tests.geo.http_stub import serving
 
 __all__ = ["OsrmStub", "running_osrm"]
 
@@ -68,13 +68,6 @@ def _handler(stub: OsrmStub) -> type[BaseHTTPRequestHandler]:
 
 def running_osrm() -> Iterator[OsrmStub]:
     stub = OsrmStub()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(stub))
-    server.daemon_threads = True
-    stub.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(_handler(stub)) as url:
+        stub.url = url
         yield stub
-    finally:
-        server.shutdown()
-        server.server_close()

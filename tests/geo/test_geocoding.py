@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
+import sys
 import time
 
 import pytest
@@ -279,3 +281,40 @@ async def test_jobs_of_replaced_addresses_finish_quietly(
     assert found.geo_state is GeoState.LOCATED
     assert [s for s, _, _ in await geo_jobs(ctx)] == ["done", "done"]
     assert [r.query.get("city") for r in stub.requests] == ["Łódź"]
+
+
+async def test_two_processes_share_the_turn(runtime: Runtime, settings_env: dict[str, str]) -> None:
+    name, interval, count = unique("processes"), 0.2, 5
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOSSIER_")} | settings_env
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tests.geo.limiter_process",
+            name,
+            str(interval),
+            str(count),
+            env=env,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    try:
+        for process in processes:
+            assert process.stdout is not None
+            assert (await asyncio.wait_for(process.stdout.readline(), 60)).strip() == b"ready"
+        for process in processes:
+            assert process.stdin is not None
+            process.stdin.write(b"go\n")
+            await process.stdin.drain()
+        outputs = await asyncio.wait_for(asyncio.gather(*(p.communicate() for p in processes)), 60)
+    finally:
+        for process in processes:
+            if process.returncode is None:
+                process.kill()
+    assert all(p.returncode == 0 for p in processes)
+    turns = sorted(float(line) for out, _ in outputs for line in out.split())
+    assert len(turns) == 2 * count
+    gaps = [b - a for a, b in itertools.pairwise(turns)]
+    assert min(gaps) >= interval - 0.03, gaps
