@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from backend.geo.distance import CELLS_PER_DEGREE
 from backend.geo.models import Point
 from backend.persistence.scope import tenant_scope
 from backend.runtime import Runtime
@@ -53,6 +54,14 @@ def _uuid(engine: str, prefix: str) -> str:
     return f"printf('{prefix}-0000-4000-8000-%012x', n)"
 
 
+def _floor(engine: str, expression: str) -> str:
+    """As :func:`backend.geo.distance.cell_of` computes it (longitudes here are positive, so
+    SQLite's truncation is the floor; PostgreSQL's cast would round)."""
+    if engine == "postgres":
+        return f"floor({expression})::integer"
+    return f"CAST({expression} AS INTEGER)"
+
+
 def _series(count: int) -> str:
     return (
         f"WITH RECURSIVE series(n) AS (SELECT CAST(1 AS BIGINT) UNION ALL SELECT n + 1 FROM series "
@@ -79,10 +88,12 @@ async def seed_addresses(runtime: Runtime, tenant_id: str, addresses: int) -> No
         statements.append(
             _series(customers)
             + "INSERT INTO customer_address (id, tenant, customer, kind, label, street, "
-            "postal_code, city, country, latitude, longitude, position, geo_key, geo_state, "
-            f"geo_quality, geo_updated_at) SELECT {_uuid(engine, prefix)}, {tenant}, "
+            "postal_code, city, country, latitude, longitude, geo_cell, position, geo_key, "
+            f"geo_state, geo_quality, geo_updated_at) SELECT {_uuid(engine, prefix)}, {tenant}, "
             f"{_uuid(engine, 'bbbbbbbb')}, '{kind}', '', 'Street ' || n, '00000', 'Town', 'DE', "
-            f"{lat.format(k=k * 31)}, {lon.format(k=k * 17)}, {int(kind == 'delivery')}, "
+            f"{lat.format(k=k * 31)}, {lon.format(k=k * 17)}, "
+            f"{_floor(engine, f'({lon.format(k=k * 17)}) * {CELLS_PER_DEGREE}')}, "
+            f"{int(kind == 'delivery')}, "
             f"'bench {kind} ' || n, 'located', 'building', {{}} FROM series"
         )
     with tenant_scope(tenant_id):

@@ -11,6 +11,7 @@ from backend.access.policy import Visibility
 from backend.customers.models import Address, AddressKind, Contact, Customer
 from backend.customers.tables import AddressTable, ContactTable, CustomerTable
 from backend.errors import DuplicateErpNumber
+from backend.geo.distance import cell_of
 from backend.geo.models import GeoState, Quality
 from backend.geo.positions import key_of
 from backend.persistence.constraints import violates_unique
@@ -96,6 +97,7 @@ class PiccoloCustomerRepository:
                             longitude=a.longitude,
                             position=i,
                             geo_key=key_of(a),
+                            geo_cell=cell_of(a.longitude),
                             geo_state=a.geo_state.value,
                             geo_quality=None if a.geo_quality is None else a.geo_quality.value,
                             geo_updated_at=a.geo_updated_at,

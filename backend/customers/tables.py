@@ -41,6 +41,9 @@ class AddressTable(Table, tablename="customer_address"):
     geo_state = Varchar(length=16, default="pending")
     geo_quality = Varchar(length=16, null=True, default=None)
     geo_updated_at = Timestamptz(null=True, default=None)
+    geo_cell = Integer(null=True, default=None)
+    """The strip of longitude the position lies in (:func:`backend.geo.distance.cell_of`): nearby
+    search scans ``(tenant, geo_cell, latitude)`` only in the strips its box touches."""
 
 
 class ContactTable(Table, tablename="customer_contact"):

@@ -11,13 +11,40 @@ import math
 
 from backend.geo.models import Point
 
-__all__ = ["EARTH_RADIUS_KM", "LatLonBox", "bounding_boxes", "distance_km"]
+__all__ = [
+    "CELLS_PER_DEGREE",
+    "EARTH_RADIUS_KM",
+    "LatLonBox",
+    "bounding_boxes",
+    "cell_of",
+    "cells_of",
+    "distance_km",
+]
 
 EARTH_RADIUS_KM = 6371.0088
 """The mean Earth radius (IUGG)."""
 
 LatLonBox = tuple[float, float, float, float]
 """(south, north, west, east) in degrees, west ≤ east."""
+
+CELLS_PER_DEGREE = 2
+"""Strips of longitude half a degree wide (about 35 km in central Europe): an index on
+(strip, latitude) reads a box as a few short latitude ranges instead of one band around the
+globe."""
+
+
+def cell_of(longitude: float | None) -> int | None:
+    return None if longitude is None else math.floor(longitude * CELLS_PER_DEGREE)
+
+
+def cells_of(box: LatLonBox) -> list[int] | None:
+    """The strips ``box`` touches, or None when that is more than a quarter of them (then a
+    latitude range alone is the better scan)."""
+    _, _, west, east = box
+    first, last = math.floor(west * CELLS_PER_DEGREE), math.floor(east * CELLS_PER_DEGREE)
+    if last - first + 1 > 90 * CELLS_PER_DEGREE:
+        return None
+    return list(range(first, last + 1))
 
 
 def distance_km(a: Point, b: Point) -> float:

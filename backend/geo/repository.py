@@ -14,7 +14,7 @@ from typing import Any
 
 from backend.access.policy import Visibility
 from backend.customers.tables import AddressTable
-from backend.geo.distance import LatLonBox
+from backend.geo.distance import LatLonBox, cell_of, cells_of
 from backend.geo.models import GeocodeMatch, GeoState, Point, Quality
 from backend.geo.ports import AddressSpot, CachedAnswer, LocatedAddress
 from backend.geo.tables import GeocodeCacheTable, GeocoderSlotTable
@@ -44,8 +44,16 @@ def _located(row: dict[str, Any]) -> LocatedAddress:
 
 def _box_condition(boxes: Sequence[LatLonBox], args: list[Any]) -> str:
     parts = []
-    for south, north, west, east in boxes:
-        parts.append("(a.latitude BETWEEN {} AND {} AND a.longitude BETWEEN {} AND {})")
+    for box in boxes:
+        south, north, west, east = box
+        cells = cells_of(box)
+        strips = ""
+        if cells is not None:
+            strips = f"a.geo_cell IN ({in_list(cells)}) AND "
+            args += cells
+        parts.append(
+            f"({strips}a.latitude BETWEEN {{}} AND {{}} AND a.longitude BETWEEN {{}} AND {{}})"
+        )
         args += [south, north, west, east]
     return "(" + " OR ".join(parts) + ")"
 
@@ -87,12 +95,13 @@ class PiccoloGeoRepository:
         at: dt.datetime,
     ) -> int:
         rows = await AddressTable.raw(
-            "UPDATE customer_address SET latitude = {}, longitude = {}, geo_state = {}, "
-            "geo_quality = {}, geo_updated_at = {}, geo_key = {} "
+            "UPDATE customer_address SET latitude = {}, longitude = {}, geo_cell = {}, "
+            "geo_state = {}, geo_quality = {}, geo_updated_at = {}, geo_key = {} "
             "WHERE tenant = {} AND (id = {} OR geo_key = {}) AND geo_state <> 'manual' "
             "RETURNING id",
             None if match is None else match.point.latitude,
             None if match is None else match.point.longitude,
+            None if match is None else cell_of(match.point.longitude),
             state.value,
             None if match is None else match.quality.value,
             at,
@@ -113,10 +122,11 @@ class PiccoloGeoRepository:
         at: dt.datetime,
     ) -> None:
         await AddressTable.raw(
-            "UPDATE customer_address SET latitude = {}, longitude = {}, geo_state = {}, "
-            "geo_quality = {}, geo_updated_at = {} WHERE tenant = {} AND id = {}",
+            "UPDATE customer_address SET latitude = {}, longitude = {}, geo_cell = {}, "
+            "geo_state = {}, geo_quality = {}, geo_updated_at = {} WHERE tenant = {} AND id = {}",
             None if point is None else point.latitude,
             None if point is None else point.longitude,
+            None if point is None else cell_of(point.longitude),
             state.value,
             None if quality is None else quality.value,
             at,

@@ -3,14 +3,15 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-ID = "2026-11-29T11:49:30:000000"
+ID = "2026-11-29T12:19:30:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "indexes on address positions and keys"
 
 STATEMENTS = [
-    # Covering for nearby search: the box, the distance and the customer come from the index.
+    # Covering for nearby search: the strips of the box, the latitude range within each, the
+    # distance and the customer all come from the index.
     "CREATE INDEX customer_address_position "
-    "ON customer_address (tenant, latitude, longitude, customer, id)",
+    "ON customer_address (tenant, geo_cell, latitude, longitude, customer, id)",
     "CREATE INDEX customer_address_geo_key ON customer_address (tenant, geo_key)",
 ]
 
