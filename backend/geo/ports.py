@@ -130,7 +130,8 @@ class GeoRepository(Protocol):
         at: dt.datetime,
     ) -> int:
         """Store the outcome on the address and on every address of the tenant with the same key,
-        except those placed by hand; return how many changed."""
+        except those placed by hand (and, for an outcome without a match, those that have a
+        position); return how many changed."""
         ...
 
     async def set_position(

@@ -98,6 +98,8 @@ class PiccoloGeoRepository:
             "UPDATE customer_address SET latitude = {}, longitude = {}, geo_cell = {}, "
             "geo_state = {}, geo_quality = {}, geo_updated_at = {}, geo_key = {} "
             "WHERE tenant = {} AND (id = {} OR geo_key = {}) AND geo_state <> 'manual' "
+            # An outcome without a position never takes one away from a twin that has one.
+            f"{'' if match is not None else 'AND latitude IS NULL '}"
             "RETURNING id",
             None if match is None else match.point.latitude,
             None if match is None else match.point.longitude,

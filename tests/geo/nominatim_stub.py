@@ -2,7 +2,7 @@
 server (format=json), in a thread of the test process, so geopy talks real HTTP to it.
 
 Answers are chosen per request by :attr:`NominatimStub.behaviour` (``ok``, ``none``, ``slow``,
-``429``, ``malformed``, ``bad_number``, ``500``); places are found by a word of the query
+``429``, ``malformed``, ``bad_number``, ``500``, ``refused``); places are found by a word of the query
 (:attr:`NominatimStub.places`). Every request is recorded with its arrival time.
 """
 
@@ -54,6 +54,8 @@ class NominatimStub:
             return 429, {"Retry-After": str(self.retry_after)}, b'{"error": "too many requests"}'
         if behaviour == "500":
             return 500, {}, b"internal error"
+        if behaviour == "refused":
+            return 403, {}, b"forbidden"
         if behaviour == "malformed":
             return 200, {}, b"<html>this is no JSON</html>"
         if path == "/search":
