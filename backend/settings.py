@@ -434,9 +434,9 @@ def _geo(env: Mapping[str, str]) -> GeoSettings:
         raise SettingsError(
             "DOSSIER_GEOCODER must be nominatim or photon", setting="DOSSIER_GEOCODER"
         ) from None
-    agent = (env.get("DOSSIER_GEOCODER_USER_AGENT") or "").strip()
+    sent_as = (env.get("DOSSIER_GEOCODER_USER_AGENT") or "").strip()
     host = (urlsplit(url).hostname or "") if url else ""
-    if not agent and host.endswith(_PUBLIC_GEOCODERS):
+    if not sent_as and host.endswith(_PUBLIC_GEOCODERS):
         raise SettingsError(
             f"{host} requires DOSSIER_GEOCODER_USER_AGENT naming this installation "
             "(e.g. 'dossier-acme/1.0 (it@acme.example)')",
@@ -455,7 +455,7 @@ def _geo(env: Mapping[str, str]) -> GeoSettings:
     return GeoSettings(
         geocoder_url=url,
         geocoder=kind,
-        user_agent=agent or "dossier/0.1",
+        user_agent=sent_as or "dossier/0.1",
         timeout_seconds=timeout,
         min_interval_ms=_int(env, "DOSSIER_GEOCODER_MIN_INTERVAL_MS", 1000, minimum=0),
         routing_url=_http_url(env, "DOSSIER_ROUTING_URL"),

@@ -81,7 +81,7 @@ class GeopyGeocoder:
         self._scheme = parts.scheme
         self._domain = parts.netloc + parts.path.rstrip("/")
         self._kind = settings.geocoder
-        self._agent = settings.user_agent
+        self._sent_as = settings.user_agent
         self._timeout = settings.timeout_seconds
         self.provider = settings.geocoder.value
 
@@ -89,7 +89,7 @@ class GeopyGeocoder:
         common: dict[str, Any] = {
             "domain": self._domain,
             "scheme": self._scheme,
-            "user_agent": self._agent,
+            "user_agent": self._sent_as,
             "timeout": self._timeout,
             "adapter_factory": AioHTTPAdapter,
         }
