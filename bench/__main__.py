@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from bench.audit_write import AuditWriteResult, format_audit_table, run_audit_write_benchmark
 from bench.cover_bench import cover_pair, run_cover_benchmark
 from bench.databases import ENGINES, DatabaseUnavailable, bench_runtime, postgres_admin_url
+from bench.nearby import NearbyResult, format_nearby_table, run_nearby_benchmark
 from bench.notify_fanout import NotifyResult, format_notify_table, run_notify_benchmark
 from bench.permission_listing import (
     PermissionListingResult,
@@ -23,8 +24,20 @@ from bench.permission_listing import (
 )
 from bench.profiling import profile_graphql
 from bench.report import CoverResult, format_table
+from bench.route import RouteResult, format_route_table, run_route_benchmark
 from bench.thumbnails import ThumbnailResult, format_thumbnail_table, run_thumbnail_benchmark
 from bench.verify_scan import VerifyScanResult, format_verify_table, run_verify_benchmark
+
+SUITES = {
+    "cover": "cover query",
+    "audit": "audited writes",
+    "verify": "verify vs scan",
+    "permissions": "permission-checked listing",
+    "thumbnails": "thumbnails of photos",
+    "notify": "notification fan-out",
+    "nearby": "nearby search",
+    "route": "route planning",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,10 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--suite",
-        choices=["cover", "audit", "verify", "permissions", "thumbnails", "notify", "all"],
+        choices=[*SUITES, "all"],
         default="all",
-        help="cover query, audited writes, verify vs scan, permission-checked listing, "
-        "thumbnails of photos, notification fan-out, or all",
+        help=", ".join(f"{name}: {what}" for name, what in SUITES.items()) + ", or all",
+    )
+    parser.add_argument(
+        "--addresses", type=int, default=100_000, help="geocoded addresses for the nearby suite"
     )
     parser.add_argument(
         "--events", type=int, default=1_000_000, help="audit events for the verify suite"
@@ -65,6 +80,8 @@ async def _run(args: argparse.Namespace) -> int:
     permission_results: list[PermissionListingResult] = []
     thumbnail_results: list[ThumbnailResult] = []
     notify_results: list[NotifyResult] = []
+    nearby_results: list[NearbyResult] = []
+    route_results: list[RouteResult] = []
     unavailable: list[str] = []
     for engine in engines:
         if args.suite in ("thumbnails", "all"):
@@ -82,6 +99,38 @@ async def _run(args: argparse.Namespace) -> int:
                     size = 50 if args.quick else 1000
                     notify_results.append(
                         await run_notify_benchmark(runtime, engine=engine, push=size, mail=size)
+                    )
+            except DatabaseUnavailable as exc:
+                unavailable.append(f"{engine}: NOT MEASURED ({exc})")
+                continue
+        if args.suite in ("nearby", "all"):
+            try:
+                async with bench_runtime(engine, postgres_url) as runtime:
+                    print(
+                        f"{engine}: seeding {args.addresses:,} addresses …",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                    nearby_results.append(
+                        await run_nearby_benchmark(
+                            runtime,
+                            engine=engine,
+                            runs=args.runs,
+                            warmup=args.warmup,
+                            addresses=args.addresses,
+                        )
+                    )
+            except DatabaseUnavailable as exc:
+                unavailable.append(f"{engine}: NOT MEASURED ({exc})")
+                continue
+        if args.suite in ("route", "all"):
+            try:
+                async with bench_runtime(engine, postgres_url) as runtime:
+                    print(f"{engine}: planning routes …", file=sys.stderr, flush=True)
+                    route_results.append(
+                        await run_route_benchmark(
+                            runtime, engine=engine, runs=min(args.runs, 30), warmup=2
+                        )
                     )
             except DatabaseUnavailable as exc:
                 unavailable.append(f"{engine}: NOT MEASURED ({exc})")
@@ -116,7 +165,7 @@ async def _run(args: argparse.Namespace) -> int:
                 verify_results.append(
                     await run_verify_benchmark(runtime, engine=engine, events=args.events)
                 )
-        if args.suite in ("audit", "verify", "permissions", "thumbnails", "notify"):
+        if args.suite not in ("cover", "all"):
             continue
         print(f"{engine}: seeding {args.documents:,} documents …", file=sys.stderr, flush=True)
         try:
@@ -161,6 +210,12 @@ async def _run(args: argparse.Namespace) -> int:
     if notify_results:
         print()
         print(format_notify_table(notify_results))
+    if nearby_results:
+        print()
+        print(format_nearby_table(nearby_results))
+    if route_results:
+        print()
+        print(format_route_table(route_results))
     for line in unavailable:
         print(line)
     # Over budget is a finding, not a failure; an engine that could not be measured is.

@@ -11,8 +11,11 @@ from backend.access.policy import Visibility
 from backend.customers.models import Address, AddressKind, Contact, Customer
 from backend.customers.tables import AddressTable, ContactTable, CustomerTable
 from backend.errors import DuplicateErpNumber
+from backend.geo.distance import cell_of
+from backend.geo.models import GeoState, Quality
+from backend.geo.positions import key_of
 from backend.persistence.constraints import violates_unique
-from backend.persistence.rows import as_datetime, load_json
+from backend.persistence.rows import as_datetime, load_json, opt_datetime
 from backend.persistence.scope import tenant_scoped
 from backend.persistence.sql import in_list, select
 from backend.persistence.visibility import customer_condition
@@ -93,6 +96,11 @@ class PiccoloCustomerRepository:
                             latitude=a.latitude,
                             longitude=a.longitude,
                             position=i,
+                            geo_key=key_of(a),
+                            geo_cell=cell_of(a.longitude),
+                            geo_state=a.geo_state.value,
+                            geo_quality=None if a.geo_quality is None else a.geo_quality.value,
+                            geo_updated_at=a.geo_updated_at,
                         )
                         for i, a in enumerate(addresses)
                     ]
@@ -205,6 +213,9 @@ class PiccoloCustomerRepository:
                     country=r["country"],
                     latitude=r["latitude"],
                     longitude=r["longitude"],
+                    geo_state=GeoState(r["geo_state"]),
+                    geo_quality=None if r["geo_quality"] is None else Quality(r["geo_quality"]),
+                    geo_updated_at=opt_datetime(r["geo_updated_at"]),
                 )
             )
         return result

@@ -36,6 +36,7 @@ from backend.graphql.errors import (
     UploadError,
     ValidationError,
 )
+from backend.graphql.geo import GeoMutation, GeoQuery
 from backend.graphql.live import LiveSubscription
 from backend.graphql.notifications import NotificationMutation, NotificationQuery
 from backend.settings import LimitSettings
@@ -53,12 +54,20 @@ Query = merge_types(
         CustomerQuery,
         DossierQuery,
         DocumentQuery,
+        GeoQuery,
         NotificationQuery,
     ),
 )
 Mutation = merge_types(
     "Mutation",
-    (AccessMutation, AuditMutation, CustomerMutation, DocumentMutation, NotificationMutation),
+    (
+        AccessMutation,
+        AuditMutation,
+        CustomerMutation,
+        DocumentMutation,
+        GeoMutation,
+        NotificationMutation,
+    ),
 )
 
 

@@ -11,6 +11,7 @@ from backend.documents.office import find_soffice
 from backend.documents.previews import PREVIEW_JOB, SCREEN_JOB, OfficeConversion, PreviewService
 from backend.documents.repository import PiccoloDocumentRepository
 from backend.documents.service import DocumentService
+from backend.geo.jobs import GEOCODE_JOB
 from backend.jobs.worker import Handler
 from backend.notifications.wiring import notification_handlers
 from backend.runtime import Runtime
@@ -62,4 +63,5 @@ def job_handlers(runtime: Runtime) -> dict[str, Handler]:
         PREVIEW_JOB: previews.handle,
         SCREEN_JOB: previews.handle_screen,
         **notification_handlers(runtime),
+        GEOCODE_JOB: runtime.services().geo.handle_geocode,
     }

@@ -76,11 +76,15 @@ KINDS = (
     "grant",
     "subscription",
     "push_device",
+    "address",
 )
 
 #: Ids whose kind follows from their name, wherever they appear (argument or input field).
 KIND_BY_NAME: dict[str, str] = {
     "customerId": "customer",
+    "customerIds": "customer",
+    "addressId": "address",
+    "addressIds": "address",
     "documentId": "document",
     "registerId": "register",
     "registerIds": "register",
@@ -413,6 +417,7 @@ async def objects(ctx: TenantContext) -> tuple[dict[str, str], list[str]]:
             f"https://push.example.net/{unique('d')}", P256DH, "AAAAAAAAAAAAAAAAAAAAAA", "Phone"
         ),
     )
+    [[address]] = await ctx.runtime.services().customers.addresses(ctx.principal, [customer.id])
     ids = {
         "customer": customer.id,
         "document": document.id,
@@ -425,6 +430,7 @@ async def objects(ctx: TenantContext) -> tuple[dict[str, str], list[str]]:
         "grant": grant.id,
         "subscription": subscription.id,
         "push_device": device.id,
+        "address": address.id,
     }
     assert set(ids) == set(KINDS)
     secrets = [
@@ -581,6 +587,9 @@ def test_generation_finds_every_known_id_argument() -> None:
         "Mutation.grantAccess.input.scopeId",
         "Mutation.revokeAccess.id",
         "Mutation.setUserRole.userId",
+        "Query.planRoute.customerIds",
+        "Query.planRoute.addressIds",
+        "Mutation.setAddressPosition.addressId",
     }
     assert expected <= names, sorted(expected - names)
 
