@@ -28,6 +28,8 @@ from backend.jobs.repository import PiccoloJobRepository
 from backend.jobs.worker import Handler, Worker, WorkerSettings
 from backend.persistence.database import Database
 from backend.ports import Clock, utcnow
+from backend.search.repository import PiccoloSearchRepository
+from backend.search.service import SearchService
 from backend.settings import Settings
 from backend.tenancy.cache import CatalogCache
 from backend.tenancy.repository import PiccoloCatalogRepository
@@ -46,6 +48,7 @@ class Services:
     catalog: CatalogService
     customers: CustomerService
     documents: DocumentService
+    search: SearchService
 
 
 @dataclass
@@ -140,6 +143,7 @@ class Runtime:
             catalog=catalog,
             customers=customers,
             documents=documents,
+            search=SearchService(PiccoloSearchRepository(), catalog, self.clock),
             archive=ArchiveService(
                 documents,
                 PiccoloDocumentRepository(),

@@ -7,6 +7,8 @@ from backend.documents.previews import PREVIEW_JOB, SCREEN_JOB, PreviewService
 from backend.documents.repository import PiccoloDocumentRepository
 from backend.jobs.worker import Handler
 from backend.runtime import Runtime
+from backend.search.jobs import SEARCH_INDEX_JOB, SearchIndexer
+from backend.search.repository import PiccoloSearchRepository
 
 __all__ = ["job_handlers"]
 
@@ -20,4 +22,9 @@ def job_handlers(runtime: Runtime) -> dict[str, Handler]:
         runtime.clock,
         runtime.services().jobs,
     )
-    return {PREVIEW_JOB: previews.handle, SCREEN_JOB: previews.handle_screen}
+    search = SearchIndexer(PiccoloSearchRepository(), runtime.database)
+    return {
+        PREVIEW_JOB: previews.handle,
+        SCREEN_JOB: previews.handle_screen,
+        SEARCH_INDEX_JOB: search.handle,
+    }
