@@ -36,6 +36,7 @@ from backend.graphql.errors import (
     UploadError,
     ValidationError,
 )
+from backend.graphql.search import SearchQuery
 from backend.settings import LimitSettings
 
 __all__ = ["build_schema"]
@@ -51,6 +52,7 @@ Query = merge_types(
         CustomerQuery,
         DossierQuery,
         DocumentQuery,
+        SearchQuery,
     ),
 )
 Mutation = merge_types(

@@ -77,10 +77,12 @@ KINDS = (
 #: Ids whose kind follows from their name, wherever they appear (argument or input field).
 KIND_BY_NAME: dict[str, str] = {
     "customerId": "customer",
+    "customerIds": "customer",
     "documentId": "document",
     "registerId": "register",
     "registerIds": "register",
     "documentTypeId": "document_type",
+    "documentTypeIds": "document_type",
     "actorId": "user",
     "userId": "user",
     "groupId": "group",
