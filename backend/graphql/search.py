@@ -6,10 +6,10 @@ import datetime as dt
 from enum import Enum
 
 import strawberry
-from strawberry.scalars import JSON
 
 from backend.graphql.context import Info
 from backend.graphql.documents import DocumentNode, document_nodes
+from backend.graphql.dossiers import IndexFilterInput
 from backend.search.criteria import (
     DateRange,
     GroupBy,
@@ -74,14 +74,6 @@ class DateRangeInput:
         return DateRange(self.start, self.end)
 
 
-@strawberry.input(description="An index field equal to a value, or within min/max (inclusive).")
-class IndexConditionInput:
-    field: str
-    equals: JSON | None = None
-    min: JSON | None = None
-    max: JSON | None = None
-
-
 @strawberry.input
 class SearchSortInput:
     key: SearchSortKey = SearchSortKey.RELEVANCE
@@ -100,7 +92,7 @@ class SearchInput:
     statuses: list[str] = strawberry.field(default_factory=list)
     document_date: DateRangeInput | None = None
     created: DateRangeInput | None = None
-    index: list[IndexConditionInput] = strawberry.field(default_factory=list)
+    index: list[IndexFilterInput] = strawberry.field(default_factory=list)
     sort: SearchSortInput | None = None
     group_by: SearchGroupBy | None = None
 
