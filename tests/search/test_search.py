@@ -11,6 +11,9 @@ from backend.access.policy import ScopeKind
 from backend.customers.models import CustomerDraft
 from backend.documents.models import MetadataPatch, NewContent
 from backend.errors import ValidationFailed
+from backend.jobs.models import JobFailed
+from backend.jobs.registry import job_handlers
+from backend.persistence.scope import tenant_scope
 from backend.search.criteria import (
     DateRange,
     GroupBy,
@@ -21,10 +24,12 @@ from backend.search.criteria import (
     SearchSort,
     SortKey,
 )
+from backend.search.jobs import SEARCH_INDEX_JOB
 from backend.search.repository import PiccoloSearchRepository
 from backend.search.service import SearchService
 from tests.factories import TenantContext, make_tenant_context, pdf_bytes
-from tests.search.conftest import extract, search, titles
+from tests.search.conftest import extract, index_job, search, titles
+from tests.test_cli import run
 
 
 async def test_polish_and_german_words_are_found_with_and_without_diacritics(
@@ -370,3 +375,33 @@ async def test_a_cursor_of_another_sort_is_refused(tenant_ctx: TenantContext) ->
     with pytest.raises(ValidationFailed) as refused:
         await search(ctx, "seite", after=page.next_cursor, sort=SearchSort(SortKey.TITLE))
     assert refused.value.issues[0].code == "invalid_cursor"
+
+
+async def test_reindex_command_rebuilds_a_tenants_entries(
+    tenant_ctx: TenantContext, settings_env: dict[str, str]
+) -> None:
+    ctx = tenant_ctx
+    document = await ctx.document(await ctx.customer(), title="Verlorener Eintrag")
+    await extract(ctx, document, "Inhalt mit Schraubenschlüssel")
+    with tenant_scope(ctx.tenant.id):
+        await ctx.runtime.database.fetch(
+            "DELETE FROM search_entry WHERE tenant = {}", ctx.tenant.id
+        )
+    assert (await search(ctx, "verlorener")).total == 0
+    done = await run(settings_env, "reindex", "--tenant", ctx.tenant.slug)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "reindexed 1 document(s) of 1 tenant(s)"
+    assert titles(await search(ctx, "schraubenschlussel")) == ["Verlorener Eintrag"]
+    unknown = await run(settings_env, "reindex", "--tenant", "no-such-tenant")
+    assert unknown.returncode == 2
+    assert unknown.stderr.startswith("error [not_found]")
+
+
+async def test_the_index_job_refuses_a_payload_without_a_document(
+    tenant_ctx: TenantContext,
+) -> None:
+    handler = job_handlers(tenant_ctx.runtime)[SEARCH_INDEX_JOB]
+    job = index_job(tenant_ctx.tenant.id, "not-an-id")
+    with pytest.raises(JobFailed) as failed:
+        await handler(job)
+    assert failed.value.permanent
