@@ -153,6 +153,10 @@ class PiccoloSearchRepository:
         join, join_args = _sort_join(plan)
         expression = _sort_expression(plan, q.rank)
         direction, op = ("DESC", "<") if plan.descending else ("ASC", ">")
+        # Only an index value can be missing; other sort values are never NULL (and the rank
+        # is not computed once more per row for nothing).
+        nullable = plan.sort is SortKey.INDEX
+        nulls_last = f"({expression} IS NULL), " if nullable else ""
         keyset_args: list[Any] = []
         keyset = ""
         if after is not None:
@@ -161,15 +165,16 @@ class PiccoloSearchRepository:
                 keyset = f" AND ({expression} IS NULL AND d.id {op} {{}})"
                 keyset_args.append(last_id)
             else:
+                missing = f"{expression} IS NULL OR " if nullable else ""
                 keyset = (
-                    f" AND ({expression} IS NULL OR {expression} {op} {{}} "
+                    f" AND ({missing}{expression} {op} {{}} "
                     f"OR ({expression} = {{}} AND d.id {op} {{}}))"
                 )
                 keyset_args += [value, value, last_id]
         sql = (
             f"SELECT d.*, {q.rank} AS search_rank, {expression} AS search_sort, "
             f"s.body AS search_body, s.keys AS search_keys {q.from_where(join)}{keyset} "
-            f"ORDER BY ({expression} IS NULL), {expression} {direction}, d.id {direction} "
+            f"ORDER BY {nulls_last}{expression} {direction}, d.id {direction} "
             "LIMIT {}"
         )
         rows = await select(SearchEntryTable, sql, *q.all_args(join_args), *keyset_args, limit)
