@@ -405,3 +405,23 @@ async def test_the_index_job_refuses_a_payload_without_a_document(
     with pytest.raises(JobFailed) as failed:
         await handler(job)
     assert failed.value.permanent
+
+
+@pytest.mark.postgres_only
+async def test_the_application_role_searches_through_the_gin_index(
+    tenant_ctx: TenantContext,
+) -> None:
+    """Row-level security lets PostgreSQL use an index only for leakproof operators; the
+    migration marks ``@@`` so, or every search would scan the tenant's entries."""
+    ctx = tenant_ctx
+    await ctx.document(await ctx.customer(), title="Indexprobe")
+    database = ctx.runtime.database
+    with tenant_scope(ctx.tenant.id):
+        async with database.write():
+            await database.fetch("SET LOCAL enable_seqscan = off")
+            plan = await database.fetch(
+                "EXPLAIN SELECT s.document FROM search_entry s "
+                "WHERE s.tsv @@ to_tsquery('dossier_search', {})",
+                "'indexprobe':*",
+            )
+    assert "search_entry_tsv" in "\n".join(str(r["QUERY PLAN"]) for r in plan)
