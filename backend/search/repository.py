@@ -54,23 +54,21 @@ class _Sql:
             )
             self.source_args.append(plan.query.tsquery())
             where = ["s.tsv @@ q.q"]
-        elif text and plan.customer_ids:
-            # Within a few dossiers: SQLite's planner would start from the full-text match (all
-            # of a common word's documents); CROSS JOIN fixes the order, so the customers'
-            # documents are read by index and each is probed in FTS5 by its rowid.
-            self.rank = f"(-{_BM25})"
-            self.source = (
-                "document d CROSS JOIN search_entry s CROSS JOIN search_entry_fts "
-                "ON s.document = d.id AND search_entry_fts.rowid = s.id"
-            )
-            self.args.append(plan.query.fts5())
-            where = ["search_entry_fts MATCH {}"]
         elif text:
             self.rank = f"(-{_BM25})"
-            self.source = (
-                "search_entry_fts JOIN search_entry s ON s.id = search_entry_fts.rowid "
-                "JOIN document d ON d.id = s.document"
-            )
+            if plan.customer_ids:
+                # Within a few dossiers: SQLite's planner would start from the full-text match
+                # (every document of a common word); CROSS JOIN fixes the order, so the
+                # customers' documents are read by index and each is probed in FTS5 by rowid.
+                self.source = (
+                    "document d CROSS JOIN search_entry s CROSS JOIN search_entry_fts "
+                    "ON s.document = d.id AND search_entry_fts.rowid = s.id"
+                )
+            else:
+                self.source = (
+                    "search_entry_fts JOIN search_entry s ON s.id = search_entry_fts.rowid "
+                    "JOIN document d ON d.id = s.document"
+                )
             self.args.append(plan.query.fts5())
             where = ["search_entry_fts MATCH {}"]
         else:
