@@ -94,6 +94,8 @@ def _parser() -> argparse.ArgumentParser:
     prove = sub.add_parser("prove", help="prove that one audit event is in a checkpoint")
     prove.add_argument("--checkpoint", type=Path, required=True)
     prove.add_argument("--seq", type=int, required=True)
+    reindex = sub.add_parser("reindex", help="rebuild the search index")
+    reindex.add_argument("--tenant", help="only this tenant (slug)")
     sub.add_parser("audit-key", help="print a new key for DOSSIER_AUDIT_SIGNING_KEY")
     export = sub.add_parser("export-schema", help="write schema/schema.graphql")
     export.add_argument("--check", action="store_true", help="fail if the file is out of date")
@@ -325,6 +327,22 @@ async def _checkpoint(runtime: Runtime, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _reindex(runtime: Runtime, args: argparse.Namespace) -> int:
+    from backend.search.jobs import SearchIndexer
+    from backend.search.repository import PiccoloSearchRepository
+
+    indexer = SearchIndexer(PiccoloSearchRepository(), runtime.database)
+    if args.tenant:
+        tenant_ids = [(await runtime.services().catalog.tenant_by_slug(args.tenant)).id]
+    else:
+        tenant_ids = await indexer.tenant_ids()
+    total = 0
+    for tenant_id in tenant_ids:
+        total += await indexer.reindex(tenant_id)
+    print(f"reindexed {total} document(s) of {len(tenant_ids)} tenant(s)")
+    return 0
+
+
 def _audit_key() -> int:
     from backend.audit.checkpoints import SigningKey
 
@@ -389,6 +407,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "verify": lambda rt: _verify(rt, args),
             "checkpoint": lambda rt: _checkpoint(rt, args),
             "prove": lambda rt: _prove(rt, args),
+            "reindex": lambda rt: _reindex(rt, args),
         }
         return asyncio.run(_with_runtime(settings, commands[args.command]))
     except DossierError as exc:

@@ -37,6 +37,8 @@ from backend.notifications.repository import PiccoloNotificationRepository
 from backend.notifications.service import SubscriptionService
 from backend.persistence.database import Database
 from backend.ports import Clock, utcnow
+from backend.search.repository import PiccoloSearchRepository
+from backend.search.service import SearchService
 from backend.settings import Settings
 from backend.tenancy.cache import CatalogCache
 from backend.tenancy.repository import PiccoloCatalogRepository
@@ -57,6 +59,7 @@ class Services:
     documents: DocumentService
     notifications: SubscriptionService
     geo: GeoService
+    search: SearchService
 
 
 @dataclass
@@ -194,6 +197,7 @@ class Runtime:
             customers=customers,
             documents=documents,
             geo=self.geo_service(audit, jobs),
+            search=SearchService(PiccoloSearchRepository(), catalog, self.clock),
             archive=ArchiveService(
                 documents,
                 PiccoloDocumentRepository(),

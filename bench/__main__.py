@@ -25,6 +25,7 @@ from bench.permission_listing import (
 from bench.profiling import profile_graphql
 from bench.report import CoverResult, format_table
 from bench.route import RouteResult, format_route_table, run_route_benchmark
+from bench.search_bench import SearchBenchResult, format_search_table, run_search_benchmark
 from bench.thumbnails import ThumbnailResult, format_thumbnail_table, run_thumbnail_benchmark
 from bench.verify_scan import VerifyScanResult, format_verify_table, run_verify_benchmark
 
@@ -37,6 +38,7 @@ SUITES = {
     "notify": "notification fan-out",
     "nearby": "nearby search",
     "route": "route planning",
+    "search": "full-text search",
 }
 
 
@@ -46,7 +48,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Dossier cover query: GraphQL vs hand-written SQL, p95 ratio per engine.",
     )
     parser.add_argument("--engine", choices=[*ENGINES, "both"], default="both")
-    parser.add_argument("--documents", type=int, default=10_000, help="documents in the dossier")
+    parser.add_argument(
+        "--documents",
+        type=int,
+        default=None,
+        help="documents in the dossier (cover: 10,000) or the search corpus (1,000,000)",
+    )
     parser.add_argument("--runs", type=int, default=200, help="timed runs of each measure")
     parser.add_argument("--warmup", type=int, default=None, help="untimed runs first (runs/10)")
     parser.add_argument("--other-customers", type=int, default=10)
@@ -82,8 +89,30 @@ async def _run(args: argparse.Namespace) -> int:
     notify_results: list[NotifyResult] = []
     nearby_results: list[NearbyResult] = []
     route_results: list[RouteResult] = []
+    search_results: list[SearchBenchResult] = []
     unavailable: list[str] = []
     for engine in engines:
+        if args.suite in ("search", "all"):
+            documents = args.documents or 1_000_000
+            try:
+                async with bench_runtime(engine, postgres_url) as runtime:
+                    print(
+                        f"{engine}: seeding {documents:,} documents to search …",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                    search_results.append(
+                        await run_search_benchmark(
+                            runtime,
+                            engine=engine,
+                            documents=documents,
+                            runs=args.runs,
+                            warmup=args.warmup,
+                        )
+                    )
+            except DatabaseUnavailable as exc:
+                unavailable.append(f"{engine}: NOT MEASURED ({exc})")
+                continue
         if args.suite in ("thumbnails", "all"):
             try:
                 async with bench_runtime(engine, postgres_url) as runtime:
@@ -167,11 +196,12 @@ async def _run(args: argparse.Namespace) -> int:
                 )
         if args.suite not in ("cover", "all"):
             continue
-        print(f"{engine}: seeding {args.documents:,} documents …", file=sys.stderr, flush=True)
+        documents = args.documents or 10_000
+        print(f"{engine}: seeding {documents:,} documents …", file=sys.stderr, flush=True)
         try:
             async with bench_runtime(engine, postgres_url) as runtime:
                 pair = await cover_pair(
-                    runtime, documents=args.documents, other_customers=args.other_customers
+                    runtime, documents=documents, other_customers=args.other_customers
                 )
                 print(
                     f"{engine}: seeded in {pair.dossier.seconds:.1f} s; timing {args.runs} runs …",
@@ -182,7 +212,7 @@ async def _run(args: argparse.Namespace) -> int:
                     await run_cover_benchmark(
                         runtime,
                         engine=engine,
-                        documents=args.documents,
+                        documents=documents,
                         runs=args.runs,
                         warmup=args.warmup,
                         pair=pair,
@@ -216,6 +246,9 @@ async def _run(args: argparse.Namespace) -> int:
     if route_results:
         print()
         print(format_route_table(route_results))
+    if search_results:
+        print()
+        print(format_search_table(search_results))
     for line in unavailable:
         print(line)
     # Over budget is a finding, not a failure; an engine that could not be measured is.
@@ -229,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.warmup = 3 if args.warmup is None else args.warmup
     if args.warmup is None:
         args.warmup = max(3, args.runs // 10)
-    if args.documents < 1 or args.runs < 1 or args.warmup < 0:
+    if (args.documents is not None and args.documents < 1) or args.runs < 1 or args.warmup < 0:
         _parser().error("--documents and --runs must be at least 1, --warmup at least 0")
     return asyncio.run(_run(args))
 

@@ -12,6 +12,7 @@ from bench.nearby import format_nearby_table, run_nearby_benchmark
 from bench.notify_fanout import format_notify_table, run_notify_benchmark
 from bench.permission_listing import format_permission_table, run_permission_benchmark
 from bench.route import format_route_table, run_route_benchmark
+from bench.search_bench import format_search_table, run_search_benchmark
 from bench.thumbnails import format_thumbnail_table, run_thumbnail_benchmark
 from bench.timing import percentile
 
@@ -96,3 +97,15 @@ async def test_the_route_benchmark_compares_with_random_restarts(runtime: Runtim
     assert all(r <= 1.10 for r in result.ratios), result.ratios
     [row] = [line for line in format_route_table([result]).splitlines() if line.startswith(engine)]
     assert "8 stops" in row
+
+
+async def test_the_search_benchmark_seeds_a_corpus_and_times_each_query(runtime: Runtime) -> None:
+    engine = "postgres" if runtime.database.is_postgres else "sqlite"
+    result = await run_search_benchmark(runtime, engine=engine, documents=400, runs=3, warmup=1)
+    assert result.documents == 400
+    assert all(t.runs == 3 for t in result.timings.values())
+    assert sum(result.totals.values()) > 0
+    rows = format_search_table([result]).splitlines()
+    assert rows[0].startswith("search over 400 documents")
+    assert len(rows) == 3 + len(result.timings)
+    assert all(" / " in row for row in rows[3:])  # p50 / p95 of every query

@@ -19,6 +19,7 @@ from backend.persistence.rows import as_datetime, load_json, opt_datetime
 from backend.persistence.scope import tenant_scoped
 from backend.persistence.sql import in_list, select
 from backend.persistence.visibility import customer_condition
+from backend.search.index import refresh_customer
 from backend.text import fold
 
 __all__ = ["PiccoloCustomerRepository"]
@@ -127,6 +128,12 @@ class PiccoloCustomerRepository:
     async def update(
         self, customer: Customer, addresses: list[Address] | None, contacts: list[Contact] | None
     ) -> None:
+        before = await select(
+            CustomerTable,
+            "SELECT name, erp_number FROM customer WHERE id = {} AND tenant = {}",
+            customer.id,
+            customer.tenant_id,
+        )
         async with _erp_number_unique(customer):
             await CustomerTable.update(
                 {
@@ -142,6 +149,12 @@ class PiccoloCustomerRepository:
                 (CustomerTable.id == customer.id) & (CustomerTable.tenant == customer.tenant_id)
             )
         await self._replace_children(customer, addresses, contacts)
+        if before and (before[0]["name"], before[0]["erp_number"]) != (
+            customer.name,
+            customer.erp_number,
+        ):
+            # Search finds documents by their customer's name and number.
+            await refresh_customer(customer.tenant_id, customer.id)
 
     async def erp_number_taken(
         self, tenant_id: str, erp_number: str, except_id: str | None

@@ -39,6 +39,7 @@ from backend.graphql.errors import (
 from backend.graphql.geo import GeoMutation, GeoQuery
 from backend.graphql.live import LiveSubscription
 from backend.graphql.notifications import NotificationMutation, NotificationQuery
+from backend.graphql.search import SearchQuery
 from backend.settings import LimitSettings
 
 __all__ = ["build_schema"]
@@ -56,6 +57,7 @@ Query = merge_types(
         DocumentQuery,
         GeoQuery,
         NotificationQuery,
+        SearchQuery,
     ),
 )
 Mutation = merge_types(

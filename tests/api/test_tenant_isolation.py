@@ -89,6 +89,7 @@ KIND_BY_NAME: dict[str, str] = {
     "registerId": "register",
     "registerIds": "register",
     "documentTypeId": "document_type",
+    "documentTypeIds": "document_type",
     "actorId": "user",
     "userId": "user",
     "groupId": "group",
