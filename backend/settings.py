@@ -26,6 +26,7 @@ __all__ = [
     "DatabaseSettings",
     "DirectorySettings",
     "Environment",
+    "ExtractionSettings",
     "JobSettings",
     "LimitSettings",
     "SecuritySettings",
@@ -120,6 +121,20 @@ class JobSettings:
     lease_seconds: int = 60
     """How long a claimed job is a worker's without renewal; a dead worker's jobs are claimed
     again after it."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionSettings:
+    """Text extraction and OCR (docs/adr/0013); the languages are a tenant setting."""
+
+    max_text_bytes: int = 1_000_000
+    """Most UTF-8 bytes of extracted text kept per version; the rest is cut (and noted)."""
+
+    ocr_max_pages: int = 50
+    """Most pages of one version read by OCR; later scanned pages are skipped (and noted)."""
+
+    ocr_page_timeout_seconds: int = 60
+    """Longest OCR of one page; a slower page is given up (``ocr_timeout``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +274,7 @@ class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     jobs: JobSettings = field(default_factory=JobSettings)
+    extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
     data_dir: Path = Path("var")
     """Folder for the embedded database, blobs and the development audit key."""
 
@@ -279,6 +295,9 @@ ENVIRONMENT_NAMES: Mapping[str, str] = {
     "DOSSIER_DB_POOL_SIZE": "connections per process",
     "DOSSIER_EMBEDDED_WORKERS": "background workers inside the server process (0: none)",
     "DOSSIER_JOB_LEASE_SECONDS": "how long a claimed job stays a worker's without renewal",
+    "DOSSIER_TEXT_MAX_BYTES": "most bytes of extracted text kept per version",
+    "DOSSIER_OCR_MAX_PAGES": "most pages of one version read by OCR",
+    "DOSSIER_OCR_PAGE_TIMEOUT_SECONDS": "longest OCR of one page",
     "DOSSIER_BLOB_ROOT": "folder for document content",
     "DOSSIER_SECRET_KEY": "signing key; required outside development",
     "DOSSIER_SESSION_TTL_SECONDS": "idle session lifetime",
@@ -450,6 +469,11 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         jobs=JobSettings(
             embedded_workers=_int(env, "DOSSIER_EMBEDDED_WORKERS", 1, minimum=0),
             lease_seconds=_int(env, "DOSSIER_JOB_LEASE_SECONDS", 60, minimum=5),
+        ),
+        extraction=ExtractionSettings(
+            max_text_bytes=_int(env, "DOSSIER_TEXT_MAX_BYTES", 1_000_000, minimum=1024),
+            ocr_max_pages=_int(env, "DOSSIER_OCR_MAX_PAGES", 50),
+            ocr_page_timeout_seconds=_int(env, "DOSSIER_OCR_PAGE_TIMEOUT_SECONDS", 60),
         ),
         data_dir=data_dir,
         ldap=_ldap(env),

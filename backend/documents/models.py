@@ -23,8 +23,10 @@ __all__ = [
     "Preview",
     "RenditionRef",
     "SortField",
+    "TextSummary",
     "Tombstone",
     "Version",
+    "VersionText",
 ]
 
 
@@ -222,6 +224,21 @@ class VersionText:
     document_id: str
     state: str
     text: str = ""
+    source: str | None = None
+    language: str | None = None
+    reason: str | None = None
+    page_count: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TextSummary:
+    """A version's :class:`VersionText` without the text itself: ``length`` counts its
+    characters (for lists, which should not load megabytes of text)."""
+
+    version_id: str
+    document_id: str
+    state: str
+    length: int = 0
     source: str | None = None
     language: str | None = None
     reason: str | None = None

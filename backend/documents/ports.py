@@ -14,6 +14,7 @@ from backend.documents.models import (
     MetadataChange,
     Preview,
     RenditionRef,
+    TextSummary,
     Tombstone,
     Version,
     VersionText,
@@ -107,6 +108,13 @@ class DocumentRepository(Protocol):
 
     async def texts_of(self, tenant_id: str, version_ids: list[str]) -> dict[str, VersionText]:
         """Extracted texts by version id; versions without one are absent."""
+        ...
+
+    async def text_summaries_of(
+        self, tenant_id: str, version_ids: list[str]
+    ) -> dict[str, TextSummary]:
+        """The states of extracted texts, with their lengths but not the texts, by version id;
+        versions without one are absent."""
         ...
 
     async def drop_previews(self, tenant_id: str, version_ids: list[str]) -> list[str]:

@@ -23,6 +23,7 @@ from backend.documents.models import (
     Preview,
     RenditionRef,
     SortField,
+    TextSummary,
     Tombstone,
     Version,
     VersionText,
@@ -530,6 +531,33 @@ class PiccoloDocumentRepository:
                 document_id=str(r["document"]),
                 state=r["state"],
                 text=r["text"],
+                source=opt_str(r["source"]),
+                language=opt_str(r["language"]),
+                reason=opt_str(r["reason"]),
+                page_count=r["page_count"],
+            )
+            for r in rows
+        }
+
+    async def text_summaries_of(
+        self, tenant_id: str, version_ids: list[str]
+    ) -> dict[str, TextSummary]:
+        if not version_ids:
+            return {}
+        rows = await select(
+            VersionTextTable,
+            "SELECT version, document, state, LENGTH(text) AS length, source, language, reason, "
+            "page_count FROM version_text WHERE tenant = {} "
+            f"AND version IN ({in_list(version_ids)})",
+            tenant_id,
+            *version_ids,
+        )
+        return {
+            str(r["version"]): TextSummary(
+                version_id=str(r["version"]),
+                document_id=str(r["document"]),
+                state=r["state"],
+                length=int(r["length"] or 0),
                 source=opt_str(r["source"]),
                 language=opt_str(r["language"]),
                 reason=opt_str(r["reason"]),

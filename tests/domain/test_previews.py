@@ -33,10 +33,14 @@ async def _run_preview_jobs(runtime: Runtime, ctx: TenantContext) -> None:
 
 
 async def _jobs(ctx: TenantContext) -> list[dict[str, object]]:
+    """The tenant's preview jobs (text extraction has tests of its own)."""
     with tenant_scope(ctx.tenant.id):
         return await ctx.runtime.database.fetch(
-            "SELECT id, kind, state, attempts, last_error FROM job WHERE tenant = {}",
+            "SELECT id, kind, state, attempts, last_error FROM job WHERE tenant = {} "
+            "AND kind IN ({}, {})",
             ctx.tenant.id,
+            PREVIEW_JOB,
+            SCREEN_JOB,
         )
 
 
