@@ -36,6 +36,7 @@ from backend.graphql.errors import (
     ValidationError,
     as_error,
 )
+from backend.graphql.texts import VersionTextNode
 from backend.graphql.uploads import read_upload
 
 __all__ = [
@@ -79,6 +80,11 @@ class VersionNode:
         ctx = info.context
         [preview] = await ctx.loaders.previews.load_many([str(self.id)])
         return PreviewNode.of(preview)
+
+    @strawberry.field(description="The text extracted for search: state, source, the text.")
+    async def text(self, info: Info) -> VersionTextNode:
+        [summary] = await info.context.loaders.text_summaries.load_many([str(self.id)])
+        return VersionTextNode.of(summary)
 
     @strawberry.field(description="Download as an attachment.")
     def download_url(self) -> str:
