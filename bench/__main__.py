@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from bench.audit_write import AuditWriteResult, format_audit_table, run_audit_write_benchmark
 from bench.cover_bench import cover_pair, run_cover_benchmark
 from bench.databases import ENGINES, DatabaseUnavailable, bench_runtime, postgres_admin_url
+from bench.ocr import format_ocr_table, run_ocr_benchmark
 from bench.permission_listing import (
     PermissionListingResult,
     format_permission_table,
@@ -44,18 +45,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--suite",
-        choices=["cover", "audit", "verify", "permissions", "thumbnails", "all"],
+        choices=["cover", "audit", "verify", "permissions", "thumbnails", "ocr", "all"],
         default="all",
         help="cover query, audited writes, verify vs scan, permission-checked listing, "
-        "thumbnails of photos, or all",
+        "thumbnails of photos, OCR with one and two workers (no database), or all",
     )
     parser.add_argument(
         "--events", type=int, default=1_000_000, help="audit events for the verify suite"
     )
+    parser.add_argument("--pages", type=int, default=8, help="scanned pages for the ocr suite")
     return parser
 
 
 async def _run(args: argparse.Namespace) -> int:
+    if args.suite == "ocr":
+        print(f"reading {args.pages} scanned pages …", file=sys.stderr, flush=True)
+        print(format_ocr_table([await asyncio.to_thread(run_ocr_benchmark, pages=args.pages)]))
+        return 0
     engines = ENGINES if args.engine == "both" else (args.engine,)
     postgres_url = postgres_admin_url(os.environ)
     results: list[CoverResult] = []
@@ -131,6 +137,10 @@ async def _run(args: argparse.Namespace) -> int:
                     print(await profile_graphql(pair))
         except DatabaseUnavailable as exc:
             unavailable.append(f"{engine}: NOT MEASURED ({exc})")
+    ocr_table = ""
+    if args.suite == "all":
+        print(f"reading {args.pages} scanned pages …", file=sys.stderr, flush=True)
+        ocr_table = format_ocr_table([await asyncio.to_thread(run_ocr_benchmark, pages=args.pages)])
     if results:
         print(format_table(results))
     if audit_results:
@@ -145,6 +155,9 @@ async def _run(args: argparse.Namespace) -> int:
     if thumbnail_results:
         print()
         print(format_thumbnail_table(thumbnail_results))
+    if ocr_table:
+        print()
+        print(ocr_table)
     for line in unavailable:
         print(line)
     # Over budget is a finding, not a failure; an engine that could not be measured is.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from backend.runtime import Runtime
 from bench import format_table, run_cover_benchmark
+from bench.ocr import format_ocr_table, run_ocr_benchmark
 from bench.permission_listing import format_permission_table, run_permission_benchmark
 from bench.thumbnails import format_thumbnail_table, run_thumbnail_benchmark
 from bench.timing import percentile
@@ -60,3 +61,12 @@ async def test_the_thumbnail_benchmark_renders_and_runs_preview_jobs(runtime: Ru
         line for line in format_thumbnail_table([result]).splitlines() if line.startswith(engine)
     ]
     assert "/s on one core" in row
+
+
+def test_the_ocr_benchmark_reads_every_page_with_one_and_two_workers() -> None:
+    result = run_ocr_benchmark(pages=2, rounds=1, size=(1200, 500), lines=3)
+    assert result.one_worker_per_second > 0
+    assert result.two_workers_per_second > 0
+    [row] = [line for line in format_ocr_table([result]).splitlines() if "MP)" in line]
+    assert "×" in row
+    assert ("PASS" if result.passed else "FAIL") in row
