@@ -2,9 +2,9 @@
 
 - **PDF**: each page's text layer; a page with none (a scan: fewer than 16 letters and digits)
   is rendered at 300 dpi and read by OCR (:mod:`backend.documents.pdf_text`).
-- **Images** (JPEG, PNG, WebP, GIF, BMP, TIFF with all its pages, HEIC/HEIF): every frame,
-  upright, read by OCR; decoded with the checks and limits of the previews
-  (:mod:`backend.documents.imaging`).
+- **Images** (JPEG, PNG, WebP, GIF, BMP, TIFF with all its pages, HEIC/HEIF): every page of a
+  TIFF, the first frame of others (an animation's later frames are not pages), upright, by OCR;
+  decoded with the checks and limits of the previews (:mod:`backend.documents.imaging`).
 - **Text, CSV, JSON, XML, Markdown**: decoded as the text preview decodes them.
 
 Pages are joined with a form feed (``\\f``). Limits (:class:`ExtractionLimits`): at most
@@ -47,6 +47,7 @@ __all__ = [
 ]
 
 EXTRACTABLE_TYPES: Final = IMAGE_TYPES | PDF_TYPES | TEXT_TYPES
+_PAGED_IMAGES: Final = frozenset({"image/tiff"})
 PAGE_BREAK: Final = "\f"
 #: Control characters other than tab, line feed and form feed (PostgreSQL refuses NUL in text).
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0d-\x1f\x7f]")
@@ -205,7 +206,9 @@ def _image(
             data, mime_type, max_pixels=limits.max_pixels, max_frames=limits.max_frames
         )
     ocred = 0
-    for index in range(opened.page_count):
+    # The frames of a TIFF are pages; those of a GIF, PNG or WebP are an animation's steps.
+    pages_to_read = opened.page_count if mime_type in _PAGED_IMAGES else 1
+    for index in range(pages_to_read):
         if ocred >= limits.max_ocr_pages:
             pages.skipped = True
             break

@@ -4,10 +4,12 @@ database needed)."""
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 from pathlib import Path
 
+import pillow_heif
 import pytesseract
 import pytest
 from PIL import Image
@@ -46,6 +48,34 @@ def test_german_and_polish_letters_are_read_from_a_scan() -> None:
     assert "Rechnung Nummer 4711" in result.text
     assert set(words(GERMAN)) <= set(words(result.text)), result.text
     assert set(words(POLISH)) <= set(words(result.text)), result.text
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mime", "options"),
+    [
+        ("JPEG", "image/jpeg", {"quality": 85}),
+        ("WEBP", "image/webp", {"quality": 90}),
+        ("HEIF", "image/heic", {"quality": 90}),
+        ("BMP", "image/bmp", {}),
+        ("GIF", "image/gif", {}),
+    ],
+)
+def test_photos_and_pictures_of_every_image_type_are_read(
+    fmt: str, mime: str, options: dict[str, object]
+) -> None:
+    if fmt == "HEIF":
+        pillow_heif.register_heif_opener()
+    picture = encoded(scan(["Auftrag 2026-31", GERMAN], mode="RGB"), fmt, **options)
+    result = extract_text(picture, mime, languages="deu")
+    assert result.text == f"Auftrag 2026-31\n{GERMAN}"
+
+
+def test_an_animation_is_read_once_not_frame_by_frame() -> None:
+    frames = [scan(["Bild eins"]), scan(["Bild zwei"])]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=200)
+    result = extract_text(out.getvalue(), "image/gif", languages="deu")
+    assert (result.text, result.page_count, result.ocr_pages) == ("Bild eins", 2, 1)
 
 
 def test_every_page_of_a_multi_page_tiff_is_read_in_order() -> None:
