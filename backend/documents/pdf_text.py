@@ -102,7 +102,7 @@ class PdfText:
                         raise PreviewRefused("corrupt_pdf", f"page {index + 1} has no size")
                     scale = _scale(width, height)
                     image: Image.Image = page.render(scale=scale, grayscale=True).to_pil()
-                    return image.convert("L")
+                    return image if image.mode == "L" else image.convert("L")
                 finally:
                     page.close()
             except PreviewRefused:

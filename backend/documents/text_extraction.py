@@ -15,6 +15,8 @@ limit cut off is recorded in :attr:`Extracted.note`. A page that OCR fails on ke
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,6 +56,25 @@ _CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0d-\x1f\x7f]")
 
 Ocr = Callable[[Image.Image, str, float], str]
 """Reads one page: ``(image, languages, timeout_seconds) -> text``; raises ``OcrFailed``."""
+
+
+def _libc_trim() -> Callable[[int], int] | None:
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
+    except (OSError, AttributeError, TypeError):  # not glibc: nothing to trim
+        return None
+    return trim
+
+
+_malloc_trim = _libc_trim()
+
+
+def _give_back_memory() -> None:
+    """Return the memory of a page just read to the system. glibc keeps freed memory in the arena
+    of the thread that used it, and the next page may be read by another thread: without this a
+    worker's size would grow with every thread that ever read a large page (measured: twice)."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 def _tesseract(image: Image.Image, languages: str, timeout_seconds: float) -> str:
@@ -115,6 +136,15 @@ def extract_text(
 
     Blocking (seconds per OCR page): run it in a worker thread. Thread-safe."""
     limits = limits or ExtractionLimits()
+    try:
+        return _extract(data, mime_type, languages, limits, ocr)
+    finally:
+        _give_back_memory()  # the last page's image is gone now too
+
+
+def _extract(
+    data: bytes, mime_type: str, languages: str, limits: ExtractionLimits, ocr: Ocr
+) -> Extracted:
     try:
         if mime_type in TEXT_TYPES:
             pages = _Pages(limits.max_text_bytes)
@@ -181,6 +211,7 @@ def _pdf(data: bytes, languages: str, limits: ExtractionLimits, ocr: Ocr) -> Ext
             else:
                 ocred += 1
                 pages.add(_read(pdf.render(index), languages, limits, ocr, pages, layer))
+                _give_back_memory()
             if pages.full:
                 break
         page_count = pdf.page_count
@@ -217,6 +248,7 @@ def _image(
         ocred += 1
         pages.add(_read(frame, languages, limits, ocr, pages))
         del frame
+        _give_back_memory()
         if pages.full:
             break
     if ocred and len(pages.failures) == ocred and not pages.text:
@@ -264,7 +296,7 @@ def _frame(opened: OpenedImage, index: int, limits: ExtractionLimits) -> Image.I
 def _grey(image: Image.Image) -> Image.Image:
     """The current frame in 8-bit grey; transparent areas become white paper, not black."""
     if image.mode == "L":
-        return image.copy()
+        return image  # read, never changed: no copy
     if image.has_transparency_data:
         rgba = image.convert("RGBA")
         paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
