@@ -171,8 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.warmup = 3 if args.warmup is None else args.warmup
     if args.warmup is None:
         args.warmup = max(3, args.runs // 10)
-    if args.documents < 1 or args.runs < 1 or args.warmup < 0:
-        _parser().error("--documents and --runs must be at least 1, --warmup at least 0")
+    if args.documents < 1 or args.runs < 1 or args.pages < 1 or args.warmup < 0:
+        _parser().error("--documents, --runs and --pages must be at least 1, --warmup at least 0")
     return asyncio.run(_run(args))
 
 
