@@ -14,6 +14,7 @@ FROM python:3.11-slim-bookworm
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libmagic1 fonts-dejavu-core \
     libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui \
+    tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-pol \
  && rm -rf /var/lib/apt/lists/* \
  && pip install --no-cache-dir uv==0.13.9 \
  && useradd --create-home --uid 10001 dossier

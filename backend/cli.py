@@ -3,7 +3,7 @@
     dossier serve [--host H] [--port P] [--reload]
     dossier migrate
     dossier demo [--if-empty] [--customers N] [--documents N]
-    dossier create-tenant SLUG NAME [--locale de]
+    dossier create-tenant SLUG NAME [--locale de] [--ocr-languages deu+eng]
     dossier create-user --tenant SLUG --email E --name N --role R   (password on stdin or prompted)
     dossier issue-token --tenant SLUG --email E --name N
     dossier import-groups --tenant SLUG --as EMAIL --map DN=KEY [--map …] [--dry-run]
@@ -58,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     tenant.add_argument("name")
     tenant.add_argument("--locale", default="en", choices=["en", "de", "pl"])
     tenant.add_argument("--blob-root", help="a storage folder of the tenant's own (absolute)")
+    tenant.add_argument(
+        "--ocr-languages",
+        help="languages scans are read in (eng, deu, pol joined by +); "
+        "default: those of the locale",
+    )
     user = sub.add_parser("create-user", help="create a user (password from stdin or a prompt)")
     for flag in ("--tenant", "--email", "--name", "--role"):
         user.add_argument(flag, required=True)
@@ -153,7 +158,11 @@ async def _demo(runtime: Runtime, args: argparse.Namespace) -> int:
 
 async def _create_tenant(runtime: Runtime, args: argparse.Namespace) -> int:
     tenant = await runtime.services().catalog.create_tenant(
-        args.slug, args.name, args.locale, blob_root=args.blob_root
+        args.slug,
+        args.name,
+        args.locale,
+        blob_root=args.blob_root,
+        ocr_languages=args.ocr_languages,
     )
     print(f"created tenant {tenant.slug} ({tenant.id})")
     return 0

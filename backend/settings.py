@@ -26,6 +26,7 @@ __all__ = [
     "DatabaseSettings",
     "DirectorySettings",
     "Environment",
+    "ExtractionSettings",
     "GeoSettings",
     "GeocoderKind",
     "JobSettings",
@@ -217,6 +218,20 @@ class GeoSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ExtractionSettings:
+    """Text extraction and OCR (docs/adr/0013); the languages are a tenant setting."""
+
+    max_text_bytes: int = 1_000_000
+    """Most UTF-8 bytes of extracted text kept per version; the rest is cut (and noted)."""
+
+    ocr_max_pages: int = 50
+    """Most pages of one version read by OCR; later scanned pages are skipped (and noted)."""
+
+    ocr_page_timeout_seconds: int = 60
+    """Longest OCR of one page; a slower page is given up (``ocr_timeout``)."""
+
+
+@dataclass(frozen=True, slots=True)
 class LimitSettings:
     max_upload_bytes: int = 100 * 1024 * 1024
     """Largest document file accepted, in bytes."""
@@ -358,6 +373,7 @@ class Settings:
     jobs: JobSettings = field(default_factory=JobSettings)
     mail: MailSettings = field(default_factory=MailSettings)
     previews: PreviewSettings = field(default_factory=PreviewSettings)
+    extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
     data_dir: Path = Path("var")
     """Folder for the embedded database, blobs and the development audit key."""
 
@@ -381,6 +397,9 @@ ENVIRONMENT_NAMES: Mapping[str, str] = {
     "DOSSIER_EMBEDDED_WORKERS": "background workers inside the server process (0: none)",
     "DOSSIER_JOB_LEASE_SECONDS": "how long a claimed job stays a worker's without renewal",
     "DOSSIER_JOB_KEEP_DONE_DAYS": "days a done job is kept before it is deleted",
+    "DOSSIER_TEXT_MAX_BYTES": "most bytes of extracted text kept per version",
+    "DOSSIER_OCR_MAX_PAGES": "most pages of one version read by OCR",
+    "DOSSIER_OCR_PAGE_TIMEOUT_SECONDS": "longest OCR of one page",
     "DOSSIER_BLOB_ROOT": "folder for document content",
     "DOSSIER_SOFFICE": "LibreOffice program for office previews (empty: none)",
     "DOSSIER_OFFICE_TIMEOUT_SECONDS": "longest conversion of an office document to PDF",
@@ -651,6 +670,11 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             pdf_timeout_seconds=_int(env, "DOSSIER_PDF_TIMEOUT_SECONDS", 30),
             mail_max_attachments=_int(env, "DOSSIER_MAIL_MAX_ATTACHMENTS", 100, minimum=0),
             mail_max_bytes=_int(env, "DOSSIER_MAIL_MAX_BYTES", 50 << 20),
+        ),
+        extraction=ExtractionSettings(
+            max_text_bytes=_int(env, "DOSSIER_TEXT_MAX_BYTES", 1_000_000, minimum=1024),
+            ocr_max_pages=_int(env, "DOSSIER_OCR_MAX_PAGES", 50),
+            ocr_page_timeout_seconds=_int(env, "DOSSIER_OCR_PAGE_TIMEOUT_SECONDS", 60),
         ),
         data_dir=data_dir,
         ldap=_ldap(env),

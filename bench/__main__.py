@@ -17,6 +17,7 @@ from bench.cover_bench import cover_pair, run_cover_benchmark
 from bench.databases import ENGINES, DatabaseUnavailable, bench_runtime, postgres_admin_url
 from bench.nearby import NearbyResult, format_nearby_table, run_nearby_benchmark
 from bench.notify_fanout import NotifyResult, format_notify_table, run_notify_benchmark
+from bench.ocr import format_ocr_table, run_ocr_benchmark
 from bench.permission_listing import (
     PermissionListingResult,
     format_permission_table,
@@ -39,6 +40,7 @@ SUITES = {
     "nearby": "nearby search",
     "route": "route planning",
     "search": "full-text search",
+    "ocr": "OCR with one and two workers (no database)",
 }
 
 
@@ -75,10 +77,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--events", type=int, default=1_000_000, help="audit events for the verify suite"
     )
+    parser.add_argument("--pages", type=int, default=8, help="scanned pages for the ocr suite")
     return parser
 
 
 async def _run(args: argparse.Namespace) -> int:
+    if args.suite == "ocr":
+        print(f"reading {args.pages} scanned pages …", file=sys.stderr, flush=True)
+        print(format_ocr_table([await asyncio.to_thread(run_ocr_benchmark, pages=args.pages)]))
+        return 0
     engines = ENGINES if args.engine == "both" else (args.engine,)
     postgres_url = postgres_admin_url(os.environ)
     results: list[CoverResult] = []
@@ -223,6 +230,10 @@ async def _run(args: argparse.Namespace) -> int:
                     print(await profile_graphql(pair))
         except DatabaseUnavailable as exc:
             unavailable.append(f"{engine}: NOT MEASURED ({exc})")
+    ocr_table = ""
+    if args.suite == "all":
+        print(f"reading {args.pages} scanned pages …", file=sys.stderr, flush=True)
+        ocr_table = format_ocr_table([await asyncio.to_thread(run_ocr_benchmark, pages=args.pages)])
     if results:
         print(format_table(results))
     if audit_results:
@@ -249,6 +260,9 @@ async def _run(args: argparse.Namespace) -> int:
     if search_results:
         print()
         print(format_search_table(search_results))
+    if ocr_table:
+        print()
+        print(ocr_table)
     for line in unavailable:
         print(line)
     # Over budget is a finding, not a failure; an engine that could not be measured is.
@@ -262,8 +276,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.warmup = 3 if args.warmup is None else args.warmup
     if args.warmup is None:
         args.warmup = max(3, args.runs // 10)
-    if (args.documents is not None and args.documents < 1) or args.runs < 1 or args.warmup < 0:
-        _parser().error("--documents and --runs must be at least 1, --warmup at least 0")
+    if (
+        (args.documents is not None and args.documents < 1)
+        or args.runs < 1
+        or args.pages < 1
+        or args.warmup < 0
+    ):
+        _parser().error("--documents, --runs and --pages must be at least 1, --warmup at least 0")
     return asyncio.run(_run(args))
 
 

@@ -10,6 +10,7 @@ from backend.runtime import Runtime
 from bench import format_table, run_cover_benchmark
 from bench.nearby import format_nearby_table, run_nearby_benchmark
 from bench.notify_fanout import format_notify_table, run_notify_benchmark
+from bench.ocr import format_ocr_table, run_ocr_benchmark
 from bench.permission_listing import format_permission_table, run_permission_benchmark
 from bench.route import format_route_table, run_route_benchmark
 from bench.search_bench import format_search_table, run_search_benchmark
@@ -109,3 +110,12 @@ async def test_the_search_benchmark_seeds_a_corpus_and_times_each_query(runtime:
     assert rows[0].startswith("search over 400 documents")
     assert len(rows) == 3 + len(result.timings)
     assert all(" / " in row for row in rows[3:])  # p50 / p95 of every query
+
+
+def test_the_ocr_benchmark_reads_every_page_with_one_and_two_workers() -> None:
+    result = run_ocr_benchmark(pages=2, rounds=1, size=(1200, 500), lines=3)
+    assert result.one_worker_per_second > 0
+    assert result.two_workers_per_second > 0
+    [row] = [line for line in format_ocr_table([result]).splitlines() if "MP)" in line]
+    assert "×" in row
+    assert ("PASS" if result.passed else "FAIL") in row

@@ -39,9 +39,18 @@ async def test_tenant_user_and_token_from_the_command_line(
 ) -> None:
     slug = unique("cli")
     created = await run(
-        settings_env, "create-tenant", slug, "Müller & Söhne GmbH", "--locale", "de"
+        settings_env,
+        "create-tenant",
+        slug,
+        "Müller & Söhne GmbH",
+        "--locale",
+        "de",
+        "--ocr-languages",
+        "deu+pol",
     )
     assert created.returncode == 0, created.stderr
+    tenant = await runtime.services().catalog.tenant_by_slug(slug)
+    assert tenant.ocr_languages == "deu+pol"
     user = [
         "create-user",
         "--tenant",
@@ -71,6 +80,7 @@ async def test_bad_input_ends_with_a_code_and_status_2(
 ) -> None:
     cases = [
         (["create-tenant", "Not A Slug", "X"], "", "error [invalid]:"),
+        (["create-tenant", "good-slug", "X", "--ocr-languages", "fra"], "", "error [invalid]:"),
         (
             [
                 "create-user",

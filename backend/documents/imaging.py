@@ -32,10 +32,16 @@ from PIL import ExifTags, GifImagePlugin, Image, UnidentifiedImageError
 __all__ = [
     "IMAGE_TYPES",
     "ImagePreview",
+    "OpenedImage",
     "PreviewRefused",
     "Rendition",
+    "check_frame",
+    "eight_bit_grey",
+    "open_image",
+    "refusing_hostile_input",
     "render_image",
     "renditions_of",
+    "upright",
 ]
 
 RefusalReason = Literal[
@@ -152,6 +158,32 @@ def render_image(
     ``max_bytes`` (so that a worker stays within its memory). Thread-safe; see the module
     docstring for the guarantees.
     """
+    with refusing_hostile_input():
+        opened = open_image(
+            data, mime_type, max_pixels=max_pixels, max_frames=max_frames, max_bytes=max_bytes
+        )
+        return _render(opened.image, opened.page_count, opened.orientation, kinds)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedImage:
+    """An image whose header passed the checks; no pixel decoded yet."""
+
+    image: Image.Image  # positioned on the first frame
+    page_count: int
+    orientation: int  # EXIF orientation, 1 (upright) to 8
+
+
+def open_image(
+    data: bytes,
+    mime_type: str,
+    *,
+    max_pixels: int = 50_000_000,
+    max_frames: int = 500,
+    max_bytes: int = 300_000_000,
+) -> OpenedImage:
+    """Open ``data`` with the plugin of ``mime_type`` alone and check its header against the
+    limits (see :func:`render_image`); call it inside :func:`refusing_hostile_input`."""
     plugin = _FORMATS.get(mime_type)
     if plugin is None:
         raise PreviewRefused("unsupported_image", f"no preview for {mime_type}")
@@ -166,20 +198,39 @@ def render_image(
             _check_memory(source, max_bytes)
             page_count = _count_frames(source, max_frames)
             orientation = _orientation(source)
-        if any(issubclass(w.category, Image.DecompressionBombWarning) for w in caught):
-            raise PreviewRefused("too_many_pixels", "Pillow reports a decompression bomb")
-        # Other warnings concern metadata (a damaged EXIF block, a malformed MPO index): the pixels
-        # are still fine, so the preview is made and the warnings stay here.
-        return _render(source, page_count, orientation, kinds)
+    except UnidentifiedImageError as exc:
+        raise PreviewRefused("corrupt_image", f"not a readable {plugin} image") from exc
+    if any(issubclass(w.category, Image.DecompressionBombWarning) for w in caught):
+        raise PreviewRefused("too_many_pixels", "Pillow reports a decompression bomb")
+    # Other warnings concern metadata (a damaged EXIF block, a malformed MPO index): the pixels
+    # are still fine, so the image is used and the warnings stay here.
+    return OpenedImage(source, page_count, orientation)
+
+
+def check_frame(image: Image.Image, *, max_pixels: int, max_bytes: int) -> None:
+    """Check the current frame (after ``seek``) like the first: frames of a TIFF differ in size."""
+    _check_pixels(image.size, max_pixels)
+    _check_memory(image, max_bytes)
+
+
+def upright(image: Image.Image, orientation: int) -> Image.Image:
+    """``image`` turned as its EXIF ``orientation`` says."""
+    turn = _UPRIGHT.get(orientation)
+    return image if turn is None else image.transpose(turn)
+
+
+@contextmanager
+def refusing_hostile_input() -> Iterator[None]:
+    """Turn whatever Pillow raises on hostile bytes into :class:`PreviewRefused`."""
+    try:
+        yield
     except PreviewRefused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise PreviewRefused("too_many_pixels", str(exc)) from exc
-    except UnidentifiedImageError as exc:
-        raise PreviewRefused("corrupt_image", f"not a readable {plugin} image") from exc
     except Exception as exc:
         # Decoders fed hostile bytes raise nearly anything (OSError, SyntaxError, struct.error,
-        # EOFError, IndexError, MemoryError …); every one of them means "no preview".
+        # EOFError, IndexError, MemoryError …); every one of them means "refused".
         raise PreviewRefused("corrupt_image", f"{type(exc).__name__}: {exc}") from exc
 
 
@@ -331,7 +382,7 @@ def _displayable(image: Image.Image) -> Image.Image:
     if mode in {"L", "LA", "RGB", "RGBA"}:
         return image
     if mode.startswith("I;16") or mode in {"I", "F"}:
-        return _eight_bit_grey(image)
+        return eight_bit_grey(image)
     if mode == "1":
         return image.convert("L")
     if mode == "La":
@@ -339,7 +390,7 @@ def _displayable(image: Image.Image) -> Image.Image:
     return image.convert("RGBA" if image.has_transparency_data else "RGB")
 
 
-def _eight_bit_grey(image: Image.Image) -> Image.Image:
+def eight_bit_grey(image: Image.Image) -> Image.Image:
     """16-bit and 32-bit grey scaled to 8 bits (a plain ``convert("L")`` clips at 255)."""
     if image.mode.startswith("I;16"):
         low, high = 0.0, 65535.0

@@ -26,6 +26,7 @@ __all__ = [
     "RenditionRef",
     "SkippedFile",
     "SortField",
+    "TextSummary",
     "Tombstone",
     "Version",
     "VersionText",
@@ -275,3 +276,18 @@ class DocumentLink:
     filename: str
     size: int
     created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TextSummary:
+    """A version's :class:`VersionText` without the text itself: ``length`` counts its
+    characters (for lists, which should not load megabytes of text)."""
+
+    version_id: str
+    document_id: str
+    state: str
+    length: int = 0
+    source: str | None = None
+    language: str | None = None
+    reason: str | None = None
+    page_count: int | None = None

@@ -16,18 +16,19 @@ import pypdfium2
 
 from backend.documents.imaging import ImagePreview, PreviewRefused, renditions_of
 
-__all__ = ["PDF_TYPES", "pdf_text", "render_pdf"]
+__all__ = ["PDFIUM_LOCK", "PDF_TYPES", "pdf_text", "render_pdf"]
 
 PDF_TYPES: Final = frozenset({"application/pdf"})
 SCREEN_SIDE: Final = 1600
-_pdfium = threading.Lock()
+#: Every call into PDFium, from any module, holds this lock.
+PDFIUM_LOCK = threading.Lock()
 
 
 def render_pdf(data: bytes, *, max_pages: int = 20_000) -> ImagePreview:
     """Thumbnail and screen renditions of page one, and the page count."""
     if not data:
         raise PreviewRefused("corrupt_pdf", "the file is empty")
-    with _pdfium:
+    with PDFIUM_LOCK:
         try:
             document = pypdfium2.PdfDocument(data)
         except pypdfium2.PdfiumError as exc:
@@ -62,7 +63,7 @@ def render_pdf(data: bytes, *, max_pages: int = 20_000) -> ImagePreview:
 def pdf_text(data: bytes, *, max_pages: int = 2_000, max_chars: int = 5_000_000) -> tuple[str, int]:
     """The text layer of the first ``max_pages`` pages (pages separated by form feeds), at most
     ``max_chars`` characters, and the page count; ``PreviewRefused`` if PDFium cannot open it."""
-    with _pdfium:
+    with PDFIUM_LOCK:
         try:
             document = pypdfium2.PdfDocument(data)
         except pypdfium2.PdfiumError as exc:

@@ -16,6 +16,7 @@ from backend.documents.models import (
     MetadataChange,
     Preview,
     RenditionRef,
+    TextSummary,
     Tombstone,
     Version,
     VersionText,
@@ -129,6 +130,12 @@ class DocumentRepository(Protocol):
         self, tenant_id: str, document_ids: list[str]
     ) -> dict[str, list[DocumentLink]]:
         """Links in which each document is the parent or the child, oldest first."""
+
+    async def text_summaries_of(
+        self, tenant_id: str, version_ids: list[str]
+    ) -> dict[str, TextSummary]:
+        """The states of extracted texts, with their lengths but not the texts, by version id;
+        versions without one are absent."""
         ...
 
     async def drop_previews(self, tenant_id: str, version_ids: list[str]) -> list[str]:

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Final
 
 from backend.blobs.store import BlobStore
+from backend.documents.extraction import extract_job
 from backend.documents.imaging import (
     IMAGE_TYPES,
     ImagePreview,
@@ -56,6 +58,15 @@ class OfficeConversion:
 def preview_job(tenant_id: str, version_id: str) -> NewJob:
     """The job that makes a version's preview (one per version)."""
     return NewJob(tenant_id, PREVIEW_JOB, {"version": version_id}, dedupe_key=version_id)
+
+
+#: Formats whose text this job writes (mail, office) or whose text job waits for it (PDF): when
+#: the preview is refused, so is the text, for the same reason.
+TEXT_SOURCES: Final = {
+    **dict.fromkeys(MAIL_TYPES, "email"),
+    **dict.fromkeys(OFFICE_TYPES, "office"),
+    **dict.fromkeys(PDF_TYPES, "pdf_text"),
+}
 
 
 class PreviewService:
@@ -116,7 +127,7 @@ class PreviewService:
                 # image follows in a job of its own.
                 image = await asyncio.to_thread(render_image, data, mime, kinds=THUMBNAIL_ONLY)
         except PreviewRefused as refused:
-            source = "email" if mime in MAIL_TYPES else "office" if mime in OFFICE_TYPES else None
+            source = TEXT_SOURCES.get(mime)
             await self._mark(
                 tenant_id, Preview(version_id, "none", refused.reason), document.id, source
             )
@@ -140,6 +151,10 @@ class PreviewService:
                 await self._jobs.enqueue(
                     NewJob(tenant_id, SCREEN_JOB, {"version": version_id}, dedupe_key=version_id)
                 )
+            if mime in PDF_TYPES:
+                # Its text now: page one rendered within the isolated renderer's limits, so
+                # opening the PDF in a worker is safe enough (docs/adr/0013).
+                await self._jobs.enqueue(extract_job(tenant_id, version_id))
 
     async def _office_preview(
         self, version: Version, document: Document, data: bytes
@@ -214,8 +229,9 @@ class PreviewService:
         document_id: str | None = None,
         text_source: str | None = None,
     ) -> None:
-        """Record the preview state; for formats whose text comes from this job (``text_source``
-        email or office), the text is then ``none`` for the same reason."""
+        """Record the preview state; for formats whose text comes from this job or waits for it
+        (``text_source`` email, office or pdf_text), the text is then ``none`` for the same
+        reason."""
         now = self._clock()
         async with self._tx.write():
             await self._repo.set_preview(tenant_id, preview, now)

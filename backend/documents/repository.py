@@ -26,6 +26,7 @@ from backend.documents.models import (
     RenditionRef,
     SkippedFile,
     SortField,
+    TextSummary,
     Tombstone,
     Version,
     VersionText,
@@ -544,28 +545,31 @@ class PiccoloDocumentRepository:
         )
 
     async def texts_of(self, tenant_id: str, version_ids: list[str]) -> dict[str, VersionText]:
+        rows = await self._text_rows(tenant_id, version_ids, "text")
+        return {str(r["version"]): VersionText(**_text_state(r), text=r["text"]) for r in rows}
+
+    async def text_summaries_of(
+        self, tenant_id: str, version_ids: list[str]
+    ) -> dict[str, TextSummary]:
+        rows = await self._text_rows(tenant_id, version_ids, "LENGTH(text) AS length")
+        return {
+            str(r["version"]): TextSummary(**_text_state(r), length=int(r["length"] or 0))
+            for r in rows
+        }
+
+    async def _text_rows(
+        self, tenant_id: str, version_ids: list[str], text: str
+    ) -> list[dict[str, Any]]:
+        """``version_text`` rows of these versions; ``text`` is the SQL for the text column."""
         if not version_ids:
-            return {}
-        rows = await select(
+            return []
+        return await select(
             VersionTextTable,
-            "SELECT * FROM version_text WHERE tenant = {} "
-            f"AND version IN ({in_list(version_ids)})",
+            f"SELECT version, document, state, source, language, reason, page_count, {text} "
+            f"FROM version_text WHERE tenant = {{}} AND version IN ({in_list(version_ids)})",
             tenant_id,
             *version_ids,
         )
-        return {
-            str(r["version"]): VersionText(
-                version_id=str(r["version"]),
-                document_id=str(r["document"]),
-                state=r["state"],
-                text=r["text"],
-                source=opt_str(r["source"]),
-                language=opt_str(r["language"]),
-                reason=opt_str(r["reason"]),
-                page_count=r["page_count"],
-            )
-            for r in rows
-        }
 
     # -- mail and links ----------------------------------------------------------------------
 
@@ -821,3 +825,16 @@ class PiccoloDocumentRepository:
             await BlobTable.delete().where(
                 (BlobTable.tenant == tenant_id) & BlobTable.sha256.is_in(digests)
             )
+
+
+def _text_state(row: dict[str, Any]) -> dict[str, Any]:
+    """The fields a :class:`VersionText` and a :class:`TextSummary` share, from a row."""
+    return {
+        "version_id": str(row["version"]),
+        "document_id": str(row["document"]),
+        "state": row["state"],
+        "source": opt_str(row["source"]),
+        "language": opt_str(row["language"]),
+        "reason": opt_str(row["reason"]),
+        "page_count": row["page_count"],
+    }

@@ -18,6 +18,7 @@ from backend.audit.service import AuditTrail
 from backend.blobs.store import BlobStore
 from backend.cursors import cursor_id, decode_cursor, encode_cursor
 from backend.documents.content import inspect_content
+from backend.documents.extraction import extract_job
 from backend.documents.indexing import index_entries, normalise_filter
 from backend.documents.models import (
     Document,
@@ -34,8 +35,11 @@ from backend.documents.models import (
     Preview,
     RenditionRef,
     SortField,
+    TextSummary,
     Version,
+    VersionText,
 )
+from backend.documents.pdf_preview import PDF_TYPES
 from backend.documents.ports import DocumentRepository
 from backend.documents.previews import preview_job
 from backend.errors import (
@@ -263,9 +267,17 @@ class DocumentService:
         return version
 
     async def _preview_later(self, version: Version, now: dt.datetime) -> None:
-        """In the version's transaction: its preview is pending, and a job will make it."""
+        """In the version's transaction: its preview and its text are pending, and jobs will
+        make them."""
         await self._repo.set_preview(version.tenant_id, Preview(version.id, "pending"), now)
         await self._jobs.enqueue(preview_job(version.tenant_id, version.id))
+        await self._repo.set_version_text(
+            version.tenant_id, VersionText(version.id, version.document_id, "pending"), now
+        )
+        if version.mime_type not in PDF_TYPES:
+            # A PDF's text job follows its preview (backend.documents.previews): only a PDF whose
+            # page one rendered within the isolated renderer's limits is opened in a worker.
+            await self._jobs.enqueue(extract_job(version.tenant_id, version.id))
 
     async def _notify(self, principal: Principal, event: DocumentEvent) -> None:
         """In the change's transaction: subscribers hear of it (docs/adr/0019)."""
@@ -301,6 +313,19 @@ class DocumentService:
             if d.status != DELETED
             and can(principal, Action.READ, _resource(d, registers.get(d.id, [])))
         ]
+
+    async def text_summaries(
+        self, principal: Principal, version_ids: list[str]
+    ) -> list[TextSummary]:
+        """The text states of versions the caller already holds (lengths, not texts); a version
+        without one (uploaded before extraction existed) shows as pending."""
+        found = await self._repo.text_summaries_of(principal.tenant_id, version_ids)
+        return [found.get(i) or TextSummary(i, "", "pending") for i in version_ids]
+
+    async def texts(self, principal: Principal, version_ids: list[str]) -> list[VersionText]:
+        """The extracted texts of versions the caller already holds; pending when absent."""
+        found = await self._repo.texts_of(principal.tenant_id, version_ids)
+        return [found.get(i) or VersionText(i, "", "pending") for i in version_ids]
 
     async def rendition(
         self, principal: Principal, rendition_id: str

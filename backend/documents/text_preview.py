@@ -12,7 +12,7 @@ from typing import Final
 
 from backend.documents.imaging import ImagePreview, PreviewRefused, Rendition
 
-__all__ = ["MAX_CHARS", "TEXT_TYPES", "render_text"]
+__all__ = ["MAX_CHARS", "TEXT_TYPES", "decode_text", "render_text"]
 
 TEXT_TYPES: Final = frozenset(
     {
@@ -27,9 +27,10 @@ TEXT_TYPES: Final = frozenset(
 MAX_CHARS: Final = 200_000
 
 
-def render_text(data: bytes) -> ImagePreview:
-    """The text preview; its ``page_count`` is the number of lines shown."""
-    head = data[: MAX_CHARS * 4]  # enough bytes for MAX_CHARS characters in any UTF-8
+def decode_text(data: bytes, max_chars: int) -> str:
+    """The first ``max_chars`` characters of a text file, with ``\\n`` line ends (see the module
+    docstring); ``PreviewRefused("not_text")`` for binary content."""
+    head = data[: max_chars * 4]  # enough bytes for max_chars characters in any UTF-8
     if b"\x00" in head:
         raise PreviewRefused("not_text", "binary content in a text file")
     try:
@@ -39,7 +40,12 @@ def render_text(data: bytes) -> ImagePreview:
             text = head[: exc.start].decode("utf-8-sig")  # a character cut at the end
         else:
             text = head.decode("cp1252", errors="replace")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")[:MAX_CHARS]
+    return text.replace("\r\n", "\n").replace("\r", "\n")[:max_chars]
+
+
+def render_text(data: bytes) -> ImagePreview:
+    """The text preview; its ``page_count`` is the number of lines shown."""
+    text = decode_text(data, MAX_CHARS)
     body = text.encode()
     lines = text.count("\n") + (1 if text and not text.endswith("\n") else 0)
     rendition = Rendition(

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from backend.documents.models import DocumentType
+from backend.documents.ocr_languages import ocr_languages_of
 from backend.dossiers.models import Register
+from backend.errors import DossierError
 from backend.fields import FieldDef
 from backend.graphql.context import Info
+from backend.graphql.errors import ForbiddenError, ValidationError, as_error
 from backend.tenancy.models import Tenant
 
-__all__ = ["CatalogQuery", "DocumentTypeNode", "FieldDefNode", "RegisterNode", "TenantNode"]
+__all__ = [
+    "CatalogMutation",
+    "CatalogQuery",
+    "DocumentTypeNode",
+    "FieldDefNode",
+    "RegisterNode",
+    "TenantNode",
+]
 
 
 @strawberry.type(
@@ -85,6 +97,12 @@ class TenantNode:
     name: str
     locale: str
     cover_fields: list[FieldDefNode]
+    ocr_languages: str = strawberry.field(
+        description="Tesseract languages scans are read in (eng, deu, pol joined by +)."
+    )
+    ocr_languages_chosen: bool = strawberry.field(
+        description="False: the languages follow the locale."
+    )
 
     @classmethod
     def of(cls, t: Tenant) -> TenantNode:
@@ -94,6 +112,8 @@ class TenantNode:
             name=t.name,
             locale=t.locale,
             cover_fields=[FieldDefNode.of(f) for f in t.cover_schema],
+            ocr_languages=ocr_languages_of(t.ocr_languages, t.locale),
+            ocr_languages_chosen=t.ocr_languages is not None,
         )
 
 
@@ -117,3 +137,23 @@ class CatalogQuery:
         ctx = info.context
         types = await ctx.services.catalog.document_types(ctx.principal.tenant_id)
         return [DocumentTypeNode.of(t) for t in types]
+
+
+TenantResult = Annotated[
+    TenantNode | ValidationError | ForbiddenError, strawberry.union("TenantResult")
+]
+
+
+@strawberry.type
+class CatalogMutation:
+    @strawberry.mutation(
+        description="Choose the languages scans are read in, e.g. deu+eng (administrators); "
+        "null: those of the tenant's locale. Applies to documents uploaded from now on."
+    )
+    async def set_ocr_languages(self, info: Info, languages: str | None) -> TenantResult:
+        ctx = info.context
+        try:
+            tenant = await ctx.services.catalog.set_ocr_languages(ctx.principal, languages)
+        except DossierError as exc:
+            return as_error(exc)  # type: ignore[return-value]
+        return TenantNode.of(tenant)

@@ -12,7 +12,7 @@ from backend.access.models import Member
 from backend.access.policy import Principal
 from backend.accounts.models import User
 from backend.customers.models import Address, Contact, Customer
-from backend.documents.models import Preview
+from backend.documents.models import Preview, TextSummary, VersionText
 from backend.errors import DossierError, Unauthenticated
 from backend.runtime import Services
 from backend.settings import Settings
@@ -29,6 +29,8 @@ class Loaders:
     contacts: DataLoader[str, list[Contact]]
     users: DataLoader[str, User | None]
     previews: DataLoader[str, Preview]
+    text_summaries: DataLoader[str, TextSummary]
+    texts: DataLoader[str, VersionText]
     group_members: DataLoader[str, list[Member]]
 
 
@@ -49,6 +51,8 @@ def _loaders(services: Services, principal: Principal | None) -> Loaders:
         contacts=DataLoader(lambda ids: services.customers.contacts(need(), list(ids))),
         users=DataLoader(lambda ids: users(list(ids))),
         previews=DataLoader(lambda ids: services.documents.previews(need(), list(ids))),
+        text_summaries=DataLoader(lambda ids: services.documents.text_summaries(need(), list(ids))),
+        texts=DataLoader(lambda ids: services.documents.texts(need(), list(ids))),
         group_members=DataLoader(lambda ids: services.access.members(need(), list(ids))),
     )
 

@@ -38,6 +38,7 @@ from backend.graphql.errors import (
     ValidationError,
     as_error,
 )
+from backend.graphql.texts import VersionTextNode
 from backend.graphql.uploads import read_upload
 
 __all__ = [
@@ -90,6 +91,11 @@ class VersionNode:
         ctx = info.context
         mail = await ctx.services.documents.mail(ctx.principal, str(self.id))
         return None if mail is None else await MailNode.of(ctx, mail)
+
+    @strawberry.field(description="The text extracted for search: state, source, the text.")
+    async def text(self, info: Info) -> VersionTextNode:
+        [summary] = await info.context.loaders.text_summaries.load_many([str(self.id)])
+        return VersionTextNode.of(summary)
 
     @strawberry.field(description="Download as an attachment.")
     def download_url(self) -> str:

@@ -23,7 +23,7 @@ from strawberry.types import ExecutionContext
 from backend.graphql.access import AccessMutation, AccessQuery
 from backend.graphql.accounts import AccountQuery
 from backend.graphql.audit import AuditCheckpointQuery, AuditMutation, AuditQuery
-from backend.graphql.catalog import CatalogQuery
+from backend.graphql.catalog import CatalogMutation, CatalogQuery
 from backend.graphql.customers import CustomerMutation, CustomerQuery
 from backend.graphql.documents import DocumentMutation, DocumentQuery
 from backend.graphql.dossiers import DossierQuery
@@ -65,6 +65,7 @@ Mutation = merge_types(
     (
         AccessMutation,
         AuditMutation,
+        CatalogMutation,
         CustomerMutation,
         DocumentMutation,
         GeoMutation,

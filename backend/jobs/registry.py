@@ -6,11 +6,13 @@ from __future__ import annotations
 from backend.access.policy import Principal
 from backend.accounts.repository import PiccoloAccountRepository
 from backend.accounts.service import principal_of
+from backend.documents.extraction import EXTRACT_JOB, ExtractionService
 from backend.documents.mail_extraction import MailExtraction, MailLimits
 from backend.documents.office import find_soffice
 from backend.documents.previews import PREVIEW_JOB, SCREEN_JOB, OfficeConversion, PreviewService
 from backend.documents.repository import PiccoloDocumentRepository
 from backend.documents.service import DocumentService
+from backend.documents.text_extraction import ExtractionLimits
 from backend.geo.jobs import GEOCODE_JOB
 from backend.jobs.worker import Handler
 from backend.notifications.wiring import notification_handlers
@@ -61,8 +63,28 @@ def job_handlers(runtime: Runtime) -> dict[str, Handler]:
         OfficeConversion(find_soffice(settings.soffice), settings.office_timeout_seconds),
         pdf_timeout_seconds=settings.pdf_timeout_seconds,
     )
+    extracting = runtime.settings.extraction
+
+    async def ocr_languages(tenant_id: str) -> str:
+        # Fresh services per job: a changed setting applies to the next document.
+        return await runtime.services().catalog.ocr_languages(tenant_id)
+
+    extraction = ExtractionService(
+        PiccoloDocumentRepository(),
+        runtime.blobs,
+        runtime.database,
+        runtime.clock,
+        jobs,
+        ocr_languages,
+        ExtractionLimits(
+            max_text_bytes=extracting.max_text_bytes,
+            max_ocr_pages=extracting.ocr_max_pages,
+            ocr_timeout_seconds=extracting.ocr_page_timeout_seconds,
+        ),
+    )
     search = SearchIndexer(PiccoloSearchRepository(), runtime.database)
     return {
+        EXTRACT_JOB: extraction.handle,
         PREVIEW_JOB: previews.handle,
         SCREEN_JOB: previews.handle_screen,
         SEARCH_INDEX_JOB: search.handle,

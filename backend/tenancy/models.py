@@ -21,3 +21,6 @@ class Tenant:
     blob_root: str | None = None
     """A storage folder of the tenant's own (legal entities that need separate media); None:
     the installation's blob store."""
+    ocr_languages: str | None = None
+    """Tesseract languages OCR reads the tenant's scans in (``deu+eng``); None: those of its
+    locale (see :mod:`backend.documents.ocr_languages`)."""

@@ -18,6 +18,10 @@ class CatalogRepository(Protocol):
 
     async def list_tenants(self) -> list[Tenant]: ...
 
+    async def set_ocr_languages(self, tenant_id: str, languages: str | None) -> None:
+        """Choose the tenant's OCR languages (None: those of its locale)."""
+        ...
+
     async def bump_catalog_revision(self, tenant_id: str) -> None:
         """Mark the tenant's registers and document types as changed."""
         ...

@@ -28,6 +28,7 @@ def _tenant(row: dict[str, Any]) -> Tenant:
         cover_schema=parse_field_defs(load_json(row["cover_schema"])),
         catalog_revision=int(row["catalog_revision"]),
         blob_root=row["blob_root"],
+        ocr_languages=row.get("ocr_languages"),
     )
 
 
@@ -46,6 +47,7 @@ class PiccoloCatalogRepository:
                 locale=tenant.locale,
                 cover_schema=[f.to_json() for f in tenant.cover_schema],
                 blob_root=tenant.blob_root,
+                ocr_languages=tenant.ocr_languages,
                 created_at=utcnow(),
             )
         )
@@ -63,6 +65,11 @@ class PiccoloCatalogRepository:
     async def list_tenants(self) -> list[Tenant]:
         """All tenants the current scope sees (the system scope: all)."""
         return [_tenant(r) for r in await TenantTable.select().order_by(TenantTable.slug)]
+
+    async def set_ocr_languages(self, tenant_id: str, languages: str | None) -> None:
+        await TenantTable.update({TenantTable.ocr_languages: languages}).where(
+            TenantTable.id == tenant_id
+        )
 
     async def bump_catalog_revision(self, tenant_id: str) -> None:
         await TenantTable.update(

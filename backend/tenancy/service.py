@@ -13,11 +13,13 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import PurePath
 from typing import Any, TypeVar
 
+from backend.access.policy import Action, Principal, can
 from backend.audit.service import Actor, AuditTrail
 from backend.documents.models import DocumentType
+from backend.documents.ocr_languages import ocr_languages_of, parse_ocr_languages
 from backend.documents.retention import RETENTION_STARTS
 from backend.dossiers.models import Register
-from backend.errors import Conflict, NotFound, ValidationFailed
+from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from backend.fields import parse_field_defs
 from backend.ids import new_id
 from backend.ports import Transactions
@@ -30,6 +32,13 @@ __all__ = ["CatalogService"]
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 LOCALES = ("en", "de", "pl")
+
+
+def _ocr_languages(value: str) -> str:
+    try:
+        return parse_ocr_languages(value)
+    except ValueError as exc:
+        raise ValidationFailed.one("ocrLanguages", "invalid_language", str(exc)) from None
 
 
 T = TypeVar("T")
@@ -89,9 +98,12 @@ class CatalogService:
         locale: str = "en",
         cover_schema: Sequence[Mapping[str, Any]] = (),
         blob_root: str | None = None,
+        ocr_languages: str | None = None,
     ) -> Tenant:
         if blob_root is not None and not PurePath(blob_root).is_absolute():
             raise ValidationFailed.one("blobRoot", "invalid_value", "must be an absolute path")
+        if ocr_languages is not None:
+            ocr_languages = _ocr_languages(ocr_languages)
         if not _SLUG.match(slug):
             raise ValidationFailed.one(
                 "slug", "invalid_slug", "use 2–63 lower-case letters, digits and hyphens"
@@ -105,6 +117,7 @@ class CatalogService:
             locale=locale,
             cover_schema=parse_field_defs(cover_schema),
             blob_root=blob_root,
+            ocr_languages=ocr_languages,
         )
         async with self._tx.write():
             if await self._repo.tenant_by_slug(slug) is not None:
@@ -115,7 +128,13 @@ class CatalogService:
                 "tenant.create",
                 "tenant",
                 tenant.id,
-                {"slug": slug, "name": name, "locale": locale, "blob_root": blob_root},
+                {
+                    "slug": slug,
+                    "name": name,
+                    "locale": locale,
+                    "blob_root": blob_root,
+                    "ocr_languages": ocr_languages,
+                },
             )
         return tenant
 
@@ -124,6 +143,26 @@ class CatalogService:
         if tenant is None:
             raise NotFound("tenant", tenant_id)
         return tenant
+
+    async def set_ocr_languages(self, principal: Principal, languages: str | None) -> Tenant:
+        """Choose the languages OCR reads the tenant's scans in (``deu+eng``; None: those of the
+        locale). Administrators only; audited."""
+        if not can(principal, Action.ADMIN):
+            raise Forbidden("only administrators change the tenant's settings")
+        chosen = _ocr_languages(languages) if languages is not None else None
+        tenant_id = principal.tenant_id
+        async with self._tx.write():
+            await self._repo.set_ocr_languages(tenant_id, chosen)
+            await self._audit.record(
+                principal, "tenant.update", "tenant", tenant_id, {"ocr_languages": chosen}
+            )
+        self._forget(tenant_id)
+        return await self.tenant(tenant_id)
+
+    async def ocr_languages(self, tenant_id: str) -> str:
+        """The languages OCR reads the tenant's scans in now."""
+        tenant = await self.tenant(tenant_id)
+        return ocr_languages_of(tenant.ocr_languages, tenant.locale)
 
     async def tenant_by_slug(self, slug: str) -> Tenant:
         tenant = await self._repo.tenant_by_slug(slug)

@@ -10,4 +10,5 @@ class TenantTable(Table, tablename="tenant"):
     cover_schema = JSON(default=[])
     catalog_revision = Integer(default=1)
     blob_root = Varchar(length=1000, null=True, default=None)
+    ocr_languages = Varchar(length=32, null=True, default=None)
     created_at = Timestamptz()

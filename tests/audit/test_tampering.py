@@ -330,9 +330,9 @@ async def test_a_deleted_version_row_is_reported(scene: Scene) -> None:
     """A version whose creation the trail records but whose row is gone must not pass."""
     version = scene.versions[1]
     async with append_only_lifted(scene.owner, "document_version"):
-        await scene.sql(  # its preview first: the row it hangs on is what is removed
-            "DELETE FROM version_preview WHERE version = {}", uuid.UUID(version.id)
-        )
+        # What hangs on the row goes first: its preview and its text.
+        await scene.sql("DELETE FROM version_preview WHERE version = {}", uuid.UUID(version.id))
+        await scene.sql("DELETE FROM version_text WHERE version = {}", uuid.UUID(version.id))
         await scene.sql(
             "DELETE FROM document_version WHERE id = {} AND tenant = {}",
             uuid.UUID(version.id),

@@ -33,12 +33,14 @@ async def _run_preview_jobs(runtime: Runtime, ctx: TenantContext) -> None:
 
 
 async def _jobs(ctx: TenantContext) -> list[dict[str, object]]:
+    """The tenant's preview jobs (text extraction has tests of its own)."""
     with tenant_scope(ctx.tenant.id):
         return await ctx.runtime.database.fetch(
-            # Uploads queue notification jobs too (docs/adr/0019); these tests look at previews.
             "SELECT id, kind, state, attempts, last_error FROM job WHERE tenant = {} "
-            "AND kind LIKE 'document.preview%'",
+            "AND kind IN ({}, {})",
             ctx.tenant.id,
+            PREVIEW_JOB,
+            SCREEN_JOB,
         )
 
 
