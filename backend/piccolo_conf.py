@@ -22,6 +22,7 @@ APPS = [
     "backend.documents.piccolo_app",
     "backend.audit.piccolo_app",
     "backend.jobs.piccolo_app",
+    "backend.views.piccolo_app",
 ]
 
 APP_REGISTRY = AppRegistry(apps=APPS)

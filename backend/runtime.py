@@ -32,6 +32,8 @@ from backend.settings import Settings
 from backend.tenancy.cache import CatalogCache
 from backend.tenancy.repository import PiccoloCatalogRepository
 from backend.tenancy.service import CatalogService
+from backend.views.repository import PiccoloViewRepository
+from backend.views.service import ViewService
 
 __all__ = ["Runtime", "Services"]
 
@@ -46,6 +48,7 @@ class Services:
     catalog: CatalogService
     customers: CustomerService
     documents: DocumentService
+    views: ViewService
 
 
 @dataclass
@@ -121,8 +124,24 @@ class Runtime:
         async def user_exists(tenant_id: str, user_id: str) -> bool:
             return await account_repo.find_user(tenant_id, user_id) is not None
 
-        access = AccessService(
-            PiccoloAccessRepository(), user_exists, audit, self.database, self.clock
+        access_repo = PiccoloAccessRepository()
+        access = AccessService(access_repo, user_exists, audit, self.database, self.clock)
+
+        async def readable_customers(principal: Principal, ids: list[str]) -> set[str]:
+            return {c.id for c in await customers.by_ids(principal, ids) if c is not None}
+
+        async def group_exists(tenant_id: str, group_id: str) -> bool:
+            return bool(await access_repo.groups(tenant_id, [group_id]))
+
+        views = ViewService(
+            PiccoloViewRepository(),
+            catalog,
+            readable_customers,
+            access_repo.groups_of_user,
+            group_exists,
+            audit,
+            self.database,
+            self.clock,
         )
         return Services(
             access=access,
@@ -149,4 +168,5 @@ class Runtime:
                 self.database,
                 self.clock,
             ),
+            views=views,
         )
