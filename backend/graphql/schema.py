@@ -36,6 +36,7 @@ from backend.graphql.errors import (
     UploadError,
     ValidationError,
 )
+from backend.graphql.views import ViewMutation, ViewQuery
 from backend.settings import LimitSettings
 
 __all__ = ["build_schema"]
@@ -51,10 +52,11 @@ Query = merge_types(
         CustomerQuery,
         DossierQuery,
         DocumentQuery,
+        ViewQuery,
     ),
 )
 Mutation = merge_types(
-    "Mutation", (AccessMutation, AuditMutation, CustomerMutation, DocumentMutation)
+    "Mutation", (AccessMutation, AuditMutation, CustomerMutation, DocumentMutation, ViewMutation)
 )
 
 

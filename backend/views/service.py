@@ -129,6 +129,10 @@ class ViewService:
                 "share views with a group"
             )
 
+    async def may_change(self, principal: Principal, view: SavedView) -> bool:
+        """Whether ``principal`` may change, move and delete ``view``."""
+        return await self._manages(principal, view.audience, view.owner_id)
+
     async def _find(self, principal: Principal, view_id: str) -> SavedView:
         """The view if ``principal`` sees or manages it; else not found, like an unknown id."""
         view = await self._repo.get(principal.tenant_id, parse_id("view", view_id))
@@ -193,8 +197,6 @@ class ViewService:
                     "a dossier view applies within the open customer; it names none",
                 )
             )
-        if issues:
-            raise ValidationFailed(issues)
         tenant_id = principal.tenant_id
         asked = [c for c in criteria.customer_ids if _is_id(c)]
         catalog = ViewCatalog(
@@ -204,7 +206,13 @@ class ViewService:
                 await self._readable_customers(principal, asked) if asked else ()
             ),
         )
-        issues = check_references(criteria, catalog)
+        # Every problem at once; a path the limits already refused is not reported twice.
+        reported = {i.field for i in issues}
+        issues += [
+            i
+            for i in check_references(criteria, catalog)
+            if not any(i.field == r or i.field.startswith(r + ".") for r in reported)
+        ]
         if issues:
             raise ValidationFailed(issues)
         return criteria
