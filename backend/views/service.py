@@ -33,6 +33,7 @@ from backend.views.models import (
 )
 from backend.views.ports import ViewRepository
 from backend.views.references import ViewCatalog, check_references, normalise
+from backend.views.running import criteria_for_run, today_in
 
 __all__ = ["MAX_DESCRIPTION", "MAX_NAME", "ViewService", "view_json"]
 
@@ -232,6 +233,26 @@ class ViewService:
     async def view(self, principal: Principal, view_id: str) -> SavedView:
         self._require_reader(principal)
         return await self._find(principal, view_id)
+
+    async def run_criteria(
+        self,
+        principal: Principal,
+        view_id: str,
+        *,
+        customer_id: str | None = None,
+        time_zone: str | None = None,
+    ) -> SearchCriteria:
+        """What running the view asks the search for today (in ``time_zone``, IANA; UTC when
+        None): relative dates made absolute, a ``dossier`` view narrowed to ``customer_id``, which
+        must be a customer ``principal`` may read (else ``not_found``)."""
+        self._require_reader(principal)
+        view = await self._find(principal, view_id)
+        today = today_in(time_zone, self._clock())
+        if customer_id is not None:
+            customer_id = parse_id("customer", customer_id)
+            if not await self._readable_customers(principal, [customer_id]):
+                raise NotFound("customer", customer_id)
+        return criteria_for_run(view, today=today, customer_id=customer_id)
 
     # -- changing --------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from backend.search.criteria import (
 )
 from backend.views.models import Audience, Placement, SavedView, ViewDraft, ViewPatch
 from backend.views.service import ViewService
-from tests.factories import TenantContext, make_tenant_context
+from tests.factories import FakeClock, TenantContext, make_tenant_context, runtime_with
 
 
 def _views(ctx: TenantContext) -> ViewService:
@@ -349,3 +349,52 @@ async def test_views_go_with_their_group(tenant_ctx: TenantContext) -> None:
     await ctx.runtime.services().access.delete_group(ctx.principal, group_id)
     with pytest.raises(NotFound):
         await _views(ctx).view(ctx.principal, view.id)
+
+
+async def test_a_run_resolves_relative_dates_on_the_runners_day_within_the_open_customer(
+    tenant_ctx: TenantContext,
+) -> None:
+    ctx = tenant_ctx
+    clock = FakeClock(dt.datetime(2026, 3, 31, 22, 30, tzinfo=dt.UTC))
+    views = runtime_with(ctx.runtime, clock=clock).services().views
+    customer = await ctx.customer()
+    last_14 = SearchCriteria(document_date=RelativeDate(RelativeUnit.DAYS, 14))
+    register = await views.create(
+        ctx.principal, _draft("Last 14 days", placement=Placement.DOSSIER, criteria=last_14)
+    )
+    run = await views.run_criteria(ctx.principal, register.id, customer_id=customer.id)
+    assert run.customer_ids == (customer.id,)
+    assert run.document_date == DateRange(dt.date(2026, 3, 18), dt.date(2026, 4, 1))
+    warsaw = await views.run_criteria(
+        ctx.principal, register.id, customer_id=customer.id, time_zone="Europe/Warsaw"
+    )
+    assert warsaw.document_date == DateRange(dt.date(2026, 3, 19), dt.date(2026, 4, 2))
+    quarter = await views.create(
+        ctx.principal,
+        _draft(criteria=SearchCriteria(created=RelativeDate(RelativeUnit.THIS_QUARTER))),
+    )
+    assert (await views.run_criteria(ctx.principal, quarter.id)).created == DateRange(
+        dt.date(2026, 1, 1), dt.date(2026, 4, 1)
+    )
+    assert (
+        await views.run_criteria(ctx.principal, quarter.id, time_zone="Asia/Tokyo")
+    ).created == DateRange(dt.date(2026, 4, 1), dt.date(2026, 7, 1))
+
+    for kwargs, field, code in (
+        ({}, "customerId", "required"),
+        (
+            {"customer_id": customer.id, "time_zone": "Mars/Olympus"},
+            "timeZone",
+            "invalid_time_zone",
+        ),
+    ):
+        with pytest.raises(ValidationFailed) as failed:
+            await views.run_criteria(ctx.principal, register.id, **kwargs)  # type: ignore[arg-type]
+        assert {i.field: i.code for i in failed.value.issues} == {field: code}
+    with pytest.raises(ValidationFailed):
+        await views.run_criteria(ctx.principal, quarter.id, customer_id=customer.id)
+    other = await make_tenant_context(ctx.runtime)
+    with pytest.raises(NotFound):
+        await views.run_criteria(
+            ctx.principal, register.id, customer_id=(await other.customer()).id
+        )

@@ -1,0 +1,50 @@
+"""What a view asks the search for on one day: its criteria with relative dates made absolute on
+the runner's calendar day, narrowed to the open customer for a ``dossier`` view.
+
+"Last 14 days" ends with the runner's today, in their time zone: at 23:30 in Warsaw on the 31st it
+is already the 1st in Tokyo and still the 31st in New York. The client names its zone (IANA, e.g.
+``Europe/Warsaw``); without one, UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from backend.errors import ValidationFailed
+from backend.search.criteria import SearchCriteria, resolve
+from backend.views.models import Placement, SavedView
+
+__all__ = ["criteria_for_run", "today_in"]
+
+
+def today_in(time_zone: str | None, now: dt.datetime) -> dt.date:
+    """The calendar day ``now`` falls on in ``time_zone`` (UTC when None)."""
+    if time_zone is None:
+        return now.astimezone(dt.UTC).date()
+    try:
+        zone = ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationFailed.one(
+            "timeZone", "invalid_time_zone", "an IANA time zone such as Europe/Warsaw"
+        ) from None
+    return now.astimezone(zone).date()
+
+
+def criteria_for_run(view: SavedView, *, today: dt.date, customer_id: str | None) -> SearchCriteria:
+    """The absolute criteria of ``view`` on ``today``. A ``dossier`` view needs the open customer
+    (``customer_id``, already checked readable) and searches within it; a ``global`` view takes
+    none (its own customers, if any, stay)."""
+    criteria = resolve(view.criteria, today)
+    if view.placement is Placement.DOSSIER:
+        if customer_id is None:
+            raise ValidationFailed.one(
+                "customerId", "required", "a dossier view runs within one customer"
+            )
+        return replace(criteria, customer_ids=(customer_id,))
+    if customer_id is not None:
+        raise ValidationFailed.one(
+            "customerId", "invalid_value", "only dossier views run within a customer"
+        )
+    return criteria
