@@ -130,15 +130,15 @@ class Runtime:
         async def readable_customers(principal: Principal, ids: list[str]) -> set[str]:
             return {c.id for c in await customers.by_ids(principal, ids) if c is not None}
 
-        async def group_exists(tenant_id: str, group_id: str) -> bool:
-            return bool(await access_repo.groups(tenant_id, [group_id]))
+        async def group_names(tenant_id: str, group_ids: list[str]) -> dict[str, str]:
+            return {g.id: g.name for g in await access_repo.groups(tenant_id, group_ids)}
 
         views = ViewService(
             PiccoloViewRepository(),
             catalog,
             readable_customers,
             access_repo.groups_of_user,
-            group_exists,
+            group_names,
             audit,
             self.database,
             self.clock,

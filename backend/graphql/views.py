@@ -52,6 +52,12 @@ class AudienceKindEnum(Enum):
 class AudienceNode:
     kind: AudienceKindEnum
     group_id: strawberry.ID | None
+    view: strawberry.Private[SavedView]
+
+    @strawberry.field(description="The name of the group, for GROUP.")
+    async def group_name(self, info: Info) -> str | None:
+        ctx = info.context
+        return await ctx.services.views.group_name(ctx.principal, self.view)
 
 
 @strawberry.input
@@ -86,6 +92,7 @@ class ViewNode:
             audience=AudienceNode(
                 kind=AudienceKindEnum(v.audience.kind.value),
                 group_id=strawberry.ID(v.audience.group_id) if v.audience.group_id else None,
+                view=v,
             ),
             placement=PlacementEnum(v.placement.value),
             position=v.position,
@@ -161,10 +168,22 @@ class ViewQuery:
         description="The views the caller sees: the tenant's, their groups' (by group name), "
         "then their own; each in its own order."
     )
-    async def views(self, info: Info, placement: PlacementEnum | None = None) -> list[ViewNode]:
+    async def views(
+        self,
+        info: Info,
+        placement: PlacementEnum | None = None,
+        group_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only this group's views (its members; administrators for any)."
+            ),
+        ] = None,
+    ) -> list[ViewNode]:
         ctx = info.context
         where = Placement(placement.value) if placement else None
-        return [ViewNode.of(v) for v in await ctx.services.views.views(ctx.principal, where)]
+        group = None if group_id is None else str(group_id)
+        found = await ctx.services.views.views(ctx.principal, where, group)
+        return [ViewNode.of(v) for v in found]
 
     @strawberry.field
     async def view(self, info: Info, id: strawberry.ID) -> ViewNode:

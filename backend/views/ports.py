@@ -13,6 +13,12 @@ class ViewRepository(Protocol):
         shelf (tenant, groups by name, personal), each shelf by position then name."""
         ...
 
+    async def of_group(
+        self, tenant_id: str, group_id: str, placement: Placement | None
+    ) -> list[SavedView]:
+        """The views shared with one group, by placement, position and name."""
+        ...
+
     async def get(self, tenant_id: str, view_id: str) -> SavedView | None: ...
 
     async def shelf(

@@ -66,6 +66,20 @@ class PiccoloViewRepository:
         )
         return [_view(r) for r in await select(SavedViewTable, sql, *args)]
 
+    async def of_group(
+        self, tenant_id: str, group_id: str, placement: Placement | None
+    ) -> list[SavedView]:
+        sql = (
+            f"SELECT {_COLUMNS} FROM saved_view v WHERE v.tenant = {{}} "
+            "AND v.audience = 'group' AND v.audience_group = {}"
+        )
+        args: list[Any] = [tenant_id, group_id]
+        if placement is not None:
+            sql += " AND v.placement = {}"
+            args.append(placement.value)
+        sql += " ORDER BY v.placement, v.position, v.name, v.id"
+        return [_view(r) for r in await select(SavedViewTable, sql, *args)]
+
     async def get(self, tenant_id: str, view_id: str) -> SavedView | None:
         rows = await select(
             SavedViewTable,

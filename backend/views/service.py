@@ -41,7 +41,7 @@ MAX_NAME = 120
 MAX_DESCRIPTION = 1000
 
 GroupsOf = Callable[[str, str], Awaitable[list[str]]]
-GroupExists = Callable[[str, str], Awaitable[bool]]
+GroupNames = Callable[[str, list[str]], Awaitable[dict[str, str]]]
 ReadableCustomers = Callable[[Principal, list[str]], Awaitable[set[str]]]
 
 
@@ -75,7 +75,7 @@ class ViewService:
         catalog: CatalogService,
         readable_customers: ReadableCustomers,
         groups_of: GroupsOf,
-        group_exists: GroupExists,
+        group_names: GroupNames,
         audit: AuditTrail,
         tx: Transactions,
         clock: Clock,
@@ -84,11 +84,12 @@ class ViewService:
         self._catalog = catalog
         self._readable_customers = readable_customers
         self._groups_of = groups_of
-        self._group_exists = group_exists
+        self._group_names_of = group_names
         self._audit = audit
         self._tx = tx
         self._clock = clock
         self._groups: dict[str, list[str]] = {}
+        self._group_names: dict[str, str] = {}
 
     # -- who may do what -------------------------------------------------------------------
 
@@ -129,6 +130,19 @@ class ViewService:
                 "only members of the group who may write, and administrators, "
                 "share views with a group"
             )
+
+    async def _load_group_names(self, principal: Principal, ids: list[str]) -> dict[str, str]:
+        missing = [i for i in dict.fromkeys(ids) if i not in self._group_names]
+        if missing:
+            self._group_names |= await self._group_names_of(principal.tenant_id, missing)
+        return {i: self._group_names[i] for i in ids if i in self._group_names}
+
+    async def group_name(self, principal: Principal, view: SavedView) -> str | None:
+        """The name of the group ``view`` is shared with (listings load them together)."""
+        group_id = view.audience.group_id
+        if group_id is None:
+            return None
+        return (await self._load_group_names(principal, [group_id])).get(group_id)
 
     async def may_change(self, principal: Principal, view: SavedView) -> bool:
         """Whether ``principal`` may change, move and delete ``view``."""
@@ -181,7 +195,7 @@ class ViewService:
             group_id = ""
         audience = Audience.group(group_id)
         await self._require_manage(principal, audience)
-        if not group_id or not await self._group_exists(principal.tenant_id, group_id):
+        if not group_id or not await self._load_group_names(principal, [group_id]):
             raise ValidationFailed.one("audience.groupId", "unknown_group", "no such group")
         return audience
 
@@ -221,14 +235,31 @@ class ViewService:
     # -- reading ---------------------------------------------------------------------------
 
     async def views(
-        self, principal: Principal, placement: Placement | None = None
+        self,
+        principal: Principal,
+        placement: Placement | None = None,
+        group_id: str | None = None,
     ) -> list[SavedView]:
         """The views ``principal`` sees, shelf by shelf: the tenant's, the groups' (by group
-        name), then the personal ones; each shelf in its own order."""
+        name), then the personal ones; each shelf in its own order. With ``group_id``: the views
+        of that group, for its members and administrators (who manage groups they are not in)."""
         self._require_reader(principal)
-        return await self._repo.visible(
-            principal.tenant_id, principal.user_id, await self._my_groups(principal), placement
-        )
+        if group_id is not None:
+            audience = Audience.group(parse_id("group", group_id))
+            if not (
+                await self._sees(principal, audience, principal.user_id)
+                or can(principal, Action.ADMIN)
+            ):
+                raise NotFound("group", group_id)
+            found = await self._repo.of_group(
+                principal.tenant_id, str(audience.group_id), placement
+            )
+        else:
+            found = await self._repo.visible(
+                principal.tenant_id, principal.user_id, await self._my_groups(principal), placement
+            )
+        await self._load_group_names(principal, [g for v in found if (g := v.audience.group_id)])
+        return found
 
     async def view(self, principal: Principal, view_id: str) -> SavedView:
         self._require_reader(principal)

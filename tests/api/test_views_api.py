@@ -159,3 +159,24 @@ async def test_bad_input_answers_typed_errors_with_codes(api: Api, runtime: Runt
         hidden = await rep.data(UPDATE, {"id": mine["id"], "input": {"name": "x"}})
         assert hidden["updateView"] == {"__typename": "NotFoundError", "code": "not_found"}
         assert (await rep.data(LIST))["views"] == []
+
+
+async def test_group_views_name_their_group(api: Api) -> None:
+    group = await api.ctx.runtime.services().access.create_group(
+        api.ctx.principal, "field-service", "Field service"
+    )
+    audience = {"kind": "GROUP", "groupId": group.id}
+    created = (await api.data(CREATE, {"input": _input(api, audience=audience)}))["createView"]
+    assert created["audience"] == {"kind": "GROUP", "groupId": group.id}
+    assert (await api.data("{ views { name } }"))["views"] == [], "not a member"
+    listed = await api.data(
+        "query($g: ID) { views(groupId: $g) { name audience { kind groupId groupName } canEdit } }",
+        {"g": group.id},
+    )
+    assert listed["views"] == [
+        {
+            "name": "Invoices, last 3 months",
+            "audience": {"kind": "GROUP", "groupId": group.id, "groupName": "Field service"},
+            "canEdit": True,
+        }
+    ]

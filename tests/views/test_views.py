@@ -134,6 +134,10 @@ async def test_each_sees_own_personal_views_their_groups_views_and_the_tenants(
     assert await _names(ctx, anna) == ["Everyone", "Sales team", "Anna's"]
     assert await _names(ctx, carl) == ["Everyone", "Sales team"]
     assert await _names(ctx, ben) == ["Everyone"]
+    assert [v.name for v in await views.views(carl, group_id=group_id)] == ["Sales team"]
+    assert [v.name for v in await views.views(ctx.principal, group_id=group_id)] == ["Sales team"]
+    with pytest.raises(NotFound):
+        await views.views(ben, group_id=group_id)
     for hidden in (mine.id, shared.id):
         with pytest.raises(NotFound):
             await views.view(ben, hidden)
