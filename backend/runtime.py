@@ -84,7 +84,10 @@ class Runtime:
             self.database,
             self.clock,
             handlers,
-            WorkerSettings(lease=dt.timedelta(seconds=self.settings.jobs.lease_seconds)),
+            WorkerSettings(
+                lease=dt.timedelta(seconds=self.settings.jobs.lease_seconds),
+                keep_done=dt.timedelta(days=self.settings.jobs.keep_done_days),
+            ),
             name,
         )
 

@@ -121,6 +121,10 @@ class JobSettings:
     """How long a claimed job is a worker's without renewal; a dead worker's jobs are claimed
     again after it."""
 
+    keep_done_days: int = 7
+    """Done jobs are deleted this many days after they finished (dead jobs are kept for
+    inspection)."""
+
 
 @dataclass(frozen=True, slots=True)
 class LimitSettings:
@@ -279,6 +283,7 @@ ENVIRONMENT_NAMES: Mapping[str, str] = {
     "DOSSIER_DB_POOL_SIZE": "connections per process",
     "DOSSIER_EMBEDDED_WORKERS": "background workers inside the server process (0: none)",
     "DOSSIER_JOB_LEASE_SECONDS": "how long a claimed job stays a worker's without renewal",
+    "DOSSIER_JOB_KEEP_DONE_DAYS": "days a done job is kept before it is deleted",
     "DOSSIER_BLOB_ROOT": "folder for document content",
     "DOSSIER_SECRET_KEY": "signing key; required outside development",
     "DOSSIER_SESSION_TTL_SECONDS": "idle session lifetime",
@@ -450,6 +455,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         jobs=JobSettings(
             embedded_workers=_int(env, "DOSSIER_EMBEDDED_WORKERS", 1, minimum=0),
             lease_seconds=_int(env, "DOSSIER_JOB_LEASE_SECONDS", 60, minimum=5),
+            keep_done_days=_int(env, "DOSSIER_JOB_KEEP_DONE_DAYS", 7, minimum=1),
         ),
         data_dir=data_dir,
         ldap=_ldap(env),

@@ -196,9 +196,20 @@ class AccountService:
         grants = await self._grants_of(user.tenant_id, user.id, now)
         return principal_of(user, "session", session.csrf_token, grants=grants, as_of=now)
 
-    async def sign_out(self, token: str) -> None:
+    async def sign_out(self, token: str, device: str = "web") -> None:
+        """End the session of ``token`` and record it in its tenant's trail (a session that is
+        already gone is not an error, and not recorded twice)."""
+        session = await self._repo.find_session(token_hash(token))
+        if session is None:
+            return
         async with self._tx.write():
-            await self._repo.delete_session(token_hash(token))
+            await self._repo.delete_session(session.token_hash)
+            await self._audit.record(
+                Actor(session.tenant_id, session.user_id, device),
+                "auth.logout",
+                "user",
+                session.user_id,
+            )
 
     async def issue_api_token(
         self,

@@ -136,6 +136,16 @@ class PiccoloJobRepository:
         )
         return bool(rows)
 
+    @across_tenants
+    async def prune_done(self, finished_before: dt.datetime, limit: int) -> int:
+        rows = await JobTable.raw(
+            "DELETE FROM job WHERE id IN (SELECT id FROM job WHERE state = 'done' "
+            "AND finished_at < {} LIMIT {}) RETURNING id",
+            finished_before,
+            limit,
+        )
+        return len(rows)
+
     async def get(self, tenant_id: str, job_id: str) -> Job | None:
         rows = await select(
             JobTable, "SELECT * FROM job WHERE tenant = {} AND id = {}", tenant_id, job_id

@@ -49,6 +49,11 @@ class WorkerSettings:
     """How long a claim holds without renewal; renewed every third of it while a job runs."""
     idle_poll_seconds: float = 1.0
     """How long to wait before looking again when nothing is due."""
+    keep_done: dt.timedelta = dt.timedelta(days=7)
+    """Done jobs older than this are deleted, a batch at a time, when the worker is idle."""
+    prune_every_seconds: float = 600.0
+    """How often an idle worker looks for done jobs to delete."""
+    prune_batch: int = 1000
 
 
 class Worker:
@@ -79,11 +84,25 @@ class Worker:
         await self._run(job)
         return job
 
+    async def prune_once(self) -> int:
+        """Delete one batch of done jobs older than the kept period; return how many went."""
+        async with self._tx.write():
+            return await self._repo.prune_done(
+                self._clock() - self._settings.keep_done, self._settings.prune_batch
+            )
+
     async def run_forever(self, stop: asyncio.Event | None = None) -> None:
         stop = stop or asyncio.Event()
+        loop = asyncio.get_running_loop()
+        next_prune = loop.time()
         while not stop.is_set():
             try:
                 job = await self.run_once()
+                if job is None and loop.time() >= next_prune:
+                    # Several workers pruning at once is harmless: each deletes what is left.
+                    if await self.prune_once() < self._settings.prune_batch:
+                        next_prune = loop.time() + self._settings.prune_every_seconds
+                    continue
             except Exception:
                 log.exception("the job queue is unavailable; trying again")
                 job = None

@@ -302,6 +302,20 @@ async def test_sign_out_ends_the_session(
     await accounts.sign_out(token)  # signing out twice is harmless
 
 
+async def test_sign_out_is_recorded_once(
+    runtime: Runtime, tenant_ctx: TenantContext, accounts: AccountService
+) -> None:
+    user, _ = await tenant_ctx.user("clerk", password=PASSWORD)
+    signed_in = await accounts.sign_in(tenant_ctx.tenant.slug, user.email, PASSWORD, device="ipad")
+    await accounts.sign_out(signed_in.token, device="ipad")
+    await accounts.sign_out(signed_in.token, device="ipad")
+    trail = await runtime.services().audit.trail(tenant_ctx.principal, actor_id=user.id)
+    assert [(e.action, e.device) for e in trail] == [
+        ("auth.logout", "ipad"),
+        ("auth.login", "ipad"),
+    ]
+
+
 # -- API tokens --------------------------------------------------------------------------------
 
 

@@ -179,3 +179,33 @@ def test_backoff_grows_and_is_capped() -> None:
     assert dt.timedelta(seconds=2.5) <= backoff(1) <= dt.timedelta(seconds=5)
     assert dt.timedelta(seconds=20) <= backoff(4) <= dt.timedelta(seconds=40)
     assert backoff(40) <= dt.timedelta(hours=1)
+
+
+async def test_done_jobs_are_pruned_after_the_kept_period_and_dead_ones_stay(
+    runtime: Runtime,
+) -> None:
+    clock = FakeClock(dt.datetime(2032, 3, 1, tzinfo=dt.UTC))
+    rt = runtime_with(runtime, clock=clock)
+    ctx = await make_tenant_context(rt)
+    done_kind, dead_kind = kind(), kind()
+
+    async def refuse(job: Job) -> None:
+        raise JobFailed("corrupt_image", permanent=True)
+
+    worker = rt.worker({done_kind: _nothing, dead_kind: refuse})
+    [old_done] = await _enqueue(ctx, done_kind)
+    [old_dead] = set(await _enqueue(ctx, dead_kind)) - {old_done}
+    await _run_until(worker, old_done)
+    await _run_until(worker, old_dead)
+    clock.now += dt.timedelta(days=6)
+    [recent_done] = set(await _enqueue(ctx, done_kind)) - {old_done, old_dead}
+    await _run_until(worker, recent_done)
+    [waiting] = set(await _enqueue(ctx, done_kind)) - {old_done, old_dead, recent_done}
+    clock.now += dt.timedelta(days=2)  # the first two finished 8 days ago, the third 2 days ago
+    assert await worker.prune_once() >= 1
+    assert set(await _queued_ids(ctx)) == {old_dead, recent_done, waiting}
+    assert (await _job(ctx.tenant.id, old_dead)).state is JobState.DEAD
+
+
+async def _nothing(job: Job) -> None:
+    return None
