@@ -9,6 +9,7 @@ import pytest
 
 from backend.access.policy import Principal, ScopeKind
 from backend.errors import Forbidden, NotFound, ValidationFailed
+from backend.persistence.engines import count_statements
 from backend.search.criteria import (
     DateRange,
     GroupBy,
@@ -21,7 +22,7 @@ from backend.search.criteria import (
 )
 from backend.views.models import Audience, Placement, SavedView, ViewDraft, ViewPatch
 from backend.views.service import ViewService
-from tests.factories import FakeClock, TenantContext, make_tenant_context, runtime_with
+from tests.factories import FakeClock, TenantContext, make_tenant_context, runtime_with, unique
 
 
 def _views(ctx: TenantContext) -> ViewService:
@@ -49,7 +50,7 @@ def _draft(
 
 async def _group(ctx: TenantContext, *members: Principal) -> str:
     access = ctx.runtime.services().access
-    group = await access.create_group(ctx.principal, f"g{len(members)}x{id(members)}", "Sales")
+    group = await access.create_group(ctx.principal, unique("g"), "Sales")
     for member in members:
         await access.add_member(ctx.principal, group.id, member.user_id)
     return group.id
@@ -402,3 +403,23 @@ async def test_a_run_resolves_relative_dates_on_the_runners_day_within_the_open_
         await views.run_criteria(
             ctx.principal, register.id, customer_id=(await other.customer()).id
         )
+
+
+async def test_listing_costs_the_same_however_many_views(tenant_ctx: TenantContext) -> None:
+    ctx = tenant_ctx
+    _, rep = await ctx.user("sales")
+    groups = [await _group(ctx, rep) for _ in range(2)]
+    costs = []
+    for _ in range(2):
+        for group_id in groups:
+            await _views(ctx).create(rep, _draft("Team", Audience.group(group_id)))
+        await _views(ctx).create(rep, _draft("Mine"))
+        views = _views(ctx)  # a fresh request
+        with count_statements() as count:
+            found = await views.views(rep)
+            for view in found:
+                await views.group_name(rep, view)
+                await views.may_change(rep, view)
+        costs.append(count.value)
+    assert len(found) == 6
+    assert costs == [3, 3], "the user's groups, the views, their groups' names"
