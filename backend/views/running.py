@@ -2,8 +2,9 @@
 the runner's calendar day, narrowed to the open customer for a ``dossier`` view.
 
 "Last 14 days" ends with the runner's today, in their time zone: at 23:30 in Warsaw on the 31st it
-is already the 1st in Tokyo and still the 31st in New York. The client names its zone (IANA, e.g.
-``Europe/Warsaw``); without one, UTC.
+is already the 1st in Tokyo and still the 31st in New York. A client may name its zone (IANA, e.g.
+``Europe/Warsaw``); without one the relative dates stay relative and the search resolves them on
+the user's day, as it does for every search.
 """
 
 from __future__ import annotations
@@ -32,11 +33,13 @@ def today_in(time_zone: str | None, now: dt.datetime) -> dt.date:
     return now.astimezone(zone).date()
 
 
-def criteria_for_run(view: SavedView, *, today: dt.date, customer_id: str | None) -> SearchCriteria:
-    """The absolute criteria of ``view`` on ``today``. A ``dossier`` view needs the open customer
-    (``customer_id``, already checked readable) and searches within it; a ``global`` view takes
-    none (its own customers, if any, stay)."""
-    criteria = resolve(view.criteria, today)
+def criteria_for_run(
+    view: SavedView, *, today: dt.date | None, customer_id: str | None
+) -> SearchCriteria:
+    """The criteria of ``view``, absolute on ``today`` (relative when None). A ``dossier`` view
+    needs the open customer (``customer_id``, already checked readable) and searches within it; a
+    ``global`` view takes none (its own customers, if any, stay)."""
+    criteria = view.criteria if today is None else resolve(view.criteria, today)
     if view.placement is Placement.DOSSIER:
         if customer_id is None:
             raise ValidationFailed.one(

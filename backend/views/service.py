@@ -273,12 +273,13 @@ class ViewService:
         customer_id: str | None = None,
         time_zone: str | None = None,
     ) -> SearchCriteria:
-        """What running the view asks the search for today (in ``time_zone``, IANA; UTC when
-        None): relative dates made absolute, a ``dossier`` view narrowed to ``customer_id``, which
-        must be a customer ``principal`` may read (else ``not_found``)."""
+        """What running the view asks the search for: relative dates made absolute on today in
+        ``time_zone`` (IANA; when None they stay relative, for the search to resolve on the user's
+        day), a ``dossier`` view narrowed to ``customer_id``, which must be a customer
+        ``principal`` may read (else ``not_found``)."""
         self._require_reader(principal)
         view = await self._find(principal, view_id)
-        today = today_in(time_zone, self._clock())
+        today = None if time_zone is None else today_in(time_zone, self._clock())
         if customer_id is not None:
             customer_id = parse_id("customer", customer_id)
             if not await self._readable_customers(principal, [customer_id]):

@@ -369,7 +369,11 @@ async def test_a_run_resolves_relative_dates_on_the_runners_day_within_the_open_
     )
     run = await views.run_criteria(ctx.principal, register.id, customer_id=customer.id)
     assert run.customer_ids == (customer.id,)
-    assert run.document_date == DateRange(dt.date(2026, 3, 18), dt.date(2026, 4, 1))
+    assert run.document_date == last_14.document_date, "left to the search's own day"
+    utc = await views.run_criteria(
+        ctx.principal, register.id, customer_id=customer.id, time_zone="UTC"
+    )
+    assert utc.document_date == DateRange(dt.date(2026, 3, 18), dt.date(2026, 4, 1))
     warsaw = await views.run_criteria(
         ctx.principal, register.id, customer_id=customer.id, time_zone="Europe/Warsaw"
     )
@@ -378,8 +382,8 @@ async def test_a_run_resolves_relative_dates_on_the_runners_day_within_the_open_
         ctx.principal,
         _draft(criteria=SearchCriteria(created=RelativeDate(RelativeUnit.THIS_QUARTER))),
     )
-    assert (await views.run_criteria(ctx.principal, quarter.id)).created == DateRange(
-        dt.date(2026, 1, 1), dt.date(2026, 4, 1)
+    assert (await views.run_criteria(ctx.principal, quarter.id, time_zone="UTC")).created == (
+        DateRange(dt.date(2026, 1, 1), dt.date(2026, 4, 1))
     )
     assert (
         await views.run_criteria(ctx.principal, quarter.id, time_zone="Asia/Tokyo")
