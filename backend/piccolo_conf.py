@@ -23,6 +23,7 @@ APPS = [
     "backend.audit.piccolo_app",
     "backend.jobs.piccolo_app",
     "backend.views.piccolo_app",
+    "backend.notifications.piccolo_app",
 ]
 
 APP_REGISTRY = AppRegistry(apps=APPS)

@@ -26,6 +26,10 @@ from backend.documents.service import DocumentService
 from backend.jobs.queue import JobQueue
 from backend.jobs.repository import PiccoloJobRepository
 from backend.jobs.worker import Handler, Worker, WorkerSettings
+from backend.notifications.keys import VapidKeyring
+from backend.notifications.live import LiveHub
+from backend.notifications.repository import PiccoloNotificationRepository
+from backend.notifications.service import SubscriptionService
 from backend.persistence.database import Database
 from backend.ports import Clock, utcnow
 from backend.settings import Settings
@@ -49,6 +53,7 @@ class Services:
     customers: CustomerService
     documents: DocumentService
     views: ViewService
+    notifications: SubscriptionService
 
 
 @dataclass
@@ -58,6 +63,8 @@ class Runtime:
     blobs: BlobStore
     clock: Clock = field(default=utcnow)
     catalog_cache: CatalogCache = field(default_factory=CatalogCache)
+    live: LiveHub = field(default_factory=LiveHub)
+    """Servers of this process that want live events (used on SQLite; PostgreSQL notifies)."""
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock = utcnow) -> Runtime:
@@ -146,7 +153,18 @@ class Runtime:
             self.database,
             self.clock,
         )
+        notifications = PiccoloNotificationRepository()
         return Services(
+            notifications=SubscriptionService(
+                notifications,
+                catalog,
+                customer_exists,
+                VapidKeyring(notifications, self.database, self.clock, security.secret_key),
+                self.database,
+                self.clock,
+                secret_key=security.secret_key,
+                allow_loopback_push=self.settings.is_development,
+            ),
             access=access,
             jobs=jobs,
             accounts=AccountService(

@@ -28,6 +28,7 @@ __all__ = [
     "Environment",
     "JobSettings",
     "LimitSettings",
+    "MailSettings",
     "SecuritySettings",
     "ServerSettings",
     "Settings",
@@ -124,6 +125,34 @@ class JobSettings:
     keep_done_days: int = 7
     """Done jobs are deleted this many days after they finished (dead jobs are kept for
     inspection)."""
+
+
+DEFAULT_MAIL_FROM = "Dossier <notifications@localhost>"
+
+
+@dataclass(frozen=True, slots=True)
+class MailSettings:
+    """Where notification mails go (``backend.notifications``)."""
+
+    smtp_host: str | None = None
+    """SMTP server; None writes mails to ``<data dir>/mail-outbox`` instead of sending them."""
+
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    """Never logged, never part of an error message."""
+
+    smtp_starttls: bool = True
+    """Upgrade the connection with STARTTLS (the certificate is always verified)."""
+
+    smtp_ca_file: str | None = None
+    """PEM file of the CAs trusted for the server's certificate, instead of the system's."""
+
+    smtp_timeout_seconds: float = 30.0
+
+    mail_from: str = DEFAULT_MAIL_FROM
+    """The default ``From`` of notification mails (a tenant can set its own); its address is
+    also the contact in the VAPID claims of push messages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +292,7 @@ class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     jobs: JobSettings = field(default_factory=JobSettings)
+    mail: MailSettings = field(default_factory=MailSettings)
     data_dir: Path = Path("var")
     """Folder for the embedded database, blobs and the development audit key."""
 
@@ -294,6 +324,13 @@ ENVIRONMENT_NAMES: Mapping[str, str] = {
     "DOSSIER_MAX_UPLOAD_BYTES": "largest accepted upload",
     "DOSSIER_AUDIT_SIGNING_KEY": "Ed25519 seed (urlsafe base64) for audit checkpoints",
     "DOSSIER_AUDIT_CHECKPOINT_MINUTES": "sign grown audit chains this often (0: never)",
+    "DOSSIER_SMTP_HOST": "SMTP server for notification mails (unset: mails go to a folder)",
+    "DOSSIER_SMTP_PORT": "SMTP port (default 587)",
+    "DOSSIER_SMTP_USER": "SMTP user name",
+    "DOSSIER_SMTP_PASSWORD": "SMTP password",
+    "DOSSIER_SMTP_STARTTLS": "true (default) to upgrade the SMTP connection with STARTTLS",
+    "DOSSIER_SMTP_CA_FILE": "PEM file of the CAs trusted for the SMTP server's certificate",
+    "DOSSIER_MAIL_FROM": "default sender of notification mails",
     "DOSSIER_LDAP_URL": "ldap:// or ldaps:// URL of the directory groups are imported from",
     "DOSSIER_LDAP_BIND_DN": "account to bind as (anonymous when unset)",
     "DOSSIER_LDAP_BIND_PASSWORD": "password of the bind account",
@@ -390,6 +427,30 @@ def _audit_key(env: Mapping[str, str], environment: Environment) -> str | None:
     return None
 
 
+def _mail(env: Mapping[str, str]) -> MailSettings:
+    host = env.get("DOSSIER_SMTP_HOST") or None
+    user = env.get("DOSSIER_SMTP_USER") or None
+    password = env.get("DOSSIER_SMTP_PASSWORD") or None
+    if (user is None) != (password is None):
+        raise SettingsError(
+            "DOSSIER_SMTP_USER and DOSSIER_SMTP_PASSWORD go together", setting="DOSSIER_SMTP_USER"
+        )
+    mail_from = env.get("DOSSIER_MAIL_FROM") or DEFAULT_MAIL_FROM
+    if not re.search(r"[^@\s<>]+@[^@\s<>]+", mail_from):
+        raise SettingsError(
+            "DOSSIER_MAIL_FROM must contain an address", setting="DOSSIER_MAIL_FROM"
+        )
+    return MailSettings(
+        smtp_host=host,
+        smtp_port=_int(env, "DOSSIER_SMTP_PORT", 587),
+        smtp_user=user,
+        smtp_password=password,
+        smtp_starttls=_bool(env, "DOSSIER_SMTP_STARTTLS", default=True),
+        smtp_ca_file=env.get("DOSSIER_SMTP_CA_FILE") or None,
+        mail_from=mail_from,
+    )
+
+
 def load_settings(env: Mapping[str, str]) -> Settings:
     """Parse settings from an environment mapping; raise :class:`SettingsError` on any bad value."""
     unknown = sorted(k for k in env if k.startswith("DOSSIER_") and k not in ENVIRONMENT_NAMES)
@@ -457,6 +518,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             lease_seconds=_int(env, "DOSSIER_JOB_LEASE_SECONDS", 60, minimum=5),
             keep_done_days=_int(env, "DOSSIER_JOB_KEEP_DONE_DAYS", 7, minimum=1),
         ),
+        mail=_mail(env),
         data_dir=data_dir,
         ldap=_ldap(env),
     )

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from bench.audit_write import AuditWriteResult, format_audit_table, run_audit_write_benchmark
 from bench.cover_bench import cover_pair, run_cover_benchmark
 from bench.databases import ENGINES, DatabaseUnavailable, bench_runtime, postgres_admin_url
+from bench.notify_fanout import NotifyResult, format_notify_table, run_notify_benchmark
 from bench.permission_listing import (
     PermissionListingResult,
     format_permission_table,
@@ -44,10 +45,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--suite",
-        choices=["cover", "audit", "verify", "permissions", "thumbnails", "all"],
+        choices=["cover", "audit", "verify", "permissions", "thumbnails", "notify", "all"],
         default="all",
         help="cover query, audited writes, verify vs scan, permission-checked listing, "
-        "thumbnails of photos, or all",
+        "thumbnails of photos, notification fan-out, or all",
     )
     parser.add_argument(
         "--events", type=int, default=1_000_000, help="audit events for the verify suite"
@@ -63,6 +64,7 @@ async def _run(args: argparse.Namespace) -> int:
     verify_results: list[VerifyScanResult] = []
     permission_results: list[PermissionListingResult] = []
     thumbnail_results: list[ThumbnailResult] = []
+    notify_results: list[NotifyResult] = []
     unavailable: list[str] = []
     for engine in engines:
         if args.suite in ("thumbnails", "all"):
@@ -70,6 +72,17 @@ async def _run(args: argparse.Namespace) -> int:
                 async with bench_runtime(engine, postgres_url) as runtime:
                     print(f"{engine}: rendering thumbnails …", file=sys.stderr, flush=True)
                     thumbnail_results.append(await run_thumbnail_benchmark(runtime, engine=engine))
+            except DatabaseUnavailable as exc:
+                unavailable.append(f"{engine}: NOT MEASURED ({exc})")
+                continue
+        if args.suite in ("notify", "all"):
+            try:
+                async with bench_runtime(engine, postgres_url) as runtime:
+                    print(f"{engine}: fanning out notifications …", file=sys.stderr, flush=True)
+                    size = 50 if args.quick else 1000
+                    notify_results.append(
+                        await run_notify_benchmark(runtime, engine=engine, push=size, mail=size)
+                    )
             except DatabaseUnavailable as exc:
                 unavailable.append(f"{engine}: NOT MEASURED ({exc})")
                 continue
@@ -103,7 +116,7 @@ async def _run(args: argparse.Namespace) -> int:
                 verify_results.append(
                     await run_verify_benchmark(runtime, engine=engine, events=args.events)
                 )
-        if args.suite in ("audit", "verify", "permissions", "thumbnails"):
+        if args.suite in ("audit", "verify", "permissions", "thumbnails", "notify"):
             continue
         print(f"{engine}: seeding {args.documents:,} documents …", file=sys.stderr, flush=True)
         try:
@@ -145,6 +158,9 @@ async def _run(args: argparse.Namespace) -> int:
     if thumbnail_results:
         print()
         print(format_thumbnail_table(thumbnail_results))
+    if notify_results:
+        print()
+        print(format_notify_table(notify_results))
     for line in unavailable:
         print(line)
     # Over budget is a finding, not a failure; an engine that could not be measured is.

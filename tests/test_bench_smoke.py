@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from backend.runtime import Runtime
 from bench import format_table, run_cover_benchmark
+from bench.notify_fanout import format_notify_table, run_notify_benchmark
 from bench.permission_listing import format_permission_table, run_permission_benchmark
 from bench.thumbnails import format_thumbnail_table, run_thumbnail_benchmark
 from bench.timing import percentile
@@ -60,3 +61,12 @@ async def test_the_thumbnail_benchmark_renders_and_runs_preview_jobs(runtime: Ru
         line for line in format_thumbnail_table([result]).splitlines() if line.startswith(engine)
     ]
     assert "/s on one core" in row
+
+
+async def test_the_notify_benchmark_delivers_every_push(runtime: Runtime) -> None:
+    engine = "postgres" if runtime.database.is_postgres else "sqlite"
+    result = await run_notify_benchmark(runtime, engine=engine, push=3, mail=2, workers=2)
+    assert result.crypto_seconds > 0
+    assert result.delivery_seconds > 0
+    [row] = [line for line in format_notify_table([result]).splitlines() if line.startswith(engine)]
+    assert "×" in row

@@ -47,6 +47,8 @@ from backend.errors import (
 from backend.fields import merge_values, validate_values
 from backend.ids import new_id, parse_id, parse_ids
 from backend.jobs.queue import JobQueue
+from backend.notifications.events import document_job
+from backend.notifications.models import DocumentEvent, Event
 from backend.ports import Clock, Transactions
 from backend.tenancy.service import CatalogService
 
@@ -202,6 +204,7 @@ class DocumentService:
                 document, version, register_ids, index_entries(document_type.fields, values)
             )
             await self._preview_later(version, now)
+            await self._notify(principal, DocumentEvent(Event.DOCUMENT_CREATED, document.id))
             await self._audit.record(
                 principal,
                 "document.create",
@@ -245,6 +248,9 @@ class DocumentService:
             await self._repo.add_blob(principal.tenant_id, sha256, version.size, mime, now)
             await self._repo.add_version(version)
             await self._preview_later(version, now)
+            await self._notify(
+                principal, DocumentEvent(Event.VERSION_ADDED, document.id, version_id=version.id)
+            )
             await self._audit.record(
                 principal,
                 "document.version_add",
@@ -258,6 +264,11 @@ class DocumentService:
         """In the version's transaction: its preview is pending, and a job will make it."""
         await self._repo.set_preview(version.tenant_id, Preview(version.id, "pending"), now)
         await self._jobs.enqueue(preview_job(version.tenant_id, version.id))
+
+    async def _notify(self, principal: Principal, event: DocumentEvent) -> None:
+        """In the change's transaction: subscribers hear of it (docs/adr/0019)."""
+        event = dataclasses.replace(event, actor_id=principal.user_id)
+        await self._jobs.enqueue(document_job(principal.tenant_id, event))
 
     async def previews(self, principal: Principal, version_ids: list[str]) -> list[Preview]:
         """Previews of versions the caller already holds; a version without one (uploaded before
@@ -333,6 +344,11 @@ class DocumentService:
                 changes,
                 index_entries(document_type.fields, values) if index_changed else None,
             )
+            if updated.status != current.status:
+                await self._notify(
+                    principal,
+                    DocumentEvent(Event.STATUS_CHANGED, updated.id, revision=updated.revision),
+                )
             await self._audit.record(
                 principal,
                 "document.update",

@@ -36,6 +36,8 @@ from backend.graphql.errors import (
     UploadError,
     ValidationError,
 )
+from backend.graphql.live import LiveSubscription
+from backend.graphql.notifications import NotificationMutation, NotificationQuery
 from backend.graphql.views import ViewMutation, ViewQuery
 from backend.settings import LimitSettings
 
@@ -53,10 +55,19 @@ Query = merge_types(
         DossierQuery,
         DocumentQuery,
         ViewQuery,
+        NotificationQuery,
     ),
 )
 Mutation = merge_types(
-    "Mutation", (AccessMutation, AuditMutation, CustomerMutation, DocumentMutation, ViewMutation)
+    "Mutation",
+    (
+        AccessMutation,
+        AuditMutation,
+        CustomerMutation,
+        DocumentMutation,
+        NotificationMutation,
+        ViewMutation,
+    ),
 )
 
 
@@ -98,4 +109,10 @@ def build_schema(
         UploadError,
         UnavailableError,
     ]
-    return DossierSchema(query=Query, mutation=Mutation, extensions=extensions, types=extra_types)
+    return DossierSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=LiveSubscription,
+        extensions=extensions,
+        types=extra_types,
+    )

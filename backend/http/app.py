@@ -5,9 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Litestar, get
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.asyncpg import AsyncPgChannelsBackend
+from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.connection import ASGIConnection
 from litestar.di import Provide
 from strawberry.litestar import make_graphql_controller
@@ -19,7 +23,9 @@ from backend.http.audit import audit_routes
 from backend.http.auth import auth_routes, authenticate
 from backend.http.errors import exception_handlers, plain_errors_as_json
 from backend.http.files import file_routes
+from backend.http.unsubscribe import unsubscribe_routes
 from backend.jobs.registry import job_handlers
+from backend.notifications.live import LIVE_CHANNEL
 from backend.runtime import Runtime
 
 __all__ = ["create_app", "freeze_startup_objects"]
@@ -58,6 +64,24 @@ def create_app(runtime: Runtime, *, own_runtime: bool = True) -> Litestar:
         multipart_uploads_enabled=True,
     )
 
+    # Live updates (docs/adr/0019): PostgreSQL LISTEN on a connection of its own, so a change
+    # made through any process reaches every server; in one embedded process, memory.
+    channels = ChannelsPlugin(
+        backend=AsyncPgChannelsBackend(dsn=settings.database.url)
+        if settings.database.is_postgres
+        else MemoryChannelsBackend(),
+        channels=[LIVE_CHANNEL],
+    )
+    detach: list[Callable[[], None]] = []
+
+    def attach_live_events() -> None:
+        if not settings.database.is_postgres:
+            detach.append(runtime.live.attach(lambda data: channels.publish(data, LIVE_CHANNEL)))
+
+    def detach_live_events() -> None:
+        while detach:
+            detach.pop()()
+
     periodic: list[asyncio.Task[None]] = []
     workers: list[asyncio.Task[None]] = []
     stopping = asyncio.Event()
@@ -86,14 +110,29 @@ def create_app(runtime: Runtime, *, own_runtime: bool = True) -> Litestar:
         return {"status": "ok"}
 
     return Litestar(
-        route_handlers=[graphql, health, *auth_routes, *file_routes, *audit_routes],
+        route_handlers=[
+            graphql,
+            health,
+            *auth_routes,
+            *file_routes,
+            *audit_routes,
+            *unsubscribe_routes,
+        ],
         dependencies={"runtime": Provide(lambda: runtime, sync_to_thread=False)},
         exception_handlers=exception_handlers,
         after_request=plain_errors_as_json,
-        on_startup=[runtime.start, start_background_work, freeze_startup_objects]
+        plugins=[channels],
+        on_startup=[
+            runtime.start,
+            attach_live_events,
+            start_background_work,
+            freeze_startup_objects,
+        ]
         if own_runtime
-        else [freeze_startup_objects],
-        on_shutdown=[stop_background_work, runtime.close] if own_runtime else [],
+        else [attach_live_events, freeze_startup_objects],
+        on_shutdown=[stop_background_work, detach_live_events, runtime.close]
+        if own_runtime
+        else [detach_live_events],
         request_max_body_size=settings.limits.max_upload_bytes + _MULTIPART_OVERHEAD,
         debug=False,
     )

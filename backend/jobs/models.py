@@ -27,6 +27,8 @@ class NewJob:
     payload: dict[str, Any]
     dedupe_key: str | None = None
     max_attempts: int = 5
+    run_after: dt.datetime | None = None
+    """Not before this moment (a digest at its hour); None: as soon as a worker is free."""
 
 
 @dataclass(frozen=True, slots=True)

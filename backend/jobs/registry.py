@@ -6,6 +6,7 @@ from __future__ import annotations
 from backend.documents.previews import PREVIEW_JOB, SCREEN_JOB, PreviewService
 from backend.documents.repository import PiccoloDocumentRepository
 from backend.jobs.worker import Handler
+from backend.notifications.wiring import notification_handlers
 from backend.runtime import Runtime
 
 __all__ = ["job_handlers"]
@@ -20,4 +21,8 @@ def job_handlers(runtime: Runtime) -> dict[str, Handler]:
         runtime.clock,
         runtime.services().jobs,
     )
-    return {PREVIEW_JOB: previews.handle, SCREEN_JOB: previews.handle_screen}
+    return {
+        PREVIEW_JOB: previews.handle,
+        SCREEN_JOB: previews.handle_screen,
+        **notification_handlers(runtime),
+    }

@@ -60,7 +60,7 @@ class PiccoloJobRepository:
             json.dumps(job.payload, sort_keys=True),
             job.dedupe_key,
             job.max_attempts,
-            at,
+            job.run_after or at,
             at,
         )
         if job.dedupe_key is None:

@@ -35,7 +35,9 @@ async def _run_preview_jobs(runtime: Runtime, ctx: TenantContext) -> None:
 async def _jobs(ctx: TenantContext) -> list[dict[str, object]]:
     with tenant_scope(ctx.tenant.id):
         return await ctx.runtime.database.fetch(
-            "SELECT id, kind, state, attempts, last_error FROM job WHERE tenant = {}",
+            # Uploads queue notification jobs too (docs/adr/0019); these tests look at previews.
+            "SELECT id, kind, state, attempts, last_error FROM job WHERE tenant = {} "
+            "AND kind LIKE 'document.preview%'",
             ctx.tenant.id,
         )
 

@@ -1,0 +1,62 @@
+"""Which subscriptions an event on a document reaches, and what each user gets from them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from backend.notifications.models import Channel, Event, Rhythm, Subscription, TargetKind
+
+__all__ = ["Plan", "matches", "plan"]
+
+
+def matches(
+    subscription: Subscription,
+    event: Event,
+    customer_id: str,
+    document_type_id: str,
+    register_ids: Iterable[str],
+) -> bool:
+    """Whether ``subscription`` asks to hear about ``event`` on a document of ``customer_id`` and
+    ``document_type_id`` filed in ``register_ids``. Views are not matched (saved views do not
+    exist yet); a view subscription is kept and starts matching when they do."""
+    if event not in subscription.events:
+        return False
+    kind, target = subscription.target_kind, subscription.target_id
+    if kind is TargetKind.CUSTOMER:
+        return target == customer_id
+    if kind is TargetKind.DOCUMENT_TYPE:
+        return target == document_type_id
+    if kind is TargetKind.REGISTER:
+        in_dossier = subscription.customer_id in (None, customer_id)
+        return in_dossier and target in set(register_ids)
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What one user gets for one event, however many of their subscriptions matched."""
+
+    subscription_id: str
+    push: bool
+    instant_mail: bool
+    digest_hour: int | None
+    """Set when the event goes into a digest (no instant mail asked for)."""
+
+
+def plan(subscriptions: list[Subscription]) -> Plan:
+    """Merge one user's matching subscriptions: push if any asks for it; an instant mail if any
+    asks for one, else the digest at the earliest hour asked for."""
+    push = any(Channel.PUSH in s.channels for s in subscriptions)
+    mailing = [s for s in subscriptions if Channel.EMAIL in s.channels]
+    instant = any(s.rhythm is Rhythm.INSTANT for s in mailing)
+    digests = [s.digest_hour for s in mailing if s.rhythm is Rhythm.DIGEST]
+    first = next(
+        (s for s in mailing if s.rhythm is Rhythm.INSTANT), mailing[0] if mailing else None
+    )
+    return Plan(
+        subscription_id=(first or subscriptions[0]).id,
+        push=push,
+        instant_mail=instant,
+        digest_hour=None if instant or not digests else min(digests),
+    )
