@@ -29,6 +29,7 @@ __all__ = [
     "JobSettings",
     "LimitSettings",
     "MailSettings",
+    "PreviewSettings",
     "SecuritySettings",
     "ServerSettings",
     "Settings",
@@ -156,6 +157,25 @@ class MailSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PreviewSettings:
+    soffice: str | None = None
+    """LibreOffice's ``soffice`` program (a path or a name on PATH); unset: ``soffice`` on PATH;
+    empty: office documents get no preview (``converter_unavailable``)."""
+
+    office_timeout_seconds: int = 120
+    """Longest an office document's conversion to PDF may take before LibreOffice is killed."""
+
+    pdf_timeout_seconds: int = 30
+    """Longest rendering a PDF's page one may take (it runs in a process of its own)."""
+
+    mail_max_attachments: int = 100
+    """Most attachments of one e-mail made into documents; the rest are listed as skipped."""
+
+    mail_max_bytes: int = 50 * 1024 * 1024
+    """Largest e-mail file read for headers, body and attachments."""
+
+
+@dataclass(frozen=True, slots=True)
 class LimitSettings:
     max_upload_bytes: int = 100 * 1024 * 1024
     """Largest document file accepted, in bytes."""
@@ -183,6 +203,9 @@ class ServerSettings:
 
     base_url: str = "http://localhost:8000"
     """Public URL of this installation, used in links."""
+
+    pwa_dir: Path = Path("pwa/dist")
+    """The built PWA (``vite build``), served at ``/``; missing: ``/`` answers ``app_not_built``."""
 
 
 #: Groups of OpenLDAP (groupOfNames, groupOfUniqueNames, posixGroup) and Active Directory (group).
@@ -293,6 +316,7 @@ class Settings:
     limits: LimitSettings = field(default_factory=LimitSettings)
     jobs: JobSettings = field(default_factory=JobSettings)
     mail: MailSettings = field(default_factory=MailSettings)
+    previews: PreviewSettings = field(default_factory=PreviewSettings)
     data_dir: Path = Path("var")
     """Folder for the embedded database, blobs and the development audit key."""
 
@@ -315,12 +339,18 @@ ENVIRONMENT_NAMES: Mapping[str, str] = {
     "DOSSIER_JOB_LEASE_SECONDS": "how long a claimed job stays a worker's without renewal",
     "DOSSIER_JOB_KEEP_DONE_DAYS": "days a done job is kept before it is deleted",
     "DOSSIER_BLOB_ROOT": "folder for document content",
+    "DOSSIER_SOFFICE": "LibreOffice program for office previews (empty: none)",
+    "DOSSIER_OFFICE_TIMEOUT_SECONDS": "longest conversion of an office document to PDF",
+    "DOSSIER_PDF_TIMEOUT_SECONDS": "longest rendering of a PDF page for its preview",
+    "DOSSIER_MAIL_MAX_ATTACHMENTS": "most attachments of one e-mail made into documents",
+    "DOSSIER_MAIL_MAX_BYTES": "largest e-mail file read for its preview and attachments",
     "DOSSIER_SECRET_KEY": "signing key; required outside development",
     "DOSSIER_SESSION_TTL_SECONDS": "idle session lifetime",
     "DOSSIER_SESSION_MAX_AGE_SECONDS": "absolute session lifetime",
     "DOSSIER_HOST": "bind address",
     "DOSSIER_PORT": "bind port",
     "DOSSIER_BASE_URL": "public URL",
+    "DOSSIER_PWA_DIR": "folder of the built PWA served at / (default pwa/dist)",
     "DOSSIER_MAX_UPLOAD_BYTES": "largest accepted upload",
     "DOSSIER_AUDIT_SIGNING_KEY": "Ed25519 seed (urlsafe base64) for audit checkpoints",
     "DOSSIER_AUDIT_CHECKPOINT_MINUTES": "sign grown audit chains this often (0: never)",
@@ -511,6 +541,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             host=env.get("DOSSIER_HOST") or "127.0.0.1",
             port=_int(env, "DOSSIER_PORT", 8000),
             base_url=base_url.rstrip("/"),
+            pwa_dir=Path(env.get("DOSSIER_PWA_DIR") or "pwa/dist"),
         ),
         limits=LimitSettings(max_upload_bytes=_int(env, "DOSSIER_MAX_UPLOAD_BYTES", 100 << 20)),
         jobs=JobSettings(
@@ -519,6 +550,13 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             keep_done_days=_int(env, "DOSSIER_JOB_KEEP_DONE_DAYS", 7, minimum=1),
         ),
         mail=_mail(env),
+        previews=PreviewSettings(
+            soffice=env.get("DOSSIER_SOFFICE"),
+            office_timeout_seconds=_int(env, "DOSSIER_OFFICE_TIMEOUT_SECONDS", 120),
+            pdf_timeout_seconds=_int(env, "DOSSIER_PDF_TIMEOUT_SECONDS", 30),
+            mail_max_attachments=_int(env, "DOSSIER_MAIL_MAX_ATTACHMENTS", 100, minimum=0),
+            mail_max_bytes=_int(env, "DOSSIER_MAIL_MAX_BYTES", 50 << 20),
+        ),
         data_dir=data_dir,
         ldap=_ldap(env),
     )

@@ -41,9 +41,11 @@ _EQUIVALENT: dict[str, frozenset[str]] = {
             "application/vnd.openxmlformats-officedocument.presentationml.presentation",
             "application/vnd.oasis.opendocument.text",
             "application/vnd.oasis.opendocument.spreadsheet",
+            "application/vnd.oasis.opendocument.presentation",
             "application/zip",
         }
     ),
+    "text/rtf": frozenset({"application/rtf", "text/rtf"}),
     "image/heif": frozenset({"image/heic", "image/heif"}),
     "image/heic": frozenset({"image/heic", "image/heif"}),
 }

@@ -47,8 +47,15 @@ RefusalReason = Literal[
     "encrypted_pdf",
     "too_many_pages",
     "not_text",
+    "corrupt_mail",
+    "mail_too_large",
+    "converter_unavailable",
+    "conversion_failed",
+    "conversion_timeout",
+    "pdf_render_timeout",
+    "pdf_too_complex",
 ]
-RenditionKind = Literal["thumbnail", "screen", "text"]
+RenditionKind = Literal["thumbnail", "screen", "text", "pdf"]
 
 #: The longest side of each rendition, smallest first.
 _SIDES: Final[dict[RenditionKind, int]] = {"thumbnail": 320, "screen": 1600}

@@ -11,20 +11,24 @@ __all__ = [
     "Document",
     "DocumentDraft",
     "DocumentFilter",
+    "DocumentLink",
     "DocumentPage",
     "DocumentSort",
     "DocumentType",
     "IndexEntry",
     "IndexFilter",
     "LegalHold",
+    "MailMessage",
     "MetadataChange",
     "MetadataPatch",
     "NewContent",
     "Preview",
     "RenditionRef",
+    "SkippedFile",
     "SortField",
     "Tombstone",
     "Version",
+    "VersionText",
 ]
 
 
@@ -226,3 +230,48 @@ class VersionText:
     language: str | None = None
     reason: str | None = None
     page_count: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    """An attachment of a mail that did not become a document, and why (a stable code)."""
+
+    position: int
+    filename: str
+    size: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class MailMessage:
+    """What an e-mail version says: headers, the body as text and as sanitised HTML, and the
+    attachments that did not become documents (the others are :class:`DocumentLink` rows)."""
+
+    version_id: str
+    document_id: str
+    sender: str
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+    sent_at: dt.datetime | None
+    subject: str
+    message_id: str
+    text: str
+    html: str | None
+    skipped: tuple[SkippedFile, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentLink:
+    """``child`` came out of ``parent``: for ``kind`` attachment, the file at ``position`` of the
+    mail version ``source_version_id``."""
+
+    id: str
+    tenant_id: str
+    parent_id: str
+    child_id: str
+    kind: str
+    source_version_id: str
+    position: int
+    filename: str
+    size: int
+    created_at: dt.datetime

@@ -16,7 +16,7 @@ import pypdfium2
 
 from backend.documents.imaging import ImagePreview, PreviewRefused, renditions_of
 
-__all__ = ["PDF_TYPES", "render_pdf"]
+__all__ = ["PDF_TYPES", "pdf_text", "render_pdf"]
 
 PDF_TYPES: Final = frozenset({"application/pdf"})
 SCREEN_SIDE: Final = 1600
@@ -57,3 +57,36 @@ def render_pdf(data: bytes, *, max_pages: int = 20_000) -> ImagePreview:
         finally:
             document.close()
     return renditions_of(image, pages)
+
+
+def pdf_text(data: bytes, *, max_pages: int = 2_000, max_chars: int = 5_000_000) -> tuple[str, int]:
+    """The text layer of the first ``max_pages`` pages (pages separated by form feeds), at most
+    ``max_chars`` characters, and the page count; ``PreviewRefused`` if PDFium cannot open it."""
+    with _pdfium:
+        try:
+            document = pypdfium2.PdfDocument(data)
+        except pypdfium2.PdfiumError as exc:
+            raise PreviewRefused("corrupt_pdf", str(exc)) from exc
+        try:
+            pages = len(document)
+            texts: list[str] = []
+            size = 0
+            for index in range(min(pages, max_pages)):
+                page = document[index]
+                try:
+                    textpage = page.get_textpage()
+                    try:
+                        text = textpage.get_text_range()
+                    finally:
+                        textpage.close()
+                finally:
+                    page.close()
+                texts.append(text.replace("\r\n", "\n"))
+                size += len(text)
+                if size >= max_chars:
+                    break
+        except Exception as exc:  # PDFium on hostile input
+            raise PreviewRefused("corrupt_pdf", f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            document.close()
+    return "\f".join(texts)[:max_chars], pages

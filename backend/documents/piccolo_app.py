@@ -4,6 +4,7 @@ from piccolo.conf.apps import AppConfig
 
 from backend.documents.tables import (
     BlobTable,
+    DocumentLinkTable,
     DocumentRegisterTable,
     DocumentTable,
     DocumentTombstoneTable,
@@ -12,6 +13,7 @@ from backend.documents.tables import (
     MetadataChangeTable,
     PreviewTable,
     RenditionTable,
+    VersionMailTable,
     VersionTable,
     VersionTextTable,
 )
@@ -35,6 +37,8 @@ APP_CONFIG = AppConfig(
         PreviewTable,
         RenditionTable,
         VersionTextTable,
+        VersionMailTable,
+        DocumentLinkTable,
         MetadataChangeTable,
         DocumentTombstoneTable,
     ],

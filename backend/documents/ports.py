@@ -8,9 +8,11 @@ from backend.documents.indexing import FilterBounds
 from backend.documents.models import (
     Document,
     DocumentFilter,
+    DocumentLink,
     DocumentSort,
     IndexEntry,
     LegalHold,
+    MailMessage,
     MetadataChange,
     Preview,
     RenditionRef,
@@ -107,6 +109,26 @@ class DocumentRepository(Protocol):
 
     async def texts_of(self, tenant_id: str, version_ids: list[str]) -> dict[str, VersionText]:
         """Extracted texts by version id; versions without one are absent."""
+        ...
+
+    async def set_mail(self, tenant_id: str, mail: MailMessage, at: dt.datetime) -> None:
+        """Create or replace what a mail version says."""
+        ...
+
+    async def mails_of(self, tenant_id: str, version_ids: list[str]) -> dict[str, MailMessage]:
+        """Mails by version id; versions that are no mail (or not yet read) are absent."""
+        ...
+
+    async def add_link(self, link: DocumentLink) -> None: ...
+
+    async def links_from_version(self, tenant_id: str, version_id: str) -> list[DocumentLink]:
+        """The documents made from the attachments of a mail version, by position."""
+        ...
+
+    async def links_of(
+        self, tenant_id: str, document_ids: list[str]
+    ) -> dict[str, list[DocumentLink]]:
+        """Links in which each document is the parent or the child, oldest first."""
         ...
 
     async def drop_previews(self, tenant_id: str, version_ids: list[str]) -> list[str]:

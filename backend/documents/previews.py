@@ -1,16 +1,20 @@
-"""Previews of versions, made by background jobs after upload (docs/adr/0012).
+"""Previews of versions, made by background jobs after upload (docs/adr/0012, 0016).
 
 A new version gets a ``pending`` preview and a ``document.preview`` job in its upload's
 transaction. The job renders what it can (images: :mod:`backend.documents.imaging`; PDF, page one:
-:mod:`backend.documents.pdf_preview`), keeps the renditions content-addressed in the tenant's blob
-store and marks the preview ``ready``; a file it cannot show gets ``none`` with a stable reason,
-which the apps show as "no preview" (the file itself is archived as uploaded either way).
-Rendering runs in a worker thread; the job is idempotent.
+:mod:`backend.documents.pdf_preview`; text: :mod:`backend.documents.text_preview`; e-mail:
+:mod:`backend.documents.mail_extraction`, which also makes the attachments documents; office
+documents: converted to PDF by :mod:`backend.documents.office`, the PDF kept as a rendition), keeps
+the renditions content-addressed in the tenant's blob store and marks the preview ``ready``; a
+file it cannot show gets ``none`` with a stable reason, which the apps show as "no preview" (the
+file itself is archived as uploaded either way). Rendering runs in a worker thread or process; the
+job is idempotent.
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from backend.blobs.store import BlobStore
 from backend.documents.imaging import (
@@ -20,8 +24,12 @@ from backend.documents.imaging import (
     RenditionKind,
     render_image,
 )
-from backend.documents.models import Preview, RenditionRef
-from backend.documents.pdf_preview import PDF_TYPES, render_pdf
+from backend.documents.mail import MAIL_TYPES, mail_preview
+from backend.documents.mail_extraction import MailExtraction, index_later
+from backend.documents.models import Document, Preview, RenditionRef, Version, VersionText
+from backend.documents.office import OFFICE_TYPES, convert_to_pdf
+from backend.documents.pdf_preview import PDF_TYPES, pdf_text
+from backend.documents.pdf_process import render_pdf_isolated
 from backend.documents.ports import DocumentRepository
 from backend.documents.text_preview import TEXT_TYPES, render_text
 from backend.ids import new_id
@@ -29,13 +37,20 @@ from backend.jobs.models import Job, JobFailed, NewJob
 from backend.jobs.queue import JobQueue
 from backend.ports import Clock, Transactions
 
-__all__ = ["PREVIEW_JOB", "SCREEN_JOB", "PreviewService", "preview_job"]
+__all__ = ["PREVIEW_JOB", "SCREEN_JOB", "OfficeConversion", "PreviewService", "preview_job"]
 
 PREVIEW_JOB = "document.preview"
 SCREEN_JOB = "document.preview.screen"
 NO_RENDERER = "no_preview_for_type"
 THUMBNAIL_ONLY: tuple[RenditionKind, ...] = ("thumbnail",)
 SCREEN_ONLY: tuple[RenditionKind, ...] = ("screen",)
+CONVERTER_UNAVAILABLE = "converter_unavailable"
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeConversion:
+    soffice: str | None  # None: no LibreOffice, office documents get no preview
+    timeout_seconds: float = 120.0
 
 
 def preview_job(tenant_id: str, version_id: str) -> NewJob:
@@ -51,7 +66,13 @@ class PreviewService:
         tx: Transactions,
         clock: Clock,
         jobs: JobQueue,
+        mail: MailExtraction,
+        office: OfficeConversion,
+        pdf_timeout_seconds: float = 30.0,
     ) -> None:
+        self._mail = mail
+        self._office = office
+        self._pdf_timeout = pdf_timeout_seconds
         self._repo = repo
         self._jobs = jobs
         self._blobs = blobs
@@ -69,23 +90,38 @@ class PreviewService:
         if document.status == "deleted":
             raise JobFailed("document_deleted", permanent=True)
         mime = version.mime_type
-        if mime not in IMAGE_TYPES and mime not in PDF_TYPES and mime not in TEXT_TYPES:
+        known = IMAGE_TYPES | PDF_TYPES | TEXT_TYPES | MAIL_TYPES | OFFICE_TYPES
+        if mime not in known:
             await self._mark(tenant_id, Preview(version_id, "none", NO_RENDERER))
             return
+        if mime in OFFICE_TYPES and self._office.soffice is None:
+            await self._mark(
+                tenant_id, Preview(version_id, "none", CONVERTER_UNAVAILABLE), document.id, "office"
+            )
+            return
         data = await self._blobs.get(tenant_id, version.sha256)
+        extra: list[RenditionRef] = []
         try:
             if mime in PDF_TYPES:
-                image = await asyncio.to_thread(render_pdf, data)
+                image = await render_pdf_isolated(data, time_limit=self._pdf_timeout)
             elif mime in TEXT_TYPES:
                 image = render_text(data)
+            elif mime in MAIL_TYPES:
+                image = mail_preview(await self._mail.extract(version, document, data))
+            elif mime in OFFICE_TYPES:
+                image, pdf = await self._office_preview(version, document, data)
+                extra.append(pdf)
             else:
                 # The thumbnail first (a third of the work): lists show it at once; the screen
                 # image follows in a job of its own.
                 image = await asyncio.to_thread(render_image, data, mime, kinds=THUMBNAIL_ONLY)
         except PreviewRefused as refused:
-            await self._mark(tenant_id, Preview(version_id, "none", refused.reason))
+            source = "email" if mime in MAIL_TYPES else "office" if mime in OFFICE_TYPES else None
+            await self._mark(
+                tenant_id, Preview(version_id, "none", refused.reason), document.id, source
+            )
             raise JobFailed(refused.reason, permanent=True) from None
-        renditions = await self._store(tenant_id, version_id, image)
+        renditions = await self._store(tenant_id, version_id, image) + extra
         now = self._clock()
         async with self._tx.write():
             await self._repo.save_renditions(tenant_id, renditions, now)
@@ -104,6 +140,37 @@ class PreviewService:
                 await self._jobs.enqueue(
                     NewJob(tenant_id, SCREEN_JOB, {"version": version_id}, dedupe_key=version_id)
                 )
+
+    async def _office_preview(
+        self, version: Version, document: Document, data: bytes
+    ) -> tuple[ImagePreview, RenditionRef]:
+        """Convert to PDF, keep the PDF as a rendition and its text as the version's, and render
+        its page one like any PDF."""
+        assert self._office.soffice is not None
+        pdf = await convert_to_pdf(
+            data, version.mime_type, self._office.soffice, time_limit=self._office.timeout_seconds
+        )
+        image = await render_pdf_isolated(pdf, time_limit=self._pdf_timeout)
+        text, pages = await asyncio.to_thread(pdf_text, pdf)
+        tenant_id = version.tenant_id
+        rendition = RenditionRef(
+            id=new_id(),
+            version_id=version.id,
+            kind="pdf",
+            sha256=await self._blobs.put(tenant_id, pdf),
+            mime_type="application/pdf",
+            size=len(pdf),
+            width=0,
+            height=0,
+        )
+        now = self._clock()
+        extracted = VersionText(
+            version.id, document.id, "ready", text=text, source="office", page_count=pages
+        )
+        async with self._tx.write():
+            await self._repo.set_version_text(tenant_id, extracted, now)
+            await index_later(self._jobs, tenant_id, document.id)
+        return image, rendition
 
     async def handle_screen(self, job: Job) -> None:
         """The ``document.preview.screen`` job: the screen-sized image of a previewed photo."""
@@ -140,6 +207,27 @@ class PreviewService:
             for r in image.renditions
         ]
 
-    async def _mark(self, tenant_id: str, preview: Preview) -> None:
+    async def _mark(
+        self,
+        tenant_id: str,
+        preview: Preview,
+        document_id: str | None = None,
+        text_source: str | None = None,
+    ) -> None:
+        """Record the preview state; for formats whose text comes from this job (``text_source``
+        email or office), the text is then ``none`` for the same reason."""
+        now = self._clock()
         async with self._tx.write():
-            await self._repo.set_preview(tenant_id, preview, self._clock())
+            await self._repo.set_preview(tenant_id, preview, now)
+            if text_source is not None and document_id is not None:
+                await self._repo.set_version_text(
+                    tenant_id,
+                    VersionText(
+                        preview.version_id,
+                        document_id,
+                        "none",
+                        source=text_source,
+                        reason=preview.reason,
+                    ),
+                    now,
+                )

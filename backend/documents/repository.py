@@ -16,12 +16,15 @@ from backend.documents.indexing import FilterBounds
 from backend.documents.models import (
     Document,
     DocumentFilter,
+    DocumentLink,
     DocumentSort,
     IndexEntry,
     LegalHold,
+    MailMessage,
     MetadataChange,
     Preview,
     RenditionRef,
+    SkippedFile,
     SortField,
     Tombstone,
     Version,
@@ -29,6 +32,7 @@ from backend.documents.models import (
 )
 from backend.documents.tables import (
     BlobTable,
+    DocumentLinkTable,
     DocumentRegisterTable,
     DocumentTable,
     DocumentTombstoneTable,
@@ -36,6 +40,7 @@ from backend.documents.tables import (
     MetadataChangeTable,
     PreviewTable,
     RenditionTable,
+    VersionMailTable,
     VersionTable,
     VersionTextTable,
 )
@@ -126,6 +131,21 @@ def _rendition(row: dict[str, Any]) -> RenditionRef:
         size=int(row["size"]),
         width=int(row["width"]),
         height=int(row["height"]),
+    )
+
+
+def _link(row: dict[str, Any]) -> DocumentLink:
+    return DocumentLink(
+        id=str(row["id"]),
+        tenant_id=str(row["tenant"]),
+        parent_id=str(row["parent"]),
+        child_id=str(row["child"]),
+        kind=row["kind"],
+        source_version_id=str(row["source_version"]),
+        position=int(row["position"]),
+        filename=row["filename"],
+        size=int(row["size"]),
+        created_at=as_datetime(row["created_at"]),
     )
 
 
@@ -538,10 +558,121 @@ class PiccoloDocumentRepository:
             for r in rows
         }
 
+    # -- mail and links ----------------------------------------------------------------------
+
+    async def set_mail(self, tenant_id: str, mail: MailMessage, at: dt.datetime) -> None:
+        skipped = [
+            {"position": s.position, "filename": s.filename, "size": s.size, "reason": s.reason}
+            for s in mail.skipped
+        ]
+        await VersionMailTable.raw(
+            "INSERT INTO version_mail (id, tenant, version, document, sender, recipients, cc, "
+            "sent_at, subject, message_id, text, html, skipped, updated_at) "
+            "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
+            "ON CONFLICT (version) DO UPDATE SET sender = excluded.sender, "
+            "recipients = excluded.recipients, cc = excluded.cc, sent_at = excluded.sent_at, "
+            "subject = excluded.subject, message_id = excluded.message_id, text = excluded.text, "
+            "html = excluded.html, skipped = excluded.skipped, updated_at = excluded.updated_at",
+            new_id(),
+            tenant_id,
+            mail.version_id,
+            mail.document_id,
+            mail.sender,
+            json.dumps(list(mail.to)),
+            json.dumps(list(mail.cc)),
+            mail.sent_at,
+            mail.subject,
+            mail.message_id,
+            mail.text,
+            mail.html,
+            json.dumps(skipped),
+            at,
+        )
+
+    async def mails_of(self, tenant_id: str, version_ids: list[str]) -> dict[str, MailMessage]:
+        if not version_ids:
+            return {}
+        rows = await select(
+            VersionMailTable,
+            "SELECT * FROM version_mail WHERE tenant = {} "
+            f"AND version IN ({in_list(version_ids)})",
+            tenant_id,
+            *version_ids,
+        )
+        return {
+            str(r["version"]): MailMessage(
+                version_id=str(r["version"]),
+                document_id=str(r["document"]),
+                sender=r["sender"],
+                to=tuple(load_json(r["recipients"])),
+                cc=tuple(load_json(r["cc"])),
+                sent_at=as_datetime(r["sent_at"]) if r["sent_at"] is not None else None,
+                subject=r["subject"],
+                message_id=r["message_id"],
+                text=r["text"],
+                html=opt_str(r["html"]),
+                skipped=tuple(SkippedFile(**s) for s in load_json(r["skipped"])),
+            )
+            for r in rows
+        }
+
+    async def add_link(self, link: DocumentLink) -> None:
+        await DocumentLinkTable.insert(
+            DocumentLinkTable(
+                id=link.id,
+                tenant=link.tenant_id,
+                parent=link.parent_id,
+                child=link.child_id,
+                kind=link.kind,
+                source_version=link.source_version_id,
+                position=link.position,
+                filename=link.filename,
+                size=link.size,
+                created_at=link.created_at,
+            )
+        )
+
+    async def links_from_version(self, tenant_id: str, version_id: str) -> list[DocumentLink]:
+        rows = await select(
+            DocumentLinkTable,
+            "SELECT * FROM document_link WHERE tenant = {} AND source_version = {} "
+            "ORDER BY position",
+            tenant_id,
+            version_id,
+        )
+        return [_link(r) for r in rows]
+
+    async def links_of(
+        self, tenant_id: str, document_ids: list[str]
+    ) -> dict[str, list[DocumentLink]]:
+        result: dict[str, list[DocumentLink]] = defaultdict(list)
+        if not document_ids:
+            return result
+        marks = in_list(document_ids)
+        rows = await select(
+            DocumentLinkTable,
+            f"SELECT * FROM document_link WHERE tenant = {{}} AND (parent IN ({marks}) "
+            f"OR child IN ({marks})) ORDER BY created_at, position",
+            tenant_id,
+            *document_ids,
+            *document_ids,
+        )
+        wanted = set(document_ids)
+        for r in rows:
+            link = _link(r)
+            for end in {link.parent_id, link.child_id} & wanted:
+                result[end].append(link)
+        return result
+
     async def drop_previews(self, tenant_id: str, version_ids: list[str]) -> list[str]:
         if not version_ids:
             return []
         marks = in_list(version_ids)
+        await VersionMailTable.raw(
+            f"DELETE FROM version_mail WHERE tenant = {{}} AND version IN ({marks})",
+            tenant_id,
+            *version_ids,
+        )
         await VersionTextTable.raw(
             f"DELETE FROM version_text WHERE tenant = {{}} AND version IN ({marks})",
             tenant_id,

@@ -23,9 +23,11 @@ from backend.documents.models import (
     Document,
     DocumentDraft,
     DocumentFilter,
+    DocumentLink,
     DocumentPage,
     DocumentSort,
     DocumentType,
+    MailMessage,
     MetadataChange,
     MetadataPatch,
     NewContent,
@@ -275,6 +277,30 @@ class DocumentService:
         previews existed) shows as pending."""
         found = await self._repo.previews_of(principal.tenant_id, version_ids)
         return [found.get(i) or Preview(i, "pending") for i in version_ids]
+
+    async def mail(self, principal: Principal, version_id: str) -> MailMessage | None:
+        """What a mail version the caller already holds says; None for other files, and until
+        the preview job has read it."""
+        return (await self._repo.mails_of(principal.tenant_id, [version_id])).get(version_id)
+
+    async def links(self, principal: Principal, document_id: str) -> list[DocumentLink]:
+        """Links of a document the caller already holds, both ways (its attachments, and the
+        mails it is attached to); whether the other end is readable is :meth:`readable`'s."""
+        found = await self._repo.links_of(principal.tenant_id, [document_id])
+        return found.get(document_id, [])
+
+    async def readable(self, principal: Principal, document_ids: list[str]) -> list[Document]:
+        """Those of the documents that ``principal`` may read and that are not deleted."""
+        found = await self._repo.documents_by_ids(principal.tenant_id, document_ids)
+        registers: dict[str, list[str]] = {}
+        if principal.needs_registers():
+            registers = await self._repo.registers_of(principal.tenant_id, document_ids)
+        return [
+            d
+            for d in found
+            if d.status != DELETED
+            and can(principal, Action.READ, _resource(d, registers.get(d.id, [])))
+        ]
 
     async def rendition(
         self, principal: Principal, rendition_id: str

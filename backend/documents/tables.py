@@ -171,3 +171,40 @@ class VersionTextTable(Table, tablename="version_text"):
     page_count = Integer(null=True, default=None)
     text = Text(default="")
     updated_at = Timestamptz()
+
+
+class VersionMailTable(Table, tablename="version_mail"):
+    """What an e-mail version says (see :class:`backend.documents.models.MailMessage`): headers,
+    body and the attachments that could not become documents; one row per version."""
+
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
+    version = ForeignKey(VersionTable, on_delete=OnDelete.restrict, unique=True)
+    document = ForeignKey(DocumentTable, on_delete=OnDelete.restrict, index=True)
+    sender = Text(default="")
+    recipients = JSON(default=[])
+    cc = JSON(default=[])
+    sent_at = Timestamptz(null=True, default=None)
+    subject = Text(default="")
+    message_id = Text(default="")
+    text = Text(default="")
+    html = Text(null=True, default=None)
+    skipped = JSON(default=[])
+    updated_at = Timestamptz()
+
+
+class DocumentLinkTable(Table, tablename="document_link"):
+    """A document that came out of another: ``kind`` attachment is a file attached to the mail
+    ``source_version`` of ``parent`` at ``position``; ``(source_version, position)`` is unique,
+    so extracting a mail twice makes no second document."""
+
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
+    parent = ForeignKey(DocumentTable, on_delete=OnDelete.restrict, index=True)
+    child = ForeignKey(DocumentTable, on_delete=OnDelete.restrict, index=True)
+    kind = Varchar(length=32, default="attachment")
+    source_version = ForeignKey(VersionTable, on_delete=OnDelete.restrict)
+    position = Integer(default=0)
+    filename = Varchar(length=255, default="")
+    size = BigInt(default=0)
+    created_at = Timestamptz()

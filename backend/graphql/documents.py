@@ -16,6 +16,8 @@ from strawberry.scalars import JSON
 from backend.accounts.models import User
 from backend.documents.models import (
     Document,
+    DocumentLink,
+    MailMessage,
     MetadataPatch,
     NewContent,
     Preview,
@@ -79,6 +81,15 @@ class VersionNode:
         ctx = info.context
         [preview] = await ctx.loaders.previews.load_many([str(self.id)])
         return PreviewNode.of(preview)
+
+    @strawberry.field(
+        description="What an e-mail version says: headers, body and attachments; null for other "
+        "files and until its preview job has read it."
+    )
+    async def mail(self, info: Info) -> MailNode | None:
+        ctx = info.context
+        mail = await ctx.services.documents.mail(ctx.principal, str(self.id))
+        return None if mail is None else await MailNode.of(ctx, mail)
 
     @strawberry.field(description="Download as an attachment.")
     def download_url(self) -> str:
@@ -149,6 +160,103 @@ class PreviewNode:
         )
 
 
+@strawberry.type(name="MailAttachment", description="A file attached to an e-mail.")
+class MailAttachmentNode:
+    filename: str
+    size: int
+    document: DocumentNode | None = strawberry.field(
+        description="The document the attachment became (null if you may not read it, or if it "
+        "did not become one: see skippedReason)."
+    )
+    skipped_reason: str | None = strawberry.field(
+        description="Why the attachment is no document: too_many, too_large, too_deep, "
+        "no_author, or the upload's error code (content_mismatch, invalid_filename …)."
+    )
+
+
+@strawberry.type(name="Mail", description="The headers and body of an e-mail version.")
+class MailNode:
+    from_: str = strawberry.field(name="from")
+    to: list[str]
+    cc: list[str]
+    date: dt.datetime | None
+    subject: str
+    message_id: str
+    text: str = strawberry.field(description="The plain body, or the HTML body as text.")
+    html: str | None = strawberry.field(
+        description="The HTML body, sanitised: no scripts, styles, event handlers or images."
+    )
+    attachments: list[MailAttachmentNode]
+
+    @classmethod
+    async def of(cls, ctx: Context, mail: MailMessage) -> MailNode:
+        links = [
+            link
+            for link in await ctx.services.documents.links(ctx.principal, mail.document_id)
+            if link.source_version_id == mail.version_id
+        ]
+        children = await _linked_nodes(ctx, [link.child_id for link in links])
+        attachments = [
+            (
+                link.position,
+                MailAttachmentNode(
+                    filename=link.filename,
+                    size=link.size,
+                    document=children.get(link.child_id),
+                    skipped_reason=None,
+                ),
+            )
+            for link in links
+        ] + [
+            (
+                s.position,
+                MailAttachmentNode(
+                    filename=s.filename, size=s.size, document=None, skipped_reason=s.reason
+                ),
+            )
+            for s in mail.skipped
+        ]
+        return cls(
+            from_=mail.sender,
+            to=list(mail.to),
+            cc=list(mail.cc),
+            date=mail.sent_at,
+            subject=mail.subject,
+            message_id=mail.message_id,
+            text=mail.text,
+            html=mail.html,
+            attachments=[node for _, node in sorted(attachments, key=lambda pair: pair[0])],
+        )
+
+
+@strawberry.type(name="DocumentLink", description="A document that came out of another.")
+class DocumentLinkNode:
+    kind: str = strawberry.field(description="attachment: a file attached to an e-mail.")
+    filename: str
+    size: int
+    document: DocumentNode | None = strawberry.field(
+        description="The document at the other end (null if you may not read it)."
+    )
+
+
+async def _linked_nodes(ctx: Context, ids: list[str]) -> dict[str, DocumentNode]:
+    readable = await ctx.services.documents.readable(ctx.principal, sorted(set(ids)))
+    return {str(n.id): n for n in await document_nodes(ctx, readable)}
+
+
+async def _link_nodes(
+    ctx: Context, links: list[DocumentLink], other: str
+) -> list[DocumentLinkNode]:
+    ends = [getattr(link, other) for link in links]
+    nodes = await _linked_nodes(ctx, ends)
+    return [
+        DocumentLinkNode(
+            kind=link.kind, filename=link.filename, size=link.size, document=nodes.get(end)
+        )
+        for link, end in zip(links, ends, strict=True)
+    ]
+
+
 @strawberry.type(name="MetadataChange")
 class MetadataChangeNode:
     revision: int
@@ -205,6 +313,18 @@ class DocumentNode:
         description="Last day the document must be kept; null: its type has no retention duty."
     )
     legal_hold: LegalHoldNode | None
+
+    @strawberry.field(description="Documents made from this one: the attachments of a mail.")
+    async def attachments(self, info: Info) -> list[DocumentLinkNode]:
+        ctx = info.context
+        links = await ctx.services.documents.links(ctx.principal, str(self.id))
+        return await _link_nodes(ctx, [k for k in links if k.parent_id == self.id], "child_id")
+
+    @strawberry.field(description="Documents this one came out of: the mails it was attached to.")
+    async def attached_to(self, info: Info) -> list[DocumentLinkNode]:
+        ctx = info.context
+        links = await ctx.services.documents.links(ctx.principal, str(self.id))
+        return await _link_nodes(ctx, [k for k in links if k.child_id == self.id], "parent_id")
 
     @strawberry.field(description="Who changed which metadata field, when, from what to what.")
     async def history(self, info: Info) -> list[MetadataChangeNode]:

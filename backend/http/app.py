@@ -1,4 +1,5 @@
-"""The Litestar application: GraphQL, sign-in, file downloads and health, over one runtime."""
+"""The Litestar application: GraphQL, sign-in, file downloads, health and the PWA, over one
+runtime."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from backend.http.audit import audit_routes
 from backend.http.auth import auth_routes, authenticate
 from backend.http.errors import exception_handlers, plain_errors_as_json
 from backend.http.files import file_routes
+from backend.http.pwa import pwa_router
 from backend.http.unsubscribe import unsubscribe_routes
 from backend.jobs.registry import job_handlers
 from backend.notifications.live import LIVE_CHANNEL
@@ -117,6 +119,7 @@ def create_app(runtime: Runtime, *, own_runtime: bool = True) -> Litestar:
             *file_routes,
             *audit_routes,
             *unsubscribe_routes,
+            pwa_router(settings.server.pwa_dir),
         ],
         dependencies={"runtime": Provide(lambda: runtime, sync_to_thread=False)},
         exception_handlers=exception_handlers,

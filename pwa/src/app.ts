@@ -1,0 +1,330 @@
+/**
+ * The shell: top bar, bottom navigation, offline and update notices, the expired-session state,
+ * and the screen of the current route. Screens are custom elements that read the local store.
+ */
+import { css, html, nothing, type TemplateResult } from "lit";
+import { currentSession, Offline, sessionEvents, setCsrfToken, type SessionUser } from "./data/client";
+import { t } from "./i18n";
+import { navigate, parseRoute, routeEvents, type Route } from "./router";
+import { repo } from "./services";
+import { LocalizedElement } from "./ui/localized";
+import { updateEvents } from "./updates";
+import { icon, type IconName } from "./ui/icons";
+import { shared } from "./ui/styles";
+import "./screens/login-screen";
+import "./screens/search-screen";
+import "./screens/dossier-screen";
+import "./screens/document-screen";
+import "./screens/capture-screen";
+import "./screens/settings-screen";
+
+export class DossierApp extends LocalizedElement {
+  static override properties = {
+    user: { state: true },
+    expired: { state: true },
+    route: { state: true },
+    online: { state: true },
+    updateReady: { state: true },
+  };
+
+  declare user: SessionUser | null | undefined;
+  declare expired: boolean;
+  declare route: Route;
+  declare online: boolean;
+  declare updateReady: boolean;
+
+  constructor() {
+    super();
+    this.user = undefined;
+    this.expired = false;
+    this.route = parseRoute(new URL(location.href));
+    this.online = navigator.onLine;
+    this.updateReady = false;
+  }
+
+  private readonly onRoute = (): void => {
+    const before = this.route;
+    this.route = parseRoute(new URL(location.href));
+    // Another tab of the same dossier keeps focus and scroll where the user is.
+    const sameDossier =
+      before.name === "dossier" && this.route.name === "dossier" && before.customerId === this.route.customerId;
+    if (sameDossier) return;
+    window.scrollTo(0, 0);
+    queueMicrotask(() => this.focusMain());
+  };
+  private readonly onExpired = (): void => {
+    this.expired = true;
+  };
+  private readonly onOnline = (): void => {
+    this.online = navigator.onLine;
+  };
+  private readonly onUpdate = (): void => {
+    this.updateReady = true;
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    routeEvents.addEventListener("change", this.onRoute);
+    sessionEvents.addEventListener("session-expired", this.onExpired);
+    window.addEventListener("online", this.onOnline);
+    window.addEventListener("offline", this.onOnline);
+    updateEvents.addEventListener("ready", this.onUpdate);
+    void this.restoreSession();
+  }
+
+  override disconnectedCallback(): void {
+    routeEvents.removeEventListener("change", this.onRoute);
+    sessionEvents.removeEventListener("session-expired", this.onExpired);
+    window.removeEventListener("online", this.onOnline);
+    window.removeEventListener("offline", this.onOnline);
+    updateEvents.removeEventListener("ready", this.onUpdate);
+    super.disconnectedCallback();
+  }
+
+  /** The stored user opens the app at once (offline too); the server then confirms or expires it. */
+  private async restoreSession(): Promise<void> {
+    const stored = await repo().store.getMeta<SessionUser>("user");
+    if (stored) this.user = stored;
+    try {
+      const session = await currentSession();
+      if (session) {
+        this.user = session.user;
+        await repo().store.setMeta("user", session.user);
+        void repo().refreshCatalog().catch(() => undefined);
+      } else {
+        if (stored) this.expired = true;
+        this.user = null;
+      }
+    } catch (error) {
+      if (!(error instanceof Offline)) console.warn(error);
+      if (!stored) this.user = null;
+    }
+  }
+
+  private async signedIn(event: CustomEvent<SessionUser>): Promise<void> {
+    const user = event.detail;
+    const previous = await repo().store.getMeta<SessionUser>("user");
+    if (previous && previous.id !== user.id) await repo().forget();
+    await repo().store.setMeta("user", user);
+    this.user = user;
+    this.expired = false;
+    void repo().refreshCatalog().catch(() => undefined);
+    if (this.route.name === "login") navigate("/", true);
+  }
+
+  private async signedOut(): Promise<void> {
+    setCsrfToken(null);
+    await repo().forget();
+    this.user = null;
+    this.expired = false;
+    navigate("/", true);
+  }
+
+  private focusMain(): void {
+    const main = this.renderRoot.querySelector<HTMLElement>("main");
+    main?.focus({ preventScroll: true });
+  }
+
+  private reload(): void {
+    updateEvents.dispatchEvent(new Event("apply"));
+  }
+
+  private screen(): TemplateResult {
+    const r = this.route;
+    switch (r.name) {
+      case "search":
+      case "login":
+        return html`<search-screen ?autofocus-search=${r.name === "search" && r.focus}></search-screen>`;
+      case "dossier":
+        return html`<dossier-screen .customerId=${r.customerId} .tab=${r.tab}></dossier-screen>`;
+      case "document":
+        return html`<document-screen .documentId=${r.documentId}></document-screen>`;
+      case "capture":
+        return html`<capture-screen .customerId=${r.customerId} .shared=${r.shared}></capture-screen>`;
+      case "settings":
+        return html`<settings-screen
+          .user=${this.user ?? null}
+          @signed-out=${() => void this.signedOut()}
+        ></settings-screen>`;
+      case "today":
+        return this.placeholder(t("today.title"), t("today.empty"));
+      case "inbox":
+        return this.placeholder(t("inbox.title"), t("inbox.empty"));
+      case "not-found":
+        return this.placeholder("404", location.pathname);
+    }
+  }
+
+  private placeholder(title: string, text: string): TemplateResult {
+    return html`<div class="page"><h1>${title}</h1><p class="muted">${text}</p></div>`;
+  }
+
+  private navLink(path: string, label: string, name: IconName, active: boolean): TemplateResult {
+    return html`<a href=${path} aria-current=${active ? "page" : nothing}
+      ><span class="nav-icon">${icon(name)}</span><span>${label}</span></a
+    >`;
+  }
+
+  override render(): TemplateResult {
+    if (this.user === undefined) {
+      return html`<div class="bar" aria-hidden="true"></div>`;
+    }
+    if (this.user === null || this.expired) {
+      return html`<div class="bar"><span class="brand">${t("app.name")}</span></div>
+        <main id="main" tabindex="-1">
+          <login-screen
+            .expired=${this.expired}
+            @signed-in=${(e: CustomEvent<SessionUser>) => void this.signedIn(e)}
+          ></login-screen>
+        </main>`;
+    }
+    const route = this.route.name;
+    return html`
+      <a class="skip" href="#main" @click=${(e: Event) => (e.preventDefault(), this.focusMain())}>${t("app.skip")}</a>
+      <div class="bar">
+        <a class="brand" href="/">${t("app.name")}</a>
+        <span class="user muted-on-bar">${this.user.displayName}</span>
+      </div>
+      ${this.online ? nothing : html`<p class="notice" role="status">${t("app.offline")}</p>`}
+      ${this.updateReady
+        ? html`<div class="notice update" role="alert">
+            <span>${t("app.update")}</span>
+            <button class="primary" @click=${this.reload}>${t("app.reload")}</button>
+          </div>`
+        : nothing}
+      <main id="main" tabindex="-1">${this.screen()}</main>
+      <nav aria-label=${t("nav.main")}>
+        ${this.navLink("/", t("nav.search"), "search", route === "search" || route === "dossier" || route === "document")}
+        ${this.navLink("/today", t("nav.today"), "today", route === "today")}
+        ${this.navLink("/capture", t("nav.capture"), "plus", route === "capture")}
+        ${this.navLink("/inbox", t("nav.inbox"), "inbox", route === "inbox")}
+        ${this.navLink("/settings", t("nav.settings"), "settings", route === "settings")}
+      </nav>
+    `;
+  }
+
+  static override styles = [
+    shared,
+    css`
+      :host {
+        display: block;
+        min-height: 100vh;
+        min-height: 100dvh;
+        padding-bottom: calc(64px + env(safe-area-inset-bottom));
+      }
+      .bar {
+        position: sticky;
+        top: 0;
+        z-index: 5;
+        height: var(--bar-h);
+        padding: 0 1rem;
+        padding-top: env(safe-area-inset-top);
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        background: var(--accent);
+        color: var(--accent-text);
+      }
+      .brand {
+        color: inherit;
+        font-weight: 700;
+        font-size: 1.15rem;
+        text-decoration: none;
+        min-height: 44px;
+        display: inline-flex;
+        align-items: center;
+      }
+      .user {
+        font-size: 0.9rem;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+        max-width: 55%;
+      }
+      .skip {
+        position: absolute;
+        left: -999px;
+        z-index: 10;
+        background: var(--bg);
+        padding: 0.75rem 1rem;
+      }
+      .skip:focus {
+        left: 0.5rem;
+        top: 0.5rem;
+      }
+      main:focus {
+        outline: none;
+      }
+      .notice {
+        margin: 0;
+        padding: 0.6rem 1rem;
+        background: var(--accent-soft);
+        color: var(--text);
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        gap: 1rem;
+      }
+      nav {
+        position: fixed;
+        z-index: 5;
+        bottom: 0;
+        left: 0;
+        right: 0;
+        display: flex;
+        background: var(--surface);
+        border-top: 1px solid var(--border);
+        padding-bottom: env(safe-area-inset-bottom);
+      }
+      nav a {
+        flex: 1 1 0;
+        min-width: 0;
+        padding: 0 2px;
+        text-align: center;
+        min-height: 60px;
+        display: flex;
+        flex-direction: column;
+        align-items: center;
+        justify-content: center;
+        font-size: 0.75rem;
+        color: var(--muted);
+        text-decoration: none;
+      }
+      nav a[aria-current="page"] {
+        color: var(--accent);
+        font-weight: 700;
+      }
+      nav a span:last-child {
+        max-width: 100%;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .nav-icon {
+        font-size: 1.3rem;
+        line-height: 1.2;
+      }
+      @media (min-width: 900px) {
+        :host {
+          padding-bottom: 0;
+          padding-left: 96px;
+        }
+        nav {
+          top: var(--bar-h);
+          right: auto;
+          width: 96px;
+          flex-direction: column;
+          justify-content: flex-start;
+          border-top: none;
+          border-right: 1px solid var(--border);
+        }
+        nav a {
+          flex: none;
+          min-height: 72px;
+        }
+      }
+    `,
+  ];
+}
+
+customElements.define("dossier-app", DossierApp);

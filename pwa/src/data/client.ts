@@ -1,0 +1,219 @@
+/**
+ * The network side of the data layer: GraphQL over fetch with the session cookie and the CSRF
+ * header (docs/adr/0003), sign-in and sign-out, and multipart uploads with progress.
+ *
+ * Errors: ApiError (a stable `code` from the server), SessionExpired (signed out or expired; the
+ * app listens for the "session-expired" event on `sessionEvents`), Offline (no answer at all).
+ */
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export class SessionExpired extends ApiError {
+  constructor(message = "session expired") {
+    super("session_expired", message);
+    this.name = "SessionExpired";
+  }
+}
+
+export class Offline extends Error {
+  constructor() {
+    super("offline");
+    this.name = "Offline";
+  }
+}
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  displayName: string;
+  role: string;
+  tenantId: string;
+}
+
+export interface Session {
+  user: SessionUser;
+  csrfToken: string;
+}
+
+/** Fires "session-expired" whenever the server says the caller is not (or no longer) signed in. */
+export const sessionEvents = new EventTarget();
+
+const SIGNED_OUT_CODES = new Set(["unauthenticated", "session_expired"]);
+
+let csrfToken: string | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+type Fetch = typeof fetch;
+let fetchImpl: Fetch = (...args) => fetch(...args);
+
+/** Tests replace the transport; the app never does. */
+export function setFetch(impl: Fetch): void {
+  fetchImpl = impl;
+}
+
+async function send(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetchImpl(url, { credentials: "same-origin", ...init });
+  } catch {
+    throw new Offline();
+  }
+}
+
+function expired(message?: string): SessionExpired {
+  const error = new SessionExpired(message);
+  sessionEvents.dispatchEvent(new CustomEvent("session-expired"));
+  return error;
+}
+
+interface GraphQLAnswer<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+function unwrap<T>(answer: GraphQLAnswer<T>): T {
+  const first = answer.errors?.[0];
+  if (first) {
+    const code = first.extensions?.code ?? "internal_error";
+    if (SIGNED_OUT_CODES.has(code)) throw expired(first.message);
+    throw new ApiError(code, first.message);
+  }
+  if (answer.data == null) throw new ApiError("internal_error", "empty answer");
+  return answer.data;
+}
+
+async function errorOf(response: Response): Promise<ApiError> {
+  let code = "http_" + response.status;
+  let message = response.statusText;
+  try {
+    const body = (await response.json()) as { error?: { code: string; message: string } };
+    if (body.error) ({ code, message } = body.error);
+  } catch {
+    /* not JSON: keep the status */
+  }
+  if (response.status === 401 || SIGNED_OUT_CODES.has(code)) return expired(message);
+  return new ApiError(code, message);
+}
+
+/** One GraphQL operation; a CSRF failure refreshes the token once and retries. */
+export async function gql<T, V extends object = Record<string, never>>(
+  query: string,
+  variables?: V,
+  retried = false,
+): Promise<T> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (csrfToken) headers["x-csrf-token"] = csrfToken;
+  const response = await send("/graphql", {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ query, variables: variables ?? {} }),
+  });
+  if (response.status === 403 && !retried) {
+    const error = await errorOf(response);
+    if (error.code === "csrf_failed" && (await currentSession())) return gql(query, variables, true);
+    throw error;
+  }
+  if (!response.ok && response.headers.get("content-type")?.includes("json") !== true) {
+    throw await errorOf(response);
+  }
+  return unwrap((await response.json()) as GraphQLAnswer<T>);
+}
+
+export async function signIn(email: string, password: string, tenant?: string): Promise<Session> {
+  const response = await send("/auth/login", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(tenant ? { email, password, tenant } : { email, password }),
+  });
+  if (!response.ok) {
+    const error = await errorOf(response);
+    // A wrong password is not an expired session.
+    throw error instanceof SessionExpired ? new ApiError("invalid_credentials", error.message) : error;
+  }
+  const session = (await response.json()) as Session;
+  setCsrfToken(session.csrfToken);
+  return session;
+}
+
+/** The current session, or null when signed out; refreshes the CSRF token. */
+export async function currentSession(): Promise<Session | null> {
+  const response = await send("/auth/session", { method: "GET" });
+  if (response.status === 401) return null;
+  if (!response.ok) throw await errorOf(response);
+  const session = (await response.json()) as Session;
+  setCsrfToken(session.csrfToken);
+  return session;
+}
+
+export async function signOut(): Promise<void> {
+  const headers: Record<string, string> = {};
+  if (csrfToken) headers["x-csrf-token"] = csrfToken;
+  try {
+    await send("/auth/logout", { method: "POST", headers });
+  } finally {
+    setCsrfToken(null);
+  }
+}
+
+export interface UploadFile {
+  /** Dotted variable path, e.g. "input.file". */
+  path: string;
+  file: Blob;
+  name: string;
+}
+
+/**
+ * A GraphQL multipart request (the spec Strawberry implements) sent with XMLHttpRequest, because
+ * fetch cannot report upload progress. `onProgress` gets a fraction between 0 and 1.
+ */
+export function gqlUpload<T>(
+  query: string,
+  variables: Record<string, unknown>,
+  files: UploadFile[],
+  onProgress: (fraction: number) => void,
+): Promise<T> {
+  const form = new FormData();
+  form.append("operations", JSON.stringify({ query, variables }));
+  const map: Record<string, string[]> = {};
+  files.forEach((f, i) => (map[String(i)] = ["variables." + f.path]));
+  form.append("map", JSON.stringify(map));
+  files.forEach((f, i) => form.append(String(i), f.file, f.name));
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", "/graphql");
+    xhr.withCredentials = true;
+    if (csrfToken) xhr.setRequestHeader("x-csrf-token", csrfToken);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
+    xhr.onerror = () => reject(new Offline());
+    xhr.onload = () => {
+      onProgress(1);
+      try {
+        const body = JSON.parse(xhr.responseText) as GraphQLAnswer<T> & {
+          error?: { code: string; message: string };
+        };
+        if (body.error) {
+          reject(
+            xhr.status === 401 ? expired(body.error.message) : new ApiError(body.error.code, body.error.message),
+          );
+          return;
+        }
+        resolve(unwrap(body));
+      } catch (error) {
+        reject(error instanceof Error ? error : new ApiError("internal_error", String(error)));
+      }
+    };
+    xhr.send(form);
+  });
+}

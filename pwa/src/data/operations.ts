@@ -1,0 +1,291 @@
+/**
+ * Every GraphQL operation the app sends. `npm run codegen` reads this file and writes the types of
+ * their variables and results to src/generated/graphql.ts (named after each operation).
+ */
+import { graphql } from "./gql-tag";
+
+export const DOCUMENT_SUMMARY = graphql`
+  fragment DocumentSummary on Document {
+    id
+    title
+    documentDate
+    status
+    revision
+    customerId
+    documentTypeId
+    indexValues
+    createdAt
+    registers {
+      id
+    }
+    currentVersion {
+      id
+      mimeType
+      preview {
+        state
+        renditions {
+          kind
+          url
+          width
+          height
+        }
+      }
+    }
+  }
+`;
+
+export const CUSTOMER_FIELDS = graphql`
+  fragment CustomerFields on Customer {
+    id
+    erpNumber
+    name
+    status
+    keyData
+    revision
+    updatedAt
+    addresses {
+      id
+      kind
+      label
+      street
+      postalCode
+      city
+      country
+      latitude
+      longitude
+    }
+    contacts {
+      id
+      name
+      role
+      email
+      phone
+    }
+  }
+`;
+
+export const CATALOG = graphql`
+  query Catalog {
+    me {
+      id
+      displayName
+      actions
+    }
+    tenant {
+      id
+      name
+      locale
+      coverFields {
+        key
+        label
+        type
+        required
+        choices
+      }
+    }
+    registers {
+      id
+      key
+      name
+      parentId
+      position
+    }
+    documentTypes {
+      id
+      key
+      name
+      defaultRegisterKeys
+      fields {
+        key
+        label
+        type
+        required
+        choices
+      }
+    }
+  }
+`;
+
+export const CUSTOMER_SEARCH = graphql`
+  query CustomerSearch($search: String!, $first: Int!) {
+    customers(search: $search, first: $first) {
+      items {
+        ...CustomerFields
+      }
+    }
+  }
+${CUSTOMER_FIELDS}`;
+
+export const DOSSIER = graphql`
+  query Dossier($customerId: ID!, $first: Int!) {
+    customer(id: $customerId) {
+      ...CustomerFields
+    }
+    dossier(customerId: $customerId) {
+      documentCount
+      coverFields {
+        key
+        label
+        type
+        value
+      }
+      registers {
+        register {
+          id
+          key
+        }
+        count
+      }
+      documents(first: $first) {
+        items {
+          ...DocumentSummary
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+${CUSTOMER_FIELDS}${DOCUMENT_SUMMARY}`;
+
+export const DOSSIER_DOCUMENTS = graphql`
+  query DossierDocuments($customerId: ID!, $first: Int!, $after: String) {
+    dossier(customerId: $customerId) {
+      documents(first: $first, after: $after) {
+        items {
+          ...DocumentSummary
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+${DOCUMENT_SUMMARY}`;
+
+const DOCUMENT_DETAIL = graphql`
+  fragment DocumentDetail on Document {
+    ...DocumentSummary
+    versionCount
+    updatedAt
+    retentionUntil
+    documentType {
+      id
+      name
+    }
+    customer {
+      id
+      name
+    }
+    createdBy {
+      displayName
+    }
+    versions {
+      id
+      number
+      filename
+      mimeType
+      size
+      comment
+      createdAt
+      createdBy {
+        displayName
+      }
+      downloadUrl
+      viewUrl
+      preview {
+        state
+        reason
+        pageCount
+        renditions {
+          kind
+          url
+          width
+          height
+        }
+      }
+    }
+    history {
+      revision
+      field
+      oldValue
+      newValue
+      changedAt
+      changedBy {
+        displayName
+      }
+    }
+  }
+`;
+
+export const DOCUMENT = graphql`
+  query Document($id: ID!) {
+    document(id: $id) {
+      ...DocumentDetail
+    }
+  }
+${DOCUMENT_DETAIL}${DOCUMENT_SUMMARY}`;
+
+const ERRORS = graphql`
+  fragment ErrorFields on Error {
+    code
+    message
+    ... on ValidationError {
+      issues {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+export const UPDATE_DOCUMENT_METADATA = graphql`
+  mutation UpdateDocumentMetadata($id: ID!, $input: DocumentMetadataInput!) {
+    updateDocumentMetadata(id: $id, input: $input) {
+      __typename
+      ... on Document {
+        ...DocumentDetail
+      }
+      ...ErrorFields
+    }
+  }
+${DOCUMENT_DETAIL}${DOCUMENT_SUMMARY}${ERRORS}`;
+
+export const UPDATE_CUSTOMER = graphql`
+  mutation UpdateCustomer($id: ID!, $input: CustomerInput!) {
+    updateCustomer(id: $id, input: $input) {
+      __typename
+      ... on Customer {
+        ...CustomerFields
+      }
+      ...ErrorFields
+    }
+  }
+${CUSTOMER_FIELDS}${ERRORS}`;
+
+export const UPLOAD_DOCUMENT = graphql`
+  mutation UploadDocument($input: UploadDocumentInput!) {
+    uploadDocument(input: $input) {
+      __typename
+      ... on Document {
+        ...DocumentSummary
+      }
+      ...ErrorFields
+    }
+  }
+${DOCUMENT_SUMMARY}${ERRORS}`;
+
+export const ADD_VERSION = graphql`
+  mutation AddVersion($documentId: ID!, $file: Upload!) {
+    addVersion(documentId: $documentId, file: $file) {
+      __typename
+      ... on Version {
+        id
+      }
+      ...ErrorFields
+    }
+  }
+${ERRORS}`;

@@ -1,0 +1,182 @@
+// Generated from schema/schema.graphql by `npm run codegen`; do not edit.
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type AddressInput = {
+  city: string;
+  country: string;
+  kind: string;
+  label?: string;
+  latitude?: number | null | undefined;
+  longitude?: number | null | undefined;
+  postalCode: string;
+  street: string;
+};
+
+export type ContactInput = {
+  email?: string;
+  name: string;
+  phone?: string;
+  role?: string;
+};
+
+/** Fields left out (null) stay unchanged on update. */
+export type CustomerInput = {
+  /** Replaces all addresses when given. */
+  addresses?: Array<AddressInput> | null | undefined;
+  /** Replaces all contacts when given. */
+  contacts?: Array<ContactInput> | null | undefined;
+  erpNumber?: string | null | undefined;
+  /** Cover-sheet values by key; null for a key clears it. */
+  keyData?: unknown;
+  name?: string | null | undefined;
+  status?: string | null | undefined;
+};
+
+/** Fields left out stay unchanged; in indexValues, null clears a key. */
+export type DocumentMetadataInput = {
+  documentDate?: string | null | undefined;
+  /** Refuse with a conflict if the document changed since. */
+  expectedRevision?: number | null | undefined;
+  indexValues?: unknown;
+  status?: string | null | undefined;
+  title?: string | null | undefined;
+};
+
+export type PreviewState =
+  | 'NONE'
+  | 'PENDING'
+  | 'READY';
+
+export type UploadDocumentInput = {
+  customerId: string;
+  documentDate?: string | null | undefined;
+  documentTypeId: string;
+  file: File;
+  indexValues?: unknown;
+  /** Registers to file into; the type's defaults when left out. */
+  registerIds?: Array<string> | null | undefined;
+  title: string;
+};
+
+export type DocumentSummaryFragment = { id: string, title: string, documentDate: string, status: string, revision: number, customerId: string, documentTypeId: string, indexValues: unknown, createdAt: string, registers: Array<{ id: string }>, currentVersion: { id: string, mimeType: string, preview: { state: PreviewState, renditions: Array<{ kind: string, url: string, width: number, height: number }> } } | null };
+
+export type CustomerFieldsFragment = { id: string, erpNumber: string, name: string, status: string, keyData: unknown, revision: number, updatedAt: string, addresses: Array<{ id: string, kind: string, label: string, street: string, postalCode: string, city: string, country: string, latitude: number | null, longitude: number | null }>, contacts: Array<{ id: string, name: string, role: string, email: string, phone: string }> };
+
+export type CatalogQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CatalogQuery = { me: { id: string, displayName: string, actions: Array<string> }, tenant: { id: string, name: string, locale: string, coverFields: Array<{ key: string, label: string, type: string, required: boolean, choices: Array<string> }> }, registers: Array<{ id: string, key: string, name: string, parentId: string | null, position: number }>, documentTypes: Array<{ id: string, key: string, name: string, defaultRegisterKeys: Array<string>, fields: Array<{ key: string, label: string, type: string, required: boolean, choices: Array<string> }> }> };
+
+export type CustomerSearchQueryVariables = Exact<{
+  search: string;
+  first: number;
+}>;
+
+
+export type CustomerSearchQuery = { customers: { items: Array<{ id: string, erpNumber: string, name: string, status: string, keyData: unknown, revision: number, updatedAt: string, addresses: Array<{ id: string, kind: string, label: string, street: string, postalCode: string, city: string, country: string, latitude: number | null, longitude: number | null }>, contacts: Array<{ id: string, name: string, role: string, email: string, phone: string }> }> } };
+
+export type DossierQueryVariables = Exact<{
+  customerId: string;
+  first: number;
+}>;
+
+
+export type DossierQuery = { customer: { id: string, erpNumber: string, name: string, status: string, keyData: unknown, revision: number, updatedAt: string, addresses: Array<{ id: string, kind: string, label: string, street: string, postalCode: string, city: string, country: string, latitude: number | null, longitude: number | null }>, contacts: Array<{ id: string, name: string, role: string, email: string, phone: string }> }, dossier: { documentCount: number, coverFields: Array<{ key: string, label: string, type: string, value: unknown }>, registers: Array<{ count: number, register: { id: string, key: string } }>, documents: { items: Array<{ id: string, title: string, documentDate: string, status: string, revision: number, customerId: string, documentTypeId: string, indexValues: unknown, createdAt: string, registers: Array<{ id: string }>, currentVersion: { id: string, mimeType: string, preview: { state: PreviewState, renditions: Array<{ kind: string, url: string, width: number, height: number }> } } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+
+export type DossierDocumentsQueryVariables = Exact<{
+  customerId: string;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type DossierDocumentsQuery = { dossier: { documents: { items: Array<{ id: string, title: string, documentDate: string, status: string, revision: number, customerId: string, documentTypeId: string, indexValues: unknown, createdAt: string, registers: Array<{ id: string }>, currentVersion: { id: string, mimeType: string, preview: { state: PreviewState, renditions: Array<{ kind: string, url: string, width: number, height: number }> } } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+
+export type DocumentDetailFragment = { versionCount: number, updatedAt: string, retentionUntil: string | null, id: string, title: string, documentDate: string, status: string, revision: number, customerId: string, documentTypeId: string, indexValues: unknown, createdAt: string, documentType: { id: string, name: string }, customer: { id: string, name: string } | null, createdBy: { displayName: string } | null, versions: Array<{ id: string, number: number, filename: string, mimeType: string, size: number, comment: string, createdAt: string, downloadUrl: string, viewUrl: string, createdBy: { displayName: string } | null, preview: { state: PreviewState, reason: string | null, pageCount: number | null, renditions: Array<{ kind: string, url: string, width: number, height: number }> } }>, history: Array<{ revision: number, field: string, oldValue: unknown, newValue: unknown, changedAt: string, changedBy: { displayName: string } | null }>, registers: Array<{ id: string }>, currentVersion: { id: string, mimeType: string, preview: { state: PreviewState, renditions: Array<{ kind: string, url: string, width: number, height: number }> } } | null };
+
+export type DocumentQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DocumentQuery = { document: { versionCount: number, updatedAt: string, retentionUntil: string | null, id: string, title: string, documentDate: string, status: string, revision: number, customerId: string, documentTypeId: string, indexValues: unknown, createdAt: string, documentType: { id: string, name: string }, customer: { id: string, name: string } | null, createdBy: { displayName: string } | null, versions: Array<{ id: string, number: number, filename: string, mimeType: string, size: number, comment: string, createdAt: string, downloadUrl: string, viewUrl: string, createdBy: { displayName: string } | null, preview: { state: PreviewState, reason: string | null, pageCount: number | null, renditions: Array<{ kind: string, url: string, width: number, height: number }> } }>, history: Array<{ revision: number, field: string, oldValue: unknown, newValue: unknown, changedAt: string, changedBy: { displayName: string } | null }>, registers: Array<{ id: string }>, currentVersion: { id: string, mimeType: string, preview: { state: PreviewState, renditions: Array<{ kind: string, url: string, width: number, height: number }> } } | null } };
+
+type ErrorFields_ConflictError_Fragment = { code: string, message: string };
+
+type ErrorFields_ForbiddenError_Fragment = { code: string, message: string };
+
+type ErrorFields_NotFoundError_Fragment = { code: string, message: string };
+
+type ErrorFields_UnavailableError_Fragment = { code: string, message: string };
+
+type ErrorFields_UploadError_Fragment = { code: string, message: string };
+
+type ErrorFields_ValidationError_Fragment = { code: string, message: string, issues: Array<{ field: string, code: string, message: string }> };
+
+export type ErrorFieldsFragment =
+  | ErrorFields_ConflictError_Fragment
+  | ErrorFields_ForbiddenError_Fragment
+  | ErrorFields_NotFoundError_Fragment
+  | ErrorFields_UnavailableError_Fragment
+  | ErrorFields_UploadError_Fragment
+  | ErrorFields_ValidationError_Fragment
+;
+
+export type UpdateDocumentMetadataMutationVariables = Exact<{
+  id: string;
+  input: DocumentMetadataInput;
+}>;
+
+
+export type UpdateDocumentMetadataMutation = { updateDocumentMetadata:
+    | { __typename: 'ConflictError', code: string, message: string }
+    | { __typename: 'Document', versionCount: number, updatedAt: string, retentionUntil: string | null, id: string, title: string, documentDate: string, status: string, revision: number, customerId: string, documentTypeId: string, indexValues: unknown, createdAt: string, documentType: { id: string, name: string }, customer: { id: string, name: string } | null, createdBy: { displayName: string } | null, versions: Array<{ id: string, number: number, filename: string, mimeType: string, size: number, comment: string, createdAt: string, downloadUrl: string, viewUrl: string, createdBy: { displayName: string } | null, preview: { state: PreviewState, reason: string | null, pageCount: number | null, renditions: Array<{ kind: string, url: string, width: number, height: number }> } }>, history: Array<{ revision: number, field: string, oldValue: unknown, newValue: unknown, changedAt: string, changedBy: { displayName: string } | null }>, registers: Array<{ id: string }>, currentVersion: { id: string, mimeType: string, preview: { state: PreviewState, renditions: Array<{ kind: string, url: string, width: number, height: number }> } } | null }
+    | { __typename: 'ForbiddenError', code: string, message: string }
+    | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'UploadError', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ field: string, code: string, message: string }> }
+   };
+
+export type UpdateCustomerMutationVariables = Exact<{
+  id: string;
+  input: CustomerInput;
+}>;
+
+
+export type UpdateCustomerMutation = { updateCustomer:
+    | { __typename: 'ConflictError', code: string, message: string }
+    | { __typename: 'Customer', id: string, erpNumber: string, name: string, status: string, keyData: unknown, revision: number, updatedAt: string, addresses: Array<{ id: string, kind: string, label: string, street: string, postalCode: string, city: string, country: string, latitude: number | null, longitude: number | null }>, contacts: Array<{ id: string, name: string, role: string, email: string, phone: string }> }
+    | { __typename: 'ForbiddenError', code: string, message: string }
+    | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ field: string, code: string, message: string }> }
+   };
+
+export type UploadDocumentMutationVariables = Exact<{
+  input: UploadDocumentInput;
+}>;
+
+
+export type UploadDocumentMutation = { uploadDocument:
+    | { __typename: 'ConflictError', code: string, message: string }
+    | { __typename: 'Document', id: string, title: string, documentDate: string, status: string, revision: number, customerId: string, documentTypeId: string, indexValues: unknown, createdAt: string, registers: Array<{ id: string }>, currentVersion: { id: string, mimeType: string, preview: { state: PreviewState, renditions: Array<{ kind: string, url: string, width: number, height: number }> } } | null }
+    | { __typename: 'ForbiddenError', code: string, message: string }
+    | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'UploadError', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ field: string, code: string, message: string }> }
+   };
+
+export type AddVersionMutationVariables = Exact<{
+  documentId: string;
+  file: File;
+}>;
+
+
+export type AddVersionMutation = { addVersion:
+    | { __typename: 'ForbiddenError', code: string, message: string }
+    | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'UploadError', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ field: string, code: string, message: string }> }
+    | { __typename: 'Version', id: string }
+   };

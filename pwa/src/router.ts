@@ -1,0 +1,74 @@
+/**
+ * Client routes on the History API. Links are plain <a href>; a click anywhere (shadow roots
+ * included) on a same-origin link is handled here unless it asks for a download or a new tab.
+ */
+
+export type Route =
+  | { name: "search"; focus: boolean }
+  | { name: "login" }
+  | { name: "dossier"; customerId: string; tab: string }
+  | { name: "document"; documentId: string }
+  | { name: "capture"; customerId: string | null; shared: boolean }
+  | { name: "settings" }
+  | { name: "today" }
+  | { name: "inbox" }
+  | { name: "not-found" };
+
+export function parseRoute(url: URL): Route {
+  const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+  const [first, second, third, fourth] = parts;
+  if (parts.length === 0) return { name: "search", focus: url.searchParams.has("focus") };
+  if (first === "login" && parts.length === 1) return { name: "login" };
+  if (first === "customers" && second) {
+    if (parts.length === 2) return { name: "dossier", customerId: second, tab: "cover" };
+    if (third === "all" && parts.length === 3) return { name: "dossier", customerId: second, tab: "all" };
+    if (third === "r" && fourth && parts.length === 4) return { name: "dossier", customerId: second, tab: fourth };
+  }
+  if (first === "documents" && second && parts.length === 2) return { name: "document", documentId: second };
+  if (first === "capture" && parts.length === 1) {
+    return {
+      name: "capture",
+      customerId: url.searchParams.get("customer"),
+      shared: url.searchParams.has("shared"),
+    };
+  }
+  if (first === "settings" && parts.length === 1) return { name: "settings" };
+  if (first === "today" && parts.length === 1) return { name: "today" };
+  if (first === "inbox" && parts.length === 1) return { name: "inbox" };
+  return { name: "not-found" };
+}
+
+export function dossierPath(customerId: string, tab = "cover"): string {
+  const base = `/customers/${encodeURIComponent(customerId)}`;
+  if (tab === "cover") return base;
+  if (tab === "all") return base + "/all";
+  return `${base}/r/${encodeURIComponent(tab)}`;
+}
+
+export function documentPath(documentId: string): string {
+  return `/documents/${encodeURIComponent(documentId)}`;
+}
+
+export const routeEvents = new EventTarget();
+
+export function navigate(path: string, replace = false): void {
+  if (replace) history.replaceState(null, "", path);
+  else history.pushState(null, "", path);
+  routeEvents.dispatchEvent(new Event("change"));
+}
+
+export function startRouter(): void {
+  window.addEventListener("popstate", () => routeEvents.dispatchEvent(new Event("change")));
+  document.addEventListener("click", (event) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+      return;
+    }
+    const anchor = event.composedPath().find((n): n is HTMLAnchorElement => n instanceof HTMLAnchorElement);
+    if (!anchor || anchor.target || anchor.hasAttribute("download") || anchor.dataset["external"] !== undefined) return;
+    const url = new URL(anchor.href, location.href);
+    if (url.origin !== location.origin) return;
+    if (/^\/(files|renditions|graphql|auth|health)\b/.test(url.pathname)) return;
+    event.preventDefault();
+    if (url.pathname + url.search !== location.pathname + location.search) navigate(url.pathname + url.search);
+  });
+}

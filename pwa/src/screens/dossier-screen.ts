@@ -1,0 +1,557 @@
+/**
+ * A customer's dossier: the cover sheet and one tab per register (swipe between them on touch).
+ * Renders what the store holds at once, then again when the refresh from the server has landed.
+ */
+import { css, html, nothing, type PropertyValues, type TemplateResult } from "lit";
+import { arrange, DEFAULT_ARRANGEMENT, type Arrangement, type Grouping, type SortOrder } from "../data/arrange";
+import { Offline } from "../data/client";
+import type { LocalDossier } from "../data/repository";
+import type { Catalog, StoredDocument } from "../data/store";
+import { formatMonth, formatValue, t } from "../i18n";
+import { dossierPath, navigate } from "../router";
+import { repo } from "../services";
+import { documentRow, skeletonRows } from "../ui/document-row";
+import { changedValues, fieldInput, issueFor, type Issue } from "../ui/fields";
+import { LocalizedElement } from "../ui/localized";
+import { icon } from "../ui/icons";
+import { shared } from "../ui/styles";
+
+const SWIPE_PX = 60;
+/** Rows of a list rendered in the first frame, and added per frame after it. */
+const FIRST_ROWS = 40;
+const MORE_ROWS = 400;
+
+export class DossierScreen extends LocalizedElement {
+  static override properties = {
+    customerId: { attribute: false },
+    tab: { attribute: false },
+    local: { state: true },
+    catalog: { state: true },
+    loading: { state: true },
+    failed: { state: true },
+    favourite: { state: true },
+    editing: { state: true },
+    issues: { state: true },
+    saveMessage: { state: true },
+    how: { state: true },
+    shown: { state: true },
+  };
+
+  declare customerId: string;
+  declare tab: string;
+  declare local: LocalDossier | undefined;
+  declare catalog: Catalog | undefined;
+  declare loading: boolean;
+  declare failed: boolean;
+  declare favourite: boolean;
+  declare editing: boolean;
+  declare issues: Issue[];
+  declare saveMessage: string;
+  declare how: Arrangement;
+  /** Rows rendered so far: a first screenful at once, the rest in the frames after. */
+  declare shown: number;
+  private touchStart: { x: number; y: number } | null = null;
+
+  constructor() {
+    super();
+    this.customerId = "";
+    this.tab = "cover";
+    this.local = undefined;
+    this.catalog = undefined;
+    this.loading = true;
+    this.failed = false;
+    this.favourite = false;
+    this.editing = false;
+    this.issues = [];
+    this.saveMessage = "";
+    this.how = { ...DEFAULT_ARRANGEMENT };
+    this.shown = FIRST_ROWS;
+  }
+
+  private readonly onChanged = (event: Event): void => {
+    const { what, id } = (event as CustomEvent<{ what: string; id: string }>).detail;
+    if (what === "catalog") void repo().catalog().then((c) => (this.catalog = c));
+    if ((what === "dossier" || what === "customer") && id === this.customerId) void this.readLocal();
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    repo().events.addEventListener("changed", this.onChanged);
+    void repo().catalog().then((c) => (this.catalog = c));
+  }
+
+  override disconnectedCallback(): void {
+    repo().events.removeEventListener("changed", this.onChanged);
+    super.disconnectedCallback();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has("tab") || changed.has("how") || changed.has("customerId")) this.shown = FIRST_ROWS;
+    if (changed.has("customerId") && this.customerId) {
+      this.local = undefined;
+      this.editing = false;
+      void this.load();
+    }
+  }
+
+  private async readLocal(): Promise<void> {
+    this.local = await repo().dossier(this.customerId);
+  }
+
+  private async load(): Promise<void> {
+    const id = this.customerId;
+    this.loading = true;
+    this.failed = false;
+    await this.readLocal();
+    this.favourite = (await repo().favouriteIds()).includes(id);
+    void repo().rememberVisit(id);
+    try {
+      await repo().refreshDossier(id);
+    } catch (error) {
+      if (!(error instanceof Offline)) console.warn(error);
+      if (id === this.customerId && !this.local) this.failed = true;
+    } finally {
+      if (id === this.customerId) this.loading = false;
+    }
+  }
+
+  private async toggleFavourite(): Promise<void> {
+    this.favourite = await repo().toggleFavourite(this.customerId);
+  }
+
+  private tabs(): { key: string; label: string; count: number | null; registerId: string | null }[] {
+    const registers = this.catalog?.registers ?? [];
+    const counts = new Map(this.local?.dossier?.registers.map((r) => [r.key, r.count]) ?? []);
+    return [
+      { key: "cover", label: t("dossier.cover"), count: null, registerId: null },
+      { key: "all", label: t("dossier.all"), count: this.local?.dossier?.documentCount ?? null, registerId: null },
+      ...registers.map((r) => ({ key: r.key, label: r.name, count: counts.get(r.key) ?? null, registerId: r.id })),
+    ];
+  }
+
+  private onTabKey(event: KeyboardEvent): void {
+    const keys = this.tabs().map((x) => x.key);
+    const index = keys.indexOf(this.tab);
+    let next = -1;
+    if (event.key === "ArrowRight") next = (index + 1) % keys.length;
+    else if (event.key === "ArrowLeft") next = (index - 1 + keys.length) % keys.length;
+    else if (event.key === "Home") next = 0;
+    else if (event.key === "End") next = keys.length - 1;
+    if (next < 0) return;
+    event.preventDefault();
+    this.go(keys[next] ?? "cover", true);
+  }
+
+  private go(tab: string, focus = false): void {
+    navigate(dossierPath(this.customerId, tab), true);
+    if (focus) {
+      void this.updateComplete.then(() =>
+        this.renderRoot.querySelector<HTMLElement>(`[role="tab"][aria-selected="true"]`)?.focus(),
+      );
+    }
+  }
+
+  private onTouchStart(event: TouchEvent): void {
+    const touch = event.touches[0];
+    this.touchStart = touch && event.touches.length === 1 ? { x: touch.clientX, y: touch.clientY } : null;
+  }
+
+  private onTouchEnd(event: TouchEvent): void {
+    const start = this.touchStart;
+    const touch = event.changedTouches[0];
+    this.touchStart = null;
+    if (!start || !touch) return;
+    const dx = touch.clientX - start.x;
+    const dy = touch.clientY - start.y;
+    if (Math.abs(dx) < SWIPE_PX || Math.abs(dy) > Math.abs(dx) / 2) return;
+    const keys = this.tabs().map((x) => x.key);
+    const index = keys.indexOf(this.tab);
+    const next = index + (dx < 0 ? 1 : -1);
+    if (next >= 0 && next < keys.length) this.go(keys[next] ?? "cover");
+  }
+
+  private typeName(id: string): string {
+    return this.catalog?.documentTypes.find((d) => d.id === id)?.name ?? "";
+  }
+
+  private renderHeader(): TemplateResult {
+    const customer = this.local?.customer;
+    return html`<header class="head">
+      <div class="title">
+        ${customer
+          ? html`<h1>${customer.name}</h1>
+              <p class="muted sub">${customer.erpNumber}${this.local?.dossier ? html` · ${t("dossier.documents", { count: this.local.dossier.documentCount })}` : nothing}</p>`
+          : html`<span class="skeleton h1"></span><span class="skeleton sub-line"></span>`}
+      </div>
+      <button
+        class="icon"
+        aria-pressed=${this.favourite ? "true" : "false"}
+        title=${this.favourite ? t("customer.unfavourite") : t("customer.addFavourite")}
+        aria-label=${t("customer.favourite")}
+        @click=${this.toggleFavourite}
+      >
+        ${icon(this.favourite ? "starFilled" : "star")}
+      </button>
+    </header>`;
+  }
+
+  private renderTabs(): TemplateResult {
+    return html`<div class="tabs" role="tablist" aria-label=${t("dossier.registers")} @keydown=${this.onTabKey}>
+      ${this.tabs().map(
+        (tab) => html`<a
+          role="tab"
+          id="tab-${tab.key}"
+          href=${dossierPath(this.customerId, tab.key)}
+          aria-selected=${tab.key === this.tab ? "true" : "false"}
+          aria-controls="panel"
+          tabindex=${tab.key === this.tab ? "0" : "-1"}
+          @click=${(e: Event) => {
+            e.preventDefault();
+            this.go(tab.key);
+          }}
+          >${tab.label}${tab.count !== null ? html` <span class="count">${tab.count}</span>` : nothing}</a
+        >`,
+      )}
+    </div>`;
+  }
+
+  private renderCover(): TemplateResult {
+    const local = this.local;
+    if (!local) return html`<div class="card">${skeletonRows(4)}</div>`;
+    const { customer, dossier } = local;
+    const cover = dossier?.coverFields ?? [];
+    const latest = arrange(local.documents, DEFAULT_ARRANGEMENT)[0]?.documents.slice(0, 5) ?? [];
+    return html`
+      <div class="actions">
+        <a class="button primary" href="/capture?customer=${encodeURIComponent(customer.id)}">${icon("plus")} ${t("dossier.capture")}</a>
+        <button @click=${() => ((this.editing = true), (this.issues = []), (this.saveMessage = ""))}>${t("dossier.edit")}</button>
+      </div>
+      ${this.saveMessage ? html`<p class="ok" role="status">${this.saveMessage}</p>` : nothing}
+      ${this.editing ? this.renderEdit() : nothing}
+      <section class="card" aria-labelledby="h-key">
+        <h2 id="h-key">${t("dossier.keyData")}</h2>
+        <dl class="fields">
+          ${cover.map((f) => html`<dt>${f.label}</dt><dd>${formatValue(f.value, f.type)}</dd>`)}
+        </dl>
+      </section>
+      <section class="card" aria-labelledby="h-addr">
+        <h2 id="h-addr">${t("dossier.addresses")}</h2>
+        <ul class="list">
+          ${customer.addresses.map((a) => {
+            const line = `${a.street}, ${a.postalCode} ${a.city}`;
+            const geo =
+              a.latitude != null && a.longitude != null
+                ? `geo:${a.latitude},${a.longitude}?q=${encodeURIComponent(`${a.latitude},${a.longitude}(${line})`)}`
+                : `geo:0,0?q=${encodeURIComponent(`${line}, ${a.country}`)}`;
+            return html`<li>
+              <a href=${geo} data-external aria-label=${t("dossier.navigate", { address: line })}>
+                <span class="glyph">${icon("pin")}</span>
+                <span class="row-main"
+                  ><span class="row-title">${a.label || a.kind}</span><span class="row-sub">${line}, ${a.country}</span></span
+                >
+              </a>
+            </li>`;
+          })}
+        </ul>
+      </section>
+      <section class="card" aria-labelledby="h-contacts">
+        <h2 id="h-contacts">${t("dossier.contacts")}</h2>
+        <ul class="list">
+          ${customer.contacts.map(
+            (c) => html`<li class="contact">
+              <span class="row-main"
+                ><span class="row-title">${c.name}</span><span class="row-sub">${c.role}</span></span
+              >
+              ${c.phone
+                ? html`<a class="button" data-external href="tel:${c.phone.replace(/[^\d+]/g, "")}" aria-label=${t("dossier.call", { name: c.name })}>${icon("phone")}</a>`
+                : nothing}
+              ${c.email
+                ? html`<a class="button" data-external href="mailto:${c.email}" aria-label=${t("dossier.mail", { name: c.name })}>${icon("mail")}</a>`
+                : nothing}
+            </li>`,
+          )}
+        </ul>
+      </section>
+      <section class="card" aria-labelledby="h-registers">
+        <h2 id="h-registers">${t("dossier.registers")}</h2>
+        <ul class="counts">
+          ${this.tabs()
+            .filter((x) => x.registerId)
+            .map(
+              (x) => html`<li>
+                <a href=${dossierPath(customer.id, x.key)}>${x.label}<span class="count">${x.count ?? "–"}</span></a>
+              </li>`,
+            )}
+        </ul>
+      </section>
+      <section class="card" aria-labelledby="h-latest">
+        <h2 id="h-latest">${t("dossier.latest")}</h2>
+        ${latest.length
+          ? html`<ul class="list">${latest.map((d) => documentRow(d, this.typeName(d.documentTypeId)))}</ul>`
+          : html`<p class="muted">${this.loading ? "" : t("list.empty")}</p>`}
+      </section>
+    `;
+  }
+
+  private renderEdit(): TemplateResult {
+    const customer = this.local?.customer;
+    if (!customer) return html``;
+    const defs = this.catalog?.tenant.coverFields ?? [];
+    const keyData = (customer.keyData ?? {}) as Record<string, unknown>;
+    const nameIssue = issueFor(this.issues, "name");
+    return html`<form class="card edit" @submit=${this.saveCustomer} novalidate aria-labelledby="h-edit">
+      <h2 id="h-edit">${t("dossier.edit")}</h2>
+      ${this.issues.length ? html`<p class="error" role="alert">${t("form.invalid")}</p>` : nothing}
+      <label for="customer-name">${t("customer.name")}</label>
+      <input id="customer-name" name="name" .value=${customer.name} aria-invalid=${nameIssue ? "true" : "false"} />
+      ${nameIssue ? html`<p class="issue">${nameIssue.message}</p>` : nothing}
+      ${defs.map((d) => fieldInput(d, keyData[d.key], "keyData", this.issues))}
+      <div class="actions">
+        <button class="primary" type="submit">${t("form.save")}</button>
+        <button type="button" @click=${() => (this.editing = false)}>${t("form.cancel")}</button>
+      </div>
+    </form>`;
+  }
+
+  private async saveCustomer(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const customer = this.local?.customer;
+    if (!customer) return;
+    const form = new FormData(event.target as HTMLFormElement);
+    const name = String(form.get("name") ?? "").trim();
+    const keyData = changedValues(
+      this.catalog?.tenant.coverFields ?? [],
+      form,
+      "keyData",
+      (customer.keyData ?? {}) as Record<string, unknown>,
+    );
+    try {
+      const saved = await repo().updateCustomer(customer.id, {
+        ...(name !== customer.name ? { name } : {}),
+        ...(Object.keys(keyData).length ? { keyData } : {}),
+      });
+      if (saved.ok) {
+        this.editing = false;
+        this.issues = [];
+        this.saveMessage = t("form.saved");
+        void repo().refreshDossier(customer.id).catch(() => undefined);
+      } else {
+        this.issues = saved.error.issues.length
+          ? saved.error.issues
+          : [{ field: "name", code: saved.error.code, message: saved.error.message }];
+      }
+    } catch (error) {
+      this.issues = [{ field: "name", code: "error", message: error instanceof Error ? error.message : String(error) }];
+    }
+  }
+
+  private growLater(total: number): void {
+    if (this.shown >= total) return;
+    requestAnimationFrame(() => {
+      if (this.shown < total) this.shown += MORE_ROWS;
+    });
+  }
+
+  private setHow(patch: Partial<Arrangement>): void {
+    this.how = { ...this.how, ...patch };
+  }
+
+  private renderList(registerId: string | null): TemplateResult {
+    const local = this.local;
+    const types = this.catalog?.documentTypes ?? [];
+    const all = local ? arrange<StoredDocument>(local.documents, { ...this.how, registerId }) : [];
+    const total = all.reduce((n, g) => n + g.documents.length, 0);
+    let room = this.shown;
+    const groups = all.flatMap((g) => {
+      const documents = g.documents.slice(0, Math.max(0, room));
+      room -= documents.length;
+      return documents.length ? [{ key: g.key, documents }] : [];
+    });
+    this.growLater(total);
+    return html`
+      <div class="toolbar" role="group" aria-label=${t("list.filter")}>
+        <div>
+          <label for="f-text">${t("list.filter")}</label>
+          <input id="f-text" type="search" placeholder=${t("list.filterPlaceholder")} .value=${this.how.text}
+            @input=${(e: Event) => this.setHow({ text: (e.target as HTMLInputElement).value })} />
+        </div>
+        <div>
+          <label for="f-type">${t("list.type")}</label>
+          <select id="f-type" @change=${(e: Event) => this.setHow({ documentTypeId: (e.target as HTMLSelectElement).value || null })}>
+            <option value="">${t("list.allTypes")}</option>
+            ${types.map((d) => html`<option value=${d.id} ?selected=${this.how.documentTypeId === d.id}>${d.name}</option>`)}
+          </select>
+        </div>
+        <div>
+          <label for="f-sort">${t("list.sort")}</label>
+          <select id="f-sort" @change=${(e: Event) => this.setHow({ sort: (e.target as HTMLSelectElement).value as SortOrder })}>
+            <option value="date-desc" ?selected=${this.how.sort === "date-desc"}>${t("list.sortDateDesc")}</option>
+            <option value="date-asc" ?selected=${this.how.sort === "date-asc"}>${t("list.sortDateAsc")}</option>
+            <option value="title" ?selected=${this.how.sort === "title"}>${t("list.sortTitle")}</option>
+          </select>
+        </div>
+        <div>
+          <label for="f-group">${t("list.group")}</label>
+          <select id="f-group" @change=${(e: Event) => this.setHow({ group: (e.target as HTMLSelectElement).value as Grouping })}>
+            <option value="none" ?selected=${this.how.group === "none"}>${t("list.groupNone")}</option>
+            <option value="type" ?selected=${this.how.group === "type"}>${t("list.groupType")}</option>
+            <option value="month" ?selected=${this.how.group === "month"}>${t("list.groupMonth")}</option>
+          </select>
+        </div>
+      </div>
+      ${!local
+        ? skeletonRows(6)
+        : groups.length === 0
+          ? this.loading && local.documents.length === 0
+            ? skeletonRows(6)
+            : html`<p class="muted empty">${t("list.empty")}</p>`
+          : groups.map(
+              (g) => html`${g.key
+                  ? html`<h3 class="group">${this.how.group === "type" ? this.typeName(g.key) : formatMonth(g.key)}</h3>`
+                  : nothing}
+                <ul class="list documents">${g.documents.map((d) => documentRow(d, this.typeName(d.documentTypeId)))}</ul>`,
+            )}
+    `;
+  }
+
+  override render(): TemplateResult {
+    if (this.failed) {
+      return html`<div class="page"><p class="card" role="alert">${t("dossier.notFound")}</p></div>`;
+    }
+    const tab = this.tabs().find((x) => x.key === this.tab);
+    return html`<div class="page">
+      ${this.renderHeader()} ${this.renderTabs()}
+      <div
+        id="panel"
+        role="tabpanel"
+        aria-labelledby="tab-${this.tab}"
+        @touchstart=${this.onTouchStart}
+        @touchend=${this.onTouchEnd}
+      >
+        ${this.tab === "cover" ? this.renderCover() : this.renderList(tab?.registerId ?? null)}
+      </div>
+    </div>`;
+  }
+
+  static override styles = [
+    shared,
+    css`
+      .head {
+        display: flex;
+        align-items: flex-start;
+        gap: 0.5rem;
+        min-height: 4.2rem;
+      }
+      .title {
+        flex: 1;
+        min-width: 0;
+      }
+      .sub {
+        margin: 0;
+      }
+      .skeleton.h1 {
+        height: 1.6rem;
+        width: 70%;
+        margin-bottom: 0.5rem;
+      }
+      .skeleton.sub-line {
+        height: 1rem;
+        width: 40%;
+      }
+      button[aria-pressed="true"] {
+        color: #b7791f;
+      }
+      .tabs {
+        display: flex;
+        overflow-x: auto;
+        gap: 0.25rem;
+        border-bottom: 1px solid var(--border);
+        margin: 0 -1rem 0.75rem;
+        padding: 0 1rem;
+        scrollbar-width: none;
+      }
+      .tabs a {
+        flex: none;
+        min-height: 44px;
+        padding: 0 0.8rem;
+        display: inline-flex;
+        align-items: center;
+        gap: 0.35rem;
+        color: var(--muted);
+        text-decoration: none;
+        border-bottom: 3px solid transparent;
+        white-space: nowrap;
+      }
+      .tabs a[aria-selected="true"] {
+        color: var(--accent);
+        border-bottom-color: var(--accent);
+        font-weight: 700;
+      }
+      .count {
+        font-size: 0.8rem;
+        background: var(--surface-2);
+        color: var(--text);
+        border-radius: 999px;
+        padding: 0 0.45rem;
+        min-width: 1.5rem;
+        text-align: center;
+      }
+      #panel {
+        min-height: 60vh;
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        margin: 0.5rem 0;
+      }
+      .glyph {
+        width: 40px;
+        text-align: center;
+        font-size: 1.3rem;
+        flex: none;
+      }
+      li.contact {
+        display: flex;
+        align-items: center;
+        gap: 0.5rem;
+        min-height: 56px;
+      }
+      ul.counts {
+        list-style: none;
+        padding: 0;
+        margin: 0;
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr));
+        gap: 0.25rem 1rem;
+      }
+      ul.counts a {
+        display: flex;
+        justify-content: space-between;
+        align-items: center;
+        min-height: 44px;
+        color: inherit;
+        text-decoration: none;
+      }
+      ul.documents > li {
+        content-visibility: auto;
+        contain-intrinsic-size: auto 57px;
+      }
+      .group {
+        margin: 1rem 0 0.25rem;
+        color: var(--muted);
+      }
+      .badge {
+        font-size: 0.8rem;
+        border: 1px solid var(--border);
+        border-radius: 999px;
+        padding: 0 0.5rem;
+      }
+      .empty {
+        padding: 1rem 0;
+      }
+    `,
+  ];
+}
+
+customElements.define("dossier-screen", DossierScreen);

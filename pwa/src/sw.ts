@@ -1,0 +1,56 @@
+/// <reference lib="webworker" />
+/**
+ * The service worker: precaches the app shell (the list is injected at build time), answers every
+ * client route with index.html so the app starts without network, keeps viewed preview images,
+ * and receives files shared from other apps (share_target).
+ */
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from "workbox-precaching";
+import { NavigationRoute, registerRoute } from "workbox-routing";
+import { CacheFirst } from "workbox-strategies";
+import { ExpirationPlugin } from "workbox-expiration";
+import { SHARE_CACHE } from "./capture/shared-files";
+
+declare const self: ServiceWorkerGlobalScope;
+
+/** Server paths that are never the app shell. */
+const SERVER_PATHS = [/^\/graphql/, /^\/auth\//, /^\/files\//, /^\/renditions\//, /^\/health/, /^\/audit\//, /^\/sync\//];
+
+cleanupOutdatedCaches();
+precacheAndRoute(self.__WB_MANIFEST);
+
+registerRoute(new NavigationRoute(createHandlerBoundToURL("/index.html"), { denylist: SERVER_PATHS }));
+
+// Renditions are immutable (their id changes with the content): keep the ones the user has seen.
+registerRoute(
+  ({ url, request }) => request.method === "GET" && url.origin === self.location.origin && url.pathname.startsWith("/renditions/"),
+  new CacheFirst({
+    cacheName: "dossier-renditions",
+    plugins: [new ExpirationPlugin({ maxEntries: 500, maxAgeSeconds: 30 * 24 * 3600, purgeOnQuotaError: true })],
+  }),
+);
+
+async function receiveShare(request: Request): Promise<Response> {
+  const form = await request.formData();
+  const cache = await caches.open(SHARE_CACHE);
+  let n = 0;
+  for (const value of form.getAll("files")) {
+    if (typeof value === "string") continue;
+    n += 1;
+    await cache.put(
+      `/shared/${Date.now()}-${n}`,
+      new Response(value, { headers: { "content-type": value.type, "x-filename": encodeURIComponent(value.name) } }),
+    );
+  }
+  return Response.redirect("/capture?shared=1", 303);
+}
+
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method === "POST" && url.origin === self.location.origin && url.pathname === "/share-target") {
+    event.respondWith(receiveShare(event.request));
+  }
+});
+
+self.addEventListener("message", (event) => {
+  if ((event.data as { type?: string } | null)?.type === "SKIP_WAITING") void self.skipWaiting();
+});

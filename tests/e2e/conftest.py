@@ -1,0 +1,259 @@
+"""Browser tests: the built PWA in Debian's headless Chromium (never a downloaded browser),
+against a real ``dossier serve`` on a free port with a temporary SQLite database and demo data.
+
+They need ``pwa/dist`` (``./dev test`` builds it first) and ``/usr/bin/chromium``; without either
+they fail rather than skip. They run once, on SQLite: the server under test is the embedded one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.cookiejar import CookieJar
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
+
+from tests.conftest import TEST_AUDIT_KEY, TEST_SECRET_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+PWA_DIST = ROOT / "pwa" / "dist"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+]
+#: Where the phone-size screenshots go, for a person to look at.
+SCREENSHOTS = Path(os.environ.get("DOSSIER_E2E_SCREENSHOTS", ROOT / "var" / "e2e-screenshots"))
+DEMO_EMAIL = "anna.nowak@demo.example"
+DEMO_PASSWORD = "demo-password"
+
+#: CI machines are shared: wait for the app generously before calling a check failed.
+expect.set_options(timeout=20_000)
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.sqlite_only)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class Demo:
+    """The server under test and the demo data the tests use."""
+
+    base_url: str
+    customer_id: str
+    customer_name: str
+    pdf_title: str
+    image_title: str
+    offer_id: str
+    offer_title: str
+
+
+class _Client:
+    """A tiny signed-in API client (standard library only) to choose the test data."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        body = json.dumps(
+            {"email": DEMO_EMAIL, "password": DEMO_PASSWORD, "tenant": "demo"}
+        ).encode()
+        with self.opener.open(self._request("/auth/login", body)) as r:
+            self.csrf = json.load(r)["csrfToken"]
+
+    def _request(self, path: str, body: bytes, **headers: str) -> urllib.request.Request:
+        return urllib.request.Request(  # noqa: S310 (http://localhost, built here)
+            self.base_url + path,
+            data=body,
+            headers={"content-type": "application/json", **headers},
+            method="POST",
+        )
+
+    def gql(self, query: str, variables: dict[str, Any] | None = None) -> Any:
+        body = json.dumps({"query": query, "variables": variables or {}}).encode()
+        with self.opener.open(self._request("/graphql", body, **{"x-csrf-token": self.csrf})) as r:
+            answer = json.load(r)
+        assert "errors" not in answer, answer
+        return answer["data"]
+
+
+_DOCS = """query($id: ID!) { dossier(customerId: $id) { documents(first: 200) { items {
+  id title documentType { key } currentVersion { mimeType preview { state } } } } } }"""
+
+
+def _choose(client: _Client, base_url: str) -> Demo:
+    """The customer with a ready PDF, a ready photo and an offer; waits for the worker's previews."""
+    customers = client.gql("{ customers(first: 100) { items { id name } } }")["customers"]["items"]
+    deadline = time.monotonic() + 180
+    while True:
+        for customer in customers:
+            docs = client.gql(_DOCS, {"id": customer["id"]})["dossier"]["documents"]["items"]
+
+            def ready(d: dict[str, Any], mime: str) -> bool:
+                v = d["currentVersion"]
+                return bool(v and v["mimeType"] == mime and v["preview"]["state"] == "READY")
+
+            pdf = next((d for d in docs if ready(d, "application/pdf")), None)
+            image = next((d for d in docs if ready(d, "image/jpeg")), None)
+            offer = next((d for d in docs if d["documentType"]["key"] == "offer"), None)
+            if pdf and image and offer:
+                return Demo(
+                    base_url=base_url,
+                    customer_id=customer["id"],
+                    customer_name=customer["name"],
+                    pdf_title=pdf["title"],
+                    image_title=image["title"],
+                    offer_id=offer["id"],
+                    offer_title=offer["title"],
+                )
+        if time.monotonic() > deadline:
+            raise AssertionError("no demo customer with ready PDF and photo previews")
+        time.sleep(2)
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    assert (PWA_DIST / "index.html").is_file(), (
+        "the PWA is not built: run ./dev test (or: cd pwa && npm ci && npx vite build)"
+    )
+    data = tmp_path_factory.mktemp("e2e")
+    port = _free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DOSSIER_")},
+        "DOSSIER_ENV": "test",
+        "DOSSIER_DATA_DIR": str(data),
+        "DOSSIER_SECRET_KEY": TEST_SECRET_KEY,
+        "DOSSIER_AUDIT_SIGNING_KEY": TEST_AUDIT_KEY,
+        "DOSSIER_PORT": str(port),
+        "DOSSIER_BASE_URL": f"http://localhost:{port}",
+        "DOSSIER_PWA_DIR": str(PWA_DIST),
+    }
+    cli = [sys.executable, "-m", "backend.cli"]
+    # Our own CLI, run by this interpreter with arguments made here (hence the S603 waivers).
+    subprocess.run([*cli, "migrate"], env=env, cwd=ROOT, check=True, capture_output=True)  # noqa: S603
+    subprocess.run(  # noqa: S603
+        [*cli, "demo", "--customers", "6", "--documents", "90"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    log = (data / "server.log").open("wb")
+    server = subprocess.Popen([*cli, "serve"], env=env, cwd=ROOT, stdout=log, stderr=log)  # noqa: S603
+    base_url = f"http://localhost:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base_url + "/health", timeout=2):  # noqa: S310
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError((data / "server.log").read_text()) from None
+                time.sleep(0.3)
+        yield _choose(_Client(base_url), base_url)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    """Per module: the sync API runs an event loop of its own in this thread, which must be gone
+    before the suite's asyncio tests run again."""
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), (
+        "Chromium is missing: apt-get install chromium (./dev test does)"
+    )
+    b = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield b
+    b.close()
+
+
+def new_context(browser: Browser, demo: Demo, device: str, **extra: Any) -> BrowserContext:
+    options = PHONE if device == "phone" else DESKTOP
+    context = browser.new_context(base_url=demo.base_url, locale="en-GB", **options, **extra)
+    context.set_default_timeout(30_000)
+    return context
+
+
+def sign_in(page: Page, demo: Demo) -> None:
+    page.goto("/")
+    page.fill("#email", DEMO_EMAIL)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("login-screen button[type=submit]")
+    page.wait_for_selector("search-screen #q")
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+@pytest.fixture(params=["phone", "desktop"])
+def device(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def page(browser: Browser, demo: Demo, device: str) -> Iterator[Page]:
+    context = new_context(browser, demo, device)
+    p = context.new_page()
+    errors: list[str] = []
+    p.on("pageerror", lambda e: errors.append(str(e)))
+    p.on(
+        "console",
+        lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    yield p
+    context.close()
+    assert not errors, errors
