@@ -32,7 +32,7 @@ from typing import NoReturn
 
 from backend.audit.checkpoints import Checkpoint
 from backend.errors import DossierError, ValidationFailed
-from backend.persistence.scope import system_scope
+from backend.persistence.scope import system_scope, tenant_scope
 from backend.runtime import Runtime
 from backend.settings import Settings, load_settings
 
@@ -80,6 +80,10 @@ def _parser() -> argparse.ArgumentParser:
     groups.add_argument("--dry-run", action="store_true", help="show the changes, make none")
     worker = sub.add_parser("worker", help="run background jobs until stopped (SIGTERM/SIGINT)")
     worker.add_argument("--concurrency", type=int, default=1, help="jobs at a time (default 1)")
+    geocode = sub.add_parser(
+        "geocode", help="queue geocoding of every address without a position (all tenants)"
+    )
+    geocode.add_argument("--tenant", help="only this tenant (slug)")
     sub.add_parser("check", help="check configuration, database and blob storage")
     verify = sub.add_parser("verify", help="re-hash blobs, versions and the audit chain")
     verify.add_argument("--tenant", help="only this tenant (slug)")
@@ -90,6 +94,8 @@ def _parser() -> argparse.ArgumentParser:
     prove = sub.add_parser("prove", help="prove that one audit event is in a checkpoint")
     prove.add_argument("--checkpoint", type=Path, required=True)
     prove.add_argument("--seq", type=int, required=True)
+    reindex = sub.add_parser("reindex", help="rebuild the search index")
+    reindex.add_argument("--tenant", help="only this tenant (slug)")
     sub.add_parser("audit-key", help="print a new key for DOSSIER_AUDIT_SIGNING_KEY")
     export = sub.add_parser("export-schema", help="write schema/schema.graphql")
     export.add_argument("--check", action="store_true", help="fail if the file is out of date")
@@ -227,6 +233,23 @@ async def _worker(runtime: Runtime, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _geocode(runtime: Runtime, args: argparse.Namespace) -> int:
+    services = runtime.services()
+    if args.tenant:
+        tenants = [await services.catalog.tenant_by_slug(args.tenant)]
+    else:
+        tenants = await services.catalog.list_tenants()
+    total = 0
+    for tenant in tenants:
+        with tenant_scope(tenant.id):
+            queued = await services.geo.queue_unplaced(tenant.id)
+        if queued:
+            print(f"{tenant.slug}: {queued} addresses queued for geocoding")
+        total += queued
+    print(f"{total} addresses queued; workers geocode them in the installation's turn")
+    return 0
+
+
 async def _check(runtime: Runtime) -> int:
     from backend.health import run_checks
 
@@ -304,6 +327,22 @@ async def _checkpoint(runtime: Runtime, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _reindex(runtime: Runtime, args: argparse.Namespace) -> int:
+    from backend.search.jobs import SearchIndexer
+    from backend.search.repository import PiccoloSearchRepository
+
+    indexer = SearchIndexer(PiccoloSearchRepository(), runtime.database)
+    if args.tenant:
+        tenant_ids = [(await runtime.services().catalog.tenant_by_slug(args.tenant)).id]
+    else:
+        tenant_ids = await indexer.tenant_ids()
+    total = 0
+    for tenant_id in tenant_ids:
+        total += await indexer.reindex(tenant_id)
+    print(f"reindexed {total} document(s) of {len(tenant_ids)} tenant(s)")
+    return 0
+
+
 def _audit_key() -> int:
     from backend.audit.checkpoints import SigningKey
 
@@ -363,10 +402,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "issue-token": lambda rt: _issue_token(rt, args),
             "check": _check,
             "worker": lambda rt: _worker(rt, args),
+            "geocode": lambda rt: _geocode(rt, args),
             "import-groups": lambda rt: _import_groups(rt, args),
             "verify": lambda rt: _verify(rt, args),
             "checkpoint": lambda rt: _checkpoint(rt, args),
             "prove": lambda rt: _prove(rt, args),
+            "reindex": lambda rt: _reindex(rt, args),
         }
         return asyncio.run(_with_runtime(settings, commands[args.command]))
     except DossierError as exc:

@@ -25,8 +25,9 @@ Services raise these; exactly one module per transport (``backend.graphql.errors
     │   ├── UploadTooLarge       upload_too_large
     │   ├── ContentMismatch      content_mismatch
     │   └── InvalidFilename      invalid_filename
-    └── DirectoryUnavailable     directory_unavailable
-        └── DirectoryNotConfigured  directory_not_configured
+    ├── DirectoryUnavailable     directory_unavailable
+    │   └── DirectoryNotConfigured  directory_not_configured
+    └── GeocoderNotConfigured    geocoder_not_configured
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ __all__ = [
     "EmptyUpload",
     "FieldIssue",
     "Forbidden",
+    "GeocoderNotConfigured",
     "InvalidCredentials",
     "InvalidFilename",
     "LegalHoldActive",
@@ -281,3 +283,12 @@ class DirectoryNotConfigured(DirectoryUnavailable):
         )
         self.url = ""
         self.reason = "not configured"
+
+
+class GeocoderNotConfigured(DossierError):
+    """Geocoding was asked for, but no geocoder is configured (``DOSSIER_GEOCODER_URL``)."""
+
+    code = "geocoder_not_configured"
+
+    def __init__(self) -> None:
+        super().__init__("no geocoder is configured: set DOSSIER_GEOCODER_URL")

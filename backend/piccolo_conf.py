@@ -20,10 +20,12 @@ APPS = [
     "backend.customers.piccolo_app",
     "backend.dossiers.piccolo_app",
     "backend.documents.piccolo_app",
+    "backend.search.piccolo_app",
     "backend.audit.piccolo_app",
     "backend.jobs.piccolo_app",
     "backend.views.piccolo_app",
     "backend.notifications.piccolo_app",
+    "backend.geo.piccolo_app",
 ]
 
 APP_REGISTRY = AppRegistry(apps=APPS)

@@ -23,6 +23,11 @@ from backend.customers.service import CustomerService
 from backend.documents.archive import ArchiveService
 from backend.documents.repository import PiccoloDocumentRepository
 from backend.documents.service import DocumentService
+from backend.geo.geocoder import GeopyGeocoder
+from backend.geo.ratelimit import SharedRateLimit
+from backend.geo.repository import PiccoloGeocodeCache, PiccoloGeoRepository, PiccoloRequestSlots
+from backend.geo.roads import OsrmTable
+from backend.geo.service import GeoService
 from backend.jobs.queue import JobQueue
 from backend.jobs.repository import PiccoloJobRepository
 from backend.jobs.worker import Handler, Worker, WorkerSettings
@@ -32,6 +37,8 @@ from backend.notifications.repository import PiccoloNotificationRepository
 from backend.notifications.service import SubscriptionService
 from backend.persistence.database import Database
 from backend.ports import Clock, utcnow
+from backend.search.repository import PiccoloSearchRepository
+from backend.search.service import SearchService
 from backend.settings import Settings
 from backend.tenancy.cache import CatalogCache
 from backend.tenancy.repository import PiccoloCatalogRepository
@@ -54,6 +61,8 @@ class Services:
     documents: DocumentService
     views: ViewService
     notifications: SubscriptionService
+    geo: GeoService
+    search: SearchService
 
 
 @dataclass
@@ -98,12 +107,37 @@ class Runtime:
             name,
         )
 
+    def geo_service(self, audit: AuditTrail, jobs: JobQueue) -> GeoService:
+        """Positions, nearby customers and routes, with the configured geocoder and router."""
+        geo = self.settings.geo
+        geocoder = limit = None
+        if geo.geocoder_url is not None:
+            geocoder = GeopyGeocoder(geo)
+            limit = SharedRateLimit(
+                PiccoloRequestSlots(),
+                self.database,
+                f"geocoder {geo.geocoder_url}"[:63],
+                geo.min_interval_ms / 1000,
+            )
+        return GeoService(
+            PiccoloGeoRepository(),
+            PiccoloGeocodeCache(),
+            audit,
+            self.database,
+            self.clock,
+            jobs,
+            geocoder=geocoder,
+            limit=limit,
+            roads=None if geo.routing_url is None else OsrmTable(geo.routing_url),
+        )
+
     def services(self) -> Services:
         security, limits = self.settings.security, self.settings.limits
         audit = AuditTrail(PiccoloAuditRepository(), self.database, self.clock)
         catalog = CatalogService(
             PiccoloCatalogRepository(), audit, self.database, self.catalog_cache
         )
+        jobs = JobQueue(PiccoloJobRepository(), self.clock)
         customers = CustomerService(
             PiccoloCustomerRepository(),
             catalog,
@@ -111,12 +145,13 @@ class Runtime:
             self.database,
             self.clock,
             page_size_max=limits.page_size_max,
+            jobs=jobs,
+            geocoding=self.settings.geo.geocoding,
         )
 
         async def customer_exists(principal: Principal, customer_id: str) -> bool:
             return (await customers.by_ids(principal, [customer_id]))[0] is not None
 
-        jobs = JobQueue(PiccoloJobRepository(), self.clock)
         documents = DocumentService(
             PiccoloDocumentRepository(),
             catalog,
@@ -180,6 +215,8 @@ class Runtime:
             catalog=catalog,
             customers=customers,
             documents=documents,
+            geo=self.geo_service(audit, jobs),
+            search=SearchService(PiccoloSearchRepository(), catalog, self.clock),
             archive=ArchiveService(
                 documents,
                 PiccoloDocumentRepository(),

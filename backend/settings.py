@@ -26,6 +26,8 @@ __all__ = [
     "DatabaseSettings",
     "DirectorySettings",
     "Environment",
+    "GeoSettings",
+    "GeocoderKind",
     "JobSettings",
     "LimitSettings",
     "MailSettings",
@@ -173,6 +175,45 @@ class PreviewSettings:
 
     mail_max_bytes: int = 50 * 1024 * 1024
     """Largest e-mail file read for headers, body and attachments."""
+
+
+class GeocoderKind(StrEnum):
+    NOMINATIM = "nominatim"
+    PHOTON = "photon"
+
+
+#: Public servers whose usage policy asks for a user agent that names the application.
+_PUBLIC_GEOCODERS = ("nominatim.openstreetmap.org", "photon.komoot.io")
+
+
+@dataclass(frozen=True, slots=True)
+class GeoSettings:
+    """Geocoding of addresses and road distances for routes (docs/adr/0018)."""
+
+    geocoder_url: str | None = None
+    """Base URL of the geocoder (``https://nominatim.example.org``); ``None``: no geocoding, and
+    addresses say so (state ``off``)."""
+
+    geocoder: GeocoderKind = GeocoderKind.NOMINATIM
+    """Which API the geocoder speaks: Nominatim (``/search``, ``/reverse``) or Photon."""
+
+    user_agent: str = "dossier/0.1"
+    """Sent with every request; the public Nominatim requires one that names the installation."""
+
+    timeout_seconds: float = 10.0
+    """Limit for one geocoder request."""
+
+    min_interval_ms: int = 1000
+    """Least time between two requests of the whole installation (all processes together); the
+    public Nominatim allows one request per second per application."""
+
+    routing_url: str | None = None
+    """Base URL of an OSRM server for road distances (its ``/table`` service); ``None``: routes
+    are planned on great-circle distances."""
+
+    @property
+    def geocoding(self) -> bool:
+        return self.geocoder_url is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,6 +364,8 @@ class Settings:
     ldap: DirectorySettings | None = None
     """The directory groups are imported from; ``None`` when ``DOSSIER_LDAP_URL`` is unset."""
 
+    geo: GeoSettings = field(default_factory=GeoSettings)
+
     @property
     def is_development(self) -> bool:
         return self.environment is not Environment.PRODUCTION
@@ -369,6 +412,12 @@ ENVIRONMENT_NAMES: Mapping[str, str] = {
     "DOSSIER_LDAP_MAIL_ATTRIBUTE": "attribute with a member's e-mail address (default mail)",
     "DOSSIER_LDAP_START_TLS": "true to upgrade ldap:// with StartTLS",
     "DOSSIER_LDAP_CA_FILE": "PEM file of the CAs trusted for the directory's certificate",
+    "DOSSIER_GEOCODER_URL": "base URL of a Nominatim or Photon server (unset: no geocoding)",
+    "DOSSIER_GEOCODER": "nominatim (default) or photon",
+    "DOSSIER_GEOCODER_USER_AGENT": "user agent sent to the geocoder (names the installation)",
+    "DOSSIER_GEOCODER_TIMEOUT_SECONDS": "limit for one geocoder request (default 10)",
+    "DOSSIER_GEOCODER_MIN_INTERVAL_MS": "least time between two geocoder requests (default 1000)",
+    "DOSSIER_ROUTING_URL": "base URL of an OSRM server for road distances (unset: straight lines)",
 }
 
 #: Where each field of :class:`DirectorySettings` comes from.
@@ -432,6 +481,52 @@ def _ldap(env: Mapping[str, str]) -> DirectorySettings | None:
         name = _LDAP_NAMES.get(issues[0].field, "DOSSIER_LDAP_URL")
         raise SettingsError(f"{name}: {issues[0].message}", setting=name)
     return directory
+
+
+def _http_url(env: Mapping[str, str], name: str) -> str | None:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"{name} must be an http(s) URL, got {raw!r}", setting=name)
+    return raw.rstrip("/")
+
+
+def _geo(env: Mapping[str, str]) -> GeoSettings:
+    url = _http_url(env, "DOSSIER_GEOCODER_URL")
+    try:
+        kind = GeocoderKind((env.get("DOSSIER_GEOCODER") or "nominatim").strip().lower())
+    except ValueError:
+        raise SettingsError(
+            "DOSSIER_GEOCODER must be nominatim or photon", setting="DOSSIER_GEOCODER"
+        ) from None
+    sent_as = (env.get("DOSSIER_GEOCODER_USER_AGENT") or "").strip()
+    host = (urlsplit(url).hostname or "") if url else ""
+    if not sent_as and host.endswith(_PUBLIC_GEOCODERS):
+        raise SettingsError(
+            f"{host} requires DOSSIER_GEOCODER_USER_AGENT naming this installation "
+            "(e.g. 'dossier-acme/1.0 (it@acme.example)')",
+            setting="DOSSIER_GEOCODER_USER_AGENT",
+        )
+    raw_timeout = env.get("DOSSIER_GEOCODER_TIMEOUT_SECONDS") or "10"
+    try:
+        timeout = float(raw_timeout)
+    except ValueError:
+        timeout = -1.0
+    if not 0 < timeout <= 120:
+        raise SettingsError(
+            "DOSSIER_GEOCODER_TIMEOUT_SECONDS must be a number of seconds between 0 and 120",
+            setting="DOSSIER_GEOCODER_TIMEOUT_SECONDS",
+        )
+    return GeoSettings(
+        geocoder_url=url,
+        geocoder=kind,
+        user_agent=sent_as or "dossier/0.1",
+        timeout_seconds=timeout,
+        min_interval_ms=_int(env, "DOSSIER_GEOCODER_MIN_INTERVAL_MS", 1000, minimum=0),
+        routing_url=_http_url(env, "DOSSIER_ROUTING_URL"),
+    )
 
 
 def _audit_key(env: Mapping[str, str], environment: Environment) -> str | None:
@@ -559,4 +654,5 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         ),
         data_dir=data_dir,
         ldap=_ldap(env),
+        geo=_geo(env),
     )

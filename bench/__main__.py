@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from bench.audit_write import AuditWriteResult, format_audit_table, run_audit_write_benchmark
 from bench.cover_bench import cover_pair, run_cover_benchmark
 from bench.databases import ENGINES, DatabaseUnavailable, bench_runtime, postgres_admin_url
+from bench.nearby import NearbyResult, format_nearby_table, run_nearby_benchmark
 from bench.notify_fanout import NotifyResult, format_notify_table, run_notify_benchmark
 from bench.permission_listing import (
     PermissionListingResult,
@@ -23,8 +24,22 @@ from bench.permission_listing import (
 )
 from bench.profiling import profile_graphql
 from bench.report import CoverResult, format_table
+from bench.route import RouteResult, format_route_table, run_route_benchmark
+from bench.search_bench import SearchBenchResult, format_search_table, run_search_benchmark
 from bench.thumbnails import ThumbnailResult, format_thumbnail_table, run_thumbnail_benchmark
 from bench.verify_scan import VerifyScanResult, format_verify_table, run_verify_benchmark
+
+SUITES = {
+    "cover": "cover query",
+    "audit": "audited writes",
+    "verify": "verify vs scan",
+    "permissions": "permission-checked listing",
+    "thumbnails": "thumbnails of photos",
+    "notify": "notification fan-out",
+    "nearby": "nearby search",
+    "route": "route planning",
+    "search": "full-text search",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,7 +48,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Dossier cover query: GraphQL vs hand-written SQL, p95 ratio per engine.",
     )
     parser.add_argument("--engine", choices=[*ENGINES, "both"], default="both")
-    parser.add_argument("--documents", type=int, default=10_000, help="documents in the dossier")
+    parser.add_argument(
+        "--documents",
+        type=int,
+        default=None,
+        help="documents in the dossier (cover: 10,000) or the search corpus (1,000,000)",
+    )
     parser.add_argument("--runs", type=int, default=200, help="timed runs of each measure")
     parser.add_argument("--warmup", type=int, default=None, help="untimed runs first (runs/10)")
     parser.add_argument("--other-customers", type=int, default=10)
@@ -45,10 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--suite",
-        choices=["cover", "audit", "verify", "permissions", "thumbnails", "notify", "all"],
+        choices=[*SUITES, "all"],
         default="all",
-        help="cover query, audited writes, verify vs scan, permission-checked listing, "
-        "thumbnails of photos, notification fan-out, or all",
+        help=", ".join(f"{name}: {what}" for name, what in SUITES.items()) + ", or all",
+    )
+    parser.add_argument(
+        "--addresses", type=int, default=100_000, help="geocoded addresses for the nearby suite"
     )
     parser.add_argument(
         "--events", type=int, default=1_000_000, help="audit events for the verify suite"
@@ -65,8 +87,32 @@ async def _run(args: argparse.Namespace) -> int:
     permission_results: list[PermissionListingResult] = []
     thumbnail_results: list[ThumbnailResult] = []
     notify_results: list[NotifyResult] = []
+    nearby_results: list[NearbyResult] = []
+    route_results: list[RouteResult] = []
+    search_results: list[SearchBenchResult] = []
     unavailable: list[str] = []
     for engine in engines:
+        if args.suite in ("search", "all"):
+            documents = args.documents or 1_000_000
+            try:
+                async with bench_runtime(engine, postgres_url) as runtime:
+                    print(
+                        f"{engine}: seeding {documents:,} documents to search …",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                    search_results.append(
+                        await run_search_benchmark(
+                            runtime,
+                            engine=engine,
+                            documents=documents,
+                            runs=args.runs,
+                            warmup=args.warmup,
+                        )
+                    )
+            except DatabaseUnavailable as exc:
+                unavailable.append(f"{engine}: NOT MEASURED ({exc})")
+                continue
         if args.suite in ("thumbnails", "all"):
             try:
                 async with bench_runtime(engine, postgres_url) as runtime:
@@ -82,6 +128,38 @@ async def _run(args: argparse.Namespace) -> int:
                     size = 50 if args.quick else 1000
                     notify_results.append(
                         await run_notify_benchmark(runtime, engine=engine, push=size, mail=size)
+                    )
+            except DatabaseUnavailable as exc:
+                unavailable.append(f"{engine}: NOT MEASURED ({exc})")
+                continue
+        if args.suite in ("nearby", "all"):
+            try:
+                async with bench_runtime(engine, postgres_url) as runtime:
+                    print(
+                        f"{engine}: seeding {args.addresses:,} addresses …",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                    nearby_results.append(
+                        await run_nearby_benchmark(
+                            runtime,
+                            engine=engine,
+                            runs=args.runs,
+                            warmup=args.warmup,
+                            addresses=args.addresses,
+                        )
+                    )
+            except DatabaseUnavailable as exc:
+                unavailable.append(f"{engine}: NOT MEASURED ({exc})")
+                continue
+        if args.suite in ("route", "all"):
+            try:
+                async with bench_runtime(engine, postgres_url) as runtime:
+                    print(f"{engine}: planning routes …", file=sys.stderr, flush=True)
+                    route_results.append(
+                        await run_route_benchmark(
+                            runtime, engine=engine, runs=min(args.runs, 30), warmup=2
+                        )
                     )
             except DatabaseUnavailable as exc:
                 unavailable.append(f"{engine}: NOT MEASURED ({exc})")
@@ -116,13 +194,14 @@ async def _run(args: argparse.Namespace) -> int:
                 verify_results.append(
                     await run_verify_benchmark(runtime, engine=engine, events=args.events)
                 )
-        if args.suite in ("audit", "verify", "permissions", "thumbnails", "notify"):
+        if args.suite not in ("cover", "all"):
             continue
-        print(f"{engine}: seeding {args.documents:,} documents …", file=sys.stderr, flush=True)
+        documents = args.documents or 10_000
+        print(f"{engine}: seeding {documents:,} documents …", file=sys.stderr, flush=True)
         try:
             async with bench_runtime(engine, postgres_url) as runtime:
                 pair = await cover_pair(
-                    runtime, documents=args.documents, other_customers=args.other_customers
+                    runtime, documents=documents, other_customers=args.other_customers
                 )
                 print(
                     f"{engine}: seeded in {pair.dossier.seconds:.1f} s; timing {args.runs} runs …",
@@ -133,7 +212,7 @@ async def _run(args: argparse.Namespace) -> int:
                     await run_cover_benchmark(
                         runtime,
                         engine=engine,
-                        documents=args.documents,
+                        documents=documents,
                         runs=args.runs,
                         warmup=args.warmup,
                         pair=pair,
@@ -161,6 +240,15 @@ async def _run(args: argparse.Namespace) -> int:
     if notify_results:
         print()
         print(format_notify_table(notify_results))
+    if nearby_results:
+        print()
+        print(format_nearby_table(nearby_results))
+    if route_results:
+        print()
+        print(format_route_table(route_results))
+    if search_results:
+        print()
+        print(format_search_table(search_results))
     for line in unavailable:
         print(line)
     # Over budget is a finding, not a failure; an engine that could not be measured is.
@@ -174,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.warmup = 3 if args.warmup is None else args.warmup
     if args.warmup is None:
         args.warmup = max(3, args.runs // 10)
-    if args.documents < 1 or args.runs < 1 or args.warmup < 0:
+    if (args.documents is not None and args.documents < 1) or args.runs < 1 or args.warmup < 0:
         _parser().error("--documents and --runs must be at least 1, --warmup at least 0")
     return asyncio.run(_run(args))
 

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from backend.runtime import Runtime
 from bench import format_table, run_cover_benchmark
+from bench.nearby import format_nearby_table, run_nearby_benchmark
 from bench.notify_fanout import format_notify_table, run_notify_benchmark
 from bench.permission_listing import format_permission_table, run_permission_benchmark
+from bench.route import format_route_table, run_route_benchmark
+from bench.search_bench import format_search_table, run_search_benchmark
 from bench.thumbnails import format_thumbnail_table, run_thumbnail_benchmark
 from bench.timing import percentile
 
@@ -70,3 +73,39 @@ async def test_the_notify_benchmark_delivers_every_push(runtime: Runtime) -> Non
     assert result.delivery_seconds > 0
     [row] = [line for line in format_notify_table([result]).splitlines() if line.startswith(engine)]
     assert "×" in row
+
+
+async def test_the_nearby_benchmark_seeds_in_bulk_and_answers_within_the_radius(
+    runtime: Runtime,
+) -> None:
+    engine = "postgres" if runtime.database.is_postgres else "sqlite"
+    result = await run_nearby_benchmark(runtime, engine=engine, runs=3, warmup=1, addresses=2000)
+    assert result.addresses == 2000
+    assert [s.timing.runs for s in result.scenarios] == [3, 3]
+    assert result.scenarios[1].mean_hits > 0, "a 50 km circle finds customers even when sparse"
+    rows = [line for line in format_nearby_table([result]).splitlines() if line.startswith(engine)]
+    assert len(rows) == 2
+    assert "×" in rows[0]
+
+
+async def test_the_route_benchmark_compares_with_random_restarts(runtime: Runtime) -> None:
+    engine = "postgres" if runtime.database.is_postgres else "sqlite"
+    result = await run_route_benchmark(
+        runtime, engine=engine, runs=2, warmup=0, stops=8, restarts=3, customers=12
+    )
+    assert result.timing.runs == 2
+    assert all(r <= 1.10 for r in result.ratios), result.ratios
+    [row] = [line for line in format_route_table([result]).splitlines() if line.startswith(engine)]
+    assert "8 stops" in row
+
+
+async def test_the_search_benchmark_seeds_a_corpus_and_times_each_query(runtime: Runtime) -> None:
+    engine = "postgres" if runtime.database.is_postgres else "sqlite"
+    result = await run_search_benchmark(runtime, engine=engine, documents=400, runs=3, warmup=1)
+    assert result.documents == 400
+    assert all(t.runs == 3 for t in result.timings.values())
+    assert sum(result.totals.values()) > 0
+    rows = format_search_table([result]).splitlines()
+    assert rows[0].startswith("search over 400 documents")
+    assert len(rows) == 3 + len(result.timings)
+    assert all(" / " in row for row in rows[3:])  # p50 / p95 of every query

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from backend.geo.models import GeoState, Quality
+
 __all__ = ["Address", "AddressKind", "Contact", "Customer", "CustomerDraft", "CustomerPage"]
 
 
@@ -24,6 +26,10 @@ class Address:
     latitude: float | None = None
     longitude: float | None = None
     id: str = ""
+    geo_state: GeoState = GeoState.PENDING
+    """Where the position comes from, or why there is none (set by the service, not input)."""
+    geo_quality: Quality | None = None
+    geo_updated_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

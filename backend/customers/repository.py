@@ -11,11 +11,15 @@ from backend.access.policy import Visibility
 from backend.customers.models import Address, AddressKind, Contact, Customer
 from backend.customers.tables import AddressTable, ContactTable, CustomerTable
 from backend.errors import DuplicateErpNumber
+from backend.geo.distance import cell_of
+from backend.geo.models import GeoState, Quality
+from backend.geo.positions import key_of
 from backend.persistence.constraints import violates_unique
-from backend.persistence.rows import as_datetime, load_json
+from backend.persistence.rows import as_datetime, load_json, opt_datetime
 from backend.persistence.scope import tenant_scoped
 from backend.persistence.sql import in_list, select
 from backend.persistence.visibility import customer_condition
+from backend.search.index import refresh_customer
 from backend.text import fold
 
 __all__ = ["PiccoloCustomerRepository"]
@@ -93,6 +97,11 @@ class PiccoloCustomerRepository:
                             latitude=a.latitude,
                             longitude=a.longitude,
                             position=i,
+                            geo_key=key_of(a),
+                            geo_cell=cell_of(a.longitude),
+                            geo_state=a.geo_state.value,
+                            geo_quality=None if a.geo_quality is None else a.geo_quality.value,
+                            geo_updated_at=a.geo_updated_at,
                         )
                         for i, a in enumerate(addresses)
                     ]
@@ -119,6 +128,12 @@ class PiccoloCustomerRepository:
     async def update(
         self, customer: Customer, addresses: list[Address] | None, contacts: list[Contact] | None
     ) -> None:
+        before = await select(
+            CustomerTable,
+            "SELECT name, erp_number FROM customer WHERE id = {} AND tenant = {}",
+            customer.id,
+            customer.tenant_id,
+        )
         async with _erp_number_unique(customer):
             await CustomerTable.update(
                 {
@@ -134,6 +149,12 @@ class PiccoloCustomerRepository:
                 (CustomerTable.id == customer.id) & (CustomerTable.tenant == customer.tenant_id)
             )
         await self._replace_children(customer, addresses, contacts)
+        if before and (before[0]["name"], before[0]["erp_number"]) != (
+            customer.name,
+            customer.erp_number,
+        ):
+            # Search finds documents by their customer's name and number.
+            await refresh_customer(customer.tenant_id, customer.id)
 
     async def erp_number_taken(
         self, tenant_id: str, erp_number: str, except_id: str | None
@@ -205,6 +226,9 @@ class PiccoloCustomerRepository:
                     country=r["country"],
                     latitude=r["latitude"],
                     longitude=r["longitude"],
+                    geo_state=GeoState(r["geo_state"]),
+                    geo_quality=None if r["geo_quality"] is None else Quality(r["geo_quality"]),
+                    geo_updated_at=opt_datetime(r["geo_updated_at"]),
                 )
             )
         return result

@@ -21,7 +21,10 @@ from backend.customers.models import (
 from backend.customers.ports import CustomerRepository
 from backend.errors import DuplicateErpNumber, FieldIssue, Forbidden, NotFound, ValidationFailed
 from backend.fields import merge_values
+from backend.geo.jobs import geocode_job
+from backend.geo.positions import settle_positions
 from backend.ids import new_id, parse_id, parse_ids
+from backend.jobs.queue import JobQueue
 from backend.ports import Clock, Transactions
 from backend.tenancy.service import CatalogService
 from backend.text import fold
@@ -90,8 +93,14 @@ class CustomerService:
         tx: Transactions,
         clock: Clock,
         page_size_max: int = 200,
+        jobs: JobQueue | None = None,
+        geocoding: bool = False,
     ) -> None:
+        """``jobs`` queues geocoding of new and changed addresses when ``geocoding`` is on (a
+        geocoder is configured); without it addresses are stored with the state ``off``."""
         self._repo = repo
+        self._jobs = jobs
+        self._geocoding = geocoding and jobs is not None
         self._catalog = catalog
         self._audit = audit
         self._tx = tx
@@ -153,7 +162,11 @@ class CustomerService:
         async with self._tx.write():
             if await self._repo.erp_number_taken(principal.tenant_id, customer.erp_number, None):
                 raise DuplicateErpNumber(customer.erp_number)
-            await self._repo.add(customer, addresses or [], contacts or [])
+            addresses, to_geocode = settle_positions(
+                addresses or [], [], geocoding=self._geocoding, at=now
+            )
+            await self._repo.add(customer, addresses, contacts or [])
+            await self._geocode(principal.tenant_id, to_geocode)
             await self._audit.record(
                 principal,
                 "customer.create",
@@ -183,7 +196,17 @@ class CustomerService:
                 principal.tenant_id, changed.erp_number, current.id
             ):
                 raise DuplicateErpNumber(changed.erp_number)
+            to_geocode: list[str] = []
+            if addresses is not None:
+                old = await self._repo.addresses(principal.tenant_id, [current.id])
+                addresses, to_geocode = settle_positions(
+                    addresses,
+                    old.get(current.id, []),
+                    geocoding=self._geocoding,
+                    at=changed.updated_at,
+                )
             await self._repo.update(changed, addresses, contacts)
+            await self._geocode(principal.tenant_id, to_geocode)
             await self._audit.record(
                 principal,
                 "customer.update",
@@ -195,6 +218,11 @@ class CustomerService:
                 },
             )
         return changed
+
+    async def _geocode(self, tenant_id: str, address_ids: list[str]) -> None:
+        if self._jobs is not None:
+            for address_id in address_ids:
+                await self._jobs.enqueue(geocode_job(tenant_id, address_id))
 
     async def get(self, principal: Principal, customer_id: str) -> Customer:
         """The customer, if ``principal`` may read it or one of its documents; else not found."""

@@ -21,6 +21,8 @@ class CustomerTable(Table, tablename="customer"):
 
 
 class AddressTable(Table, tablename="customer_address"):
+    """An address of a customer with its position (see :class:`backend.geo.models.GeoState`)."""
+
     id = UUID(primary_key=True)
     tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
     customer = ForeignKey(CustomerTable, on_delete=OnDelete.cascade, index=True)
@@ -33,6 +35,15 @@ class AddressTable(Table, tablename="customer_address"):
     latitude = DoublePrecision(null=True, default=None)
     longitude = DoublePrecision(null=True, default=None)
     position = Integer(default=0)
+    geo_key = Varchar(length=1024, default="")
+    """The address in normal form (:func:`backend.geo.addresses.address_key`): the geocoding
+    cache key; ``(tenant, geo_key)`` is indexed, and so is ``(tenant, latitude, longitude)``."""
+    geo_state = Varchar(length=16, default="pending")
+    geo_quality = Varchar(length=16, null=True, default=None)
+    geo_updated_at = Timestamptz(null=True, default=None)
+    geo_cell = Integer(null=True, default=None)
+    """The strip of longitude the position lies in (:func:`backend.geo.distance.cell_of`): nearby
+    search scans ``(tenant, geo_cell, latitude)`` only in the strips its box touches."""
 
 
 class ContactTable(Table, tablename="customer_contact"):

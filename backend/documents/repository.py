@@ -49,8 +49,9 @@ from backend.persistence.rows import as_date, as_datetime, load_json, opt_str
 from backend.persistence.scope import tenant_scoped
 from backend.persistence.sql import in_list, select
 from backend.persistence.visibility import document_condition
+from backend.search.index import refresh_documents
 
-__all__ = ["PiccoloDocumentRepository"]
+__all__ = ["PiccoloDocumentRepository", "document_from_row"]
 
 
 def _legal_hold(row: dict[str, Any]) -> LegalHold | None:
@@ -80,6 +81,10 @@ def _document(row: dict[str, Any]) -> Document:
         updated_at=as_datetime(row["updated_at"]),
         legal_hold=_legal_hold(row),
     )
+
+
+document_from_row = _document
+"""A document from a ``SELECT d.*`` row (for other modules' hand-written reads)."""
 
 
 def _version(row: dict[str, Any]) -> Version:
@@ -189,6 +194,7 @@ class PiccoloDocumentRepository:
         await VersionTable.insert(_version_row(version))
         await self.set_registers(document, register_ids)
         await self._replace_index(document, index)
+        await refresh_documents(d.tenant_id, [d.id])
 
     async def _replace_index(self, document: Document, index: list[IndexEntry]) -> None:
         await IndexValueTable.delete().where(IndexValueTable.document == document.id)
@@ -222,6 +228,8 @@ class PiccoloDocumentRepository:
 
     async def add_version(self, version: Version) -> None:
         await VersionTable.insert(_version_row(version))
+        # The entry now holds no text until the new version's text is extracted.
+        await refresh_documents(version.tenant_id, [version.document_id])
 
     async def update_document(
         self, document: Document, changes: list[MetadataChange], index: list[IndexEntry] | None
@@ -256,6 +264,7 @@ class PiccoloDocumentRepository:
             )
         if index is not None:
             await self._replace_index(document, index)
+        await refresh_documents(d.tenant_id, [d.id])
 
     async def set_registers(self, document: Document, register_ids: list[str]) -> None:
         await DocumentRegisterTable.delete().where(DocumentRegisterTable.document == document.id)
@@ -772,6 +781,7 @@ class PiccoloDocumentRepository:
         await IndexValueTable.delete().where(
             (IndexValueTable.document == t.document_id) & (IndexValueTable.tenant == t.tenant_id)
         )
+        await refresh_documents(t.tenant_id, [t.document_id])
         return True
 
     async def tombstone(self, tenant_id: str, document_id: str) -> Tombstone | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -10,6 +11,7 @@ from strawberry.scalars import JSON
 
 from backend.customers.models import Address, AddressKind, Contact, Customer, CustomerDraft
 from backend.errors import DossierError, ValidationFailed
+from backend.geo.models import GeoState, Quality
 from backend.graphql.context import Info
 from backend.graphql.errors import (
     ConflictError,
@@ -22,7 +24,16 @@ from backend.graphql.errors import (
 if TYPE_CHECKING:
     from backend.graphql.dossiers import DossierNode
 
-__all__ = ["CustomerMutation", "CustomerNode", "CustomerQuery", "PageInfo", "json_object"]
+__all__ = [
+    "AddressNode",
+    "CustomerMutation",
+    "CustomerNode",
+    "CustomerQuery",
+    "GeoStateEnum",
+    "PageInfo",
+    "QualityEnum",
+    "json_object",
+]
 
 
 def json_object(value: object, field: str) -> dict[str, object] | None:
@@ -40,6 +51,29 @@ class PageInfo:
     end_cursor: str | None
 
 
+@strawberry.enum(name="GeoState", description="Where an address's position comes from.")
+class GeoStateEnum(Enum):
+    PENDING = GeoState.PENDING.value
+    LOCATED = GeoState.LOCATED.value
+    MANUAL = GeoState.MANUAL.value
+    NOT_FOUND = GeoState.NOT_FOUND.value
+    FAILED = GeoState.FAILED.value
+    OFF = GeoState.OFF.value
+
+
+@strawberry.enum(name="PositionQuality", description="How precise a position is.")
+class QualityEnum(Enum):
+    EXACT = Quality.EXACT.value
+    BUILDING = Quality.BUILDING.value
+    STREET = Quality.STREET.value
+    LOCALITY = Quality.LOCALITY.value
+    REGION = Quality.REGION.value
+
+    @classmethod
+    def of(cls, quality: Quality | None) -> QualityEnum | None:
+        return None if quality is None else cls(quality.value)
+
+
 @strawberry.type(name="Address")
 class AddressNode:
     id: strawberry.ID
@@ -51,6 +85,12 @@ class AddressNode:
     country: str
     latitude: float | None
     longitude: float | None
+    geo_state: GeoStateEnum = strawberry.field(
+        description="PENDING while the geocoder works; MANUAL positions were placed by a person "
+        "and are never overwritten; OFF: no geocoder is configured."
+    )
+    geo_quality: QualityEnum | None
+    geo_updated_at: dt.datetime | None
 
     @classmethod
     def of(cls, a: Address) -> AddressNode:
@@ -64,6 +104,9 @@ class AddressNode:
             country=a.country,
             latitude=a.latitude,
             longitude=a.longitude,
+            geo_state=GeoStateEnum(a.geo_state.value),
+            geo_quality=QualityEnum.of(a.geo_quality),
+            geo_updated_at=a.geo_updated_at,
         )
 
 
@@ -133,7 +176,11 @@ class AddressInput:
     city: str
     country: str
     label: str = ""
-    latitude: float | None = None
+    latitude: float | None = strawberry.field(
+        default=None,
+        description="With longitude: a position placed by hand (MANUAL). Left out, the address "
+        "keeps its position while its text is unchanged, else it is geocoded.",
+    )
     longitude: float | None = None
 
     def to_domain(self) -> Address:

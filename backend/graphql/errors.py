@@ -113,7 +113,17 @@ class DomainErrorCodes(MaskErrors):
         processed: list[GraphQLError] = []
         for error in errors:
             original: Any = error.original_error
-            if isinstance(original, domain.DossierError):
+            if isinstance(original, domain.ValidationFailed):
+                # Queries have no error types in their results: the issues travel here.
+                processed.append(_with_code(error, original.code))
+                error.extensions = {
+                    **(error.extensions or {}),
+                    "issues": [
+                        {"field": i.field, "code": i.code, "message": i.message}
+                        for i in original.issues
+                    ],
+                }
+            elif isinstance(original, domain.DossierError):
                 processed.append(_with_code(error, original.code))
             elif original is None or isinstance(original, GraphQLError):
                 code = (error.extensions or {}).get("code") or "invalid_query"

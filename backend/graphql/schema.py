@@ -36,8 +36,10 @@ from backend.graphql.errors import (
     UploadError,
     ValidationError,
 )
+from backend.graphql.geo import GeoMutation, GeoQuery
 from backend.graphql.live import LiveSubscription
 from backend.graphql.notifications import NotificationMutation, NotificationQuery
+from backend.graphql.search import SearchQuery
 from backend.graphql.views import ViewMutation, ViewQuery
 from backend.settings import LimitSettings
 
@@ -55,7 +57,9 @@ Query = merge_types(
         DossierQuery,
         DocumentQuery,
         ViewQuery,
+        GeoQuery,
         NotificationQuery,
+        SearchQuery,
     ),
 )
 Mutation = merge_types(
@@ -65,6 +69,7 @@ Mutation = merge_types(
         AuditMutation,
         CustomerMutation,
         DocumentMutation,
+        GeoMutation,
         NotificationMutation,
         ViewMutation,
     ),

@@ -16,7 +16,9 @@ from backend.graphql.accounts import UserNode
 from backend.graphql.context import Info
 from backend.graphql.errors import ForbiddenError, NotFoundError, ValidationError
 from backend.graphql.errors import as_error as _as_error
+from backend.graphql.search import SearchResults, search_results
 from backend.graphql.view_criteria import ViewCriteriaInput, ViewCriteriaNode
+from backend.search.models import SearchResult
 from backend.views.models import (
     Audience,
     AudienceKind,
@@ -106,6 +108,32 @@ class ViewNode:
     async def owner(self, info: Info) -> UserNode | None:
         user = await info.context.loaders.users.load(self.view.owner_id)
         return UserNode.of(user) if user else None
+
+    @strawberry.field(
+        description="Run the view: a page of the documents it finds that the caller may read. "
+        "A DOSSIER view needs the open customer (customerId), a GLOBAL one may be narrowed to it; "
+        "relative dates end with today in "
+        "timeZone (IANA, e.g. Europe/Warsaw), by default on the user's day as every search."
+    )
+    async def results(
+        self,
+        info: Info,
+        after: str | None = None,
+        limit: int = 50,
+        customer_id: strawberry.ID | None = None,
+        time_zone: str | None = None,
+    ) -> SearchResults:
+        ctx = info.context
+        criteria = await ctx.services.views.run_criteria(
+            ctx.principal,
+            self.view.id,
+            customer_id=None if customer_id is None else str(customer_id),
+            time_zone=time_zone,
+        )
+        if criteria is None:  # a view naming other customers, shown inside this one
+            return await search_results(ctx, SearchResult((), 0, True, (), None))
+        result = await ctx.services.search.search(ctx.principal, criteria, after=after, limit=limit)
+        return await search_results(ctx, result)
 
     @strawberry.field(description="Whether the caller may change, move and delete it.")
     async def can_edit(self, info: Info) -> bool:

@@ -11,9 +11,12 @@ from backend.documents.office import find_soffice
 from backend.documents.previews import PREVIEW_JOB, SCREEN_JOB, OfficeConversion, PreviewService
 from backend.documents.repository import PiccoloDocumentRepository
 from backend.documents.service import DocumentService
+from backend.geo.jobs import GEOCODE_JOB
 from backend.jobs.worker import Handler
 from backend.notifications.wiring import notification_handlers
 from backend.runtime import Runtime
+from backend.search.jobs import SEARCH_INDEX_JOB, SearchIndexer
+from backend.search.repository import PiccoloSearchRepository
 
 __all__ = ["job_handlers"]
 
@@ -58,8 +61,11 @@ def job_handlers(runtime: Runtime) -> dict[str, Handler]:
         OfficeConversion(find_soffice(settings.soffice), settings.office_timeout_seconds),
         pdf_timeout_seconds=settings.pdf_timeout_seconds,
     )
+    search = SearchIndexer(PiccoloSearchRepository(), runtime.database)
     return {
         PREVIEW_JOB: previews.handle,
         SCREEN_JOB: previews.handle_screen,
+        SEARCH_INDEX_JOB: search.handle,
         **notification_handlers(runtime),
+        GEOCODE_JOB: runtime.services().geo.handle_geocode,
     }

@@ -35,19 +35,18 @@ def today_in(time_zone: str | None, now: dt.datetime) -> dt.date:
 
 def criteria_for_run(
     view: SavedView, *, today: dt.date | None, customer_id: str | None
-) -> SearchCriteria:
-    """The criteria of ``view``, absolute on ``today`` (relative when None). A ``dossier`` view
-    needs the open customer (``customer_id``, already checked readable) and searches within it; a
-    ``global`` view takes none (its own customers, if any, stay)."""
+) -> SearchCriteria | None:
+    """The criteria of ``view``, absolute on ``today`` (relative when None), within the customer
+    ``customer_id`` (already checked readable) when given: a ``dossier`` view needs it, a
+    ``global`` view may take it to be shown inside a dossier. None when nothing can match (a
+    global view naming other customers)."""
     criteria = view.criteria if today is None else resolve(view.criteria, today)
-    if view.placement is Placement.DOSSIER:
-        if customer_id is None:
+    if customer_id is None:
+        if view.placement is Placement.DOSSIER:
             raise ValidationFailed.one(
                 "customerId", "required", "a dossier view runs within one customer"
             )
-        return replace(criteria, customer_ids=(customer_id,))
-    if customer_id is not None:
-        raise ValidationFailed.one(
-            "customerId", "invalid_value", "only dossier views run within a customer"
-        )
-    return criteria
+        return criteria
+    if criteria.customer_ids and customer_id not in criteria.customer_ids:
+        return None
+    return replace(criteria, customer_ids=(customer_id,))

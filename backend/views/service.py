@@ -272,11 +272,11 @@ class ViewService:
         *,
         customer_id: str | None = None,
         time_zone: str | None = None,
-    ) -> SearchCriteria:
+    ) -> SearchCriteria | None:
         """What running the view asks the search for: relative dates made absolute on today in
         ``time_zone`` (IANA; when None they stay relative, for the search to resolve on the user's
-        day), a ``dossier`` view narrowed to ``customer_id``, which must be a customer
-        ``principal`` may read (else ``not_found``)."""
+        day), narrowed to ``customer_id`` (required for a ``dossier`` view), which must be a
+        customer ``principal`` may read (else ``not_found``). None when nothing can match."""
         self._require_reader(principal)
         view = await self._find(principal, view_id)
         today = None if time_zone is None else today_in(time_zone, self._clock())

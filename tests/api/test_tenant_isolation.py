@@ -79,17 +79,20 @@ KINDS = (
     "view",
     "subscription",
     "push_device",
+    "address",
 )
 
 #: Ids whose kind follows from their name, wherever they appear (argument or input field).
 KIND_BY_NAME: dict[str, str] = {
     "customerId": "customer",
+    "customerIds": "customer",
+    "addressId": "address",
+    "addressIds": "address",
     "documentId": "document",
     "registerId": "register",
     "registerIds": "register",
     "documentTypeId": "document_type",
     "documentTypeIds": "document_type",
-    "customerIds": "customer",
     "actorId": "user",
     "userId": "user",
     "groupId": "group",
@@ -429,6 +432,7 @@ async def objects(ctx: TenantContext) -> tuple[dict[str, str], list[str]]:
             f"https://push.example.net/{unique('d')}", P256DH, "AAAAAAAAAAAAAAAAAAAAAA", "Phone"
         ),
     )
+    [[address]] = await ctx.runtime.services().customers.addresses(ctx.principal, [customer.id])
     ids = {
         "customer": customer.id,
         "document": document.id,
@@ -442,6 +446,7 @@ async def objects(ctx: TenantContext) -> tuple[dict[str, str], list[str]]:
         "view": view.id,
         "subscription": subscription.id,
         "push_device": device.id,
+        "address": address.id,
     }
     assert set(ids) == set(KINDS)
     secrets = [
@@ -609,6 +614,9 @@ def test_generation_finds_every_known_id_argument() -> None:
         "Mutation.updateView.input.audience.groupId",
         "Mutation.moveView.id",
         "Mutation.deleteView.id",
+        "Query.planRoute.customerIds",
+        "Query.planRoute.addressIds",
+        "Mutation.setAddressPosition.addressId",
     }
     assert expected <= names, sorted(expected - names)
 

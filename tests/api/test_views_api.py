@@ -3,10 +3,12 @@ come back as typed errors with stable codes, and each caller lists only what the
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from backend.runtime import Runtime
 from tests.api.conftest import Api, browser, sign_in
+from tests.factories import make_tenant_context
 
 VIEW = """
 fragment V on SavedView {
@@ -180,3 +182,64 @@ async def test_group_views_name_their_group(api: Api) -> None:
             "canEdit": True,
         }
     ]
+
+
+RESULTS = """
+query($id: ID!, $customer: ID, $zone: String) {
+  view(id: $id) {
+    results(customerId: $customer, timeZone: $zone, limit: 10) {
+      total totalExact nextCursor
+      hits { document { title } }
+      groups { key count }
+    }
+  }
+}"""
+
+
+async def test_a_view_runs_as_a_search_within_the_open_customer_or_across_all(
+    api: Api, runtime: Runtime
+) -> None:
+    ctx = api.ctx
+    today = dt.datetime.now(dt.UTC).date()
+    near, far = await ctx.customer(), await ctx.customer()
+    recent = await ctx.document(near, "invoice", document_date=today - dt.timedelta(days=3))
+    await ctx.document(near, "invoice", document_date=today - dt.timedelta(days=60))
+    await ctx.document(near, "letter", document_date=today - dt.timedelta(days=1))
+    elsewhere = await ctx.document(far, "invoice", document_date=today - dt.timedelta(days=2))
+    criteria = {
+        "documentTypeIds": [ctx.types["invoice"].id],
+        "documentDate": {"relative": {"unit": "DAYS", "amount": 14}},
+        "sort": {"key": "DOCUMENT_DATE"},
+        "groupBy": "CUSTOMER",
+    }
+    register = await api.data(
+        CREATE, {"input": _input(api, name="Invoices, 14 days", criteria=criteria)}
+    )
+    register_id = register["createView"]["id"]
+    inside = (await api.data(RESULTS, {"id": register_id, "customer": near.id}))["view"]
+    assert [h["document"]["title"] for h in inside["results"]["hits"]] == [recent.title]
+    assert inside["results"]["total"] == 1
+    zoned = await api.data(
+        RESULTS, {"id": register_id, "customer": near.id, "zone": "Europe/Warsaw"}
+    )
+    assert zoned["view"]["results"]["total"] == 1
+
+    overview = await api.data(
+        CREATE,
+        {"input": _input(api, name="All invoices", placement="GLOBAL", criteria=criteria)},
+    )
+    across = (await api.data(RESULTS, {"id": overview["createView"]["id"]}))["view"]["results"]
+    assert [h["document"]["title"] for h in across["hits"]] == [elsewhere.title, recent.title]
+    assert sorted((g["key"], g["count"]) for g in across["groups"]) == sorted(
+        [(near.id, 1), (far.id, 1)]
+    )
+
+    missing = await api.gql(RESULTS, {"id": register_id})
+    assert missing["errors"][0]["extensions"]["code"] == "invalid"
+    other = await make_tenant_context(runtime)
+    foreign = await api.gql(RESULTS, {"id": register_id, "customer": (await other.customer()).id})
+    assert foreign["errors"][0]["extensions"]["code"] == "not_found"
+    async with browser(runtime) as other_client:
+        reader = await sign_in(other_client, ctx, role="none")
+        hidden = await reader.gql(RESULTS, {"id": register_id, "customer": near.id})
+        assert hidden["errors"][0]["extensions"]["code"] in {"forbidden", "not_found"}

@@ -400,8 +400,14 @@ async def test_a_run_resolves_relative_dates_on_the_runners_day_within_the_open_
         with pytest.raises(ValidationFailed) as failed:
             await views.run_criteria(ctx.principal, register.id, **kwargs)  # type: ignore[arg-type]
         assert {i.field: i.code for i in failed.value.issues} == {field: code}
-    with pytest.raises(ValidationFailed):
-        await views.run_criteria(ctx.principal, quarter.id, customer_id=customer.id)
+    inside = await views.run_criteria(ctx.principal, quarter.id, customer_id=customer.id)
+    assert inside is not None
+    assert inside.customer_ids == (customer.id,), "a global view shown inside a dossier"
+    named = await views.create(
+        ctx.principal, _draft(criteria=SearchCriteria(customer_ids=(customer.id,)))
+    )
+    elsewhere = await ctx.customer()
+    assert await views.run_criteria(ctx.principal, named.id, customer_id=elsewhere.id) is None
     other = await make_tenant_context(ctx.runtime)
     with pytest.raises(NotFound):
         await views.run_criteria(

@@ -8,6 +8,7 @@ export type AddressInput = {
   country: string;
   kind: string;
   label?: string;
+  /** With longitude: a position placed by hand (MANUAL). Left out, the address keeps its position while its text is unchanged, else it is geocoded. */
   latitude?: number | null | undefined;
   longitude?: number | null | undefined;
   postalCode: string;
