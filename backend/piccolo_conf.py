@@ -23,6 +23,7 @@ APPS = [
     "backend.search.piccolo_app",
     "backend.audit.piccolo_app",
     "backend.jobs.piccolo_app",
+    "backend.views.piccolo_app",
     "backend.notifications.piccolo_app",
     "backend.geo.piccolo_app",
 ]

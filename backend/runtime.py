@@ -43,6 +43,8 @@ from backend.settings import Settings
 from backend.tenancy.cache import CatalogCache
 from backend.tenancy.repository import PiccoloCatalogRepository
 from backend.tenancy.service import CatalogService
+from backend.views.repository import PiccoloViewRepository
+from backend.views.service import ViewService
 
 __all__ = ["Runtime", "Services"]
 
@@ -57,6 +59,7 @@ class Services:
     catalog: CatalogService
     customers: CustomerService
     documents: DocumentService
+    views: ViewService
     notifications: SubscriptionService
     geo: GeoService
     search: SearchService
@@ -166,8 +169,24 @@ class Runtime:
         async def user_exists(tenant_id: str, user_id: str) -> bool:
             return await account_repo.find_user(tenant_id, user_id) is not None
 
-        access = AccessService(
-            PiccoloAccessRepository(), user_exists, audit, self.database, self.clock
+        access_repo = PiccoloAccessRepository()
+        access = AccessService(access_repo, user_exists, audit, self.database, self.clock)
+
+        async def readable_customers(principal: Principal, ids: list[str]) -> set[str]:
+            return {c.id for c in await customers.by_ids(principal, ids) if c is not None}
+
+        async def group_names(tenant_id: str, group_ids: list[str]) -> dict[str, str]:
+            return {g.id: g.name for g in await access_repo.groups(tenant_id, group_ids)}
+
+        views = ViewService(
+            PiccoloViewRepository(),
+            catalog,
+            readable_customers,
+            access_repo.groups_of_user,
+            group_names,
+            audit,
+            self.database,
+            self.clock,
         )
         notifications = PiccoloNotificationRepository()
         return Services(
@@ -207,4 +226,5 @@ class Runtime:
                 self.database,
                 self.clock,
             ),
+            views=views,
         )

@@ -409,6 +409,7 @@ _COUNTABLE = frozenset(
         "access_grant",
         "user_group",
         "group_member",
+        "saved_view",
     }
 )
 

@@ -40,6 +40,7 @@ from backend.graphql.geo import GeoMutation, GeoQuery
 from backend.graphql.live import LiveSubscription
 from backend.graphql.notifications import NotificationMutation, NotificationQuery
 from backend.graphql.search import SearchQuery
+from backend.graphql.views import ViewMutation, ViewQuery
 from backend.settings import LimitSettings
 
 __all__ = ["build_schema"]
@@ -55,6 +56,7 @@ Query = merge_types(
         CustomerQuery,
         DossierQuery,
         DocumentQuery,
+        ViewQuery,
         GeoQuery,
         NotificationQuery,
         SearchQuery,
@@ -70,6 +72,7 @@ Mutation = merge_types(
         DocumentMutation,
         GeoMutation,
         NotificationMutation,
+        ViewMutation,
     ),
 )
 

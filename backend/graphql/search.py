@@ -7,7 +7,7 @@ from enum import Enum
 
 import strawberry
 
-from backend.graphql.context import Info
+from backend.graphql.context import Context, Info
 from backend.graphql.documents import DocumentNode, document_nodes
 from backend.graphql.dossiers import IndexFilterInput
 from backend.search.criteria import (
@@ -20,8 +20,9 @@ from backend.search.criteria import (
     SearchSort,
     SortKey,
 )
+from backend.search.models import SearchResult
 
-__all__ = ["SearchInput", "SearchQuery", "criteria_of"]
+__all__ = ["SearchInput", "SearchQuery", "SearchResults", "criteria_of", "search_results"]
 
 
 @strawberry.enum(name="SearchSortKey")
@@ -142,6 +143,25 @@ class SearchResults:
     next_cursor: str | None
 
 
+async def search_results(ctx: Context, result: SearchResult) -> SearchResults:
+    """The GraphQL form of a page of search results (also a saved view's results)."""
+    nodes = await document_nodes(ctx, [h.document for h in result.hits])
+    return SearchResults(
+        hits=[
+            SearchHitNode(
+                document=node,
+                rank=hit.rank,
+                snippet=[SnippetPart(text=p.text, highlighted=p.highlighted) for p in hit.snippet],
+            )
+            for node, hit in zip(nodes, result.hits, strict=True)
+        ],
+        total=result.total,
+        total_exact=result.total_exact,
+        groups=[SearchGroupNode(key=g.key, label=g.label, count=g.count) for g in result.groups],
+        next_cursor=result.next_cursor,
+    )
+
+
 @strawberry.type
 class SearchQuery:
     @strawberry.field(description="Search every dossier you may read.")
@@ -152,22 +172,4 @@ class SearchQuery:
         result = await ctx.services.search.search(
             ctx.principal, criteria_of(criteria), after=after, limit=limit
         )
-        nodes = await document_nodes(ctx, [h.document for h in result.hits])
-        return SearchResults(
-            hits=[
-                SearchHitNode(
-                    document=node,
-                    rank=hit.rank,
-                    snippet=[
-                        SnippetPart(text=p.text, highlighted=p.highlighted) for p in hit.snippet
-                    ],
-                )
-                for node, hit in zip(nodes, result.hits, strict=True)
-            ],
-            total=result.total,
-            total_exact=result.total_exact,
-            groups=[
-                SearchGroupNode(key=g.key, label=g.label, count=g.count) for g in result.groups
-            ],
-            next_cursor=result.next_cursor,
-        )
+        return await search_results(ctx, result)

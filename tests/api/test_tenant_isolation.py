@@ -47,6 +47,8 @@ from backend.access.policy import ScopeKind
 from backend.graphql.schema import build_schema
 from backend.notifications.models import DeviceDraft, SubscriptionDraft
 from backend.runtime import Runtime
+from backend.search.criteria import SearchCriteria
+from backend.views.models import Audience, Placement, ViewDraft
 from tests.api.conftest import Api, browser, sign_in
 from tests.factories import (
     TenantContext,
@@ -74,6 +76,7 @@ KINDS = (
     "version",
     "group",
     "grant",
+    "view",
     "subscription",
     "push_device",
     "address",
@@ -104,6 +107,10 @@ KIND_BY_PATH: dict[str, str] = {
     "Mutation.deleteDocument.id": "document",
     "Mutation.deleteGroup.id": "group",
     "Mutation.revokeAccess.id": "grant",
+    "Query.view.id": "view",
+    "Mutation.updateView.id": "view",
+    "Mutation.moveView.id": "view",
+    "Mutation.deleteView.id": "view",
     "Mutation.grantAccess.input.subjectId": "user",  # with subjectKind USER (VALUES_BY_PATH)
     "Mutation.grantAccess.input.scopeId": "customer",  # with scopeKind CUSTOMER
     "Mutation.subscribe.input.targetId": "register",  # with targetKind REGISTER
@@ -118,6 +125,9 @@ VALUES_BY_PATH: dict[str, Any] = {
     "Mutation.grantAccess.input.role": "viewer",
     "Mutation.grantAccess.input.subjectKind": "USER",
     "Mutation.grantAccess.input.scopeKind": "CUSTOMER",
+    # a view across customers, so that the customers it names are looked up
+    "Mutation.createView.input.placement": "GLOBAL",
+    "Mutation.updateView.input.audience.kind": "GROUP",  # so that the group is looked up
     "Mutation.subscribe.input.targetKind": "REGISTER",
 }
 
@@ -408,6 +418,10 @@ async def objects(ctx: TenantContext) -> tuple[dict[str, str], list[str]]:
     group = await ctx.runtime.services().access.create_group(ctx.principal, unique("g"), "Team")
     viewer, _ = await ctx.user("none")
     grant = await ctx.grant(viewer, "viewer", ScopeKind.CUSTOMER, customer.id)
+    view = await ctx.runtime.services().views.create(
+        ctx.principal,
+        ViewDraft(unique("view"), Audience.tenant(), Placement.GLOBAL, SearchCriteria()),
+    )
     notifications = ctx.runtime.services().notifications
     subscription = await notifications.subscribe(
         ctx.principal, SubscriptionDraft("customer", customer.id)
@@ -429,6 +443,7 @@ async def objects(ctx: TenantContext) -> tuple[dict[str, str], list[str]]:
         "version": versions[0].id,
         "group": group.id,
         "grant": grant.id,
+        "view": view.id,
         "subscription": subscription.id,
         "push_device": device.id,
         "address": address.id,
@@ -446,6 +461,7 @@ async def objects(ctx: TenantContext) -> tuple[dict[str, str], list[str]]:
         versions[0].sha256,
         group.key,
         viewer.email,
+        view.name,
     ]
     return ids, secrets
 
@@ -478,6 +494,7 @@ TABLES = (
     "document_index_value",
     "document_tombstone",
     "blob",
+    "saved_view",
 )
 
 
@@ -588,6 +605,15 @@ def test_generation_finds_every_known_id_argument() -> None:
         "Mutation.grantAccess.input.scopeId",
         "Mutation.revokeAccess.id",
         "Mutation.setUserRole.userId",
+        "Query.view.id",
+        "Query.views.groupId",
+        "Mutation.createView.input.criteria.customerIds",
+        "Mutation.createView.input.criteria.documentTypeIds",
+        "Mutation.createView.input.criteria.registerIds",
+        "Mutation.updateView.id",
+        "Mutation.updateView.input.audience.groupId",
+        "Mutation.moveView.id",
+        "Mutation.deleteView.id",
         "Query.planRoute.customerIds",
         "Query.planRoute.addressIds",
         "Mutation.setAddressPosition.addressId",
