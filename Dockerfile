@@ -30,7 +30,8 @@ RUN uv sync --frozen --no-dev --no-editable && chown -R dossier /app
 USER dossier
 ENV PATH="/app/.venv/bin:$PATH" \
     DOSSIER_HOST=0.0.0.0 \
-    DOSSIER_PORT=8000
+    DOSSIER_PORT=8000 \
+    MALLOC_ARENA_MAX=2
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4)"
 # Migrations are idempotent; running them at start keeps a single-command deployment.

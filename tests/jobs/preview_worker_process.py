@@ -1,12 +1,14 @@
 """A real worker process for the memory test: it runs every due job with the production handlers
 until none is left, then writes its peak resident memory (``VmHWM``, in KiB) to a file. Run as
 ``python -m tests.jobs.preview_worker_process OUT_FILE`` with the suite's settings in the
-environment."""
+environment. The file gets its peak, the jobs done and the peak of the largest process it
+started (the PDF renderer, LibreOffice)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import resource
 import sys
 from pathlib import Path
 
@@ -30,7 +32,8 @@ async def main(out: Path) -> None:
     while await worker.run_once() is not None:
         done += 1
     await runtime.close()
-    await asyncio.to_thread(out.write_text, f"{peak_kib()} {done}")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    await asyncio.to_thread(out.write_text, f"{peak_kib()} {done} {children}")
 
 
 if __name__ == "__main__":

@@ -67,6 +67,7 @@ async def test_a_worker_reading_large_scans_stays_under_512_mib(
             EXTRACT_JOB,
         )
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOSSIER_")} | settings_env
+    env["MALLOC_ARENA_MAX"] = "2"  # as the image and deployment docs set it
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import resource
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from backend.persistence.scope import tenant_scope
 from backend.runtime import Runtime
 from tests.factories import make_tenant_context
+from tests.owner import OwnerSql
 from tests.samples.nasty import nasty_files, slow_pdf
 from tests.samples.test_golden_samples import SAMPLES
 
@@ -32,16 +32,17 @@ async def test_a_worker_stays_under_512_mib_over_hostile_files(
     files["offer.docx"] = (SAMPLES / "offer.docx").read_bytes()
     for name, data in files.items():
         await ctx.document(customer, filename=name, data=data)
+    await finish_other_tenants_jobs(runtime, ctx.tenant.id)
     out = tmp_path / "peak"
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOSSIER_")} | settings_env
     env["DOSSIER_PDF_TIMEOUT_SECONDS"] = "3"
+    env["MALLOC_ARENA_MAX"] = "2"  # as the image and deployment docs set it
     worker = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "tests.jobs.preview_worker_process", str(out), env=env
     )
     assert await asyncio.wait_for(worker.wait(), 600) == 0
-    peak, done = map(int, out.read_text().split())
+    peak, done, largest_child = map(int, out.read_text().split())
     assert done >= len(files) + 100, "every preview, the mail's 100 attachments' too"
-    largest_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(f"worker peak {peak >> 10} MiB; largest process of the tree {largest_child >> 10} MiB")
     assert peak < LIMIT_KIB
     assert largest_child < LIMIT_KIB
@@ -51,3 +52,10 @@ async def test_a_worker_stays_under_512_mib_over_hostile_files(
             ctx.tenant.id,
         )
     assert "pending" not in {r["state"] for r in states}, states
+
+
+async def finish_other_tenants_jobs(runtime: Runtime, tenant_id: str) -> None:
+    """Mark the jobs other tests left queued done, so the worker measured runs this test's."""
+    await OwnerSql(runtime).fetch(
+        "UPDATE job SET state = 'done' WHERE tenant <> {} AND state = 'queued'", tenant_id
+    )
