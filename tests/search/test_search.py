@@ -67,6 +67,18 @@ async def test_a_prefix_finds_the_whole_word(tenant_ctx: TenantContext) -> None:
     assert titles(await search(ctx, "echnung")) == []
 
 
+async def test_only_the_last_word_is_a_prefix(tenant_ctx: TenantContext) -> None:
+    ctx = tenant_ctx
+    customer = await ctx.customer()
+    await ctx.document(customer, title="Rechnung Lieferschein")
+    await ctx.document(customer, title="Rech Lieferung")
+    # The word being typed (the last) is a prefix; earlier words match whole words only.
+    assert titles(await search(ctx, "rechnung lief")) == ["Rechnung Lieferschein"]
+    assert titles(await search(ctx, "rech lief")) == ["Rech Lieferung"]
+    assert titles(await search(ctx, "rech lieferschein")) == []
+    assert sorted(titles(await search(ctx, "lief"))) == ["Rech Lieferung", "Rechnung Lieferschein"]
+
+
 async def test_title_ranks_above_index_values_above_text(tenant_ctx: TenantContext) -> None:
     ctx = tenant_ctx
     customer = await ctx.customer()
