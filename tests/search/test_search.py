@@ -14,6 +14,7 @@ from backend.errors import ValidationFailed
 from backend.jobs.models import JobFailed
 from backend.jobs.registry import job_handlers
 from backend.persistence.scope import tenant_scope
+from backend.search import repository
 from backend.search.criteria import (
     DateRange,
     GroupBy,
@@ -77,6 +78,28 @@ async def test_only_the_last_word_is_a_prefix(tenant_ctx: TenantContext) -> None
     assert titles(await search(ctx, "rech lief")) == ["Rech Lieferung"]
     assert titles(await search(ctx, "rech lieferschein")) == []
     assert sorted(titles(await search(ctx, "lief"))) == ["Rech Lieferung", "Rechnung Lieferschein"]
+
+
+async def test_relevance_ranks_a_bounded_candidate_set(
+    tenant_ctx: TenantContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx = tenant_ctx
+    customer = await ctx.customer()
+    for i in range(5):
+        await ctx.document(customer, title=f"Angebot {i}")
+    monkeypatch.setattr(repository, "CANDIDATES", 3)
+    # Beyond the candidate bound only that many matches are ranked and paged by relevance; the
+    # count stays exact and another sort reaches every match.
+    first = await search(ctx, "angebot", limit=2)
+    assert first.total == 5
+    assert first.total_exact
+    assert first.next_cursor is not None
+    rest = await search(ctx, "angebot", after=first.next_cursor, limit=2)
+    assert rest.next_cursor is None
+    ranked = titles(first) + titles(rest)
+    assert len(ranked) == len(set(ranked)) == 3
+    by_title = await search(ctx, "angebot", sort=SearchSort(SortKey.TITLE, descending=False))
+    assert titles(by_title) == [f"Angebot {i}" for i in range(5)]
 
 
 async def test_title_ranks_above_index_values_above_text(tenant_ctx: TenantContext) -> None:
