@@ -63,18 +63,20 @@ class _Sql:
             if plan.customer_ids:
                 # Within a few dossiers: SQLite's planner would start from the full-text match
                 # (every document of a common word); CROSS JOIN fixes the order, so the
-                # customers' documents are read by index and each is probed in FTS5 by rowid.
-                self.source = (
-                    "document d CROSS JOIN search_entry s CROSS JOIN search_entry_fts "
-                    "ON s.document = d.id AND search_entry_fts.rowid = s.id"
-                )
+                # customers' documents are read by index. The match is evaluated once, as a set
+                # of rowids: probing FTS5 per document merges a prefix's doclists per probe.
+                # No rank here: the page ranks in an outer query (see ``page``).
+                self.source = "document d CROSS JOIN search_entry s ON s.document = d.id"
+                where = [
+                    "s.id IN (SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH {})"
+                ]
             else:
                 self.source = (
                     "search_entry_fts JOIN search_entry s ON s.id = search_entry_fts.rowid "
                     "JOIN document d ON d.id = s.document"
                 )
+                where = ["search_entry_fts MATCH {}"]
             self.args.append(plan.query.fts5())
-            where = ["search_entry_fts MATCH {}"]
         else:
             self.rank = "0.0"
             self.source = "document d LEFT JOIN search_entry s ON s.document = d.id"
@@ -189,10 +191,14 @@ class PiccoloSearchRepository:
             "s.body AS search_body, s.keys AS search_keys"
         )
         order = f"ORDER BY {nulls_last}{expression} {direction}, d.id {direction} LIMIT {{}}"
-        if plan.sort is SortKey.RELEVANCE and not plan.query.empty:
+        text = not plan.query.empty
+        relevance = plan.sort is SortKey.RELEVANCE
+        if text and (relevance or (plan.customer_ids and not _postgres())):
             # Rank a bounded candidate set: the first CANDIDATES matches (every condition
-            # applied, no rank computed), then rank those and cut the page.
-            candidates = f"SELECT s.id {q.from_where()} LIMIT {CANDIDATES}"
+            # applied, no rank computed), then rank those and cut the page. SQLite within
+            # customers finds the matches without FTS5 in the join, so it ranks them here too.
+            limit_candidates = f" LIMIT {CANDIDATES}" if relevance else ""
+            candidates = f"SELECT s.id {q.from_where()}{limit_candidates}"
             if _postgres():
                 sql = (
                     f"{columns} FROM ({candidates}) AS found "
@@ -205,11 +211,11 @@ class PiccoloSearchRepository:
                 sql = (
                     f"{columns} FROM search_entry_fts "
                     "JOIN search_entry s ON s.id = search_entry_fts.rowid "
-                    "JOIN document d ON d.id = s.document "
+                    f"JOIN document d ON d.id = s.document {join} "
                     f"WHERE search_entry_fts MATCH {{}} AND search_entry_fts.rowid IN "
                     f"({candidates}){keyset} {order}"
                 )
-                args = [plan.query.fts5(), *q.all_args()]
+                args = [*join_args, plan.query.fts5(), *q.all_args()]
             rows = await select(SearchEntryTable, sql, *args, *keyset_args, limit)
         else:
             sql = f"{columns} {q.from_where(join)}{keyset} {order}"
