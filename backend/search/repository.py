@@ -68,7 +68,7 @@ class _Sql:
                 # No rank here: the page ranks in an outer query (see ``page``).
                 self.source = "document d CROSS JOIN search_entry s ON s.document = d.id"
                 where = [
-                    "s.id IN (SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH {})"
+                    "+s.id IN (SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH {})"
                 ]
             else:
                 self.source = (
@@ -199,6 +199,8 @@ class PiccoloSearchRepository:
             # customers finds the matches without FTS5 in the join, so it ranks them here too.
             limit_candidates = f" LIMIT {CANDIDATES}" if relevance else ""
             candidates = f"SELECT s.id {q.from_where()}{limit_candidates}"
+            # SQLite: "+" keeps the rowid list away from FTS5, which would otherwise probe the
+            # match once per candidate (merging a prefix's doclists each time).
             if _postgres():
                 sql = (
                     f"{columns} FROM ({candidates}) AS found "
@@ -212,7 +214,7 @@ class PiccoloSearchRepository:
                     f"{columns} FROM search_entry_fts "
                     "JOIN search_entry s ON s.id = search_entry_fts.rowid "
                     f"JOIN document d ON d.id = s.document {join} "
-                    f"WHERE search_entry_fts MATCH {{}} AND search_entry_fts.rowid IN "
+                    f"WHERE search_entry_fts MATCH {{}} AND +search_entry_fts.rowid IN "
                     f"({candidates}){keyset} {order}"
                 )
                 args = [*join_args, plan.query.fts5(), *q.all_args()]
