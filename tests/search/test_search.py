@@ -102,6 +102,32 @@ async def test_relevance_ranks_a_bounded_candidate_set(
     assert titles(by_title) == [f"Angebot {i}" for i in range(5)]
 
 
+async def test_text_within_a_customer_in_every_sort_and_page(tenant_ctx: TenantContext) -> None:
+    ctx = tenant_ctx
+    a = await ctx.customer()
+    b = await ctx.customer()
+    for i in range(3):
+        await ctx.document(a, title=f"Zahlung {i}")
+    await ctx.document(b, title="Zahlung anderswo")
+    await ctx.document(a, title="Mahnung")
+    seen: list[str] = []
+    after = None
+    for _ in range(3):
+        page = await search(ctx, "zahl", customer_ids=(a.id,), after=after, limit=2)
+        assert page.total == 3
+        assert all(hit.rank > 0 for hit in page.hits)
+        seen += titles(page)
+        after = page.next_cursor
+        if after is None:
+            break
+    assert sorted(seen) == ["Zahlung 0", "Zahlung 1", "Zahlung 2"]
+    by_title = await search(
+        ctx, "zahl", customer_ids=(a.id,), sort=SearchSort(SortKey.TITLE, descending=False)
+    )
+    assert titles(by_title) == ["Zahlung 0", "Zahlung 1", "Zahlung 2"]
+    assert all(hit.rank > 0 for hit in by_title.hits)
+
+
 async def test_title_ranks_above_index_values_above_text(tenant_ctx: TenantContext) -> None:
     ctx = tenant_ctx
     customer = await ctx.customer()
