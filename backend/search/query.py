@@ -1,9 +1,11 @@
 """The words of a full-text query, and their form for each engine's index.
 
 A query is a list of words (``\\w+`` runs, case and accents folded as the index folds them); all
-must occur (AND), each as a prefix ("rech" finds "Rechnung") once it has two letters or more. The
-engine forms are built from the folded words alone, so no operator or quote a user types ever
-reaches the PostgreSQL ``tsquery`` parser or FTS5's query syntax.
+must occur (AND). Only the last word typed is a prefix ("rech" finds "Rechnung"), once it has two
+letters or more: it is the word being typed, and earlier words match whole, which keeps the
+index lookups of a long query cheap. The engine forms are built from the folded words alone, so
+no operator or quote a user types ever reaches the PostgreSQL ``tsquery`` parser or FTS5's query
+syntax.
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ class FullTextQuery:
         return not self.terms
 
     def prefixed(self, term: str) -> bool:
-        return len(term) >= MIN_PREFIX
+        """Whether ``term`` matches as a prefix: only the last word, of two letters or more."""
+        return term == self.terms[-1] and len(term) >= MIN_PREFIX
 
     def tsquery(self) -> str:
         """The text for ``to_tsquery('dossier_search', …)``: quoted lexemes, ``:*`` for prefixes."""

@@ -31,6 +31,10 @@ _SORT_COLUMN = {
     SortKey.DOCUMENT_TYPE: "t.name",
 }
 MAX_GROUPS = 200
+CANDIDATES = 2_000
+"""Matches ranked at most, for the relevance sort: the first found in index order. Ranking reads
+each match's vector or position lists (about 16 µs a row on PostgreSQL), so a common word would
+otherwise rank hundreds of thousands of rows to show 50; the count is not limited by this."""
 
 
 def _postgres() -> bool:
@@ -59,18 +63,20 @@ class _Sql:
             if plan.customer_ids:
                 # Within a few dossiers: SQLite's planner would start from the full-text match
                 # (every document of a common word); CROSS JOIN fixes the order, so the
-                # customers' documents are read by index and each is probed in FTS5 by rowid.
-                self.source = (
-                    "document d CROSS JOIN search_entry s CROSS JOIN search_entry_fts "
-                    "ON s.document = d.id AND search_entry_fts.rowid = s.id"
-                )
+                # customers' documents are read by index. The match is evaluated once, as a set
+                # of rowids: probing FTS5 per document merges a prefix's doclists per probe.
+                # No rank here: the page ranks in an outer query (see ``page``).
+                self.source = "document d CROSS JOIN search_entry s ON s.document = d.id"
+                where = [
+                    "+s.id IN (SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH {})"
+                ]
             else:
                 self.source = (
                     "search_entry_fts JOIN search_entry s ON s.id = search_entry_fts.rowid "
                     "JOIN document d ON d.id = s.document"
                 )
+                where = ["search_entry_fts MATCH {}"]
             self.args.append(plan.query.fts5())
-            where = ["search_entry_fts MATCH {}"]
         else:
             self.rank = "0.0"
             self.source = "document d LEFT JOIN search_entry s ON s.document = d.id"
@@ -180,13 +186,42 @@ class PiccoloSearchRepository:
                     f"OR ({expression} = {{}} AND d.id {op} {{}}))"
                 )
                 keyset_args += [value, value, last_id]
-        sql = (
+        columns = (
             f"SELECT d.*, {q.rank} AS search_rank, {expression} AS search_sort, "
-            f"s.body AS search_body, s.keys AS search_keys {q.from_where(join)}{keyset} "
-            f"ORDER BY {nulls_last}{expression} {direction}, d.id {direction} "
-            "LIMIT {}"
+            "s.body AS search_body, s.keys AS search_keys"
         )
-        rows = await select(SearchEntryTable, sql, *q.all_args(join_args), *keyset_args, limit)
+        order = f"ORDER BY {nulls_last}{expression} {direction}, d.id {direction} LIMIT {{}}"
+        text = not plan.query.empty
+        relevance = plan.sort is SortKey.RELEVANCE
+        if text and (relevance or (plan.customer_ids and not _postgres())):
+            # Rank a bounded candidate set: the first CANDIDATES matches (every condition
+            # applied, no rank computed), then rank those and cut the page. SQLite within
+            # customers finds the matches without FTS5 in the join, so it ranks them here too.
+            limit_candidates = f" LIMIT {CANDIDATES}" if relevance else ""
+            candidates = f"SELECT s.id {q.from_where()}{limit_candidates}"
+            # SQLite: "+" keeps the rowid list away from FTS5, which would otherwise probe the
+            # match once per candidate (merging a prefix's doclists each time).
+            if _postgres():
+                sql = (
+                    f"{columns} FROM ({candidates}) AS found "
+                    "JOIN search_entry s ON s.id = found.id JOIN document d ON d.id = s.document "
+                    "CROSS JOIN to_tsquery('dossier_search', {}) AS q(q) "
+                    f"WHERE TRUE{keyset} {order}"
+                )
+                args = [*q.all_args(), plan.query.tsquery()]
+            else:
+                sql = (
+                    f"{columns} FROM search_entry_fts "
+                    "JOIN search_entry s ON s.id = search_entry_fts.rowid "
+                    f"JOIN document d ON d.id = s.document {join} "
+                    f"WHERE search_entry_fts MATCH {{}} AND +search_entry_fts.rowid IN "
+                    f"({candidates}){keyset} {order}"
+                )
+                args = [*join_args, plan.query.fts5(), *q.all_args()]
+            rows = await select(SearchEntryTable, sql, *args, *keyset_args, limit)
+        else:
+            sql = f"{columns} {q.from_where(join)}{keyset} {order}"
+            rows = await select(SearchEntryTable, sql, *q.all_args(join_args), *keyset_args, limit)
         return [
             Found(
                 document=document_from_row(r),

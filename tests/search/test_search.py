@@ -14,6 +14,7 @@ from backend.errors import ValidationFailed
 from backend.jobs.models import JobFailed
 from backend.jobs.registry import job_handlers
 from backend.persistence.scope import tenant_scope
+from backend.search import repository
 from backend.search.criteria import (
     DateRange,
     GroupBy,
@@ -65,6 +66,66 @@ async def test_a_prefix_finds_the_whole_word(tenant_ctx: TenantContext) -> None:
     assert titles(await search(ctx, "rech")) == ["Rechnung 4711"]
     assert titles(await search(ctx, "liefer")) == ["Lieferschein"]
     assert titles(await search(ctx, "echnung")) == []
+
+
+async def test_only_the_last_word_is_a_prefix(tenant_ctx: TenantContext) -> None:
+    ctx = tenant_ctx
+    customer = await ctx.customer()
+    await ctx.document(customer, title="Rechnung Lieferschein")
+    await ctx.document(customer, title="Rech Lieferung")
+    # The word being typed (the last) is a prefix; earlier words match whole words only.
+    assert titles(await search(ctx, "rechnung lief")) == ["Rechnung Lieferschein"]
+    assert titles(await search(ctx, "rech lief")) == ["Rech Lieferung"]
+    assert titles(await search(ctx, "rech lieferschein")) == []
+    assert sorted(titles(await search(ctx, "lief"))) == ["Rech Lieferung", "Rechnung Lieferschein"]
+
+
+async def test_relevance_ranks_a_bounded_candidate_set(
+    tenant_ctx: TenantContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx = tenant_ctx
+    customer = await ctx.customer()
+    for i in range(5):
+        await ctx.document(customer, title=f"Angebot {i}")
+    monkeypatch.setattr(repository, "CANDIDATES", 3)
+    # Beyond the candidate bound only that many matches are ranked and paged by relevance; the
+    # count stays exact and another sort reaches every match.
+    first = await search(ctx, "angebot", limit=2)
+    assert first.total == 5
+    assert first.total_exact
+    assert first.next_cursor is not None
+    rest = await search(ctx, "angebot", after=first.next_cursor, limit=2)
+    assert rest.next_cursor is None
+    ranked = titles(first) + titles(rest)
+    assert len(ranked) == len(set(ranked)) == 3
+    by_title = await search(ctx, "angebot", sort=SearchSort(SortKey.TITLE, descending=False))
+    assert titles(by_title) == [f"Angebot {i}" for i in range(5)]
+
+
+async def test_text_within_a_customer_in_every_sort_and_page(tenant_ctx: TenantContext) -> None:
+    ctx = tenant_ctx
+    a = await ctx.customer()
+    b = await ctx.customer()
+    for i in range(3):
+        await ctx.document(a, title=f"Zahlung {i}")
+    await ctx.document(b, title="Zahlung anderswo")
+    await ctx.document(a, title="Mahnung")
+    seen: list[str] = []
+    after = None
+    for _ in range(3):
+        page = await search(ctx, "zahl", customer_ids=(a.id,), after=after, limit=2)
+        assert page.total == 3
+        assert all(hit.rank > 0 for hit in page.hits)
+        seen += titles(page)
+        after = page.next_cursor
+        if after is None:
+            break
+    assert sorted(seen) == ["Zahlung 0", "Zahlung 1", "Zahlung 2"]
+    by_title = await search(
+        ctx, "zahl", customer_ids=(a.id,), sort=SearchSort(SortKey.TITLE, descending=False)
+    )
+    assert titles(by_title) == ["Zahlung 0", "Zahlung 1", "Zahlung 2"]
+    assert all(hit.rank > 0 for hit in by_title.hits)
 
 
 async def test_title_ranks_above_index_values_above_text(tenant_ctx: TenantContext) -> None:
