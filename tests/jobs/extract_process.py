@@ -17,6 +17,7 @@ from backend.jobs.repository import PiccoloJobRepository
 from backend.persistence.scope import tenant_scope
 from backend.runtime import Runtime
 from backend.settings import load_settings
+from tests.jobs.preview_worker_process import peak_kib
 
 
 async def main(tenant_id: str, job_ids: list[str]) -> None:
@@ -31,7 +32,9 @@ async def main(tenant_id: str, job_ids: list[str]) -> None:
                 await handler(job)
     finally:
         await runtime.close()
-    mine = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    # VmHWM, not RUSAGE_SELF: ru_maxrss survives exec, so it would start at the size of the test
+    # process this one was forked from.
+    mine = peak_kib()
     tesseract = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(json.dumps({"worker_mib": mine / 1024, "tesseract_mib": tesseract / 1024}))
 
