@@ -3,11 +3,13 @@
  * type, registers and index values, and upload with progress. Several photos become one PDF.
  */
 import { css, html, nothing, type PropertyValues, type TemplateResult } from "lit";
+import { liveCameraSupported } from "../capture/camera-view";
+import "../capture/camera-view";
 import { jpegsToPdf, toJpegPage } from "../capture/pdf";
 import { takeSharedFiles } from "../capture/shared-files";
 import { Offline } from "../data/client";
 import type { Catalog, Customer } from "../data/store";
-import { t } from "../i18n";
+import { t, type MessageKey } from "../i18n";
 import { documentPath, navigate } from "../router";
 import { repo } from "../services";
 import { customerRow } from "../ui/customer-row";
@@ -38,6 +40,8 @@ export class CaptureScreen extends LocalizedElement {
     registerIds: { state: true },
     progress: { state: true },
     issues: { state: true },
+    live: { state: true },
+    cameraProblem: { state: true },
   };
 
   declare customerId: string | null;
@@ -50,6 +54,9 @@ export class CaptureScreen extends LocalizedElement {
   declare registerIds: string[];
   declare progress: number | null;
   declare issues: Issue[];
+  /** Whether the live viewfinder is open. */
+  declare live: boolean;
+  declare cameraProblem: MessageKey | null;
 
   constructor() {
     super();
@@ -63,6 +70,8 @@ export class CaptureScreen extends LocalizedElement {
     this.registerIds = [];
     this.progress = null;
     this.issues = [];
+    this.live = false;
+    this.cameraProblem = null;
   }
 
   override connectedCallback(): void {
@@ -239,8 +248,19 @@ export class CaptureScreen extends LocalizedElement {
               </li>`,
             )}
           </ul>
+          ${this.live
+            ? html`<camera-view
+                @captured=${(e: CustomEvent<File>) => this.addFiles([e.detail])}
+                @close=${() => (this.live = false)}
+                @unavailable=${(e: CustomEvent<MessageKey>) => ((this.live = false), (this.cameraProblem = e.detail))}
+              ></camera-view>`
+            : nothing}
+          ${this.cameraProblem ? html`<p class="issue" role="alert">${t(this.cameraProblem)}</p>` : nothing}
           <div class="pick">
-            <label class="button primary" for="camera">${icon("camera")} ${this.pages.length ? t("capture.addPage") : t("capture.camera")}</label>
+            ${liveCameraSupported() && !this.live && !this.cameraProblem
+              ? html`<button type="button" class="primary" @click=${() => (this.live = true)}>${icon("camera")} ${t("camera.open")}</button>`
+              : nothing}
+            <label class="button ${liveCameraSupported() && !this.cameraProblem ? "" : "primary"}" for="camera">${icon("camera")} ${this.pages.length ? t("capture.addPage") : t("capture.camera")}</label>
             <input id="camera" class="visually-hidden" type="file" accept="image/*,application/pdf" capture="environment" multiple @change=${this.onFiles} />
             <label class="button" for="file">${t("capture.file")}</label>
             <input id="file" class="visually-hidden" type="file" accept="image/*,application/pdf" multiple @change=${this.onFiles} />
@@ -327,6 +347,7 @@ export class CaptureScreen extends LocalizedElement {
       }
       .pick {
         display: flex;
+        flex-wrap: wrap;
         gap: 0.5rem;
         margin-top: 0.75rem;
       }
