@@ -17,6 +17,7 @@ import "./screens/dossier-screen";
 import "./screens/document-screen";
 import "./screens/capture-screen";
 import "./screens/settings-screen";
+import "./screens/feed-screen";
 
 export class DossierApp extends LocalizedElement {
   static override properties = {
@@ -147,9 +148,8 @@ export class DossierApp extends LocalizedElement {
           @signed-out=${() => void this.signedOut()}
         ></settings-screen>`;
       case "today":
-        return this.placeholder(t("today.title"), t("today.empty"));
       case "inbox":
-        return this.placeholder(t("inbox.title"), t("inbox.empty"));
+        return html`<feed-screen .feed=${r.name}></feed-screen>`;
       case "not-found":
         return this.placeholder("404", location.pathname);
     }

@@ -244,6 +244,12 @@ def test_main_screens_have_no_serious_accessibility_violations(
         check("capture")
         page.goto("/settings")
         check("settings")
+        page.goto("/inbox")
+        page.locator("feed-screen ul.documents li").first.wait_for()
+        check("in-tray")
+        page.goto("/today")
+        page.locator("feed-screen ul.documents li").first.wait_for()
+        check("today")
     finally:
         context.close()
     assert not found, found

@@ -289,3 +289,21 @@ export const ADD_VERSION = graphql`
     }
   }
 ${ERRORS}`;
+
+/** Documents across every dossier the caller may read, newest first: the in-tray and today. */
+export const RECENT_DOCUMENTS = graphql`
+  query RecentDocuments($criteria: SearchInput!, $limit: Int!) {
+    search(criteria: $criteria, limit: $limit) {
+      total
+      totalExact
+      hits {
+        document {
+          ...DocumentSummary
+          customer {
+            ...CustomerFields
+          }
+        }
+      }
+    }
+  }
+${DOCUMENT_SUMMARY}${CUSTOMER_FIELDS}`;

@@ -9,6 +9,7 @@ import {
   DOCUMENT,
   DOSSIER,
   DOSSIER_DOCUMENTS,
+  RECENT_DOCUMENTS,
   UPDATE_CUSTOMER,
   UPDATE_DOCUMENT_METADATA,
   UPLOAD_DOCUMENT,
@@ -25,6 +26,8 @@ import type {
   DossierDocumentsQueryVariables,
   DossierQuery,
   DossierQueryVariables,
+  RecentDocumentsQuery,
+  RecentDocumentsQueryVariables,
   UpdateCustomerMutation,
   UpdateCustomerMutationVariables,
   UpdateDocumentMetadataMutation,
@@ -61,6 +64,29 @@ export interface LocalDossier {
   customer: Customer;
   dossier: DossierRecord | undefined;
   documents: StoredDocument[];
+}
+
+/** Lists across all dossiers: documents filed in the last `days` days (1 is today), newest first. */
+export const FEEDS = {
+  inbox: { days: 14, limit: 100 },
+  today: { days: 1, limit: 20 },
+} as const;
+export type FeedName = keyof typeof FEEDS;
+
+/** What the store keeps of a feed: the server's order; the documents themselves are stored as such. */
+export interface FeedRecord {
+  documentIds: string[];
+  total: number;
+  totalExact: boolean;
+  syncedAt: number;
+}
+
+export interface LocalFeed {
+  documents: StoredDocument[];
+  customers: Map<string, Customer>;
+  total: number;
+  totalExact: boolean;
+  syncedAt: number;
 }
 
 const RECENT_LIMIT = 8;
@@ -263,6 +289,38 @@ export class Repository {
     await this.store.putDocuments([document]);
     this.changed("dossier", input.customerId);
     return { ok: true, value: document };
+  }
+
+  /** A feed as stored: its documents in the server's order, with their customers. */
+  async feed(name: FeedName): Promise<LocalFeed | undefined> {
+    const record = await this.store.getMeta<FeedRecord>(`feed:${name}`);
+    if (!record) return undefined;
+    const found = await Promise.all(record.documentIds.map((id) => this.store.document(id)));
+    const documents = found.filter((d): d is StoredDocument => d !== undefined);
+    const customers = await this.store.customers([...new Set(documents.map((d) => d.customerId))]);
+    const { total, totalExact, syncedAt } = record;
+    return { documents, customers: new Map(customers.map((c) => [c.id, c])), total, totalExact, syncedAt };
+  }
+
+  /** Asks the search for the feed's documents and keeps them, their customers and the order. */
+  async refreshFeed(name: FeedName): Promise<void> {
+    const { days, limit } = FEEDS[name];
+    const answer = await this.gql<RecentDocumentsQuery, RecentDocumentsQueryVariables>(RECENT_DOCUMENTS, {
+      criteria: { created: { relative: "DAYS", amount: days }, sort: { key: "CREATED_AT", descending: true } },
+      limit,
+    });
+    const documents = answer.search.hits.map((h) => h.document);
+    const customers = new Map(documents.flatMap((d) => (d.customer ? [[d.customer.id, d.customer] as const] : [])));
+    await this.store.putCustomers([...customers.values()]);
+    await this.store.putDocuments(documents.map(({ customer: _, ...summary }) => summary));
+    const record: FeedRecord = {
+      documentIds: documents.map((d) => d.id),
+      total: answer.search.total,
+      totalExact: answer.search.totalExact,
+      syncedAt: Date.now(),
+    };
+    await this.store.setMeta(`feed:${name}`, record);
+    this.changed("feed", name);
   }
 
   /** Sign-out: nothing of this user stays on the device. */

@@ -35,6 +35,14 @@ export type CustomerInput = {
   status?: string | null | undefined;
 };
 
+/** Days from start (inclusive) to end (exclusive), or a range relative to today (relative DAYS with amount 14, or THIS_QUARTER …); give one of the two forms. */
+export type DateRangeInput = {
+  amount?: number;
+  end?: string | null | undefined;
+  relative?: RelativeDateUnit | null | undefined;
+  start?: string | null | undefined;
+};
+
 /** Fields left out stay unchanged; in indexValues, null clears a key. */
 export type DocumentMetadataInput = {
   documentDate?: string | null | undefined;
@@ -45,10 +53,68 @@ export type DocumentMetadataInput = {
   title?: string | null | undefined;
 };
 
+/** Equals, or a range (min/max) for number, money and date fields. */
+export type IndexFilterInput = {
+  equals?: unknown;
+  field: string;
+  max?: unknown;
+  min?: unknown;
+};
+
 export type PreviewState =
   | 'NONE'
   | 'PENDING'
   | 'READY';
+
+export type RelativeDateUnit =
+  | 'DAYS'
+  | 'LAST_MONTH'
+  | 'LAST_QUARTER'
+  | 'LAST_YEAR'
+  | 'MONTHS'
+  | 'THIS_MONTH'
+  | 'THIS_QUARTER'
+  | 'THIS_WEEK'
+  | 'THIS_YEAR'
+  | 'WEEKS';
+
+export type SearchGroupBy =
+  | 'CUSTOMER'
+  | 'DOCUMENT_TYPE'
+  | 'MONTH'
+  | 'REGISTER';
+
+/** All conditions combine with AND; several ids of one kind with OR. */
+export type SearchInput = {
+  created?: DateRangeInput | null | undefined;
+  customerIds?: Array<string>;
+  documentDate?: DateRangeInput | null | undefined;
+  documentTypeIds?: Array<string>;
+  groupBy?: SearchGroupBy | null | undefined;
+  index?: Array<IndexFilterInput>;
+  registerIds?: Array<string>;
+  sort?: SearchSortInput | null | undefined;
+  statuses?: Array<string>;
+  /** Words to find (each also as a prefix), in any order. */
+  text?: string;
+};
+
+export type SearchSortInput = {
+  descending?: boolean;
+  /** With key INDEX. */
+  indexField?: string | null | undefined;
+  key?: SearchSortKey;
+};
+
+export type SearchSortKey =
+  | 'CREATED_AT'
+  | 'CUSTOMER'
+  | 'DOCUMENT_DATE'
+  | 'DOCUMENT_TYPE'
+  | 'INDEX'
+  | 'RELEVANCE'
+  | 'STATUS'
+  | 'TITLE';
 
 export type UploadDocumentInput = {
   customerId: string;
@@ -181,3 +247,11 @@ export type AddVersionMutation = { addVersion:
     | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ field: string, code: string, message: string }> }
     | { __typename: 'Version', id: string }
    };
+
+export type RecentDocumentsQueryVariables = Exact<{
+  criteria: SearchInput;
+  limit: number;
+}>;
+
+
+export type RecentDocumentsQuery = { search: { total: number, totalExact: boolean, hits: Array<{ document: { id: string, title: string, documentDate: string, status: string, revision: number, customerId: string, documentTypeId: string, indexValues: unknown, createdAt: string, customer: { id: string, erpNumber: string, name: string, status: string, keyData: unknown, revision: number, updatedAt: string, addresses: Array<{ id: string, kind: string, label: string, street: string, postalCode: string, city: string, country: string, latitude: number | null, longitude: number | null }>, contacts: Array<{ id: string, name: string, role: string, email: string, phone: string }> } | null, registers: Array<{ id: string }>, currentVersion: { id: string, mimeType: string, preview: { state: PreviewState, renditions: Array<{ kind: string, url: string, width: number, height: number }> } } | null } }> } };

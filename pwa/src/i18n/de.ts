@@ -131,6 +131,13 @@ export const de: Messages = {
   "camera.denied": "Die Kamera darf nicht verwendet werden (Zugriff verweigert). Nutzen Sie „Foto aufnehmen“.",
   "camera.missing": "Keine Kamera gefunden. Nutzen Sie „Foto aufnehmen“ oder wählen Sie eine Datei.",
   "camera.failed": "Die Kamera konnte nicht starten. Nutzen Sie „Foto aufnehmen“.",
+  "today.intro": "Heute abgelegt in den Akten, die Sie lesen dürfen, und Ihre Kunden.",
+  "today.documents": "Neu heute",
+  "today.noDocuments": "Heute nichts Neues.",
+  "inbox.intro": "In den letzten {days} Tagen abgelegte Dokumente Ihrer Kunden, neueste zuerst.",
+  "feed.offline": "Offline: Es wird gezeigt, was auf diesem Gerät gespeichert ist.",
+  "feed.updated": "Aktualisiert {time}.",
+  "feed.more": "Die neuesten {shown} von {total}.",
   "error.generic": "Etwas ist schiefgegangen: {message}",
   "error.offline": "Sie sind offline.",
 };

@@ -130,6 +130,13 @@ export const en = {
   "camera.denied": "The camera may not be used (permission denied). Use “Take photo” instead.",
   "camera.missing": "No camera found. Use “Take photo” or choose a file.",
   "camera.failed": "The camera could not start. Use “Take photo” instead.",
+  "today.intro": "Filed today in the dossiers you may read, and your customers.",
+  "today.documents": "New today",
+  "today.noDocuments": "Nothing new today.",
+  "inbox.intro": "Documents filed in the last {days} days across your customers, newest first.",
+  "feed.offline": "Offline: showing what is stored on this device.",
+  "feed.updated": "Updated {time}.",
+  "feed.more": "Showing the newest {shown} of {total}.",
   "error.generic": "Something went wrong: {message}",
   "error.offline": "You are offline.",
 } as const;

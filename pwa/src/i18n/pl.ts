@@ -131,6 +131,13 @@ export const pl: Messages = {
   "camera.denied": "Brak zgody na użycie kamery. Użyj „Zrób zdjęcie”.",
   "camera.missing": "Nie znaleziono kamery. Użyj „Zrób zdjęcie” lub wybierz plik.",
   "camera.failed": "Nie udało się uruchomić kamery. Użyj „Zrób zdjęcie”.",
+  "today.intro": "Dokumenty dodane dziś w teczkach, do których masz dostęp, oraz twoi klienci.",
+  "today.documents": "Nowe dzisiaj",
+  "today.noDocuments": "Dziś nic nowego.",
+  "inbox.intro": "Dokumenty dodane w ciągu ostatnich {days} dni u twoich klientów, od najnowszych.",
+  "feed.offline": "Offline: widać to, co zapisano na tym urządzeniu.",
+  "feed.updated": "Zaktualizowano {time}.",
+  "feed.more": "Najnowsze {shown} z {total}.",
   "error.generic": "Coś poszło nie tak: {message}",
   "error.offline": "Jesteś offline.",
 };
