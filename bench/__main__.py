@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from bench.audit_write import AuditWriteResult, format_audit_table, run_audit_write_benchmark
 from bench.cover_bench import cover_pair, run_cover_benchmark
 from bench.databases import ENGINES, DatabaseUnavailable, bench_runtime, postgres_admin_url
+from bench.lighthouse import format_lighthouse_table, run_lighthouse_benchmark
 from bench.nearby import NearbyResult, format_nearby_table, run_nearby_benchmark
 from bench.notify_fanout import NotifyResult, format_notify_table, run_notify_benchmark
 from bench.ocr import format_ocr_table, run_ocr_benchmark
@@ -41,6 +42,7 @@ SUITES = {
     "route": "route planning",
     "search": "full-text search",
     "ocr": "OCR with one and two workers (no database)",
+    "lighthouse": "Lighthouse scores of the PWA (needs npm, Chromium; not in all)",
 }
 
 
@@ -82,6 +84,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _run(args: argparse.Namespace) -> int:
+    if args.suite == "lighthouse":
+        print("building the PWA and running Lighthouse …", file=sys.stderr, flush=True)
+        result = await asyncio.to_thread(run_lighthouse_benchmark, runs=1 if args.quick else 3)
+        print(format_lighthouse_table([result]))
+        return 0
     if args.suite == "ocr":
         print(f"reading {args.pages} scanned pages …", file=sys.stderr, flush=True)
         print(format_ocr_table([await asyncio.to_thread(run_ocr_benchmark, pages=args.pages)]))

@@ -6,8 +6,17 @@ hand-written SQL return the same data, and reports both measures and their ratio
 
 from __future__ import annotations
 
+import pytest
+
 from backend.runtime import Runtime
 from bench import format_table, run_cover_benchmark
+from bench.lighthouse import (
+    LighthouseResult,
+    PageScores,
+    format_lighthouse_table,
+    run_lighthouse_benchmark,
+    scores_of,
+)
 from bench.nearby import format_nearby_table, run_nearby_benchmark
 from bench.notify_fanout import format_notify_table, run_notify_benchmark
 from bench.ocr import format_ocr_table, run_ocr_benchmark
@@ -119,3 +128,41 @@ def test_the_ocr_benchmark_reads_every_page_with_one_and_two_workers() -> None:
     [row] = [line for line in format_ocr_table([result]).splitlines() if "MP)" in line]
     assert "×" in row
     assert ("PASS" if result.passed else "FAIL") in row
+
+
+def test_lighthouse_scores_are_read_from_the_report_and_held_against_the_budgets() -> None:
+    report = {
+        "categories": {
+            "performance": {"score": 0.93, "auditRefs": [{"id": "tbt", "weight": 30}]},
+            "accessibility": {"score": 1, "auditRefs": [{"id": "skip-link", "weight": 0}]},
+            "best-practices": {"score": 0.94, "auditRefs": [{"id": "console", "weight": 1}]},
+            "seo": {"score": None, "auditRefs": []},
+        },
+        "audits": {
+            "tbt": {"score": 0.8, "displayValue": "270 ms"},
+            "skip-link": {"score": 0},
+            "console": {"score": 0},
+        },
+    }
+    scores, findings = scores_of(report)
+    assert scores == {"performance": 93, "accessibility": 100, "best-practices": 94, "seo": 0}
+    assert findings == [
+        "performance: tbt (270 ms)",
+        "best-practices: console (score 0.00)",
+    ]
+    page = PageScores(page="login", path="/", scores=scores, findings=tuple(findings))
+    assert not page.passed  # best practices below 95
+    table = format_lighthouse_table(
+        [LighthouseResult(pages=(page,), runs=1, lighthouse_version="13.5.0")]
+    )
+    assert "FAIL" in table.splitlines()[2]
+
+
+@pytest.mark.browser
+@pytest.mark.sqlite_only
+def test_the_lighthouse_benchmark_scores_the_sign_in_screen() -> None:
+    result = run_lighthouse_benchmark(build=False, runs=1, pages=("login",))
+    [page] = result.pages
+    assert set(page.scores) == {"performance", "accessibility", "best-practices", "seo"}
+    assert all(0 < score <= 100 for score in page.scores.values())
+    assert "login" in format_lighthouse_table([result])

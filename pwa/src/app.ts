@@ -180,7 +180,8 @@ export class DossierApp extends LocalizedElement {
     }
     const route = this.route.name;
     return html`
-      <a class="skip" href="#main" @click=${(e: Event) => (e.preventDefault(), this.focusMain())}>${t("app.skip")}</a>
+      <!-- A button, not a "#main" link: the target sits in this shadow root, where no fragment reaches. -->
+      <button class="skip" @click=${() => this.focusMain()}>${t("app.skip")}</button>
       <div class="bar">
         <a class="brand" href="/">${t("app.name")}</a>
         <span class="user muted-on-bar">${this.user.displayName}</span>

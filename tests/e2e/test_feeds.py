@@ -30,7 +30,9 @@ def test_in_tray_and_today_list_what_was_filed_across_customers(
         expect(today.get_by_role("heading", name="New today")).to_be_visible()
         expect(today.locator("ul.documents li").first).to_be_visible()
         expect(today.get_by_role("heading", name="Recent")).to_be_visible()
-        expect(today.locator("section[aria-labelledby=h-recent] a", has_text=demo.customer_name)).to_be_visible()
+        expect(
+            today.locator("section[aria-labelledby=h-recent] a", has_text=demo.customer_name)
+        ).to_be_visible()
         screenshot(page, "12-today")
         # Offline, the stored feed still shows.
         page.context.set_offline(True)
