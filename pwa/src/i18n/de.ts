@@ -138,6 +138,7 @@ export const de: Messages = {
   "feed.offline": "Offline: Es wird gezeigt, was auf diesem Gerät gespeichert ist.",
   "feed.updated": "Aktualisiert {time}.",
   "feed.more": "Die neuesten {shown} von {total}.",
+  "dossier.subRegisters": "Register in {register}",
   "error.generic": "Etwas ist schiefgegangen: {message}",
   "error.offline": "Sie sind offline.",
 };

@@ -137,6 +137,7 @@ export const en = {
   "feed.offline": "Offline: showing what is stored on this device.",
   "feed.updated": "Updated {time}.",
   "feed.more": "Showing the newest {shown} of {total}.",
+  "dossier.subRegisters": "Registers in {register}",
   "error.generic": "Something went wrong: {message}",
   "error.offline": "You are offline.",
 } as const;

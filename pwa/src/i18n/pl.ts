@@ -138,6 +138,7 @@ export const pl: Messages = {
   "feed.offline": "Offline: widać to, co zapisano na tym urządzeniu.",
   "feed.updated": "Zaktualizowano {time}.",
   "feed.more": "Najnowsze {shown} z {total}.",
+  "dossier.subRegisters": "Rejestry w {register}",
   "error.generic": "Coś poszło nie tak: {message}",
   "error.offline": "Jesteś offline.",
 };

@@ -5,6 +5,7 @@
 import { css, html, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { arrange, DEFAULT_ARRANGEMENT, type Arrangement, type Grouping, type SortOrder } from "../data/arrange";
 import { Offline } from "../data/client";
+import { registerTree } from "../data/register-tree";
 import type { LocalDossier } from "../data/repository";
 import type { Catalog, StoredDocument } from "../data/store";
 import { formatMonth, formatValue, t } from "../i18n";
@@ -17,6 +18,20 @@ import { icon } from "../ui/icons";
 import { shared } from "../ui/styles";
 
 const SWIPE_PX = 60;
+
+interface Tab {
+  key: string;
+  label: string;
+  count: number | null;
+  registerId: string | null;
+  /** 0 for the cover, all and top-level registers; nested registers are deeper. */
+  depth: number;
+  /** The top-level tab it belongs to (itself at the top). */
+  topKey: string;
+  /** The key of the register it is nested in (null at the top). */
+  parentKey: string | null;
+  childCount: number;
+}
 /** Rows of a list rendered in the first frame, and added per frame after it. */
 const FIRST_ROWS = 40;
 const MORE_ROWS = 400;
@@ -119,19 +134,30 @@ export class DossierScreen extends LocalizedElement {
     this.favourite = await repo().toggleFavourite(this.customerId);
   }
 
-  private tabs(): { key: string; label: string; count: number | null; registerId: string | null }[] {
-    const registers = this.catalog?.registers ?? [];
+  /** Cover, all, then the register tree depth first (the order swipes follow). */
+  private tabs(): Tab[] {
     const counts = new Map(this.local?.dossier?.registers.map((r) => [r.key, r.count]) ?? []);
+    const top = { depth: 0, parentKey: null, childCount: 0 };
     return [
-      { key: "cover", label: t("dossier.cover"), count: null, registerId: null },
-      { key: "all", label: t("dossier.all"), count: this.local?.dossier?.documentCount ?? null, registerId: null },
-      ...registers.map((r) => ({ key: r.key, label: r.name, count: counts.get(r.key) ?? null, registerId: r.id })),
+      { key: "cover", label: t("dossier.cover"), count: null, registerId: null, topKey: "cover", ...top },
+      { key: "all", label: t("dossier.all"), count: this.local?.dossier?.documentCount ?? null, registerId: null, topKey: "all", ...top },
+      ...registerTree(this.catalog?.registers ?? []).map((n) => ({
+        key: n.register.key,
+        label: n.register.name,
+        count: counts.get(n.register.key) ?? null,
+        registerId: n.register.id,
+        depth: n.depth,
+        topKey: n.topKey,
+        parentKey: n.path.at(-2) ?? null,
+        childCount: n.childCount,
+      })),
     ];
   }
 
-  private onTabKey(event: KeyboardEvent): void {
-    const keys = this.tabs().map((x) => x.key);
-    const index = keys.indexOf(this.tab);
+  /** Arrow keys, Home and End move between the tabs of the row that has focus. */
+  private onTabKey(event: KeyboardEvent, keys: string[], idPrefix: string): void {
+    const focused = (event.target as HTMLElement).id.slice(idPrefix.length);
+    const index = keys.indexOf(keys.includes(focused) ? focused : this.tab);
     let next = -1;
     if (event.key === "ArrowRight") next = (index + 1) % keys.length;
     else if (event.key === "ArrowLeft") next = (index - 1 + keys.length) % keys.length;
@@ -139,15 +165,14 @@ export class DossierScreen extends LocalizedElement {
     else if (event.key === "End") next = keys.length - 1;
     if (next < 0) return;
     event.preventDefault();
-    this.go(keys[next] ?? "cover", true);
+    const key = keys[next] ?? "cover";
+    this.go(key, `${idPrefix}${key}`);
   }
 
-  private go(tab: string, focus = false): void {
+  private go(tab: string, focusId = ""): void {
     navigate(dossierPath(this.customerId, tab), true);
-    if (focus) {
-      void this.updateComplete.then(() =>
-        this.renderRoot.querySelector<HTMLElement>(`[role="tab"][aria-selected="true"]`)?.focus(),
-      );
+    if (focusId) {
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#${CSS.escape(focusId)}`)?.focus());
     }
   }
 
@@ -195,24 +220,57 @@ export class DossierScreen extends LocalizedElement {
     </header>`;
   }
 
+  /**
+   * Top-level tabs in one row; when the open register has sub-registers, or is one, a second row
+   * holds that branch of the tree (indented by depth), so every register is one tap away.
+   */
   private renderTabs(): TemplateResult {
-    return html`<div class="tabs" role="tablist" aria-label=${t("dossier.registers")} @keydown=${this.onTabKey}>
-      ${this.tabs().map(
-        (tab) => html`<a
-          role="tab"
-          id="tab-${tab.key}"
-          href=${dossierPath(this.customerId, tab.key)}
-          aria-selected=${tab.key === this.tab ? "true" : "false"}
-          aria-controls="panel"
-          tabindex=${tab.key === this.tab ? "0" : "-1"}
-          @click=${(e: Event) => {
-            e.preventDefault();
-            this.go(tab.key);
-          }}
-          >${tab.label}${tab.count !== null ? html` <span class="count">${tab.count}</span>` : nothing}</a
-        >`,
+    const tabs = this.tabs();
+    const current = tabs.find((x) => x.key === this.tab);
+    const topKey = current?.topKey ?? this.tab;
+    const top = tabs.filter((x) => x.depth === 0);
+    const branch = tabs.filter((x) => x.topKey === topKey && x.registerId);
+    const tab = (x: Tab, prefix: string, selected: boolean, keys: string[], nested: boolean): TemplateResult => html`<a
+      role="tab"
+      id="${prefix}${x.key}"
+      href=${dossierPath(this.customerId, x.key)}
+      aria-selected=${selected ? "true" : "false"}
+      aria-controls="panel"
+      tabindex=${selected ? "0" : "-1"}
+      @click=${(e: Event) => {
+        e.preventDefault();
+        this.go(x.key);
+      }}
+      @keydown=${(e: KeyboardEvent) => this.onTabKey(e, keys, prefix)}
+      >${nested && x.depth > 0 ? html`<span class="branch" aria-hidden="true">${"›".repeat(x.depth)}</span>` : nothing}${x.label}${!nested && x.childCount
+        ? html`<span class="more" aria-hidden="true">▾</span>`
+        : nothing}${x.count !== null ? html` <span class="count">${x.count}</span>` : nothing}</a
+    >`;
+    const topKeys = top.map((x) => x.key);
+    const branchKeys = branch.map((x) => x.key);
+    const parent = tabs.find((x) => x.key === topKey);
+    return html`<div class="tabs" role="tablist" aria-label=${t("dossier.registers")}>
+        ${top.map((x) => tab(x, "tab-", x.key === topKey, topKeys, false))}
+      </div>
+      ${branch.length > 1
+        ? html`<div class="tabs sub" role="tablist" aria-label=${t("dossier.subRegisters", { register: parent?.label ?? "" })}>
+            ${branch.map((x) => tab(x, "sub-", x.key === this.tab, branchKeys, true))}
+          </div>`
+        : nothing}`;
+  }
+
+  /** The register tree as nested lists, each register with its count. */
+  private renderRegisterTree(tabs: Tab[], parentKey: string | null): TemplateResult | typeof nothing {
+    const level = tabs.filter((x) => x.registerId && x.parentKey === parentKey);
+    if (level.length === 0) return nothing;
+    return html`<ul class=${parentKey ? "tree nested" : "tree"}>
+      ${level.map(
+        (x) => html`<li>
+          <a href=${dossierPath(this.customerId, x.key)}>${x.label}<span class="count">${x.count ?? "–"}</span></a>
+          ${x.childCount ? this.renderRegisterTree(tabs, x.key) : nothing}
+        </li>`,
       )}
-    </div>`;
+    </ul>`;
   }
 
   private renderCover(): TemplateResult {
@@ -274,15 +332,7 @@ export class DossierScreen extends LocalizedElement {
       </section>
       <section class="card" aria-labelledby="h-registers">
         <h2 id="h-registers">${t("dossier.registers")}</h2>
-        <ul class="counts">
-          ${this.tabs()
-            .filter((x) => x.registerId)
-            .map(
-              (x) => html`<li>
-                <a href=${dossierPath(customer.id, x.key)}>${x.label}<span class="count">${x.count ?? "–"}</span></a>
-              </li>`,
-            )}
-        </ul>
+        ${this.renderRegisterTree(this.tabs(), null)}
       </section>
       <section class="card" aria-labelledby="h-latest">
         <h2 id="h-latest">${t("dossier.latest")}</h2>
@@ -418,13 +468,15 @@ export class DossierScreen extends LocalizedElement {
     if (this.failed) {
       return html`<div class="page"><p class="card" role="alert">${t("dossier.notFound")}</p></div>`;
     }
-    const tab = this.tabs().find((x) => x.key === this.tab);
+    const tabs = this.tabs();
+    const tab = tabs.find((x) => x.key === this.tab);
+    const inBranch = tab?.registerId && tabs.filter((x) => x.topKey === tab.topKey).length > 1;
     return html`<div class="page">
       ${this.renderHeader()} ${this.renderTabs()}
       <div
         id="panel"
         role="tabpanel"
-        aria-labelledby="tab-${this.tab}"
+        aria-labelledby="${inBranch ? "sub-" : "tab-"}${this.tab}"
         @touchstart=${this.onTouchStart}
         @touchend=${this.onTouchEnd}
       >
@@ -517,15 +569,35 @@ export class DossierScreen extends LocalizedElement {
         gap: 0.5rem;
         min-height: 56px;
       }
-      ul.counts {
+      .tabs.sub {
+        border-bottom: none;
+        margin-top: -0.5rem;
+        background: var(--surface-2);
+      }
+      .tabs.sub a {
+        font-size: 0.9rem;
+      }
+      .tabs.sub .count {
+        background: var(--surface);
+      }
+      .branch {
+        color: var(--muted);
+        letter-spacing: -0.1em;
+      }
+      .more {
+        font-size: 0.7rem;
+      }
+      ul.tree {
         list-style: none;
         padding: 0;
         margin: 0;
-        display: grid;
-        grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr));
-        gap: 0.25rem 1rem;
       }
-      ul.counts a {
+      ul.tree.nested {
+        padding-left: 1.25rem;
+        border-left: 2px solid var(--border);
+        margin-left: 0.25rem;
+      }
+      ul.tree a {
         display: flex;
         justify-content: space-between;
         align-items: center;
