@@ -212,20 +212,20 @@ def run_lighthouse_benchmark(
         for page in pages:
             path, page_cookie = where[page]
             per_run: list[dict[str, int]] = []
-            findings: set[str] = set()
+            findings: dict[str, str] = {}  # one line per audit: what the last run showed
             for _ in range(runs):
                 report = _lighthouse(base_url + path, page_cookie)
                 version = str(report.get("lighthouseVersion", ""))
                 scores, found = scores_of(report)
                 per_run.append(scores)
-                findings.update(found)
+                findings.update((line.split(" (")[0], line) for line in found)
             median = {c: round(statistics.median(r.get(c, 0) for r in per_run)) for c in CATEGORIES}
             measured.append(
                 PageScores(
                     page=page,
                     path=path.replace(customer_id, "{id}"),
                     scores=median,
-                    findings=tuple(sorted(findings)),
+                    findings=tuple(sorted(findings.values())),
                 )
             )
     return LighthouseResult(pages=tuple(measured), runs=runs, lighthouse_version=version)
