@@ -59,6 +59,13 @@ it("stops every track when it leaves the page", async () => {
   expect(view.cameras).toBe(2);
   await view.updateComplete;
   expect(view.shadowRoot!.querySelector("[aria-label='Switch camera']")).not.toBeNull();
+  Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
+  document.dispatchEvent(new Event("visibilitychange"));
+  expect(stop).toHaveBeenCalledTimes(1);
+  expect(view.ready).toBe(false);
+  Object.defineProperty(document, "hidden", { configurable: true, get: () => false });
+  document.dispatchEvent(new Event("visibilitychange"));
+  await until(() => view.ready);
   view.remove();
-  expect(stop).toHaveBeenCalled();
+  expect(stop).toHaveBeenCalledTimes(2);
 });

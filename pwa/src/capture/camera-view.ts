@@ -46,6 +46,11 @@ export class CameraView extends LocalizedElement {
   private stream: MediaStream | null = null;
   private facing: "environment" | "user" = "environment";
   private closed = false;
+  /** A hidden page (app in the background, screen off) lets go of the camera, and takes it back. */
+  private readonly onVisibility = (): void => {
+    if (document.hidden) this.stop();
+    else if (!this.closed && !this.stream) void this.start();
+  };
 
   constructor() {
     super();
@@ -59,11 +64,13 @@ export class CameraView extends LocalizedElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.closed = false;
+    document.addEventListener("visibilitychange", this.onVisibility);
     void this.start();
   }
 
   override disconnectedCallback(): void {
     this.closed = true;
+    document.removeEventListener("visibilitychange", this.onVisibility);
     this.stop();
     super.disconnectedCallback();
   }
