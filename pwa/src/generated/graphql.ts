@@ -110,6 +110,8 @@ type ErrorFields_ForbiddenError_Fragment = { code: string, message: string };
 
 type ErrorFields_NotFoundError_Fragment = { code: string, message: string };
 
+type ErrorFields_PageError_Fragment = { code: string, message: string };
+
 type ErrorFields_UnavailableError_Fragment = { code: string, message: string };
 
 type ErrorFields_UploadError_Fragment = { code: string, message: string };
@@ -120,6 +122,7 @@ export type ErrorFieldsFragment =
   | ErrorFields_ConflictError_Fragment
   | ErrorFields_ForbiddenError_Fragment
   | ErrorFields_NotFoundError_Fragment
+  | ErrorFields_PageError_Fragment
   | ErrorFields_UnavailableError_Fragment
   | ErrorFields_UploadError_Fragment
   | ErrorFields_ValidationError_Fragment
