@@ -106,7 +106,8 @@ class _Child:
                 # PDFium aborts when an allocation fails at the ceiling; a crash looks the same.
                 raise _Died("pdf_too_complex", f"the reader stopped ({code})")
             self._buffer += chunk
-        out = bytes(self._buffer[:size])
+        with memoryview(self._buffer) as view:
+            out = bytes(view[:size])  # one copy, however large the page image
         del self._buffer[:size]
         return out
 

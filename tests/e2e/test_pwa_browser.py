@@ -27,7 +27,8 @@ def _open_document(page: Page, demo: Demo, title: str) -> None:
 
 
 def _image_loaded(page: Page) -> None:
-    img = page.locator("document-screen zoom-view img")
+    """The first image of the document view (a PDF's page one) has loaded."""
+    img = page.locator("document-screen zoom-view img").first
     expect(img).to_be_visible()
     page.wait_for_function(
         """() => { const i = document.querySelector('dossier-app').shadowRoot
