@@ -25,6 +25,8 @@ Services raise these; exactly one module per transport (``backend.graphql.errors
     │   ├── UploadTooLarge       upload_too_large
     │   ├── ContentMismatch      content_mismatch
     │   └── InvalidFilename      invalid_filename
+    ├── PageUnavailable          (code per reason: page_out_of_range, no_pages, preview_pending,
+    │                             pdf_too_complex, pdf_render_timeout, corrupt_pdf …)
     ├── DirectoryUnavailable     directory_unavailable
     │   └── DirectoryNotConfigured  directory_not_configured
     └── GeocoderNotConfigured    geocoder_not_configured
@@ -53,6 +55,7 @@ __all__ = [
     "InvalidFilename",
     "LegalHoldActive",
     "NotFound",
+    "PageUnavailable",
     "RetentionActive",
     "RoleInUse",
     "SelfEscalation",
@@ -224,6 +227,16 @@ class SelfEscalation(Forbidden):
 
     def __init__(self) -> None:
         super().__init__("you may not grant yourself access; ask an administrator")
+
+
+class PageUnavailable(DossierError):
+    """A page of a version that cannot be shown; ``code`` says why."""
+
+    code = "page_unavailable"
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class UploadRejected(DossierError):

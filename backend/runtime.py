@@ -21,6 +21,7 @@ from backend.blobs.store import BlobStore, LocalBlobStore, TenantBlobStores
 from backend.customers.repository import PiccoloCustomerRepository
 from backend.customers.service import CustomerService
 from backend.documents.archive import ArchiveService
+from backend.documents.pages import PageRenders, PageService
 from backend.documents.repository import PiccoloDocumentRepository
 from backend.documents.service import DocumentService
 from backend.geo.geocoder import GeopyGeocoder
@@ -59,6 +60,7 @@ class Services:
     catalog: CatalogService
     customers: CustomerService
     documents: DocumentService
+    pages: PageService
     views: ViewService
     notifications: SubscriptionService
     geo: GeoService
@@ -73,6 +75,8 @@ class Runtime:
     clock: Clock = field(default=utcnow)
     catalog_cache: CatalogCache = field(default_factory=CatalogCache)
     live: LiveHub = field(default_factory=LiveHub)
+    page_renders: PageRenders = field(default_factory=PageRenders)
+    """PDF pages being rendered on demand by this process."""
     """Servers of this process that want live events (used on SQLite; PostgreSQL notifies)."""
 
     @classmethod
@@ -217,6 +221,15 @@ class Runtime:
             documents=documents,
             geo=self.geo_service(audit, jobs),
             search=SearchService(PiccoloSearchRepository(), catalog, self.clock),
+            pages=PageService(
+                documents,
+                PiccoloDocumentRepository(),
+                self.blobs,
+                self.database,
+                self.clock,
+                self.page_renders,
+                time_limit=self.settings.previews.pdf_timeout_seconds,
+            ),
             archive=ArchiveService(
                 documents,
                 PiccoloDocumentRepository(),

@@ -169,7 +169,11 @@ class PreviewSettings:
     """Longest an office document's conversion to PDF may take before LibreOffice is killed."""
 
     pdf_timeout_seconds: int = 30
-    """Longest rendering a PDF's page one may take (it runs in a process of its own)."""
+    """Longest rendering of a PDF's first pages, of one page on demand, or reading of one page's
+    text may take (each runs in a process of its own)."""
+
+    pdf_preview_pages: int = 3
+    """PDF pages the preview job renders as screen images; later pages are rendered on demand."""
 
     mail_max_attachments: int = 100
     """Most attachments of one e-mail made into documents; the rest are listed as skipped."""
@@ -404,6 +408,7 @@ ENVIRONMENT_NAMES: Mapping[str, str] = {
     "DOSSIER_SOFFICE": "LibreOffice program for office previews (empty: none)",
     "DOSSIER_OFFICE_TIMEOUT_SECONDS": "longest conversion of an office document to PDF",
     "DOSSIER_PDF_TIMEOUT_SECONDS": "longest rendering of a PDF page for its preview",
+    "DOSSIER_PDF_PREVIEW_PAGES": "PDF pages rendered by the preview job (later ones on demand)",
     "DOSSIER_MAIL_MAX_ATTACHMENTS": "most attachments of one e-mail made into documents",
     "DOSSIER_MAIL_MAX_BYTES": "largest e-mail file read for its preview and attachments",
     "DOSSIER_SECRET_KEY": "signing key; required outside development",
@@ -668,6 +673,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             soffice=env.get("DOSSIER_SOFFICE"),
             office_timeout_seconds=_int(env, "DOSSIER_OFFICE_TIMEOUT_SECONDS", 120),
             pdf_timeout_seconds=_int(env, "DOSSIER_PDF_TIMEOUT_SECONDS", 30),
+            pdf_preview_pages=_int(env, "DOSSIER_PDF_PREVIEW_PAGES", 3, minimum=1),
             mail_max_attachments=_int(env, "DOSSIER_MAIL_MAX_ATTACHMENTS", 100, minimum=0),
             mail_max_bytes=_int(env, "DOSSIER_MAIL_MAX_BYTES", 50 << 20),
         ),

@@ -54,6 +54,7 @@ class PdfSpec:
     paragraphs: tuple[str, ...]  # before the table
     table: Table | None = None
     closing: tuple[str, ...] = ()  # after the table
+    annex: tuple[str, ...] = ()  # on pages of their own after the letter (terms and conditions)
     footer: str = ""
     author: str = ""
     created: dt.datetime | None = None
@@ -144,6 +145,13 @@ def render_pdf(spec: PdfSpec) -> bytes:
         pdf.set_font(pdf.demo_family, size=10)
         pdf.ln(4)
     paragraphs(spec.closing)
+    if spec.annex:
+        pdf.add_page()
+        pdf.set_font(pdf.demo_family, size=12)
+        _line(pdf, 0, 7, text(spec.annex[0]))
+        pdf.ln(3)
+        pdf.set_font(pdf.demo_family, size=10)
+        paragraphs(spec.annex[1:])
     return bytes(pdf.output())
 
 

@@ -26,6 +26,35 @@ __all__ = ["invoice", "offer", "order"]
 
 _GREETING = ("Mit freundlichen Grüßen", "Demo Handel GmbH")
 _DISCOUNT = Decimal("0.97")
+#: Printed after every offer, on a page of its own: offers are the demo's multi-page PDFs.
+_TERMS = (
+    "Allgemeine Verkaufs- und Lieferbedingungen der Demo Handel GmbH",
+    "1. Geltung: Diese Bedingungen gelten für alle Angebote, Lieferungen und Leistungen der Demo "
+    "Handel GmbH gegenüber Unternehmern. Abweichende Bedingungen des Kunden gelten nur, wenn wir "
+    "ihnen schriftlich zugestimmt haben.",
+    "2. Angebote: Unsere Angebote sind freibleibend, soweit sie nicht ausdrücklich als verbindlich "
+    "bezeichnet sind. Abbildungen, Maße und Gewichte sind nur annähernd maßgebend.",
+    "3. Preise: Alle Preise verstehen sich in Euro zuzüglich der gesetzlichen Umsatzsteuer, ab "
+    "Lager Bremen, einschließlich Verpackung. Frachtkosten werden gesondert ausgewiesen.",
+    "4. Lieferung: Liefertermine sind nur verbindlich, wenn wir sie schriftlich bestätigt haben. "
+    "Teillieferungen sind zulässig, soweit sie dem Kunden zumutbar sind.",
+    "5. Gefahrübergang: Die Gefahr geht mit der Übergabe an den Spediteur auf den Kunden über, "
+    "auch wenn wir die Fracht übernommen haben.",
+    "6. Zahlung: Rechnungen sind innerhalb der vereinbarten Frist ohne Abzug zahlbar. Bei "
+    "Zahlungsverzug berechnen wir Verzugszinsen in gesetzlicher Höhe.",
+    "7. Eigentumsvorbehalt: Die gelieferte Ware bleibt bis zur vollständigen Bezahlung aller "
+    "Forderungen aus der Geschäftsverbindung unser Eigentum.",
+    "8. Mängelrüge: Offensichtliche Mängel sind unverzüglich, spätestens binnen acht Tagen nach "
+    "Anlieferung, schriftlich anzuzeigen. Versteckte Mängel sind unverzüglich nach ihrer "
+    "Entdeckung anzuzeigen.",
+    "9. Haftung: Wir haften bei Vorsatz und grober Fahrlässigkeit unbeschränkt, bei leichter "
+    "Fahrlässigkeit nur für die Verletzung wesentlicher Vertragspflichten und begrenzt auf den "
+    "vorhersehbaren, typischen Schaden.",
+    "10. Datenschutz: Wir verarbeiten die Daten des Kunden zur Abwicklung der Geschäftsbeziehung "
+    "nach den geltenden Vorschriften zum Datenschutz.",
+    "11. Gerichtsstand und Recht: Gerichtsstand ist Bremen. Es gilt deutsches Recht unter "
+    "Ausschluss des UN-Kaufrechts.",
+)
 
 
 def _gross(deal: Deal, c: CustomerProfile, factor: Decimal = Decimal(1)) -> dict[str, str]:
@@ -55,7 +84,7 @@ def offer(desk: Desk, e: Event, rng: random.Random) -> DocumentPlan:
         SALES.display_name,
         table=_table(deal, c),
         closing=closing,
-    )
+    ).revised(annex=_TERMS)
     revisions: tuple[Revision, ...] = ()
     if rng.random() < 0.12:
         note = "wie besprochen gewähren wir Ihnen auf alle Positionen 3 % Projektrabatt:"

@@ -60,6 +60,7 @@ RefusalReason = Literal[
     "conversion_timeout",
     "pdf_render_timeout",
     "pdf_too_complex",
+    "page_out_of_range",
 ]
 RenditionKind = Literal["thumbnail", "screen", "text", "pdf"]
 
@@ -112,6 +113,7 @@ class Rendition:
     data: bytes = field(repr=False)
     width: int
     height: int
+    page: int = 1  # from 1; a PDF has a screen rendition per rendered page
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +122,7 @@ class ImagePreview:
     page_count: int  # frames of a multi-page TIFF or an animated GIF, PNG or WebP; else 1
     width: int  # of the source, upright (after EXIF orientation)
     height: int
+    page_sizes: tuple[tuple[int, int], ...] = ()  # a PDF's pages at screen size (see pdf_preview)
 
 
 class PreviewRefused(Exception):

@@ -192,7 +192,8 @@ class DocumentPage:
 
 @dataclass(frozen=True, slots=True)
 class RenditionRef:
-    """A stored derived image of a version (``kind``: thumbnail or screen)."""
+    """A stored derived image of a version (``kind``: thumbnail or screen) of page ``page``
+    (from 1; a PDF has a screen rendition per rendered page)."""
 
     id: str
     version_id: str
@@ -202,6 +203,7 @@ class RenditionRef:
     size: int
     width: int
     height: int
+    page: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +217,8 @@ class Preview:
     width: int | None = None
     height: int | None = None
     renditions: tuple[RenditionRef, ...] = ()
+    page_sizes: tuple[tuple[int, int], ...] = ()
+    """A PDF's pages, each as wide and high as its screen rendition is or will be."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,31 +1,56 @@
-"""Previews of PDF files: the first page rendered by PDFium (pypdfium2), and the page count.
+"""Previews of PDF files drawn by PDFium (pypdfium2): the thumbnail of page one, screen images of
+the first pages, any later page on demand, and the size of every page.
 
-PDFium is not thread-safe: one lock serialises every call into it (rendering one page at 1600 px
-takes tens of milliseconds). The page is rendered straight at the size of the screen rendition,
-whatever size the page claims, so a page of absurd dimensions costs no more memory than a normal
-one. Encrypted, corrupt and oversized documents are refused with a stable reason and kept as
-uploaded.
+These functions run in the isolated child process (:mod:`backend.documents.pdf_process`), never in
+a worker. PDFium is not thread-safe: one lock serialises every call into it. A page is rendered
+straight at the size of the screen rendition (:data:`SCREEN_SIDE`), whatever size it claims, so a
+page of absurd dimensions costs no more memory than a normal one. Encrypted, corrupt and oversized
+documents are refused with a stable reason and kept as uploaded.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Final
 
 import pypdfium2
+from PIL import Image
 
-from backend.documents.imaging import ImagePreview, PreviewRefused, renditions_of
+from backend.documents.imaging import (
+    ImagePreview,
+    PreviewRefused,
+    Rendition,
+    RenditionKind,
+    renditions_of,
+)
 
-__all__ = ["PDFIUM_LOCK", "PDF_TYPES", "pdf_text", "render_pdf"]
+__all__ = [
+    "MAX_PAGES",
+    "PDFIUM_LOCK",
+    "PDF_TYPES",
+    "SCREEN_SIDE",
+    "open_pdf",
+    "render_page",
+    "render_pdf",
+    "screen_size",
+]
 
 PDF_TYPES: Final = frozenset({"application/pdf"})
 SCREEN_SIDE: Final = 1600
+#: Most pages a PDF may have, counted from the page tree before anything is drawn.
+MAX_PAGES: Final = 20_000
 #: Every call into PDFium, from any module, holds this lock.
 PDFIUM_LOCK = threading.Lock()
 
 
-def render_pdf(data: bytes, *, max_pages: int = 20_000) -> ImagePreview:
-    """Thumbnail and screen renditions of page one, and the page count."""
+@contextmanager
+def open_pdf(data: bytes, *, max_pages: int = MAX_PAGES) -> Iterator[pypdfium2.PdfDocument]:
+    """The open document (closed on leaving), held under :data:`PDFIUM_LOCK`;
+    ``PreviewRefused`` (``corrupt_pdf``, ``encrypted_pdf``, ``too_many_pages``) if it cannot be."""
     if not data:
         raise PreviewRefused("corrupt_pdf", "the file is empty")
     with PDFIUM_LOCK:
@@ -36,58 +61,81 @@ def render_pdf(data: bytes, *, max_pages: int = 20_000) -> ImagePreview:
             if "password" in text or "security" in text:
                 raise PreviewRefused("encrypted_pdf", "the document needs a password") from exc
             raise PreviewRefused("corrupt_pdf", str(exc)) from exc
+        except Exception as exc:  # PDFium on hostile input
+            raise PreviewRefused("corrupt_pdf", f"{type(exc).__name__}: {exc}") from exc
         try:
             pages = len(document)
             if pages < 1:
                 raise PreviewRefused("corrupt_pdf", "the document has no pages")
             if pages > max_pages:
                 raise PreviewRefused("too_many_pages", f"{pages} pages, at most {max_pages}")
-            page = document[0]
-            try:
-                width, height = page.get_size()
-                if not (width > 0 and height > 0):
-                    raise PreviewRefused("corrupt_pdf", "page one has no size")
-                scale = SCREEN_SIDE / max(width, height)
-                image = page.render(scale=scale).to_pil()
-            finally:
-                page.close()
-        except PreviewRefused:
-            raise
-        except Exception as exc:  # PDFium on hostile input: any failure means "no preview"
-            raise PreviewRefused("corrupt_pdf", f"{type(exc).__name__}: {exc}") from exc
+            yield document
         finally:
             document.close()
-    return renditions_of(image, pages)
 
 
-def pdf_text(data: bytes, *, max_pages: int = 2_000, max_chars: int = 5_000_000) -> tuple[str, int]:
-    """The text layer of the first ``max_pages`` pages (pages separated by form feeds), at most
-    ``max_chars`` characters, and the page count; ``PreviewRefused`` if PDFium cannot open it."""
-    with PDFIUM_LOCK:
+def screen_size(width: float, height: float) -> tuple[int, int]:
+    """Pixels of a page of ``width`` × ``height`` points drawn with its longer side at
+    :data:`SCREEN_SIDE` (as PDFium rounds them)."""
+    if not (width > 0 and height > 0):
+        return (SCREEN_SIDE, SCREEN_SIDE)
+    scale = SCREEN_SIDE / max(width, height)
+    return (max(1, math.ceil(width * scale)), max(1, math.ceil(height * scale)))
+
+
+def render_pdf(data: bytes, *, pages: int = 1, max_pages: int = MAX_PAGES) -> ImagePreview:
+    """The thumbnail of page one, screen renditions of the first ``pages`` pages (each with its
+    page number), the page count and every page's screen size."""
+    with open_pdf(data, max_pages=max_pages) as document:
+        count = len(document)
+        sizes = tuple(_sizes(document))
+        first = _render(document, 0)
+        preview = renditions_of(first, count)
+        renditions = list(preview.renditions)
+        for index in range(1, min(pages, count)):
+            renditions.append(_screen(_render(document, index), index + 1))
+    return dataclasses.replace(preview, renditions=tuple(renditions), page_sizes=sizes)
+
+
+def render_page(data: bytes, page: int, *, max_pages: int = MAX_PAGES) -> Rendition:
+    """The screen rendition of page ``page`` (from 1); ``PreviewRefused``
+    (``page_out_of_range``) for a page the document does not have."""
+    with open_pdf(data, max_pages=max_pages) as document:
+        if not 1 <= page <= len(document):
+            raise PreviewRefused("page_out_of_range", f"page {page} of {len(document)}")
+        image = _render(document, page - 1)
+    return _screen(image, page)
+
+
+SCREEN_ONLY: Final[tuple[RenditionKind, ...]] = ("screen",)
+
+
+def _screen(image: Image.Image, page: int) -> Rendition:
+    [screen] = renditions_of(image, 1, kinds=SCREEN_ONLY).renditions
+    return dataclasses.replace(screen, page=page)
+
+
+def _sizes(document: pypdfium2.PdfDocument) -> Iterator[tuple[int, int]]:
+    for index in range(len(document)):
         try:
-            document = pypdfium2.PdfDocument(data)
-        except pypdfium2.PdfiumError as exc:
-            raise PreviewRefused("corrupt_pdf", str(exc)) from exc
+            width, height = document.get_page_size(index)
+        except Exception:  # a damaged page object: the page shows square until drawn
+            width = height = 0.0
+        yield screen_size(width, height)
+
+
+def _render(document: pypdfium2.PdfDocument, index: int) -> Image.Image:
+    try:
+        page = document[index]
         try:
-            pages = len(document)
-            texts: list[str] = []
-            size = 0
-            for index in range(min(pages, max_pages)):
-                page = document[index]
-                try:
-                    textpage = page.get_textpage()
-                    try:
-                        text = textpage.get_text_range()
-                    finally:
-                        textpage.close()
-                finally:
-                    page.close()
-                texts.append(text.replace("\r\n", "\n"))
-                size += len(text)
-                if size >= max_chars:
-                    break
-        except Exception as exc:  # PDFium on hostile input
-            raise PreviewRefused("corrupt_pdf", f"{type(exc).__name__}: {exc}") from exc
+            width, height = page.get_size()
+            if not (width > 0 and height > 0):
+                raise PreviewRefused("corrupt_pdf", f"page {index + 1} has no size")
+            image: Image.Image = page.render(scale=SCREEN_SIDE / max(width, height)).to_pil()
+            return image
         finally:
-            document.close()
-    return "\f".join(texts)[:max_chars], pages
+            page.close()
+    except PreviewRefused:
+        raise
+    except Exception as exc:  # PDFium on hostile input: any failure means "no preview"
+        raise PreviewRefused("corrupt_pdf", f"{type(exc).__name__}: {exc}") from exc

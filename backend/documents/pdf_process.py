@@ -1,20 +1,22 @@
-"""PDF page one rendered in a process of its own, with a time limit and a memory ceiling.
+"""PDF pages rendered in a process of their own, with a time limit and a memory ceiling.
 
 PDFium cannot be interrupted from another thread, and a hostile PDF can make it work for minutes
-(a page with millions of drawing operations) or crash (it is C++). So the preview job renders in a
-child process (``python -m backend.documents.pdf_process``): it reads the PDF on stdin, limits its
-own address space to :data:`MEMORY_LIMIT` bytes, renders with :func:`render_pdf`, and writes the
-renditions on stdout as msgpack. The parent kills it (and its process group) after ``time_limit``
-seconds (``pdf_render_timeout``); a crash or a memory failure is ``pdf_too_complex``; a refusal in
-the child comes back with its own reason. Starting the child costs about a tenth of a second, small
-next to rendering, and the worker's own memory never holds PDFium's.
+(a page with millions of drawing operations) or crash (it is C++). So previews are rendered in a
+child process (``python -m backend.documents.pdf_process preview N`` or ``page N``): it reads the
+PDF on stdin, limits its own address space to :data:`~backend.documents.subprocesses.
+MEMORY_LIMIT` bytes, renders with :mod:`backend.documents.pdf_preview`, and writes the renditions
+on stdout as msgpack. The parent kills it (and its process group) after ``time_limit`` seconds
+(``pdf_render_timeout``); a crash or a memory failure is ``pdf_too_complex``; a refusal in the
+child comes back with its own reason. The worker's own memory never holds PDFium's.
+
+- ``preview N``: the thumbnail of page one and screen images of the first N pages, the page count
+  and every page's screen size (:func:`render_pdf_isolated`, the preview job).
+- ``page N``: the screen image of page N (:func:`render_page_isolated`, a page on demand).
 """
 
 from __future__ import annotations
 
-import resource
 import sys
-from typing import Final
 
 import msgspec
 
@@ -25,13 +27,9 @@ from backend.documents.imaging import (
     Rendition,
     RenditionKind,
 )
-from backend.documents.subprocesses import run_limited
+from backend.documents.subprocesses import limit_own_memory, run_limited
 
-__all__ = ["MEMORY_LIMIT", "render_pdf_isolated"]
-
-#: Address space of the child (so its memory, too, stays under what a worker may use): the
-#: interpreter, Pillow and PDFium take about 150 MiB of it.
-MEMORY_LIMIT: Final = 512 << 20
+__all__ = ["render_page_isolated", "render_pdf_isolated"]
 
 
 class _Rendition(msgspec.Struct):
@@ -40,6 +38,7 @@ class _Rendition(msgspec.Struct):
     data: bytes
     width: int
     height: int
+    page: int = 1
 
 
 class _Reply(msgspec.Struct):
@@ -49,10 +48,33 @@ class _Reply(msgspec.Struct):
     width: int = 0
     height: int = 0
     renditions: list[_Rendition] = []
+    page_sizes: list[tuple[int, int]] = []
 
 
-async def render_pdf_isolated(data: bytes, *, time_limit: float) -> ImagePreview:
+async def render_pdf_isolated(data: bytes, *, pages: int = 1, time_limit: float) -> ImagePreview:
     """:func:`backend.documents.pdf_preview.render_pdf` in a child process (see the module)."""
+    reply = await _run(data, "preview", pages, time_limit)
+    return ImagePreview(
+        renditions=tuple(_rendition(r) for r in reply.renditions),
+        page_count=reply.page_count,
+        width=reply.width,
+        height=reply.height,
+        page_sizes=tuple(reply.page_sizes),
+    )
+
+
+async def render_page_isolated(data: bytes, page: int, *, time_limit: float) -> Rendition:
+    """:func:`backend.documents.pdf_preview.render_page` in a child process (see the module)."""
+    reply = await _run(data, "page", page, time_limit)
+    [rendition] = reply.renditions
+    return _rendition(rendition)
+
+
+def _rendition(r: _Rendition) -> Rendition:
+    return Rendition(r.kind, r.mime_type, r.data, r.width, r.height, r.page)
+
+
+async def _run(data: bytes, mode: str, number: int, time_limit: float) -> _Reply:
     if not data:
         raise PreviewRefused("corrupt_pdf", "the file is empty")
     try:
@@ -60,12 +82,14 @@ async def render_pdf_isolated(data: bytes, *, time_limit: float) -> ImagePreview
             sys.executable,
             "-m",
             "backend.documents.pdf_process",
+            mode,
+            str(number),
             stdin=data,
             time_limit=time_limit,
         )
     except TimeoutError:
         raise PreviewRefused(
-            "pdf_render_timeout", f"page one took more than {time_limit:g} s"
+            "pdf_render_timeout", f"rendering took more than {time_limit:g} s"
         ) from None
     if finished.returncode != 0:
         # PDFium aborts when an allocation fails at the ceiling; a crash on hostile bytes looks
@@ -77,35 +101,31 @@ async def render_pdf_isolated(data: bytes, *, time_limit: float) -> ImagePreview
         raise PreviewRefused("corrupt_pdf", "the renderer gave no answer") from exc
     if reply.refused is not None:
         raise PreviewRefused(reply.refused, reply.detail)
-    return ImagePreview(
-        renditions=tuple(
-            Rendition(r.kind, r.mime_type, r.data, r.width, r.height) for r in reply.renditions
-        ),
-        page_count=reply.page_count,
-        width=reply.width,
-        height=reply.height,
-    )
+    return reply
 
 
-def _child() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+def _child(mode: str, number: int) -> None:
+    limit_own_memory()
     # The WebP encoder registered up front, so that saving does not load all of Pillow's plugins
     # (a third of the child's start-up).
     from PIL import WebPImagePlugin  # noqa: F401
 
-    from backend.documents.pdf_preview import render_pdf
+    from backend.documents.pdf_preview import render_page, render_pdf
 
     data = sys.stdin.buffer.read()
     try:
-        image = render_pdf(data)
-        reply = _Reply(
-            page_count=image.page_count,
-            width=image.width,
-            height=image.height,
-            renditions=[
-                _Rendition(r.kind, r.mime_type, r.data, r.width, r.height) for r in image.renditions
-            ],
-        )
+        if mode == "page":
+            made = render_page(data, number)
+            reply = _Reply(renditions=[_wire(made)])
+        else:
+            image = render_pdf(data, pages=number)
+            reply = _Reply(
+                page_count=image.page_count,
+                width=image.width,
+                height=image.height,
+                renditions=[_wire(r) for r in image.renditions],
+                page_sizes=list(image.page_sizes),
+            )
     except PreviewRefused as refused:
         reply = _Reply(refused=refused.reason, detail=refused.detail[:500])
     except MemoryError:
@@ -114,5 +134,9 @@ def _child() -> None:
     sys.stdout.buffer.flush()
 
 
+def _wire(r: Rendition) -> _Rendition:
+    return _Rendition(r.kind, r.mime_type, r.data, r.width, r.height, r.page)
+
+
 if __name__ == "__main__":
-    _child()
+    _child(sys.argv[1], int(sys.argv[2]))

@@ -1,5 +1,8 @@
 """The text of PDF files, page by page: the text layer, or the page as an image for OCR.
 
+Runs inside the isolated reader's child process (:mod:`backend.documents.pdf_text_process`),
+which is how every PDF text in Dossier is read; never in a worker.
+
 PDFium is not thread-safe: every call into it holds :data:`~backend.documents.pdf_preview.
 PDFIUM_LOCK`, and only for that call, so one worker's OCR (seconds per page, outside the lock)
 never holds up another worker's PDF. A page is rendered in grey at :data:`OCR_DPI`, but never
@@ -107,6 +110,10 @@ class PdfText:
                     page.close()
             except PreviewRefused:
                 raise
+            except MemoryError:
+                raise PreviewRefused(
+                    "pdf_too_complex", f"page {index + 1} needs too much memory"
+                ) from None
             except Exception as exc:  # PDFium on hostile input
                 raise PreviewRefused("corrupt_pdf", f"{type(exc).__name__}: {exc}") from exc
 

@@ -95,7 +95,14 @@ class DocumentRepository(Protocol):
     async def save_renditions(
         self, tenant_id: str, renditions: list[RenditionRef], at: dt.datetime
     ) -> None:
-        """Create or replace renditions by (version, kind)."""
+        """Create or replace renditions by (version, kind, page)."""
+        ...
+
+    async def add_rendition(
+        self, tenant_id: str, rendition: RenditionRef, at: dt.datetime
+    ) -> RenditionRef:
+        """Store ``rendition`` unless its (version, kind, page) has one already; return the one
+        stored (so two racing writers both get the first one's)."""
         ...
 
     async def previews_of(self, tenant_id: str, version_ids: list[str]) -> dict[str, Preview]:

@@ -1,8 +1,9 @@
 """Previews of versions, made by background jobs after upload (docs/adr/0012, 0016).
 
 A new version gets a ``pending`` preview and a ``document.preview`` job in its upload's
-transaction. The job renders what it can (images: :mod:`backend.documents.imaging`; PDF, page one:
-:mod:`backend.documents.pdf_preview`; text: :mod:`backend.documents.text_preview`; e-mail:
+transaction. The job renders what it can (images: :mod:`backend.documents.imaging`; PDF, the
+thumbnail of page one and screen images of the first pages, in a child process:
+:mod:`backend.documents.pdf_process`; text: :mod:`backend.documents.text_preview`; e-mail:
 :mod:`backend.documents.mail_extraction`, which also makes the attachments documents; office
 documents: converted to PDF by :mod:`backend.documents.office`, the PDF kept as a rendition), keeps
 the renditions content-addressed in the tenant's blob store and marks the preview ``ready``; a
@@ -30,8 +31,9 @@ from backend.documents.mail import MAIL_TYPES, mail_preview
 from backend.documents.mail_extraction import MailExtraction, index_later
 from backend.documents.models import Document, Preview, RenditionRef, Version, VersionText
 from backend.documents.office import OFFICE_TYPES, convert_to_pdf
-from backend.documents.pdf_preview import PDF_TYPES, pdf_text
+from backend.documents.pdf_preview import PDF_TYPES
 from backend.documents.pdf_process import render_pdf_isolated
+from backend.documents.pdf_text_process import read_pdf_text
 from backend.documents.ports import DocumentRepository
 from backend.documents.text_preview import TEXT_TYPES, render_text
 from backend.ids import new_id
@@ -47,6 +49,8 @@ NO_RENDERER = "no_preview_for_type"
 THUMBNAIL_ONLY: tuple[RenditionKind, ...] = ("thumbnail",)
 SCREEN_ONLY: tuple[RenditionKind, ...] = ("screen",)
 CONVERTER_UNAVAILABLE = "converter_unavailable"
+#: Refusals of the isolated renderer that one page can cause.
+BEYOND_LIMITS: Final = frozenset({"pdf_too_complex", "pdf_render_timeout"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +84,12 @@ class PreviewService:
         mail: MailExtraction,
         office: OfficeConversion,
         pdf_timeout_seconds: float = 30.0,
+        pdf_pages: int = 3,
     ) -> None:
         self._mail = mail
         self._office = office
         self._pdf_timeout = pdf_timeout_seconds
+        self._pdf_pages = pdf_pages
         self._repo = repo
         self._jobs = jobs
         self._blobs = blobs
@@ -114,7 +120,7 @@ class PreviewService:
         extra: list[RenditionRef] = []
         try:
             if mime in PDF_TYPES:
-                image = await render_pdf_isolated(data, time_limit=self._pdf_timeout)
+                image = await self._render_pdf(data)
             elif mime in TEXT_TYPES:
                 image = render_text(data)
             elif mime in MAIL_TYPES:
@@ -144,6 +150,7 @@ class PreviewService:
                     page_count=image.page_count,
                     width=image.width,
                     height=image.height,
+                    page_sizes=image.page_sizes,
                 ),
                 now,
             )
@@ -152,21 +159,20 @@ class PreviewService:
                     NewJob(tenant_id, SCREEN_JOB, {"version": version_id}, dedupe_key=version_id)
                 )
             if mime in PDF_TYPES:
-                # Its text now: page one rendered within the isolated renderer's limits, so
-                # opening the PDF in a worker is safe enough (docs/adr/0013).
+                # Its text now that PDFium could open it (read in child processes too).
                 await self._jobs.enqueue(extract_job(tenant_id, version_id))
 
     async def _office_preview(
         self, version: Version, document: Document, data: bytes
     ) -> tuple[ImagePreview, RenditionRef]:
         """Convert to PDF, keep the PDF as a rendition and its text as the version's, and render
-        its page one like any PDF."""
+        its first pages like any PDF."""
         assert self._office.soffice is not None
         pdf = await convert_to_pdf(
             data, version.mime_type, self._office.soffice, time_limit=self._office.timeout_seconds
         )
-        image = await render_pdf_isolated(pdf, time_limit=self._pdf_timeout)
-        text, pages = await asyncio.to_thread(pdf_text, pdf)
+        image = await self._render_pdf(pdf)
+        text, pages = await asyncio.to_thread(read_pdf_text, pdf, time_limit=self._pdf_timeout)
         tenant_id = version.tenant_id
         rendition = RenditionRef(
             id=new_id(),
@@ -186,6 +192,18 @@ class PreviewService:
             await self._repo.set_version_text(tenant_id, extracted, now)
             await index_later(self._jobs, tenant_id, document.id)
         return image, rendition
+
+    async def _render_pdf(self, data: bytes) -> ImagePreview:
+        """The first pages in the isolated renderer; when one of them is beyond its limits, page
+        one alone (the others then fail on demand with their reason)."""
+        try:
+            return await render_pdf_isolated(
+                data, pages=self._pdf_pages, time_limit=self._pdf_timeout
+            )
+        except PreviewRefused as refused:
+            if self._pdf_pages == 1 or refused.reason not in BEYOND_LIMITS:
+                raise
+        return await render_pdf_isolated(data, pages=1, time_limit=self._pdf_timeout)
 
     async def handle_screen(self, job: Job) -> None:
         """The ``document.preview.screen`` job: the screen-sized image of a previewed photo."""
@@ -218,6 +236,7 @@ class PreviewService:
                 size=len(r.data),
                 width=r.width,
                 height=r.height,
+                page=r.page,
             )
             for r in image.renditions
         ]

@@ -137,7 +137,18 @@ def _rendition(row: dict[str, Any]) -> RenditionRef:
         size=int(row["size"]),
         width=int(row["width"]),
         height=int(row["height"]),
+        page=int(row["page"]),
     )
+
+
+def _page_sizes(value: str | None) -> tuple[tuple[int, int], ...]:
+    if not value:
+        return ()
+    sizes = []
+    for pair in value.split(","):
+        width, height = pair.split(" ")
+        sizes.append((int(width), int(height)))
+    return tuple(sizes)
 
 
 def _link(row: dict[str, Any]) -> DocumentLink:
@@ -452,10 +463,11 @@ class PiccoloDocumentRepository:
     async def set_preview(self, tenant_id: str, preview: Preview, at: dt.datetime) -> None:
         await PreviewTable.raw(
             "INSERT INTO version_preview (id, tenant, version, state, reason, page_count, width, "
-            "height, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}) "
+            "height, page_sizes, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
             "ON CONFLICT (version) DO UPDATE SET state = excluded.state, "
             "reason = excluded.reason, page_count = excluded.page_count, "
-            "width = excluded.width, height = excluded.height, updated_at = excluded.updated_at",
+            "width = excluded.width, height = excluded.height, "
+            "page_sizes = excluded.page_sizes, updated_at = excluded.updated_at",
             new_id(),
             tenant_id,
             preview.version_id,
@@ -464,6 +476,7 @@ class PiccoloDocumentRepository:
             preview.page_count,
             preview.width,
             preview.height,
+            ",".join(f"{w} {h}" for w, h in preview.page_sizes) or None,
             at,
         )
 
@@ -472,15 +485,17 @@ class PiccoloDocumentRepository:
     ) -> None:
         for r in renditions:
             await RenditionTable.raw(
-                "INSERT INTO version_rendition (id, tenant, version, kind, sha256, mime_type, "
-                "size, width, height, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
-                "ON CONFLICT (version, kind) DO UPDATE SET sha256 = excluded.sha256, "
+                "INSERT INTO version_rendition (id, tenant, version, kind, page, sha256, "
+                "mime_type, size, width, height, created_at) "
+                "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
+                "ON CONFLICT (version, kind, page) DO UPDATE SET sha256 = excluded.sha256, "
                 "mime_type = excluded.mime_type, size = excluded.size, width = excluded.width, "
                 "height = excluded.height, created_at = excluded.created_at",
                 r.id,
                 tenant_id,
                 r.version_id,
                 r.kind,
+                r.page,
                 r.sha256,
                 r.mime_type,
                 r.size,
@@ -488,6 +503,37 @@ class PiccoloDocumentRepository:
                 r.height,
                 at,
             )
+
+    async def add_rendition(
+        self, tenant_id: str, rendition: RenditionRef, at: dt.datetime
+    ) -> RenditionRef:
+        r = rendition
+        await RenditionTable.raw(
+            "INSERT INTO version_rendition (id, tenant, version, kind, page, sha256, mime_type, "
+            "size, width, height, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
+            "ON CONFLICT (version, kind, page) DO NOTHING",
+            r.id,
+            tenant_id,
+            r.version_id,
+            r.kind,
+            r.page,
+            r.sha256,
+            r.mime_type,
+            r.size,
+            r.width,
+            r.height,
+            at,
+        )
+        [row] = await select(
+            RenditionTable,
+            "SELECT * FROM version_rendition WHERE tenant = {} AND version = {} AND kind = {} "
+            "AND page = {}",
+            tenant_id,
+            r.version_id,
+            r.kind,
+            r.page,
+        )
+        return _rendition(row)
 
     async def previews_of(self, tenant_id: str, version_ids: list[str]) -> dict[str, Preview]:
         if not version_ids:
@@ -502,7 +548,7 @@ class PiccoloDocumentRepository:
         made = await select(
             RenditionTable,
             f"SELECT * FROM version_rendition WHERE tenant = {{}} AND version IN ({marks}) "
-            "ORDER BY width",
+            "ORDER BY page, width",
             tenant_id,
             *version_ids,
         )
@@ -518,6 +564,7 @@ class PiccoloDocumentRepository:
                 width=r["width"],
                 height=r["height"],
                 renditions=tuple(renditions.get(str(r["version"]), [])),
+                page_sizes=_page_sizes(r["page_sizes"]),
             )
             for r in rows
         }

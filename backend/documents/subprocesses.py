@@ -1,7 +1,8 @@
 """Running a converter or renderer as a child process with a time limit.
 
 The child gets a process group of its own; when the time is up (or the caller is cancelled), the
-whole group is killed, so nothing it started lives on.
+whole group is killed, so nothing it started lives on. A Python child limits its own address space
+with :func:`limit_own_memory` first thing.
 """
 
 from __future__ import annotations
@@ -9,11 +10,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import resource
 import signal
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Final
 
-__all__ = ["Finished", "run_limited"]
+__all__ = ["MEMORY_LIMIT", "Finished", "kill_group", "limit_own_memory", "run_limited"]
+
+#: Address space of a renderer child (so its memory, too, stays under what a worker may use): the
+#: interpreter, Pillow and PDFium take about 150 MiB of it.
+MEMORY_LIMIT: Final = 512 << 20
+
+
+def limit_own_memory(limit: int = MEMORY_LIMIT) -> None:
+    """Cap this process's address space: an allocation beyond it fails instead of growing."""
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +54,13 @@ async def run_limited(
         out, err = await asyncio.wait_for(process.communicate(stdin), time_limit)
     finally:
         if process.returncode is None:
-            _kill_group(process.pid)
+            kill_group(process.pid)
             await process.wait()
-    _kill_group(process.pid)  # helpers it left behind, if any
+    kill_group(process.pid)  # helpers it left behind, if any
     return Finished(process.returncode or 0, out, err)
 
 
-def _kill_group(pid: int) -> None:
+def kill_group(pid: int) -> None:
+    """Kill the process group ``pid`` leads (gone already: nothing to do)."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)

@@ -137,17 +137,21 @@ class PreviewTable(Table, tablename="version_preview"):
     page_count = Integer(null=True, default=None)
     width = Integer(null=True, default=None)
     height = Integer(null=True, default=None)
+    page_sizes = Text(null=True, default=None)
+    """A PDF's pages as their screen renditions are (or will be) sized: ``"w h,w h,…"``."""
     updated_at = Timestamptz()
 
 
 class RenditionTable(Table, tablename="version_rendition"):
     """A derived image of a version (thumbnail, screen size), content-addressed in the tenant's
-    blob store like the version itself; ``(version, kind)`` is unique."""
+    blob store like the version itself; ``(version, kind, page)`` is unique (``page`` counts
+    from 1: a PDF has a screen rendition per rendered page; any other rendition is of page 1)."""
 
     id = UUID(primary_key=True)
     tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
     version = ForeignKey(VersionTable, on_delete=OnDelete.restrict, index=True)
     kind = Varchar(length=32)
+    page = Integer(default=1)
     sha256 = Varchar(length=64)
     mime_type = Varchar(length=255)
     size = BigInt()

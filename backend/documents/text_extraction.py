@@ -1,7 +1,9 @@
 """The text of a file, for search: a pure function of the bytes, the languages and the limits.
 
 - **PDF**: each page's text layer; a page with none (a scan: fewer than 16 letters and digits)
-  is rendered at 300 dpi and read by OCR (:mod:`backend.documents.pdf_text`).
+  is rendered at 300 dpi and read by OCR. Both happen in child processes with the renderers'
+  time and memory limits (:mod:`backend.documents.pdf_text_process`); a page that exceeds them
+  is left out and noted (``pdf_too_complex``, ``pdf_render_timeout``), the rest is read.
 - **Images** (JPEG, PNG, WebP, GIF, BMP, TIFF with all its pages, HEIC/HEIF): every page of a
   TIFF, the first frame of others (an animation's later frames are not pages), upright, by OCR;
   decoded with the checks and limits of the previews (:mod:`backend.documents.imaging`).
@@ -36,7 +38,8 @@ from backend.documents.imaging import (
 )
 from backend.documents.ocr import OcrFailed, ocr_image
 from backend.documents.pdf_preview import PDF_TYPES
-from backend.documents.pdf_text import OCR_MAX_PIXELS, PdfText, has_text
+from backend.documents.pdf_text import OCR_MAX_PIXELS, has_text
+from backend.documents.pdf_text_process import PAGE_FAILURES, IsolatedPdfText
 from backend.documents.text_preview import TEXT_TYPES, decode_text
 
 __all__ = [
@@ -95,6 +98,9 @@ class ExtractionLimits:
     """Most frames an image may have."""
     max_pdf_pages: int = 20_000
     """Most pages a PDF may have."""
+    pdf_timeout_seconds: float = 30.0
+    """Longest reading or drawing of one PDF page (in a child process); a slower page is left
+    out (``pdf_render_timeout``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +115,9 @@ class Extracted:
     ocr_pages: int = 0
     """Pages read by OCR."""
     note: str | None = None
-    """What was left out: ``text_truncated``, ``ocr_page_limit``, or ``ocr_timeout`` /
-    ``ocr_failed`` for pages OCR gave up on."""
+    """What was left out: ``text_truncated``, ``ocr_page_limit``, ``ocr_timeout`` /
+    ``ocr_failed`` for pages OCR gave up on, or ``pdf_too_complex`` / ``pdf_render_timeout`` for
+    PDF pages beyond the reader's limits."""
 
 
 class NoText(Exception):
@@ -199,10 +206,15 @@ class _Pages:
 def _pdf(data: bytes, languages: str, limits: ExtractionLimits, ocr: Ocr) -> Extracted:
     pages = _Pages(limits.max_text_bytes)
     layered = ocred = 0
-    with PdfText(data, max_pages=limits.max_pdf_pages) as pdf:
+    with IsolatedPdfText(
+        data, max_pages=limits.max_pdf_pages, time_limit=limits.pdf_timeout_seconds
+    ) as pdf:
         for index in range(pdf.page_count):
             layer = pdf.text_layer(index)
-            if has_text(layer):
+            failed = pdf.failures.get(index)
+            if failed is not None:  # the page is beyond the limits: drawing it would be too
+                pages.failures.append(failed)
+            elif has_text(layer):
                 layered += 1
                 pages.add(layer)
             elif ocred >= limits.max_ocr_pages:
@@ -210,13 +222,13 @@ def _pdf(data: bytes, languages: str, limits: ExtractionLimits, ocr: Ocr) -> Ext
                 pages.add(layer)
             else:
                 ocred += 1
-                pages.add(_read(pdf.render(index), languages, limits, ocr, pages, layer))
+                pages.add(_ocr_page(pdf, index, languages, limits, ocr, pages, layer))
                 _give_back_memory()
             if pages.full:
                 break
         page_count = pdf.page_count
-    if ocred and len(pages.failures) == ocred and not layered and not pages.text:
-        raise NoText(pages.failures[0], f"OCR gave up on all {ocred} scanned pages")
+    if pages.failures and not layered and not pages.text:
+        raise NoText(pages.failures[0], f"no page could be read ({len(pages.failures)} failed)")
     source = "pdf_text+ocr" if layered and ocred else "ocr" if ocred else "pdf_text"
     return Extracted(
         pages.text,
@@ -226,6 +238,27 @@ def _pdf(data: bytes, languages: str, limits: ExtractionLimits, ocr: Ocr) -> Ext
         ocr_pages=ocred,
         note=pages.note(),
     )
+
+
+def _ocr_page(
+    pdf: IsolatedPdfText,
+    index: int,
+    languages: str,
+    limits: ExtractionLimits,
+    ocr: Ocr,
+    pages: _Pages,
+    layer: str,
+) -> str:
+    """Page ``index`` drawn (in a child process) and read by OCR; a page the child could not
+    draw within its limits keeps its layer and the reason is noted."""
+    try:
+        image = pdf.render(index)
+    except PreviewRefused as refused:
+        if refused.reason not in PAGE_FAILURES:
+            raise
+        pages.failures.append(refused.reason)
+        return layer
+    return _read(image, languages, limits, ocr, pages, layer)
 
 
 def _image(

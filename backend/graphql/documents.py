@@ -24,8 +24,9 @@ from backend.documents.models import (
     Tombstone,
     Version,
 )
+from backend.documents.pages import page_entries
 from backend.documents.retention import retention_until
-from backend.errors import DossierError
+from backend.errors import DossierError, FieldIssue, ValidationFailed
 from backend.graphql.accounts import UserNode
 from backend.graphql.catalog import DocumentTypeNode, RegisterNode
 from backend.graphql.context import Context, Info
@@ -37,6 +38,12 @@ from backend.graphql.errors import (
     UploadError,
     ValidationError,
     as_error,
+)
+from backend.graphql.renditions import (
+    MAX_PAGES_PER_CALL,
+    PageNode,
+    RenditionNode,
+    rendition_node,
 )
 from backend.graphql.texts import VersionTextNode
 from backend.graphql.uploads import read_upload
@@ -84,6 +91,24 @@ class VersionNode:
         return PreviewNode.of(preview)
 
     @strawberry.field(
+        description="Pages first … first + count - 1 of a PDF (or converted office) version, as "
+        "many as it has (at most 100 per call); empty for other files and until the preview is "
+        "made. The page count is preview.pageCount."
+    )
+    async def pages(self, info: Info, first: int = 1, count: int = 20) -> list[PageNode]:
+        issues = []
+        if first < 1:
+            issues.append(FieldIssue("first", "too_small", "first counts from 1"))
+        if not 1 <= count <= MAX_PAGES_PER_CALL:
+            issues.append(
+                FieldIssue("count", "out_of_range", f"count is 1 to {MAX_PAGES_PER_CALL}")
+            )
+        if issues:
+            raise ValidationFailed(issues)
+        [preview] = await info.context.loaders.previews.load_many([str(self.id)])
+        return [PageNode.of(e) for e in page_entries(preview, first, count)]
+
+    @strawberry.field(
         description="What an e-mail version says: headers, body and attachments; null for other "
         "files and until its preview job has read it."
     )
@@ -118,23 +143,6 @@ class PreviewStateEnum(Enum):
     NONE = "none"
 
 
-@strawberry.type(name="Rendition", description="A preview image of a version.")
-class RenditionNode:
-    id: strawberry.ID
-    kind: str = strawberry.field(
-        description="thumbnail (up to 320 px), screen (up to 1600 px) or text (the beginning of "
-        "a text file, UTF-8)"
-    )
-    mime_type: str
-    size: int
-    width: int
-    height: int
-
-    @strawberry.field
-    def url(self) -> str:
-        return f"/renditions/{self.id}"
-
-
 @strawberry.type(name="Preview")
 class PreviewNode:
     state: PreviewStateEnum
@@ -142,7 +150,9 @@ class PreviewNode:
     page_count: int | None
     width: int | None
     height: int | None
-    renditions: list[RenditionNode]
+    renditions: list[RenditionNode] = strawberry.field(
+        description="The images of page one (a PDF's other pages: Version.pages)."
+    )
 
     @classmethod
     def of(cls, p: Preview) -> PreviewNode:
@@ -152,17 +162,7 @@ class PreviewNode:
             page_count=p.page_count,
             width=p.width,
             height=p.height,
-            renditions=[
-                RenditionNode(
-                    id=strawberry.ID(r.id),
-                    kind=r.kind,
-                    mime_type=r.mime_type,
-                    size=r.size,
-                    width=r.width,
-                    height=r.height,
-                )
-                for r in p.renditions
-            ],
+            renditions=[rendition_node(r) for r in p.renditions if r.page == 1],
         )
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "FieldIssueType",
     "ForbiddenError",
     "NotFoundError",
+    "PageError",
     "UnavailableError",
     "UploadError",
     "ValidationError",
@@ -71,6 +72,14 @@ class UploadError(ErrorType):
     pass
 
 
+@strawberry.type(
+    description="A page that cannot be shown: page_out_of_range, preview_pending, no_pages, "
+    "or the renderer's refusal (pdf_too_complex, pdf_render_timeout, corrupt_pdf)."
+)
+class PageError(ErrorType):
+    pass
+
+
 @strawberry.type(description="A service Dossier depends on (the company directory) is unavailable.")
 class UnavailableError(ErrorType):
     pass
@@ -93,6 +102,8 @@ def as_error(exc: domain.DossierError) -> ErrorType:
         return ForbiddenError(code=exc.code, message=exc.message)
     if isinstance(exc, domain.UploadRejected):
         return UploadError(code=exc.code, message=exc.message)
+    if isinstance(exc, domain.PageUnavailable):
+        return PageError(code=exc.code, message=exc.message)
     if isinstance(exc, domain.DirectoryUnavailable):
         return UnavailableError(code=exc.code, message=exc.message)
     raise exc  # not expected in a mutation result (e.g. Unauthenticated): a top-level error

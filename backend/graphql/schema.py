@@ -32,6 +32,7 @@ from backend.graphql.errors import (
     DomainErrorCodes,
     ForbiddenError,
     NotFoundError,
+    PageError,
     UnavailableError,
     UploadError,
     ValidationError,
@@ -39,6 +40,7 @@ from backend.graphql.errors import (
 from backend.graphql.geo import GeoMutation, GeoQuery
 from backend.graphql.live import LiveSubscription
 from backend.graphql.notifications import NotificationMutation, NotificationQuery
+from backend.graphql.renditions import RenditionMutation
 from backend.graphql.search import SearchQuery
 from backend.graphql.views import ViewMutation, ViewQuery
 from backend.settings import LimitSettings
@@ -72,6 +74,7 @@ Mutation = merge_types(
         DocumentMutation,
         GeoMutation,
         NotificationMutation,
+        RenditionMutation,
         ViewMutation,
     ),
 )
@@ -114,6 +117,7 @@ def build_schema(
         ForbiddenError,
         UploadError,
         UnavailableError,
+        PageError,
     ]
     return DossierSchema(
         query=Query,

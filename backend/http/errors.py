@@ -24,6 +24,7 @@ _STATUS: list[tuple[type[domain.DossierError], int]] = [
     (domain.Unauthenticated, 401),
     (domain.Forbidden, 403),
     (domain.UploadRejected, 422),
+    (domain.PageUnavailable, 422),
 ]
 
 #: Stable codes for errors Litestar raises before our code runs.

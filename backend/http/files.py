@@ -73,4 +73,29 @@ async def show_rendition(
     )
 
 
-file_routes = [download_version, show_rendition]
+@get("/renditions/versions/{version_id:str}/pages/{page:int}")
+async def show_page(
+    request: Request[Any, Any, Any],
+    runtime: NamedDependency[Runtime],
+    version_id: FromPath[str],
+    page: FromPath[int],
+) -> Response[bytes]:
+    """Page ``page`` of a PDF (or converted office) version as a WebP image, rendered on demand
+    if the preview job did not (docs/adr/0020); as for renditions, reading the document is
+    enough. Refusals answer 422 with a stable code (``page_out_of_range``, ``pdf_too_complex``
+    …)."""
+    principal = await require_principal(request, runtime)
+    rendition, data = await runtime.services().pages.render(principal, version_id, page)
+    return Response(
+        data,
+        media_type=rendition.mime_type,
+        headers={
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": FILE_CSP,
+            "Cache-Control": "private, max-age=31536000, immutable",
+            "ETag": f'"{rendition.sha256}"',
+        },
+    )
+
+
+file_routes = [download_version, show_rendition, show_page]

@@ -62,6 +62,7 @@ def job_handlers(runtime: Runtime) -> dict[str, Handler]:
         mail,
         OfficeConversion(find_soffice(settings.soffice), settings.office_timeout_seconds),
         pdf_timeout_seconds=settings.pdf_timeout_seconds,
+        pdf_pages=settings.pdf_preview_pages,
     )
     extracting = runtime.settings.extraction
 
@@ -80,6 +81,7 @@ def job_handlers(runtime: Runtime) -> dict[str, Handler]:
             max_text_bytes=extracting.max_text_bytes,
             max_ocr_pages=extracting.ocr_max_pages,
             ocr_timeout_seconds=extracting.ocr_page_timeout_seconds,
+            pdf_timeout_seconds=settings.pdf_timeout_seconds,
         ),
     )
     search = SearchIndexer(PiccoloSearchRepository(), runtime.database)

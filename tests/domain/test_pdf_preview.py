@@ -10,7 +10,7 @@ from fpdf import FPDF
 from PIL import Image
 
 from backend.documents.imaging import PreviewRefused
-from backend.documents.pdf_preview import render_pdf
+from backend.documents.pdf_preview import render_page, render_pdf, screen_size
 
 
 def pdf(
@@ -72,3 +72,35 @@ def test_too_many_pages_is_refused_before_rendering() -> None:
     with pytest.raises(PreviewRefused) as refused:
         render_pdf(pdf(5), max_pages=4)
     assert refused.value.reason == "too_many_pages"
+
+
+def test_the_first_pages_each_get_a_screen_image_and_every_page_its_size() -> None:
+    preview = render_pdf(pdf(5), pages=3)
+    assert preview.page_count == 5
+    assert sorted((r.kind, r.page) for r in preview.renditions) == [
+        ("screen", 1),
+        ("screen", 2),
+        ("screen", 3),
+        ("thumbnail", 1),
+    ]
+    screens = {r.page: (r.width, r.height) for r in preview.renditions if r.kind == "screen"}
+    assert len(preview.page_sizes) == 5
+    assert preview.page_sizes[0] == screens[1], "the announced size is the rendered size"
+    assert preview.page_sizes[4] == screens[1], "A4 throughout"
+
+
+def test_a_later_page_renders_alone_and_a_missing_page_is_refused() -> None:
+    data = pdf(5)
+    page = render_page(data, 4)
+    assert (page.kind, page.page, page.height) == ("screen", 4, 1600)
+    assert Image.open(io.BytesIO(page.data)).format == "WEBP"
+    for missing in (0, 6, -1):
+        with pytest.raises(PreviewRefused) as refused:
+            render_page(data, missing)
+        assert refused.value.reason == "page_out_of_range"
+
+
+def test_screen_sizes_follow_the_pages_proportions() -> None:
+    assert screen_size(595.0, 842.0) == (1131, 1600)
+    assert screen_size(842.0, 595.0) == (1600, 1131)
+    assert screen_size(0.0, 100.0) == (1600, 1600), "a page without size shows square"

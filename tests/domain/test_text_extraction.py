@@ -20,6 +20,7 @@ from backend.documents.ocr_languages import (
     ocr_languages_of,
     parse_ocr_languages,
 )
+from backend.documents.pdf_text_process import read_pdf_text
 from backend.documents.text_extraction import ExtractionLimits, NoText, extract_text
 from tests.domain.scans import (
     GERMAN,
@@ -30,6 +31,7 @@ from tests.domain.scans import (
     text_pdf,
     tiff_pages,
 )
+from tests.samples.nasty import hostile_second_page_pdf, slow_pdf
 
 
 def no_ocr(image: Image.Image, languages: str, timeout: float) -> str:
@@ -246,3 +248,33 @@ def test_ocr_languages_are_checked_and_default_to_the_locale() -> None:
     ]
     assert ocr_languages_of(None, "pl") == "pol+eng"
     assert ocr_languages_of("deu", "pl") == "deu"
+
+
+def test_a_hostile_later_page_is_left_out_and_noted_while_the_reader_survives() -> None:
+    """Page two draws three million lines: reading it (text layer and drawing for OCR) happens in
+    a child process that dies at its memory ceiling; this process reads the other pages on."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result = extract_text(hostile_second_page_pdf(), "application/pdf", languages="eng", ocr=no_ocr)
+    assert result.note == "pdf_too_complex"
+    assert (result.source, result.page_count, result.ocr_pages) == ("pdf_text", 3, 0)
+    assert "Rechnung 4711" in result.text
+    assert "Lieferschein 815" in result.text
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown < 100 * 1024, f"this process grew by {grown >> 10} MiB"
+
+
+def test_a_page_slower_than_the_limit_is_given_up_with_its_reason() -> None:
+    limits = ExtractionLimits(pdf_timeout_seconds=0.5)
+    with pytest.raises(NoText) as no_text:
+        extract_text(slow_pdf(), "application/pdf", languages="eng", limits=limits, ocr=no_ocr)
+    assert no_text.value.reason in {"pdf_render_timeout", "pdf_too_complex"}
+    assert no_text.value.permanent
+
+
+def test_office_text_is_read_by_the_same_isolated_reader() -> None:
+    text, pages = read_pdf_text(hostile_second_page_pdf())
+    assert pages == 3
+    first, second, third = text.split("\f")
+    assert ("Rechnung 4711" in first, second, "Lieferschein 815" in third) == (True, "", True)

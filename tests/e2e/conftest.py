@@ -122,7 +122,8 @@ _DOCS = """query($id: ID!) { dossier(customerId: $id) { documents(first: 200) { 
 
 
 def _choose(client: _Client, base_url: str) -> Demo:
-    """The customer with a ready PDF, a ready photo and an offer; waits for the worker's previews."""
+    """The customer with a ready PDF, a ready photo and a ready offer (a PDF of two pages); waits
+    for the worker's previews."""
     customers = client.gql("{ customers(first: 100) { items { id name } } }")["customers"]["items"]
     deadline = time.monotonic() + 180
     while True:
@@ -135,7 +136,14 @@ def _choose(client: _Client, base_url: str) -> Demo:
 
             pdf = next((d for d in docs if ready(d, "application/pdf")), None)
             image = next((d for d in docs if ready(d, "image/jpeg")), None)
-            offer = next((d for d in docs if d["documentType"]["key"] == "offer"), None)
+            offer = next(  # a two-page PDF: the offer, then the terms of delivery
+                (
+                    d
+                    for d in docs
+                    if d["documentType"]["key"] == "offer" and ready(d, "application/pdf")
+                ),
+                None,
+            )
             if pdf and image and offer:
                 return Demo(
                     base_url=base_url,
@@ -167,6 +175,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         "DOSSIER_PORT": str(port),
         "DOSSIER_BASE_URL": f"http://localhost:{port}",
         "DOSSIER_PWA_DIR": str(PWA_DIST),
+        # Only page one from the preview job: a PDF's later pages are rendered on demand.
+        "DOSSIER_PDF_PREVIEW_PAGES": "1",
     }
     cli = [sys.executable, "-m", "backend.cli"]
     # Our own CLI, run by this interpreter with arguments made here (hence the S603 waivers).

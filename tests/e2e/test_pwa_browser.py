@@ -27,7 +27,8 @@ def _open_document(page: Page, demo: Demo, title: str) -> None:
 
 
 def _image_loaded(page: Page) -> None:
-    img = page.locator("document-screen zoom-view img")
+    """The first image of the document view (a PDF's page one) has loaded."""
+    img = page.locator("document-screen zoom-view img").first
     expect(img).to_be_visible()
     page.wait_for_function(
         """() => { const i = document.querySelector('dossier-app').shadowRoot
@@ -90,6 +91,70 @@ def test_find_a_customer_browse_the_dossier_and_view_documents(
     expect(zoom).to_have_attribute("data-scale", re.compile(r"^(1\.[5-9]|[2-9])"))
     if device == "phone":
         screenshot(page, "05-document-image")
+
+
+def test_every_page_of_a_pdf_shows_later_ones_rendered_on_demand(
+    page: Page, demo: Demo, device: str
+) -> None:
+    """The offer is a two-page PDF whose page two the server renders only when the browser asks
+    for it (the test server's preview job renders page one alone); its space is kept before it
+    loads, and once seen it shows offline too."""
+    sign_in(page, demo)
+    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # the service worker controls the page, so it keeps the images it sees
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    _open_dossier(page, demo)
+    _open_document(page, demo, demo.offer_title)
+    pages = page.locator("document-screen li.page")
+    expect(pages).to_have_count(2)
+    expect(pages.nth(0)).to_contain_text("Page 1 of 2")
+    second = pages.nth(1)
+    expect(second).to_contain_text("Page 2 of 2")
+    image = second.locator("zoom-view img")
+    expect(image).to_have_attribute("loading", "lazy")
+    src = image.get_attribute("src") or ""
+    # Asked for by page number until someone saw it (the first device here); then its rendition.
+    assert re.fullmatch(r"/renditions/(versions/[^/]+/pages/2|[0-9a-f-]{36})", src), src
+    box = image.bounding_box()
+    assert box is not None
+    viewport = page.viewport_size
+    assert viewport is not None
+    expected = min(box["width"] * 1600 / 1132, viewport["height"] * 0.75)  # at most 75vh high
+    assert abs(box["height"] - expected) < 2, "an A4 page's space is kept before it loads"
+    second.scroll_into_view_if_needed()
+    page.wait_for_function(
+        """() => { const items = document.querySelector('dossier-app').shadowRoot
+             .querySelector('document-screen').shadowRoot.querySelectorAll('li.page');
+           const i = items[1].querySelector('zoom-view').shadowRoot.querySelector('img');
+           return i.complete && i.naturalWidth > 0; }"""
+    )
+    answer = page.request.get(src)
+    assert (answer.status, answer.headers["content-type"]) == (200, "image/webp")
+    after = image.bounding_box()
+    assert after is not None
+    assert abs(after["height"] - box["height"]) < 2, "no layout shift when the image arrives"
+    zoom = second.locator("zoom-view")
+    zoom.get_by_role("button", name="Zoom in").click()
+    expect(zoom).to_have_attribute("data-scale", re.compile(r"^1\.[2-9]"))
+    if device == "phone":
+        screenshot(page, "04b-document-page-two")
+
+    page.context.set_offline(True)
+    page.context.route("**/*", lambda route: route.abort("internetdisconnected"))
+    try:
+        page.reload()
+        expect(page.locator("dossier-app .notice")).to_contain_text("Offline")
+        expect(pages).to_have_count(2)
+        pages.nth(1).scroll_into_view_if_needed()
+        page.wait_for_function(
+            """() => { const items = document.querySelector('dossier-app').shadowRoot
+                 .querySelector('document-screen').shadowRoot.querySelectorAll('li.page');
+               const i = items[1].querySelector('zoom-view').shadowRoot.querySelector('img');
+               return i.complete && i.naturalWidth > 0; }"""
+        )
+    finally:
+        page.context.unroute("**/*")
+        page.context.set_offline(False)
 
 
 def _png(colour: str) -> bytes:

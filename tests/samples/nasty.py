@@ -95,6 +95,32 @@ def slow_pdf(operations: int = 3_000_000) -> bytes:
     )
 
 
+def hostile_second_page_pdf(operations: int = 3_000_000) -> bytes:
+    """Three pages with a text layer, the second drawing millions of lines (as :func:`slow_pdf`):
+    harmless on page one, a bomb for whoever reads on."""
+    bomb = zlib.compress(b"0 0 m 600 800 l S\n" * operations, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R 6 0 R 8 0 R] /Count 3 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    for number, stream in (
+        (1, b"BT /F1 24 Tf 72 700 Td (Page one says Rechnung 4711 in words) Tj ET"),
+        (2, bomb),
+        (3, b"BT /F1 24 Tf 72 700 Td (Page three says Lieferschein 815 here) Tj ET"),
+    ):
+        contents = len(objects) + 2
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 3 0 R >> >> >>" % contents
+        )
+        flate = b" /Filter /FlateDecode" if number == 2 else b""
+        objects.append(
+            b"<< /Length %d%s >>\nstream\n" % (len(stream), flate) + stream + b"\nendstream"
+        )
+    return _raw_pdf(objects)
+
+
 def encrypted_pdf() -> bytes:
     document = FPDF()
     document.set_encryption(owner_password="owner-secret", user_password="user-secret")

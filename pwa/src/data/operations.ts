@@ -206,6 +206,15 @@ const DOCUMENT_DETAIL = graphql`
           height
         }
       }
+      pages(first: 1, count: 100) {
+        number
+        width
+        height
+        url
+        rendition {
+          url
+        }
+      }
     }
     history {
       revision

@@ -1,9 +1,11 @@
 /**
- * One document: its preview (zoom and pan), index values, versions, metadata history, download,
+ * One document: its preview (zoom and pan; every page of a PDF, later pages loaded as they
+ * scroll near and rendered by the server on demand), index values, versions, metadata history, download,
  * and editing of title, date and index values with the server's validation messages.
  */
 import { css, html, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { Offline } from "../data/client";
+import { pageViews } from "../data/pages";
 import type { Catalog, DocumentDetail, StoredDocument } from "../data/store";
 import { formatBytes, formatDate, formatDateTime, formatValue, t } from "../i18n";
 import { dossierPath } from "../router";
@@ -86,6 +88,24 @@ export class DocumentScreen extends LocalizedElement {
       return html`<p class="card muted">${t("doc.noPreview")}</p>`;
     }
     const pages = preview.pageCount ?? 1;
+    const views = pageViews(version);
+    if (views.length > 1) {
+      return html`<ol class="pages" aria-label=${t("doc.pages", { pages: views.length })}>
+          ${views.map(
+            (p) => html`<li class="page" data-page=${p.number}>
+              <zoom-view
+                src=${p.src}
+                alt=${t("doc.pageOf", { title: detail.title, page: p.number, pages: views.length })}
+                .width=${p.width}
+                .height=${p.height}
+                ?lazy=${p.number > 1}
+              ></zoom-view>
+              <p class="muted center">${t("doc.page", { page: p.number, pages: views.length })}</p>
+            </li>`,
+          )}
+        </ol>
+        <p class="muted center"><a href=${version.viewUrl} target="_blank" rel="noopener">${t("doc.open")}</a></p>`;
+    }
     return html`<zoom-view src=${screen.url} alt=${detail.title} .width=${screen.width} .height=${screen.height}></zoom-view>
       ${version.mimeType === "application/pdf" || pages > 1
         ? html`<p class="muted center">
@@ -255,6 +275,13 @@ export class DocumentScreen extends LocalizedElement {
       }
       .center {
         text-align: center;
+      }
+      .pages {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: grid;
+        gap: 0.75rem;
       }
       .section-head {
         display: flex;

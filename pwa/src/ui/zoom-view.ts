@@ -2,8 +2,12 @@
  * An image that zooms and pans: pinch or wheel to zoom, drag to pan, double-tap to toggle,
  * buttons and +/-/0 keys for keyboard users. The transform is set through the CSSOM, which the
  * Content-Security-Policy allows (inline style attributes it would not).
+ *
+ * The image's width and height attributes reserve its space before it loads (a skeleton of the
+ * right proportions, no layout shift); ``lazy`` leaves loading until it nears the viewport. An
+ * image that cannot be had says so: not available offline, or not shown.
  */
-import { css, html, LitElement, type TemplateResult } from "lit";
+import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { t } from "../i18n";
 import { shared } from "./styles";
 
@@ -16,12 +20,16 @@ export class ZoomView extends LitElement {
     alt: {},
     width: { type: Number },
     height: { type: Number },
+    lazy: { type: Boolean },
+    status: { state: true },
   };
 
   declare src: string;
   declare alt: string;
   declare width: number;
   declare height: number;
+  declare lazy: boolean;
+  declare status: "loading" | "loaded" | "failed";
   private scale = 1;
   private x = 0;
   private y = 0;
@@ -35,6 +43,12 @@ export class ZoomView extends LitElement {
     this.alt = "";
     this.width = 0;
     this.height = 0;
+    this.lazy = false;
+    this.status = "loading";
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has("src")) this.status = "loading";
   }
 
   private get image(): HTMLImageElement | null {
@@ -49,6 +63,9 @@ export class ZoomView extends LitElement {
     }
     const img = this.image;
     if (img) img.style.transform = `translate(${this.x}px, ${this.y}px) scale(${this.scale})`;
+    // Unzoomed, a vertical swipe scrolls the page (a list of PDF pages); zoomed, it pans.
+    const stage = this.renderRoot.querySelector<HTMLElement>(".stage");
+    if (stage) stage.style.touchAction = this.scale > 1 ? "none" : "pan-y";
     this.dataset["scale"] = this.scale.toFixed(2);
   }
 
@@ -118,7 +135,7 @@ export class ZoomView extends LitElement {
 
   override render(): TemplateResult {
     return html`<div
-        class="stage"
+        class="stage ${this.status === "loading" ? "skeleton" : ""}"
         tabindex="0"
         role="img"
         aria-label=${this.alt}
@@ -129,7 +146,20 @@ export class ZoomView extends LitElement {
         @pointercancel=${this.onPointerUp}
         @keydown=${this.onKey}
       >
-        <img src=${this.src} alt="" width=${this.width || 800} height=${this.height || 1000} draggable="false" />
+        <img
+          class=${this.status}
+          src=${this.src}
+          alt=""
+          width=${this.width || 800}
+          height=${this.height || 1000}
+          loading=${this.lazy ? "lazy" : "eager"}
+          draggable="false"
+          @load=${() => (this.status = "loaded")}
+          @error=${() => (this.status = "failed")}
+        />
+        ${this.status === "failed"
+          ? html`<p class="missing" role="status">${navigator.onLine ? t("doc.pageFailed") : t("doc.pageOffline")}</p>`
+          : nothing}
       </div>
       <div class="controls">
         <button @click=${() => this.zoomBy(0.8)} aria-label=${t("doc.zoomOut")}>−</button>
@@ -143,12 +173,24 @@ export class ZoomView extends LitElement {
     css`
       .stage {
         overflow: hidden;
-        touch-action: none;
+        touch-action: pan-y;
         background: var(--surface-2);
         border-radius: var(--radius);
         display: flex;
         justify-content: center;
         cursor: grab;
+        position: relative;
+      }
+      img.failed {
+        visibility: hidden;
+      }
+      .missing {
+        position: absolute;
+        inset: 0;
+        margin: auto;
+        height: fit-content;
+        text-align: center;
+        padding: 1rem;
       }
       img {
         display: block;
