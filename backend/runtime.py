@@ -43,6 +43,7 @@ from backend.settings import Settings
 from backend.tenancy.cache import CatalogCache
 from backend.tenancy.repository import PiccoloCatalogRepository
 from backend.tenancy.service import CatalogService
+from backend.time_zones import zone_of
 from backend.views.repository import PiccoloViewRepository
 from backend.views.service import ViewService
 
@@ -216,7 +217,9 @@ class Runtime:
             customers=customers,
             documents=documents,
             geo=self.geo_service(audit, jobs),
-            search=SearchService(PiccoloSearchRepository(), catalog, self.clock),
+            search=SearchService(
+                PiccoloSearchRepository(), catalog, self.clock, zone=lambda p: zone_of(p.time_zone)
+            ),
             archive=ArchiveService(
                 documents,
                 PiccoloDocumentRepository(),

@@ -148,3 +148,28 @@ async def test_a_hidden_document_is_neither_found_nor_counted(runtime: Runtime) 
 async def test_signed_out_requests_are_refused(client: httpx.AsyncClient) -> None:
     response = await client.post("/graphql", json={"query": SEARCH, "variables": {"criteria": {}}})
     assert response.json()["errors"][0]["extensions"]["code"] == "unauthenticated"
+
+
+ME_ZONE = """
+mutation($zone: String) {
+  setMyTimeZone(timeZone: $zone) {
+    __typename
+    ... on Me { timeZone }
+    ... on ValidationError { code issues { field code } }
+  }
+}"""
+
+
+async def test_the_user_sets_their_time_zone_and_me_shows_it(api: Api) -> None:
+    bad = (await api.data(ME_ZONE, {"zone": "Mars/Olympus"}))["setMyTimeZone"]
+    assert bad == {
+        "__typename": "ValidationError",
+        "code": "invalid",
+        "issues": [{"field": "timeZone", "code": "unknown_time_zone"}],
+    }
+    assert (await api.data("{ me { timeZone } }"))["me"]["timeZone"] is None
+    good = (await api.data(ME_ZONE, {"zone": "Europe/Warsaw"}))["setMyTimeZone"]
+    assert good == {"__typename": "Me", "timeZone": "Europe/Warsaw"}
+    assert (await api.data("{ me { timeZone } }"))["me"]["timeZone"] == "Europe/Warsaw"
+    cleared = (await api.data(ME_ZONE, {"zone": None}))["setMyTimeZone"]
+    assert cleared == {"__typename": "Me", "timeZone": None}
