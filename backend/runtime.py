@@ -21,6 +21,7 @@ from backend.blobs.store import BlobStore, LocalBlobStore, TenantBlobStores
 from backend.customers.repository import PiccoloCustomerRepository
 from backend.customers.service import CustomerService
 from backend.documents.archive import ArchiveService
+from backend.documents.reextraction import ReextractionService
 from backend.documents.repository import PiccoloDocumentRepository
 from backend.documents.service import DocumentService
 from backend.geo.geocoder import GeopyGeocoder
@@ -64,6 +65,7 @@ class Services:
     notifications: SubscriptionService
     geo: GeoService
     search: SearchService
+    reextraction: ReextractionService
 
 
 @dataclass
@@ -230,4 +232,7 @@ class Runtime:
                 self.clock,
             ),
             views=views,
+            reextraction=ReextractionService(
+                PiccoloDocumentRepository(), audit, self.database, jobs
+            ),
         )
