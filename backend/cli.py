@@ -101,6 +101,13 @@ def _parser() -> argparse.ArgumentParser:
     prove.add_argument("--seq", type=int, required=True)
     reindex = sub.add_parser("reindex", help="rebuild the search index")
     reindex.add_argument("--tenant", help="only this tenant (slug)")
+    reextract = sub.add_parser(
+        "reextract", help="queue reading texts again (after the OCR languages changed)"
+    )
+    reextract.add_argument("--tenant", required=True, help="the tenant (slug)")
+    reextract.add_argument(
+        "--source", default="ocr", help="which texts: ocr (read by OCR; the default)"
+    )
     sub.add_parser("audit-key", help="print a new key for DOSSIER_AUDIT_SIGNING_KEY")
     export = sub.add_parser("export-schema", help="write schema/schema.graphql")
     export.add_argument("--check", action="store_true", help="fail if the file is out of date")
@@ -352,6 +359,14 @@ async def _reindex(runtime: Runtime, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _reextract(runtime: Runtime, args: argparse.Namespace) -> int:
+    services = runtime.services()
+    tenant = await services.catalog.tenant_by_slug(args.tenant)
+    queued = await services.reextraction.reextract_for_operator(tenant.id, args.source)
+    print(f"queued {queued} text(s) of {tenant.slug} to be read again")
+    return 0
+
+
 def _audit_key() -> int:
     from backend.audit.checkpoints import SigningKey
 
@@ -417,6 +432,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "checkpoint": lambda rt: _checkpoint(rt, args),
             "prove": lambda rt: _prove(rt, args),
             "reindex": lambda rt: _reindex(rt, args),
+            "reextract": lambda rt: _reextract(rt, args),
         }
         return asyncio.run(_with_runtime(settings, commands[args.command]))
     except DossierError as exc:

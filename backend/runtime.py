@@ -22,6 +22,7 @@ from backend.customers.repository import PiccoloCustomerRepository
 from backend.customers.service import CustomerService
 from backend.documents.archive import ArchiveService
 from backend.documents.pages import PageRenders, PageService
+from backend.documents.reextraction import ReextractionService
 from backend.documents.repository import PiccoloDocumentRepository
 from backend.documents.service import DocumentService
 from backend.geo.geocoder import GeopyGeocoder
@@ -44,6 +45,7 @@ from backend.settings import Settings
 from backend.tenancy.cache import CatalogCache
 from backend.tenancy.repository import PiccoloCatalogRepository
 from backend.tenancy.service import CatalogService
+from backend.time_zones import zone_of
 from backend.views.repository import PiccoloViewRepository
 from backend.views.service import ViewService
 
@@ -65,6 +67,7 @@ class Services:
     notifications: SubscriptionService
     geo: GeoService
     search: SearchService
+    reextraction: ReextractionService
 
 
 @dataclass
@@ -220,7 +223,9 @@ class Runtime:
             customers=customers,
             documents=documents,
             geo=self.geo_service(audit, jobs),
-            search=SearchService(PiccoloSearchRepository(), catalog, self.clock),
+            search=SearchService(
+                PiccoloSearchRepository(), catalog, self.clock, zone=lambda p: zone_of(p.time_zone)
+            ),
             pages=PageService(
                 documents,
                 PiccoloDocumentRepository(),
@@ -240,4 +245,7 @@ class Runtime:
                 self.clock,
             ),
             views=views,
+            reextraction=ReextractionService(
+                PiccoloDocumentRepository(), audit, self.database, jobs
+            ),
         )

@@ -138,6 +138,26 @@ async def test_bad_input_ends_with_a_code_and_status_2(
     assert bad_role.stderr.startswith("error [invalid]:")
 
 
+async def test_reextract_queues_for_a_tenant_and_refuses_bad_input(
+    settings_env: dict[str, str], runtime: Runtime
+) -> None:
+    slug = unique("cli")
+    assert (await run(settings_env, "create-tenant", slug, "T")).returncode == 0
+    done = await run(settings_env, "reextract", "--tenant", slug)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"queued 0 text(s) of {slug} to be read again"
+    for args, prefix in (
+        (["--tenant", "no-such-tenant"], "error [not_found]:"),
+        (["--tenant", slug, "--source", "everything"], "error [invalid]:"),
+    ):
+        refused = await run(settings_env, "reextract", *args)
+        assert refused.returncode == 2, refused.stdout
+        assert refused.stderr.startswith(prefix), refused.stderr
+    missing = await run(settings_env, "reextract")
+    assert missing.returncode == 2
+    assert "--tenant" in missing.stderr
+
+
 async def test_bad_settings_are_refused_before_anything_runs(settings_env: dict[str, str]) -> None:
     typo = await run(settings_env | {"DOSSIER_DATABSE_URL": "x"}, "check")
     assert typo.returncode == 2

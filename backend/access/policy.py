@@ -131,6 +131,8 @@ class Principal:
     """The user's grants, directly and through groups, that had not ended when it signed in."""
     as_of: dt.datetime | None = None
     """The moment the principal was resolved; decisions without an explicit time use it."""
+    time_zone: str | None = None
+    """The user's IANA time zone (their calendar day for relative dates); None: UTC."""
 
     def needs_registers(self) -> bool:
         """Whether deciding on a document can depend on the registers it is filed in."""

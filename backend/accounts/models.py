@@ -19,6 +19,8 @@ class User:
     role: Role
     active: bool
     created_at: dt.datetime
+    time_zone: str | None = None
+    """The IANA zone the user's calendar days are in (relative search dates); None: UTC."""
 
 
 @dataclass(frozen=True, slots=True)

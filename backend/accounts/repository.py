@@ -25,6 +25,7 @@ _USER_COLUMNS = (
     UserTable.role,
     UserTable.active,
     UserTable.created_at,
+    UserTable.time_zone,
 )
 
 
@@ -37,6 +38,7 @@ def _user(row: dict[str, Any]) -> User:
         role=Role(row["role"]),
         active=bool(row["active"]),
         created_at=as_datetime(row["created_at"]),
+        time_zone=row.get("time_zone"),
     )
 
 
@@ -114,11 +116,17 @@ class PiccoloAccountRepository:
                 active=user.active,
                 password_hash=password_hash,
                 created_at=user.created_at,
+                time_zone=user.time_zone,
             )
         )
 
     async def set_role(self, tenant_id: str, user_id: str, role: Role) -> None:
         await UserTable.update({UserTable.role: role.value}).where(
+            (UserTable.id == user_id) & (UserTable.tenant == tenant_id)
+        )
+
+    async def set_time_zone(self, tenant_id: str, user_id: str, time_zone: str | None) -> None:
+        await UserTable.update({UserTable.time_zone: time_zone}).where(
             (UserTable.id == user_id) & (UserTable.tenant == tenant_id)
         )
 

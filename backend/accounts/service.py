@@ -35,6 +35,7 @@ from backend.errors import (
 )
 from backend.ids import parse_id
 from backend.ports import Clock, Transactions
+from backend.time_zones import checked_time_zone
 
 __all__ = ["AccountService", "SignedIn", "principal_of", "token_hash"]
 
@@ -79,6 +80,7 @@ def principal_of(
         device=device,
         grants=grants,
         as_of=as_of,
+        time_zone=user.time_zone,
     )
 
 
@@ -296,6 +298,27 @@ class AccountService:
                 {"old": user.role.value, "new": role},
             )
         return dataclasses.replace(user, role=Role(role))
+
+    async def set_time_zone(self, principal: Principal, time_zone: str | None) -> User:
+        """Set the caller's own IANA time zone (None: back to UTC); audited when it changes.
+        Raises :class:`ValidationFailed` (``unknown_time_zone``) for a name zoneinfo does not
+        know."""
+        zone = None if time_zone is None or not time_zone.strip() else checked_time_zone(time_zone)
+        user = await self._repo.find_user(principal.tenant_id, principal.user_id)
+        if user is None:
+            raise NotFound("user", principal.user_id)
+        if user.time_zone == zone:
+            return user
+        async with self._tx.write():
+            await self._repo.set_time_zone(principal.tenant_id, user.id, zone)
+            await self._audit.record(
+                principal,
+                "user.time_zone_set",
+                "user",
+                user.id,
+                {"old": user.time_zone, "new": zone},
+            )
+        return dataclasses.replace(user, time_zone=zone)
 
     async def users(self, tenant_id: str, ids: list[str]) -> list[User]:
         return await self._repo.users_by_ids(tenant_id, ids)

@@ -13,6 +13,7 @@ class UserTable(Table, tablename="user_account"):
     password_hash = Varchar(length=255, null=True, default=None)
     role = Varchar(length=32)
     active = Boolean(default=True)
+    time_zone = Varchar(length=64, null=True, default=None)
     created_at = Timestamptz()
 
 

@@ -115,6 +115,13 @@ class DocumentRepository(Protocol):
         """Create or replace the extracted text (and its state) of a version."""
         ...
 
+    async def texts_from(
+        self, tenant_id: str, sources: tuple[str, ...], after: str | None, limit: int
+    ) -> list[tuple[str, dt.datetime]]:
+        """``(version id, text updated at)`` of up to ``limit`` versions of live documents whose
+        text came from one of ``sources``, ordered by version id, after the version ``after``."""
+        ...
+
     async def texts_of(self, tenant_id: str, version_ids: list[str]) -> dict[str, VersionText]:
         """Extracted texts by version id; versions without one are absent."""
         ...

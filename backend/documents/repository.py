@@ -591,6 +591,24 @@ class PiccoloDocumentRepository:
             at,
         )
 
+    async def texts_from(
+        self, tenant_id: str, sources: tuple[str, ...], after: str | None, limit: int
+    ) -> list[tuple[str, dt.datetime]]:
+        if not sources:
+            return []
+        sql = (
+            "SELECT t.version, t.updated_at FROM version_text t "
+            "JOIN document d ON d.id = t.document AND d.tenant = t.tenant "
+            f"WHERE t.tenant = {{}} AND t.source IN ({in_list(list(sources))}) "
+            "AND d.status <> 'deleted'"
+        )
+        args: list[Any] = [tenant_id, *sources]
+        if after is not None:
+            sql += " AND t.version > {}"
+            args.append(after)
+        rows = await select(VersionTextTable, sql + " ORDER BY t.version LIMIT {}", *args, limit)
+        return [(str(r["version"]), as_datetime(r["updated_at"])) for r in rows]
+
     async def texts_of(self, tenant_id: str, version_ids: list[str]) -> dict[str, VersionText]:
         rows = await self._text_rows(tenant_id, version_ids, "text")
         return {str(r["version"]): VersionText(**_text_state(r), text=r["text"]) for r in rows}

@@ -295,6 +295,18 @@ class DocumentService:
         the preview job has read it."""
         return (await self._repo.mails_of(principal.tenant_id, [version_id])).get(version_id)
 
+    async def mails(self, principal: Principal, version_ids: list[str]) -> list[MailMessage | None]:
+        """:meth:`mail` for many versions the caller already holds, in one batch."""
+        found = await self._repo.mails_of(principal.tenant_id, version_ids)
+        return [found.get(i) for i in version_ids]
+
+    async def links_of(
+        self, principal: Principal, document_ids: list[str]
+    ) -> list[list[DocumentLink]]:
+        """:meth:`links` for many documents the caller already holds, in one batch."""
+        found = await self._repo.links_of(principal.tenant_id, document_ids)
+        return [found.get(i, []) for i in document_ids]
+
     async def links(self, principal: Principal, document_id: str) -> list[DocumentLink]:
         """Links of a document the caller already holds, both ways (its attachments, and the
         mails it is attached to); whether the other end is readable is :meth:`readable`'s."""

@@ -139,6 +139,15 @@ class CatalogQuery:
         return [DocumentTypeNode.of(t) for t in types]
 
 
+@strawberry.type(description="Texts queued to be read again.")
+class Reextraction:
+    queued: int = strawberry.field(description="Jobs queued now (0: nothing, or all queued).")
+
+
+ReextractionResult = Annotated[
+    Reextraction | ValidationError | ForbiddenError, strawberry.union("ReextractionResult")
+]
+
 TenantResult = Annotated[
     TenantNode | ValidationError | ForbiddenError, strawberry.union("TenantResult")
 ]
@@ -148,12 +157,30 @@ TenantResult = Annotated[
 class CatalogMutation:
     @strawberry.mutation(
         description="Choose the languages scans are read in, e.g. deu+eng (administrators); "
-        "null: those of the tenant's locale. Applies to documents uploaded from now on."
+        "null: those of the tenant's locale. Applies to documents uploaded from now on, and with "
+        "reextract also to the texts OCR has read (see reextractTexts)."
     )
-    async def set_ocr_languages(self, info: Info, languages: str | None) -> TenantResult:
+    async def set_ocr_languages(
+        self, info: Info, languages: str | None, reextract: bool = False
+    ) -> TenantResult:
         ctx = info.context
         try:
             tenant = await ctx.services.catalog.set_ocr_languages(ctx.principal, languages)
+            if reextract:
+                await ctx.services.reextraction.reextract(ctx.principal, "ocr")
         except DossierError as exc:
             return as_error(exc)  # type: ignore[return-value]
         return TenantNode.of(tenant)
+
+    @strawberry.mutation(
+        description="Have texts read again in the OCR languages of now (administrators; "
+        "audited): source ocr queues every version whose text OCR read. Asking again before "
+        "the jobs ran queues nothing twice."
+    )
+    async def reextract_texts(self, info: Info, source: str = "ocr") -> ReextractionResult:
+        ctx = info.context
+        try:
+            queued = await ctx.services.reextraction.reextract(ctx.principal, source.strip())
+        except DossierError as exc:
+            return as_error(exc)  # type: ignore[return-value]
+        return Reextraction(queued=queued)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from strawberry.dataloader import DataLoader
 from strawberry.litestar import BaseContext
@@ -12,12 +14,23 @@ from backend.access.models import Member
 from backend.access.policy import Principal
 from backend.accounts.models import User
 from backend.customers.models import Address, Contact, Customer
-from backend.documents.models import Preview, TextSummary, VersionText
+from backend.documents.models import (
+    DocumentLink,
+    MailMessage,
+    Preview,
+    TextSummary,
+    VersionText,
+)
 from backend.errors import DossierError, Unauthenticated
 from backend.runtime import Services
 from backend.settings import Settings
 
+if TYPE_CHECKING:
+    from backend.graphql.documents import DocumentNode
+
 __all__ = ["Context", "Info", "Loaders"]
+
+NodesOf = Callable[[list[str]], Awaitable[list["DocumentNode | None"]]]
 
 
 @dataclass
@@ -32,9 +45,15 @@ class Loaders:
     text_summaries: DataLoader[str, TextSummary]
     texts: DataLoader[str, VersionText]
     group_members: DataLoader[str, list[Member]]
+    mails: DataLoader[str, MailMessage | None]
+    """By version id."""
+    links: DataLoader[str, list[DocumentLink]]
+    """By document id: links in which it is the parent or the child."""
+    readable_nodes: DataLoader[str, DocumentNode | None]
+    """Documents at the other end of links, as nodes; None when the principal may not read it."""
 
 
-def _loaders(services: Services, principal: Principal | None) -> Loaders:
+def _loaders(services: Services, principal: Principal | None, nodes_of: NodesOf) -> Loaders:
     def need() -> Principal:
         if principal is None:
             raise Unauthenticated()
@@ -54,6 +73,9 @@ def _loaders(services: Services, principal: Principal | None) -> Loaders:
         text_summaries=DataLoader(lambda ids: services.documents.text_summaries(need(), list(ids))),
         texts=DataLoader(lambda ids: services.documents.texts(need(), list(ids))),
         group_members=DataLoader(lambda ids: services.access.members(need(), list(ids))),
+        mails=DataLoader(lambda ids: services.documents.mails(need(), list(ids))),
+        links=DataLoader(lambda ids: services.documents.links_of(need(), list(ids))),
+        readable_nodes=DataLoader(lambda ids: nodes_of(list(ids))),
     )
 
 
@@ -66,7 +88,13 @@ class Context(BaseContext, kw_only=True, dict=True):
     auth_error: DossierError | None = None
 
     def __post_init__(self) -> None:
-        self.loaders = _loaders(self.services, self.principal_or_none)
+        self.loaders = _loaders(self.services, self.principal_or_none, self._readable_nodes)
+
+    async def _readable_nodes(self, ids: list[str]) -> list[DocumentNode | None]:
+        # Imported here: the document nodes' module imports this one.
+        from backend.graphql.documents import readable_nodes
+
+        return await readable_nodes(self, ids)
 
     @property
     def principal(self) -> Principal:

@@ -55,6 +55,7 @@ __all__ = [
     "VersionNode",
     "document_node",
     "document_nodes",
+    "readable_nodes",
 ]
 
 
@@ -114,7 +115,7 @@ class VersionNode:
     )
     async def mail(self, info: Info) -> MailNode | None:
         ctx = info.context
-        mail = await ctx.services.documents.mail(ctx.principal, str(self.id))
+        mail = await ctx.loaders.mails.load(str(self.id))
         return None if mail is None else await MailNode.of(ctx, mail)
 
     @strawberry.field(description="The text extracted for search: state, source, the text.")
@@ -198,7 +199,7 @@ class MailNode:
     async def of(cls, ctx: Context, mail: MailMessage) -> MailNode:
         links = [
             link
-            for link in await ctx.services.documents.links(ctx.principal, mail.document_id)
+            for link in await ctx.loaders.links.load(mail.document_id)
             if link.source_version_id == mail.version_id
         ]
         children = await _linked_nodes(ctx, [link.child_id for link in links])
@@ -245,9 +246,16 @@ class DocumentLinkNode:
     )
 
 
-async def _linked_nodes(ctx: Context, ids: list[str]) -> dict[str, DocumentNode]:
+async def readable_nodes(ctx: Context, ids: list[str]) -> list[DocumentNode | None]:
+    """Nodes of the documents ``ids`` in their order; None for those the caller may not read."""
     readable = await ctx.services.documents.readable(ctx.principal, sorted(set(ids)))
-    return {str(n.id): n for n in await document_nodes(ctx, readable)}
+    nodes = {str(n.id): n for n in await document_nodes(ctx, readable)}
+    return [nodes.get(i) for i in ids]
+
+
+async def _linked_nodes(ctx: Context, ids: list[str]) -> dict[str, DocumentNode]:
+    found = await ctx.loaders.readable_nodes.load_many(ids)
+    return {i: n for i, n in zip(ids, found, strict=True) if n is not None}
 
 
 async def _link_nodes(
@@ -323,13 +331,13 @@ class DocumentNode:
     @strawberry.field(description="Documents made from this one: the attachments of a mail.")
     async def attachments(self, info: Info) -> list[DocumentLinkNode]:
         ctx = info.context
-        links = await ctx.services.documents.links(ctx.principal, str(self.id))
+        links = await ctx.loaders.links.load(str(self.id))
         return await _link_nodes(ctx, [k for k in links if k.parent_id == self.id], "child_id")
 
     @strawberry.field(description="Documents this one came out of: the mails it was attached to.")
     async def attached_to(self, info: Info) -> list[DocumentLinkNode]:
         ctx = info.context
-        links = await ctx.services.documents.links(ctx.principal, str(self.id))
+        links = await ctx.loaders.links.load(str(self.id))
         return await _link_nodes(ctx, [k for k in links if k.child_id == self.id], "parent_id")
 
     @strawberry.field(description="Who changed which metadata field, when, from what to what.")

@@ -21,7 +21,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from backend.graphql.access import AccessMutation, AccessQuery
-from backend.graphql.accounts import AccountQuery
+from backend.graphql.accounts import AccountMutation, AccountQuery
 from backend.graphql.audit import AuditCheckpointQuery, AuditMutation, AuditQuery
 from backend.graphql.catalog import CatalogMutation, CatalogQuery
 from backend.graphql.customers import CustomerMutation, CustomerQuery
@@ -68,6 +68,7 @@ Mutation = merge_types(
     "Mutation",
     (
         AccessMutation,
+        AccountMutation,
         AuditMutation,
         CatalogMutation,
         CustomerMutation,

@@ -14,10 +14,10 @@ from backend.errors import DossierError
 from backend.graphql.access import Removed, RemovedResult
 from backend.graphql.accounts import UserNode
 from backend.graphql.context import Info
+from backend.graphql.criteria import SearchCriteriaInput, SearchCriteriaNode
 from backend.graphql.errors import ForbiddenError, NotFoundError, ValidationError
 from backend.graphql.errors import as_error as _as_error
 from backend.graphql.search import SearchResults, search_results
-from backend.graphql.view_criteria import ViewCriteriaInput, ViewCriteriaNode
 from backend.search.models import SearchResult
 from backend.views.models import (
     Audience,
@@ -80,7 +80,7 @@ class ViewNode:
     audience: AudienceNode
     placement: PlacementEnum
     position: int = strawberry.field(description="Its place among the views of its shelf.")
-    criteria: ViewCriteriaNode
+    criteria: SearchCriteriaNode
     created_at: dt.datetime
     updated_at: dt.datetime
     view: strawberry.Private[SavedView]
@@ -98,7 +98,7 @@ class ViewNode:
             ),
             placement=PlacementEnum(v.placement.value),
             position=v.position,
-            criteria=ViewCriteriaNode.of(v.criteria),
+            criteria=SearchCriteriaNode.of(v.criteria),
             created_at=v.created_at,
             updated_at=v.updated_at,
             view=v,
@@ -147,7 +147,7 @@ class CreateViewInput:
     description: str | None = None
     audience: ViewAudienceInput
     placement: PlacementEnum
-    criteria: ViewCriteriaInput
+    criteria: SearchCriteriaInput
 
     def to_domain(self) -> ViewDraft:
         return ViewDraft(
@@ -165,7 +165,7 @@ class UpdateViewInput:
     description: str | None = strawberry.field(default=None, description='"" clears it.')
     audience: ViewAudienceInput | None = None
     placement: PlacementEnum | None = None
-    criteria: ViewCriteriaInput | None = strawberry.field(
+    criteria: SearchCriteriaInput | None = strawberry.field(
         default=None, description="Replaces the criteria as a whole."
     )
 

@@ -22,6 +22,7 @@ from backend.errors import FieldIssue, ValidationFailed
 from backend.fields import FieldDef, FieldType
 from backend.ports import Clock
 from backend.search.criteria import DateRange, RelativeDate, SearchCriteria, SortKey, resolve
+from backend.search.limits import check_relative_dates
 from backend.search.models import SearchHit, SearchPlan, SearchResult
 from backend.search.ports import SearchRepository
 from backend.search.query import parse_query
@@ -88,6 +89,8 @@ class SearchService:
         the groups (when ``criteria.group_by`` is set) and the cursor of the next page."""
         if not 1 <= limit <= MAX_LIMIT:
             raise ValidationFailed.one("limit", "out_of_range", f"between 1 and {MAX_LIMIT}")
+        if issues := check_relative_dates(criteria):
+            raise ValidationFailed(issues)
         zone = self._zone(principal)
         now = self._clock().astimezone(zone)
         plan = await self._plan(principal, resolve(criteria, now.date()), zone)

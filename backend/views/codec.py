@@ -31,7 +31,7 @@ from backend.search.criteria import (
     SearchSort,
     SortKey,
 )
-from backend.views.limits import check_limits
+from backend.search.limits import check_limits
 
 __all__ = ["CRITERIA_VERSION", "criteria_from_json", "criteria_to_json"]
 

@@ -20,9 +20,9 @@ from backend.errors import FieldIssue, Forbidden, NotFound, ValidationFailed
 from backend.ids import new_id, parse_id
 from backend.ports import Clock, Transactions
 from backend.search.criteria import SearchCriteria
+from backend.search.limits import check_limits
 from backend.tenancy.service import CatalogService
 from backend.views.codec import criteria_to_json
-from backend.views.limits import check_limits
 from backend.views.models import (
     Audience,
     AudienceKind,

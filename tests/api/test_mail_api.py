@@ -4,6 +4,8 @@ attachments in GraphQL (hidden ends stay hidden), and downloads that no browser 
 from __future__ import annotations
 
 from backend.access.policy import ScopeKind
+from backend.documents.models import NewContent
+from backend.persistence.engines import count_statements
 from backend.runtime import Runtime
 from tests.api.conftest import PASSWORD, Api, browser, sign_in
 from tests.factories import make_tenant_context
@@ -54,6 +56,36 @@ async def test_a_mail_and_its_attachments_in_graphql(runtime: Runtime) -> None:
         assert response.headers["content-type"].startswith("text/plain")
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.text.startswith("From: Anna Nowak")
+
+
+VERSION_MAILS = """query($d: ID!) { document(id: $d) { versions {
+  mail { subject attachments { filename document { id title attachedTo { filename } } } }
+} } }"""
+
+
+async def test_mails_of_many_versions_cost_the_statements_of_one(runtime: Runtime) -> None:
+    async def statements_for(versions: int) -> int:
+        ctx = await make_tenant_context(runtime)
+        services = ctx.runtime.services()
+        document = await ctx.document(
+            await ctx.customer(), "letter", filename="o.eml", data=order_mail()
+        )
+        for _ in range(1, versions):
+            await services.documents.add_version(
+                ctx.principal, document.id, NewContent("o.eml", order_mail())
+            )
+        await run_jobs(runtime)
+        async with browser(ctx.runtime) as client:
+            api = await sign_in(client, ctx, role="viewer")
+            with count_statements() as counted:
+                data = await api.data(VERSION_MAILS, {"d": document.id})
+        mails = [v["mail"] for v in data["document"]["versions"]]
+        assert len(mails) == versions
+        assert all(m["subject"] == "Order 4711 – Zażółć gęślą jaźń" for m in mails)
+        assert all(len(m["attachments"]) == 3 for m in mails)
+        return counted.value
+
+    assert await statements_for(1) == await statements_for(3)
 
 
 async def test_an_attachment_the_reader_may_not_see_is_null(runtime: Runtime) -> None:

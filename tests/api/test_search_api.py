@@ -13,7 +13,7 @@ from tests.factories import make_tenant_context, make_user
 from tests.search.conftest import extract
 
 SEARCH = """
-query Search($criteria: SearchInput!, $after: String, $limit: Int) {
+query Search($criteria: SearchCriteriaInput!, $after: String, $limit: Int) {
   search(criteria: $criteria, after: $after, limit: $limit) {
     total totalExact nextCursor
     hits { rank document { id title } snippet { text highlighted } }
@@ -59,7 +59,7 @@ async def test_search_finds_text_with_snippets_groups_and_pages(api: Api) -> Non
             "criteria": {
                 "customerIds": [customer.id],
                 "documentTypeIds": [ctx.types["order"].id],
-                "documentDate": {"relative": "LAST_YEAR"},
+                "documentDate": {"relative": {"unit": "LAST_YEAR"}},
             }
         },
     )
@@ -69,7 +69,7 @@ async def test_search_finds_text_with_snippets_groups_and_pages(api: Api) -> Non
         {
             "criteria": {
                 "customerIds": [customer.id],
-                "documentDate": {"start": "2026-01-01", "end": "2026-03-01"},
+                "documentDate": {"range": {"start": "2026-01-01", "end": "2026-03-01"}},
                 "sort": {"key": "TITLE", "descending": False},
             }
         },
@@ -96,6 +96,13 @@ async def test_bad_criteria_answer_the_code_and_the_issues(api: Api) -> None:
             "message": error["extensions"]["issues"][0]["message"],
         }
     ]
+    too_far = {"documentDate": {"relative": {"unit": "DAYS", "amount": 10**6}}}
+    body = await api.gql(SEARCH, {"criteria": too_far})
+    assert body["errors"][0]["extensions"]["issues"][0]["field"] == "documentDate.amount"
+    assert body["errors"][0]["extensions"]["issues"][0]["code"] == "out_of_range"
+    both = {"documentDate": {"range": {"start": "2026-01-01"}, "relative": {"unit": "DAYS"}}}
+    body = await api.gql(SEARCH, {"criteria": both})
+    assert body["errors"][0]["extensions"]["code"] == "invalid_query"
     body = await api.gql(SEARCH, {"criteria": {}, "after": "garbage"})
     assert body["errors"][0]["extensions"]["issues"][0]["code"] == "invalid_cursor"
 
@@ -141,3 +148,28 @@ async def test_a_hidden_document_is_neither_found_nor_counted(runtime: Runtime) 
 async def test_signed_out_requests_are_refused(client: httpx.AsyncClient) -> None:
     response = await client.post("/graphql", json={"query": SEARCH, "variables": {"criteria": {}}})
     assert response.json()["errors"][0]["extensions"]["code"] == "unauthenticated"
+
+
+ME_ZONE = """
+mutation($zone: String) {
+  setMyTimeZone(timeZone: $zone) {
+    __typename
+    ... on Me { timeZone }
+    ... on ValidationError { code issues { field code } }
+  }
+}"""
+
+
+async def test_the_user_sets_their_time_zone_and_me_shows_it(api: Api) -> None:
+    bad = (await api.data(ME_ZONE, {"zone": "Mars/Olympus"}))["setMyTimeZone"]
+    assert bad == {
+        "__typename": "ValidationError",
+        "code": "invalid",
+        "issues": [{"field": "timeZone", "code": "unknown_time_zone"}],
+    }
+    assert (await api.data("{ me { timeZone } }"))["me"]["timeZone"] is None
+    good = (await api.data(ME_ZONE, {"zone": "Europe/Warsaw"}))["setMyTimeZone"]
+    assert good == {"__typename": "Me", "timeZone": "Europe/Warsaw"}
+    assert (await api.data("{ me { timeZone } }"))["me"]["timeZone"] == "Europe/Warsaw"
+    cleared = (await api.data(ME_ZONE, {"zone": None}))["setMyTimeZone"]
+    assert cleared == {"__typename": "Me", "timeZone": None}

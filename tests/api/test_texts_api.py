@@ -105,3 +105,37 @@ async def test_administrators_choose_the_ocr_languages(runtime: Runtime) -> None
         assert refused == {"__typename": "ForbiddenError", "code": "forbidden"}
         reset = (await admin.data(choose, {"l": None}))["setOcrLanguages"]
         assert (reset["ocrLanguages"], reset["ocrLanguagesChosen"]) == ("eng", False)
+
+
+REEXTRACT = """mutation($s: String!) { reextractTexts(source: $s) {
+  __typename
+  ... on Reextraction { queued }
+  ... on ValidationError { code issues { field code } }
+  ... on ForbiddenError { code }
+} }"""
+
+
+async def test_administrators_have_ocr_texts_read_again(runtime: Runtime) -> None:
+    ctx = await make_tenant_context(runtime)
+    document = await ctx.document(
+        await ctx.customer(), "letter", filename="scan.png", data=encoded(scan([GERMAN]), "PNG")
+    )
+    await _extract(runtime)
+    async with browser(runtime) as client, browser(runtime) as viewer_client:
+        admin = await sign_in(client, ctx)
+        viewer = await sign_in(viewer_client, ctx, role="viewer")
+        refused = (await viewer.data(REEXTRACT, {"s": "ocr"}))["reextractTexts"]
+        assert refused == {"__typename": "ForbiddenError", "code": "forbidden"}
+        wrong = (await admin.data(REEXTRACT, {"s": "all"}))["reextractTexts"]
+        assert wrong["issues"] == [{"field": "source", "code": "invalid_value"}]
+        chosen = await admin.data(
+            """mutation { setOcrLanguages(languages: "deu+eng", reextract: true) {
+              __typename ... on Tenant { ocrLanguages } } }"""
+        )
+        assert chosen["setOcrLanguages"] == {"__typename": "Tenant", "ocrLanguages": "deu+eng"}
+        again = (await admin.data(REEXTRACT, {"s": "ocr"}))["reextractTexts"]
+        assert again == {"__typename": "Reextraction", "queued": 0}, "queued by setOcrLanguages"
+        await _extract(runtime)
+        [version] = (await admin.data(TEXT, {"d": document.id}))["document"]["versions"]
+        assert version["text"]["language"] == "deu+eng"
+        assert (await admin.data(REEXTRACT, {"s": "ocr"}))["reextractTexts"]["queued"] == 1

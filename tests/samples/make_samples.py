@@ -1,6 +1,6 @@
 """Make the golden sample files in this folder: one small file per format with a preview.
 
-Run once (``uv run python -m tests.samples.make_samples``) and commit what it writes; the tests
+Run once (``uv run python -m tests.samples.make_samples [--images]``) and commit what it writes; the tests
 read the committed files, so they never depend on this script's tools at test time. Images come
 from Pillow (HEIC through pillow-heif), the PDF from fpdf2, the e-mail from the standard library,
 and the office documents from LibreOffice, converted from flat OpenDocument files written here.
@@ -18,17 +18,46 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from fpdf import FPDF
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 HERE = Path(__file__).parent
 WORDS = "Zażółć gęślą jaźń – Rechnung Nummer 4711"
 
 
-def picture(size: tuple[int, int], colour: tuple[int, int, int]) -> Image.Image:
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+IMAGE_WORDS = {
+    "photo.jpg": "Foto 4711",
+    "diagram.png": "4711",
+    "photo.webp": "Nr 12",
+    "scan.bmp": "Scan 7",
+    "pages.tiff": ("Seite 1", "Seite 2", "Seite 3"),
+    "moving.gif": ("Bild 1", "Bild 2", "Bild 3"),
+    "phone.heic": "Handy 42",
+}
+"""What OCR reads in each image sample (a tuple: one per page)."""
+
+
+def picture(size: tuple[int, int], colour: tuple[int, int, int], words: str) -> Image.Image:
+    """A coloured picture with a white mark at the top left (it shows which way is up) and
+    ``words`` in black on a white band across its lower half, large enough for OCR."""
     image = Image.new("RGB", size, colour)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, size[0] // 2, size[1] // 4), fill=(255, 255, 255))  # marks "up"
+    band = size[1] // 2
+    draw.rectangle((0, size[1] - band, size[0], size[1]), fill=(255, 255, 255))
+    points = int(band * 0.55)
+    font = ImageFont.truetype(FONT, points)
+    while font.getlength(words) > size[0] * 0.85:
+        points -= 1
+        font = ImageFont.truetype(FONT, points)
+    draw.text((size[0] // 2, size[1] - band // 2), words, fill=(0, 0, 0), font=font, anchor="mm")
     return image
+
+
+def _words(name: str) -> str:
+    words = IMAGE_WORDS[name]
+    assert isinstance(words, str)
+    return words
 
 
 def images() -> dict[str, bytes]:
@@ -36,7 +65,8 @@ def images() -> dict[str, bytes]:
     exif = Image.Exif()
     exif[0x0112] = 6  # stored on its side: shown upright it is 300 wide, 400 high
     buffer = io.BytesIO()
-    picture((400, 300), (200, 40, 40)).save(buffer, "JPEG", quality=60, exif=exif)
+    upright = picture((300, 400), (200, 40, 40), _words("photo.jpg"))
+    upright.rotate(90, expand=True).save(buffer, "JPEG", quality=60, exif=exif)
     out["photo.jpg"] = buffer.getvalue()
     for name, fmt, options in [
         ("diagram.png", "PNG", {}),
@@ -44,20 +74,24 @@ def images() -> dict[str, bytes]:
         ("scan.bmp", "BMP", {}),
     ]:
         buffer = io.BytesIO()
-        picture((120, 80), (40, 120, 200)).save(buffer, fmt, **options)
+        picture((120, 80), (40, 120, 200), _words(name)).save(buffer, fmt, **options)
         out[name] = buffer.getvalue()
-    frames = [picture((200, 100), (i * 60, 80, 80)) for i in range(3)]
-    buffer = io.BytesIO()
-    frames[0].save(buffer, "TIFF", save_all=True, append_images=frames[1:], compression="tiff_lzw")
-    out["pages.tiff"] = buffer.getvalue()
-    buffer = io.BytesIO()
-    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=200)
-    out["moving.gif"] = buffer.getvalue()
+    for name, fmt, options in [
+        ("pages.tiff", "TIFF", {"compression": "tiff_lzw"}),
+        ("moving.gif", "GIF", {"duration": 200}),
+    ]:
+        frames = [
+            picture((200, 100), (i * 60, 80, 80), words)
+            for i, words in enumerate(IMAGE_WORDS[name])
+        ]
+        buffer = io.BytesIO()
+        frames[0].save(buffer, fmt, save_all=True, append_images=frames[1:], **options)
+        out[name] = buffer.getvalue()
     import pillow_heif
 
     pillow_heif.register_heif_opener()
     buffer = io.BytesIO()
-    picture((160, 120), (90, 160, 60)).save(buffer, "HEIF", quality=40)
+    picture((160, 120), (90, 160, 60), _words("phone.heic")).save(buffer, "HEIF", quality=40)
     out["phone.heic"] = buffer.getvalue()
     return out
 
@@ -184,11 +218,13 @@ def texts() -> dict[str, bytes]:
 
 
 def main() -> None:
-    files = {**images(), "invoice.pdf": pdf(), "order.eml": mail(), **texts()}
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        sys.exit("LibreOffice (soffice) is needed to make the office samples")
-    files.update(office(soffice))
+    """Write every sample; with ``--images`` only the images (no LibreOffice needed)."""
+    files = images()
+    if sys.argv[1:] != ["--images"]:
+        soffice = shutil.which("soffice")
+        if soffice is None:
+            sys.exit("LibreOffice (soffice) is needed to make the office samples")
+        files.update({"invoice.pdf": pdf(), "order.eml": mail(), **texts(), **office(soffice)})
     for name, data in sorted(files.items()):
         (HERE / name).write_bytes(data)
         print(f"{name:16} {len(data):>8} bytes")

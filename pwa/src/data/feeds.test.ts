@@ -24,7 +24,7 @@ it("keeps the feed in the server's order and reads it back from the store", asyn
   expect(await repo.feed("inbox")).toBeUndefined();
   await repo.refreshFeed("inbox");
   expect(sent[0]).toMatchObject({
-    criteria: { created: { relative: "DAYS", amount: 14 }, sort: { key: "CREATED_AT", descending: true } },
+    criteria: { created: { relative: { unit: "DAYS", amount: 14 } }, sort: { key: "CREATED_AT", descending: true } },
   });
   expect(changes).toEqual(["inbox"]);
 
@@ -37,6 +37,6 @@ it("keeps the feed in the server's order and reads it back from the store", asyn
   expect("customer" in ((await store.document("2")) ?? {})).toBe(false);
 
   await repo.refreshFeed("today");
-  expect(sent[1]).toMatchObject({ criteria: { created: { relative: "DAYS", amount: 1 } } });
+  expect(sent[1]).toMatchObject({ criteria: { created: { relative: { unit: "DAYS", amount: 1 } } } });
   expect(await repo.feed("today")).toBeDefined();
 });

@@ -301,7 +301,7 @@ ${ERRORS}`;
 
 /** Documents across every dossier the caller may read, newest first: the in-tray and today. */
 export const RECENT_DOCUMENTS = graphql`
-  query RecentDocuments($criteria: SearchInput!, $limit: Int!) {
+  query RecentDocuments($criteria: SearchCriteriaInput!, $limit: Int!) {
     search(criteria: $criteria, limit: $limit) {
       total
       totalExact

@@ -306,7 +306,7 @@ export class Repository {
   async refreshFeed(name: FeedName): Promise<void> {
     const { days, limit } = FEEDS[name];
     const answer = await this.gql<RecentDocumentsQuery, RecentDocumentsQueryVariables>(RECENT_DOCUMENTS, {
-      criteria: { created: { relative: "DAYS", amount: days }, sort: { key: "CREATED_AT", descending: true } },
+      criteria: { created: { relative: { unit: "DAYS", amount: days } }, sort: { key: "CREATED_AT", descending: true } },
       limit,
     });
     const documents = answer.search.hits.map((h) => h.document);

@@ -35,11 +35,14 @@ export type CustomerInput = {
   status?: string | null | undefined;
 };
 
-/** Days from start (inclusive) to end (exclusive), or a range relative to today (relative DAYS with amount 14, or THIS_QUARTER …); give one of the two forms. */
+/** Either an absolute range or a relative one. */
+export type DateConditionInput =
+  {   range: DateRangeInput; relative?: never; }
+  |  { range?: never;   relative: RelativeDateInput; };
+
+/** Days from start (inclusive) to end (exclusive); one may be open. */
 export type DateRangeInput = {
-  amount?: number;
   end?: string | null | undefined;
-  relative?: RelativeDateUnit | null | undefined;
   start?: string | null | undefined;
 };
 
@@ -54,7 +57,7 @@ export type DocumentMetadataInput = {
 };
 
 /** Equals, or a range (min/max) for number, money and date fields. */
-export type IndexFilterInput = {
+export type IndexConditionInput = {
   equals?: unknown;
   field: string;
   max?: unknown;
@@ -66,6 +69,13 @@ export type PreviewState =
   | 'PENDING'
   | 'READY';
 
+/** A range counted back from the day the search runs. */
+export type RelativeDateInput = {
+  amount?: number;
+  unit: RelativeDateUnit;
+};
+
+/** DAYS, WEEKS and MONTHS count back `amount` units ending today; the calendar units (THIS_QUARTER …) take no amount. */
 export type RelativeDateUnit =
   | 'DAYS'
   | 'LAST_MONTH'
@@ -78,20 +88,14 @@ export type RelativeDateUnit =
   | 'THIS_YEAR'
   | 'WEEKS';
 
-export type SearchGroupBy =
-  | 'CUSTOMER'
-  | 'DOCUMENT_TYPE'
-  | 'MONTH'
-  | 'REGISTER';
-
 /** All conditions combine with AND; several ids of one kind with OR. */
-export type SearchInput = {
-  created?: DateRangeInput | null | undefined;
+export type SearchCriteriaInput = {
+  created?: DateConditionInput | null | undefined;
   customerIds?: Array<string>;
-  documentDate?: DateRangeInput | null | undefined;
+  documentDate?: DateConditionInput | null | undefined;
   documentTypeIds?: Array<string>;
   groupBy?: SearchGroupBy | null | undefined;
-  index?: Array<IndexFilterInput>;
+  index?: Array<IndexConditionInput>;
   registerIds?: Array<string>;
   sort?: SearchSortInput | null | undefined;
   statuses?: Array<string>;
@@ -99,9 +103,15 @@ export type SearchInput = {
   text?: string;
 };
 
+export type SearchGroupBy =
+  | 'CUSTOMER'
+  | 'DOCUMENT_TYPE'
+  | 'MONTH'
+  | 'REGISTER';
+
 export type SearchSortInput = {
   descending?: boolean;
-  /** With key INDEX. */
+  /** With the key INDEX. */
   indexField?: string | null | undefined;
   key?: SearchSortKey;
 };
@@ -252,7 +262,7 @@ export type AddVersionMutation = { addVersion:
    };
 
 export type RecentDocumentsQueryVariables = Exact<{
-  criteria: SearchInput;
+  criteria: SearchCriteriaInput;
   limit: number;
 }>;
 

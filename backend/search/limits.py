@@ -13,7 +13,14 @@ from backend.documents.service import DOCUMENT_STATUSES
 from backend.errors import FieldIssue
 from backend.search.criteria import DateRange, RelativeDate, RelativeUnit, SearchCriteria, SortKey
 
-__all__ = ["AMOUNT_LIMITS", "MAX_CONDITIONS", "MAX_IDS", "MAX_TEXT", "check_limits"]
+__all__ = [
+    "AMOUNT_LIMITS",
+    "MAX_CONDITIONS",
+    "MAX_IDS",
+    "MAX_TEXT",
+    "check_limits",
+    "check_relative_dates",
+]
 
 MAX_TEXT = 500
 MAX_IDS = 100
@@ -33,6 +40,20 @@ def _check_when(when: DateRange | RelativeDate | None, path: str, issues: list[F
             issues.append(FieldIssue(path, "required", "give a start, an end or both"))
         elif when.start is not None and when.end is not None and when.end <= when.start:
             issues.append(FieldIssue(f"{path}.end", "invalid_range", "must be after the start"))
+
+
+def _at(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def check_relative_dates(criteria: SearchCriteria, path: str = "") -> list[FieldIssue]:
+    """The relative dates of ``criteria`` that count back too far to resolve (every search
+    checks them; saved criteria get them through :func:`check_limits`)."""
+    issues: list[FieldIssue] = []
+    for name, when in (("documentDate", criteria.document_date), ("created", criteria.created)):
+        if isinstance(when, RelativeDate):
+            _check_when(when, _at(path, name), issues)
+    return issues
 
 
 def _check_ids(ids: tuple[str, ...], path: str, issues: list[FieldIssue]) -> None:
