@@ -17,6 +17,7 @@ from backend.search.criteria import GroupBy, SortKey
 from backend.search.index import refresh_documents, refresh_tenant
 from backend.search.models import Found, SearchGroup, SearchPlan
 from backend.search.tables import SearchEntryTable
+from backend.search.tags import customer_tag, date_tags, status_tag, tag_condition, type_tag
 
 __all__ = ["PiccoloSearchRepository"]
 
@@ -42,74 +43,63 @@ def _postgres() -> bool:
 
 
 class _Sql:
-    """One search's FROM and WHERE, with its parameters in order."""
+    """One search's FROM and WHERE, with its parameters in order.
+
+    A search with text reads the entries (``s``), which repeat the document's filter columns,
+    and joins ``document`` only for the rows it returns; one without text reads ``document``
+    (``d``). ``a`` is the alias the conditions name, ``doc`` the document id's column."""
 
     def __init__(self, tenant_id: str, plan: SearchPlan, visible: Visibility) -> None:
         self.source_args: list[Any] = []
         self.args: list[Any] = []
         """The WHERE's parameters (the source's are in ``source_args``)."""
-        text = not plan.query.empty
+        self.text = not plan.query.empty
         postgres = _postgres()
-        if text and postgres:
+        a, doc = ("s", "s.document") if self.text else ("d", "d.id")
+        self.alias, self.doc = a, doc
+        if self.text and postgres:
             self.rank = "ts_rank(s.tsv, q.q)"
-            self.source = (
-                "document d JOIN search_entry s ON s.document = d.id "
-                "CROSS JOIN to_tsquery('dossier_search', {}) AS q(q)"
-            )
+            self.source = "search_entry s CROSS JOIN to_tsquery('dossier_search', {}) AS q(q)"
             self.source_args.append(plan.query.tsquery())
-            where = ["s.tsv @@ q.q"]
-        elif text:
+            where = ["s.tsv @@ q.q", "s.tenant = {}"]
+            self.args.append(tenant_id)
+        elif self.text:
             self.rank = f"(-{_BM25})"
-            if plan.customer_ids:
-                # Within a few dossiers: SQLite's planner would start from the full-text match
-                # (every document of a common word); CROSS JOIN fixes the order, so the
-                # customers' documents are read by index. The match is evaluated once, as a set
-                # of rowids: probing FTS5 per document merges a prefix's doclists per probe.
-                # No rank here: the page ranks in an outer query (see ``page``).
-                self.source = "document d CROSS JOIN search_entry s ON s.document = d.id"
-                where = [
-                    "+s.id IN (SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH {})"
-                ]
-            else:
-                self.source = (
-                    "search_entry_fts JOIN search_entry s ON s.id = search_entry_fts.rowid "
-                    "JOIN document d ON d.id = s.document"
-                )
-                where = ["search_entry_fts MATCH {}"]
-            self.args.append(plan.query.fts5())
+            self.source = "search_entry_fts JOIN search_entry s ON s.id = search_entry_fts.rowid"
+            where = ["search_entry_fts MATCH {}", "s.tenant = {}"]
+            self.args += [fts5_match(plan), tenant_id]
         else:
             self.rank = "0.0"
             self.source = "document d LEFT JOIN search_entry s ON s.document = d.id"
-            where = []
-        where += ["d.tenant = {}", "d.status <> 'deleted'"]
-        self.args.append(tenant_id)
+            where = ["d.tenant = {}", "d.status <> 'deleted'"]
+            self.args.append(tenant_id)
         self.where = where
         if not visible.everything:
-            condition, more = document_condition(visible)
+            condition, more = document_condition(visible, a, doc.split(".")[1])
             self._add(condition, more)
         for column, ids in (
-            ("d.customer", plan.customer_ids),
-            ("d.document_type", plan.document_type_ids),
-            ("d.status", plan.statuses),
+            ("customer", plan.customer_ids),
+            ("document_type", plan.document_type_ids),
+            ("status", plan.statuses),
         ):
             if ids:
-                self._add(f"{column} IN ({in_list(ids)})", list(ids))
+                self._add(f"{a}.{column} IN ({in_list(ids)})", list(ids))
         if plan.register_ids:
             self._add(
-                "EXISTS (SELECT 1 FROM document_register fr WHERE fr.document = d.id "
+                f"EXISTS (SELECT 1 FROM document_register fr WHERE fr.document = {doc} "
                 f"AND fr.register IN ({in_list(plan.register_ids)}))",
                 list(plan.register_ids),
             )
         for column, op, value in (
-            ("d.document_date", ">=", plan.date_from),
-            ("d.document_date", "<", plan.date_until),
-            ("d.created_at", ">=", plan.created_from),
-            ("d.created_at", "<", plan.created_until),
+            ("document_date", ">=", plan.date_from),
+            ("document_date", "<", plan.date_until),
+            ("created_at", ">=", plan.created_from),
+            ("created_at", "<", plan.created_until),
         ):
             if value is not None:
-                self._add(f"{column} {op} {{}}", [value])
+                self._add(f"{a}.{column} {op} {{}}", [value])
         for field, column, equals, minimum, maximum in plan.index_bounds:
-            cond = ["v.document = d.id", "v.field = {}"]
+            cond = [f"v.document = {doc}", "v.field = {}"]
             values: list[Any] = [field]
             for op, value in (("=", equals), (">=", minimum), ("<=", maximum)):
                 if value is not None:
@@ -132,6 +122,21 @@ class _Sql:
         return [*self.source_args, *(join_args or []), *self.args]
 
 
+def fts5_match(plan: SearchPlan) -> str:
+    """The FTS5 expression: the words in the text columns, and the filter words of the plan's
+    customers, types, statuses and document dates in ``tags`` (:mod:`backend.search.tags`)."""
+    parts = [f"{{title keys body}} : ({plan.query.fts5()})"]
+    for tags in (
+        [customer_tag(c) for c in plan.customer_ids],
+        [type_tag(t) for t in plan.document_type_ids],
+        [status_tag(s) for s in plan.statuses],
+        date_tags(plan.date_from, plan.date_until) or [],  # open or empty: exact condition only
+    ):
+        if tags:
+            parts.append(tag_condition(tags))
+    return " AND ".join(parts)
+
+
 def _sort_join(plan: SearchPlan) -> tuple[str, list[Any]]:
     if plan.sort is SortKey.CUSTOMER:
         return "JOIN customer c ON c.id = d.customer", []
@@ -152,6 +157,19 @@ def _sort_expression(plan: SearchPlan, rank: str) -> str:
     return _SORT_COLUMN[plan.sort]
 
 
+def _found(rows: list[dict[str, Any]]) -> list[Found]:
+    return [
+        Found(
+            document=document_from_row(r),
+            rank=float(r["search_rank"] or 0.0),
+            sort_value=r["search_sort"],
+            body=r["search_body"] or "",
+            keys=r["search_keys"] or "",
+        )
+        for r in rows
+    ]
+
+
 @tenant_scoped
 class PiccoloSearchRepository:
     async def page(
@@ -161,12 +179,18 @@ class PiccoloSearchRepository:
         visible: Visibility,
         after: tuple[Any, str] | None,
         limit: int,
-    ) -> list[Found]:
+        count_cap: int,
+    ) -> tuple[list[Found], int]:
         """Up to ``limit`` documents in sort order, after the keyset position ``after``
-        (sort value, id). Ties are broken by id; index values that are missing sort last."""
+        (sort value, id), and the documents found counted up to ``count_cap + 1``. Ties are
+        broken by id; index values that are missing sort last."""
         q = _Sql(tenant_id, plan, visible)
         join, join_args = _sort_join(plan)
-        expression = _sort_expression(plan, q.rank)
+        relevance = plan.sort is SortKey.RELEVANCE
+        # SQLite ranks inside the candidates' query (bm25 needs the FTS5 cursor there).
+        ranked_inside = q.text and relevance and not _postgres()
+        rank = "found.r" if ranked_inside else q.rank
+        expression = _sort_expression(plan, rank)
         direction, op = ("DESC", "<") if plan.descending else ("ASC", ">")
         # Only an index value can be missing; other sort values are never NULL (and the rank
         # is not computed once more per row for nothing).
@@ -187,55 +211,41 @@ class PiccoloSearchRepository:
                 )
                 keyset_args += [value, value, last_id]
         columns = (
-            f"SELECT d.*, {q.rank} AS search_rank, {expression} AS search_sort, "
+            f"SELECT d.*, {rank} AS search_rank, {expression} AS search_sort, "
             "s.body AS search_body, s.keys AS search_keys"
         )
         order = f"ORDER BY {nulls_last}{expression} {direction}, d.id {direction} LIMIT {{}}"
-        text = not plan.query.empty
-        relevance = plan.sort is SortKey.RELEVANCE
-        if text and (relevance or (plan.customer_ids and not _postgres())):
-            # Rank a bounded candidate set: the first CANDIDATES matches (every condition
-            # applied, no rank computed), then rank those and cut the page. SQLite within
-            # customers finds the matches without FTS5 in the join, so it ranks them here too.
-            limit_candidates = f" LIMIT {CANDIDATES}" if relevance else ""
-            candidates = f"SELECT s.id {q.from_where()}{limit_candidates}"
-            # SQLite: "+" keeps the rowid list away from FTS5, which would otherwise probe the
-            # match once per candidate (merging a prefix's doclists each time).
+        if q.text and relevance:
+            # Rank a bounded candidate set: the first CANDIDATES matches in index order (every
+            # condition applied), then rank those and cut the page.
+            joined = "JOIN search_entry s ON s.id = found.id JOIN document d ON d.id = s.document"
             if _postgres():
+                # One statement: the matches are found once (up to the count's cap, in index
+                # order, no rank), counted, and the first CANDIDATES of them ranked.
                 sql = (
-                    f"{columns} FROM ({candidates}) AS found "
-                    "JOIN search_entry s ON s.id = found.id JOIN document d ON d.id = s.document "
+                    f"WITH found AS MATERIALIZED (SELECT s.id {q.from_where()} LIMIT {{}}) "
+                    f"{columns}, (SELECT count(*) FROM found) AS search_total "
+                    f"FROM (SELECT id FROM found LIMIT {CANDIDATES}) AS found {joined} "
                     "CROSS JOIN to_tsquery('dossier_search', {}) AS q(q) "
                     f"WHERE TRUE{keyset} {order}"
                 )
-                args = [*q.all_args(), plan.query.tsquery()]
+                args = [*q.all_args(), count_cap + 1, plan.query.tsquery()]
+                rows = await select(SearchEntryTable, sql, *args, *keyset_args, limit)
+                if rows:
+                    return _found(rows), int(rows[0]["search_total"])
             else:
-                sql = (
-                    f"{columns} FROM search_entry_fts "
-                    "JOIN search_entry s ON s.id = search_entry_fts.rowid "
-                    f"JOIN document d ON d.id = s.document {join} "
-                    f"WHERE search_entry_fts MATCH {{}} AND +search_entry_fts.rowid IN "
-                    f"({candidates}){keyset} {order}"
-                )
-                args = [*join_args, plan.query.fts5(), *q.all_args()]
-            rows = await select(SearchEntryTable, sql, *args, *keyset_args, limit)
+                candidates = f"SELECT s.id AS id, {q.rank} AS r {q.from_where()} LIMIT {CANDIDATES}"
+                sql = f"{columns} FROM ({candidates}) AS found {joined} WHERE TRUE{keyset} {order}"
+                rows = await select(SearchEntryTable, sql, *q.all_args(), *keyset_args, limit)
         else:
+            if q.text:
+                join = f"JOIN document d ON d.id = s.document {join}"
             sql = f"{columns} {q.from_where(join)}{keyset} {order}"
             rows = await select(SearchEntryTable, sql, *q.all_args(join_args), *keyset_args, limit)
-        return [
-            Found(
-                document=document_from_row(r),
-                rank=float(r["search_rank"] or 0.0),
-                sort_value=r["search_sort"],
-                body=r["search_body"] or "",
-                keys=r["search_keys"] or "",
-            )
-            for r in rows
-        ]
+        return _found(rows), await self._count(q, count_cap)
 
-    async def count(self, tenant_id: str, plan: SearchPlan, visible: Visibility, cap: int) -> int:
+    async def _count(self, q: _Sql, cap: int) -> int:
         """Documents found, counted up to ``cap + 1`` (more than ``cap`` means "more")."""
-        q = _Sql(tenant_id, plan, visible)
         rows = await select(
             SearchEntryTable,
             f"SELECT count(*) AS n FROM (SELECT 1 {q.from_where()} LIMIT {{}}) AS found",
@@ -251,23 +261,25 @@ class PiccoloSearchRepository:
         q = _Sql(tenant_id, plan, visible)
         group_by = plan.group_by
         order = "n DESC, label, key"
+        a, doc = q.alias, q.doc
         if group_by is GroupBy.CUSTOMER:
-            join, key, label = "JOIN customer gc ON gc.id = d.customer", "d.customer", "gc.name"
+            join = f"JOIN customer gc ON gc.id = {a}.customer"
+            key, label = f"{a}.customer", "gc.name"
         elif group_by is GroupBy.DOCUMENT_TYPE:
-            join = "JOIN document_type gt ON gt.id = d.document_type"
-            key, label = "d.document_type", "gt.name"
+            join = f"JOIN document_type gt ON gt.id = {a}.document_type"
+            key, label = f"{a}.document_type", "gt.name"
         elif group_by is GroupBy.REGISTER:
             join = (
-                "JOIN document_register gr ON gr.document = d.id "
+                f"JOIN document_register gr ON gr.document = {doc} "
                 "JOIN register g ON g.id = gr.register"
             )
             key, label = "gr.register", "g.name"
         else:
             join, order = "", "key DESC"
             key = (
-                "to_char(d.document_date, 'YYYY-MM')"
+                f"to_char({a}.document_date, 'YYYY-MM')"
                 if _postgres()
-                else "substr(d.document_date, 1, 7)"
+                else f"substr({a}.document_date, 1, 7)"
             )
             label = key
         rows = await select(

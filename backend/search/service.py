@@ -96,8 +96,9 @@ class SearchService:
         if visible.nothing:
             return SearchResult((), 0, True, (), None)
         tenant_id = principal.tenant_id
-        found = await self._repo.page(tenant_id, plan, visible, position, limit + 1)
-        total = await self._repo.count(tenant_id, plan, visible, self._count_limit)
+        found, total = await self._repo.page(
+            tenant_id, plan, visible, position, limit + 1, self._count_limit
+        )
         groups = tuple(await self._repo.groups(tenant_id, plan, visible)) if plan.group_by else ()
         page = found[:limit]
         hits = tuple(
