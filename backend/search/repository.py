@@ -32,7 +32,7 @@ _SORT_COLUMN = {
     SortKey.DOCUMENT_TYPE: "t.name",
 }
 MAX_GROUPS = 200
-CANDIDATES = 2_000
+CANDIDATES = 1_000
 """Matches ranked at most, for the relevance sort: the first found in index order. Ranking reads
 each match's vector or position lists (about 16 µs a row on PostgreSQL), so a common word would
 otherwise rank hundreds of thousands of rows to show 50; the count is not limited by this."""

@@ -247,6 +247,14 @@ async def test_every_filter_combines_with_the_text(tenant_ctx: TenantContext) ->
         "Vertrag Rechnung klein",
     ]
     assert await found(created=DateRange(end=dt.date(2000, 1, 1))) == []
+    whole_2026 = DateRange(dt.date(2026, 1, 1), dt.date(2027, 1, 1))
+    assert await found(document_date=whole_2026) == ["Vertrag Rechnung", "Vertrag Rechnung klein"]
+    # A changed date, type filter and status move the document's filter words with it.
+    await services.documents.update_metadata(
+        ctx.principal, letter.id, MetadataPatch(document_date=dt.date(2026, 12, 31))
+    )
+    assert await found(document_date=whole_2026, statuses=("archived",)) == ["Vertrag Brief"]
+    assert await found(document_date=DateRange(dt.date(2025, 1, 1), dt.date(2026, 1, 1))) == []
     assert await found(index=(IndexCondition("amount", minimum=100),)) == ["Vertrag Rechnung"]
     assert await found(index=(IndexCondition("invoice_number", equals="R-2"),)) == [
         "Vertrag Rechnung klein"
@@ -366,10 +374,19 @@ async def test_the_total_is_capped_and_says_so(tenant_ctx: TenantContext) -> Non
         await ctx.document(customer, title="Kappe")
     services = ctx.runtime.services()
     capped = SearchService(
-        PiccoloSearchRepository(), services.catalog, ctx.runtime.clock, count_limit=2
+        PiccoloSearchRepository(),
+        services.catalog,
+        ctx.runtime.clock,
+        count_limit=3,
+        text_count_limit=2,
     )
     result = await capped.search(ctx.principal, SearchCriteria(text="kappe"))
     assert (result.total, result.total_exact, len(result.hits)) == (2, False, 3)
+    listed = await capped.search(ctx.principal, SearchCriteria(customer_ids=(customer.id,)))
+    assert (listed.total, listed.total_exact, len(listed.hits)) == (3, True, 3)
+    await ctx.document(customer, title="Vierte")
+    listed = await capped.search(ctx.principal, SearchCriteria(customer_ids=(customer.id,)))
+    assert (listed.total, listed.total_exact, len(listed.hits)) == (3, False, 4)
 
 
 @pytest.mark.parametrize(
