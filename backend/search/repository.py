@@ -10,11 +10,13 @@ from typing import Any
 
 from backend.access.policy import Visibility
 from backend.documents.repository import document_from_row
+from backend.persistence.engines import register_sqlite_function
 from backend.persistence.scope import across_tenants, tenant_scoped
 from backend.persistence.sql import in_list, select
 from backend.persistence.visibility import document_condition
 from backend.search.criteria import GroupBy, SortKey
 from backend.search.index import refresh_documents, refresh_tenant
+from backend.search.matching import pattern_text, rank
 from backend.search.models import Found, SearchGroup, SearchPlan
 from backend.search.tables import SearchEntryTable
 from backend.search.tags import customer_tag, date_tags, status_tag, tag_condition, type_tag
@@ -32,10 +34,11 @@ _SORT_COLUMN = {
     SortKey.DOCUMENT_TYPE: "t.name",
 }
 MAX_GROUPS = 200
-CANDIDATES = 1_000
-"""Matches ranked at most, for the relevance sort: the first found in index order. Ranking reads
-each match's vector or position lists (about 16 µs a row on PostgreSQL), so a common word would
-otherwise rank hundreds of thousands of rows to show 50; the count is not limited by this."""
+SCAN_LIMIT = 1_000
+"""SQLite tests the words in Python when the search's customers have at most this many entries
+(about 10 µs an entry): FTS5 would merge and rank a common word's whole doclist instead."""
+
+register_sqlite_function("dossier_rank", 4, rank)
 
 
 def _postgres() -> bool:
@@ -49,11 +52,16 @@ class _Sql:
     and joins ``document`` only for the rows it returns; one without text reads ``document``
     (``d``). ``a`` is the alias the conditions name, ``doc`` the document id's column."""
 
-    def __init__(self, tenant_id: str, plan: SearchPlan, visible: Visibility) -> None:
+    def __init__(
+        self, tenant_id: str, plan: SearchPlan, visible: Visibility, *, scan: bool = False
+    ) -> None:
         self.source_args: list[Any] = []
         self.args: list[Any] = []
         """The WHERE's parameters (the source's are in ``source_args``)."""
         self.text = not plan.query.empty
+        self.scan = scan
+        self.match = ""
+        """The scan's word test, kept apart so that a ranked scan computes the rank once."""
         postgres = _postgres()
         a, doc = ("s", "s.document") if self.text else ("d", "d.id")
         self.alias, self.doc = a, doc
@@ -63,9 +71,22 @@ class _Sql:
             self.source_args.append(plan.query.tsquery())
             where = ["s.tsv @@ q.q", "s.tenant = {}"]
             self.args.append(tenant_id)
+        elif self.text and scan:
+            # A few dossiers on SQLite: their entries by index, each tested and ranked in Python
+            # (backend.search.matching); see _scans.
+            self.rank = "dossier_rank(qp.p, s.title, s.keys, s.body)"
+            self.source = "search_entry s CROSS JOIN (SELECT {} AS p) AS qp"
+            self.source_args.append(pattern_text(plan.query))
+            where = ["s.tenant = {}"]
+            self.args.append(tenant_id)
+            self.match = f"{self.rank} IS NOT NULL"
         elif self.text:
             self.rank = f"(-{_BM25})"
-            self.source = "search_entry_fts JOIN search_entry s ON s.id = search_entry_fts.rowid"
+            # CROSS JOIN: FTS5 drives (SQLite would otherwise start from an index on the
+            # entries' columns and probe the match once per entry).
+            self.source = (
+                "search_entry_fts CROSS JOIN search_entry s ON s.id = search_entry_fts.rowid"
+            )
             where = ["search_entry_fts MATCH {}", "s.tenant = {}"]
             self.args += [fts5_match(plan), tenant_id]
         else:
@@ -114,8 +135,9 @@ class _Sql:
         self.where.append(condition)
         self.args += args
 
-    def from_where(self, joins: str = "") -> str:
-        return f"FROM {self.source} {joins} WHERE {' AND '.join(self.where)}"
+    def from_where(self, joins: str = "", *, match: bool = True) -> str:
+        where = [*self.where, self.match] if match and self.match else self.where
+        return f"FROM {self.source} {joins} WHERE {' AND '.join(where)}"
 
     def all_args(self, join_args: list[Any] | None = None) -> list[Any]:
         """Parameters in the order of :meth:`from_where`'s text."""
@@ -135,6 +157,24 @@ def fts5_match(plan: SearchPlan) -> str:
         if tags:
             parts.append(tag_condition(tags))
     return " AND ".join(parts)
+
+
+def _keyset(
+    plan: SearchPlan, expression: str, after: tuple[Any, str] | None
+) -> tuple[str, list[Any]]:
+    """The condition "after the position ``after``" (sort value, id) in sort order, ties broken
+    by id; only an index value can be missing, and missing values sort last."""
+    if after is None:
+        return "", []
+    op = "<" if plan.descending else ">"
+    value, last_id = after
+    if value is None:
+        return f" AND ({expression} IS NULL AND d.id {op} {{}})", [last_id]
+    missing = f"{expression} IS NULL OR " if plan.sort is SortKey.INDEX else ""
+    return (
+        f" AND ({missing}{expression} {op} {{}} OR ({expression} = {{}} AND d.id {op} {{}}))",
+        [value, value, last_id],
+    )
 
 
 def _sort_join(plan: SearchPlan) -> tuple[str, list[Any]]:
@@ -184,65 +224,81 @@ class PiccoloSearchRepository:
         """Up to ``limit`` documents in sort order, after the keyset position ``after``
         (sort value, id), and the documents found counted up to ``count_cap + 1``. Ties are
         broken by id; index values that are missing sort last."""
-        q = _Sql(tenant_id, plan, visible)
-        join, join_args = _sort_join(plan)
-        relevance = plan.sort is SortKey.RELEVANCE
-        # SQLite ranks inside the candidates' query (bm25 needs the FTS5 cursor there).
-        ranked_inside = q.text and relevance and not _postgres()
-        rank = "found.r" if ranked_inside else q.rank
+        q = await self._sql(tenant_id, plan, visible)
+        ranked = q.text and plan.sort is SortKey.RELEVANCE
+        # A ranked search finds its matches once, up to the count's cap, in the order the index
+        # yields them, and ranks only those: ranking reads each match's vector or positions,
+        # and a common word is in a third of all documents.
+        # SQLite ranks inside the FTS5 query (bm25 needs its cursor); PostgreSQL outside.
+        rank = "found.r" if ranked and not _postgres() else q.rank
         expression = _sort_expression(plan, rank)
-        direction, op = ("DESC", "<") if plan.descending else ("ASC", ">")
-        # Only an index value can be missing; other sort values are never NULL (and the rank
-        # is not computed once more per row for nothing).
-        nullable = plan.sort is SortKey.INDEX
-        nulls_last = f"({expression} IS NULL), " if nullable else ""
-        keyset_args: list[Any] = []
-        keyset = ""
-        if after is not None:
-            value, last_id = after
-            if value is None:
-                keyset = f" AND ({expression} IS NULL AND d.id {op} {{}})"
-                keyset_args.append(last_id)
-            else:
-                missing = f"{expression} IS NULL OR " if nullable else ""
-                keyset = (
-                    f" AND ({missing}{expression} {op} {{}} "
-                    f"OR ({expression} = {{}} AND d.id {op} {{}}))"
-                )
-                keyset_args += [value, value, last_id]
+        keyset, keyset_args = _keyset(plan, expression, after)
+        direction = "DESC" if plan.descending else "ASC"
+        nulls_last = f"({expression} IS NULL), " if plan.sort is SortKey.INDEX else ""
         columns = (
             f"SELECT d.*, {rank} AS search_rank, {expression} AS search_sort, "
             "s.body AS search_body, s.keys AS search_keys"
         )
         order = f"ORDER BY {nulls_last}{expression} {direction}, d.id {direction} LIMIT {{}}"
-        if q.text and relevance:
-            # Rank a bounded candidate set: the first CANDIDATES matches in index order (every
-            # condition applied), then rank those and cut the page.
-            joined = "JOIN search_entry s ON s.id = found.id JOIN document d ON d.id = s.document"
+        if ranked:
             if _postgres():
-                # One statement: the matches are found once (up to the count's cap, in index
-                # order, no rank), counted, and the first CANDIDATES of them ranked.
-                sql = (
+                # The rank is computed here, in the outer query: the CTE yields ids only.
+                found = (
                     f"WITH found AS MATERIALIZED (SELECT s.id {q.from_where()} LIMIT {{}}) "
-                    f"{columns}, (SELECT count(*) FROM found) AS search_total "
-                    f"FROM (SELECT id FROM found LIMIT {CANDIDATES}) AS found {joined} "
-                    "CROSS JOIN to_tsquery('dossier_search', {}) AS q(q) "
-                    f"WHERE TRUE{keyset} {order}"
+                    "SELECT id, (SELECT count(*) FROM found) AS total FROM found"
                 )
-                args = [*q.all_args(), count_cap + 1, plan.query.tsquery()]
-                rows = await select(SearchEntryTable, sql, *args, *keyset_args, limit)
-                if rows:
-                    return _found(rows), int(rows[0]["search_total"])
+                rank_source = "CROSS JOIN to_tsquery('dossier_search', {}) AS q(q)"
+                extra = [plan.query.tsquery()]
+            elif q.scan:
+                # Each entry of the few dossiers is ranked once (NULL: not every word in it).
+                found = (
+                    "WITH scored AS MATERIALIZED "
+                    f"(SELECT s.id AS id, {q.rank} AS r {q.from_where(match=False)}) "
+                    "SELECT id, r, count(*) OVER () AS total FROM "
+                    "(SELECT id, r FROM scored WHERE r IS NOT NULL LIMIT {})"
+                )
+                rank_source, extra = "", []
             else:
-                candidates = f"SELECT s.id AS id, {q.rank} AS r {q.from_where()} LIMIT {CANDIDATES}"
-                sql = f"{columns} FROM ({candidates}) AS found {joined} WHERE TRUE{keyset} {order}"
-                rows = await select(SearchEntryTable, sql, *q.all_args(), *keyset_args, limit)
-        else:
-            if q.text:
-                join = f"JOIN document d ON d.id = s.document {join}"
-            sql = f"{columns} {q.from_where(join)}{keyset} {order}"
-            rows = await select(SearchEntryTable, sql, *q.all_args(join_args), *keyset_args, limit)
+                # bm25 needs the FTS5 cursor: ranked inside, counted by a window over the cap.
+                found = (
+                    "SELECT id, r, count(*) OVER () AS total FROM "
+                    f"(SELECT s.id AS id, {q.rank} AS r {q.from_where()} LIMIT {{}})"
+                )
+                rank_source, extra = "", []
+            sql = (
+                f"{columns}, found.total AS search_total FROM ({found}) AS found "
+                "JOIN search_entry s ON s.id = found.id JOIN document d ON d.id = s.document "
+                f"{rank_source} WHERE TRUE{keyset} {order}"
+            )
+            args = [*q.all_args(), count_cap + 1, *extra, *keyset_args, limit]
+            rows = await select(SearchEntryTable, sql, *args)
+            if rows or after is None:  # no match at all when the first page is empty
+                return _found(rows), int(rows[0]["search_total"]) if rows else 0
+            return [], await self._count(q, count_cap)
+        join, join_args = _sort_join(plan)
+        if q.text:
+            join = f"JOIN document d ON d.id = s.document {join}"
+        sql = f"{columns} {q.from_where(join)}{keyset} {order}"
+        rows = await select(SearchEntryTable, sql, *q.all_args(join_args), *keyset_args, limit)
         return _found(rows), await self._count(q, count_cap)
+
+    async def _sql(self, tenant_id: str, plan: SearchPlan, visible: Visibility) -> _Sql:
+        return _Sql(tenant_id, plan, visible, scan=await self._scans(tenant_id, plan))
+
+    async def _scans(self, tenant_id: str, plan: SearchPlan) -> bool:
+        """Whether SQLite tests the words entry by entry: a search with text within customers
+        that have at most :data:`SCAN_LIMIT` entries together (one index count to know)."""
+        if _postgres() or plan.query.empty or not plan.customer_ids:
+            return False
+        rows = await select(
+            SearchEntryTable,
+            "SELECT count(*) AS n FROM (SELECT 1 FROM search_entry WHERE tenant = {} "
+            f"AND customer IN ({in_list(plan.customer_ids)}) LIMIT {{}}) AS scoped",
+            tenant_id,
+            *plan.customer_ids,
+            SCAN_LIMIT + 1,
+        )
+        return int(rows[0]["n"]) <= SCAN_LIMIT
 
     async def _count(self, q: _Sql, cap: int) -> int:
         """Documents found, counted up to ``cap + 1`` (more than ``cap`` means "more")."""
@@ -258,7 +314,7 @@ class PiccoloSearchRepository:
         self, tenant_id: str, plan: SearchPlan, visible: Visibility
     ) -> list[SearchGroup]:
         """Documents found per customer, register, type or month (at most ``MAX_GROUPS``)."""
-        q = _Sql(tenant_id, plan, visible)
+        q = await self._sql(tenant_id, plan, visible)
         group_by = plan.group_by
         order = "n DESC, label, key"
         a, doc = q.alias, q.doc
