@@ -22,6 +22,7 @@ from typing import Any
 import asyncpg
 
 from backend.runtime import Runtime
+from backend.search.tags import entry_tags
 from backend.text import fold
 from bench.catalog import BenchCatalog, make_catalog
 
@@ -134,7 +135,20 @@ def _rows(
             at,
         )
         keys = f"{name} {number} {doc_type.name} {rng.randint(10_000, 99_999)}"
-        entry = (tenant, document_id, title, keys, _words(rng, rng.randint(30, 120)))
+        status = document[6]
+        entry = (
+            tenant,
+            document_id,
+            title,
+            keys,
+            _words(rng, rng.randint(30, 120)),
+            customer_id,
+            doc_type.id,
+            day,
+            at,
+            status,
+            entry_tags(customer_id, doc_type.id, status, day),
+        )
         yield document, entry
 
 
@@ -152,7 +166,19 @@ DOCUMENT_COLUMNS = (
     "created_at",
     "updated_at",
 )
-ENTRY_COLUMNS = ("tenant", "document", "title", "keys", "body")
+ENTRY_COLUMNS = (
+    "tenant",
+    "document",
+    "title",
+    "keys",
+    "body",
+    "customer",
+    "document_type",
+    "document_date",
+    "created_at",
+    "status",
+    "tags",
+)
 
 
 async def _customers(
@@ -229,6 +255,8 @@ def _sqlite(value: Any) -> Any:
 
 
 def _postgres(column: str, value: Any) -> Any:
+    if column == "tags":
+        return ""  # as backend.search.index writes them on PostgreSQL
     if column in ("id", "tenant", "customer", "document_type", "document"):
         return uuid.UUID(value)
     return value
@@ -249,6 +277,14 @@ async def seed_corpus(runtime: Runtime, documents: int, *, batch: int = 50_000) 
     return Corpus(catalog, documents, [c[0] for c in customers], time.perf_counter() - started)
 
 
+_ENTRY_INDEXES = {
+    "search_entry_type_date": "tenant, document_type, document_date",
+    "search_entry_customer_date": "tenant, customer, document_date",
+    "search_entry_date": "tenant, document_date",
+}
+"""The B-tree indexes of the entries' filter columns (search migration of 2026-11-29T15:00)."""
+
+
 async def _postgres_load(
     runtime: Runtime, rows: Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]], batch: int
 ) -> None:
@@ -257,6 +293,8 @@ async def _postgres_load(
     try:
         await connection.execute("SET maintenance_work_mem = '512MB'")
         await connection.execute("DROP INDEX search_entry_tsv")
+        for name in _ENTRY_INDEXES:
+            await connection.execute(f"DROP INDEX {name}")
         while chunk := list(itertools.islice(rows, batch)):
             async with connection.transaction():
                 await connection.copy_records_to_table(
@@ -276,6 +314,8 @@ async def _postgres_load(
                     columns=ENTRY_COLUMNS,
                 )
         await connection.execute("CREATE INDEX search_entry_tsv ON search_entry USING gin (tsv)")
+        for name, columns in _ENTRY_INDEXES.items():
+            await connection.execute(f"CREATE INDEX {name} ON search_entry ({columns})")
         await connection.execute("VACUUM ANALYZE document")
         await connection.execute("VACUUM ANALYZE search_entry")
     finally:
@@ -295,8 +335,9 @@ def _sqlite_load(
                 [tuple(_sqlite(v) for v in d) for d, _ in chunk],
             )
             connection.executemany(
-                f"INSERT INTO search_entry ({', '.join(ENTRY_COLUMNS)}) VALUES (?, ?, ?, ?, ?)",
-                [e for _, e in chunk],
+                f"INSERT INTO search_entry ({', '.join(ENTRY_COLUMNS)}) "
+                f"VALUES ({_marks(len(ENTRY_COLUMNS))})",
+                [tuple(_sqlite(v) for v in e) for _, e in chunk],
             )
             connection.commit()
         connection.execute("INSERT INTO search_entry_fts (search_entry_fts) VALUES ('optimize')")

@@ -26,9 +26,18 @@ from backend.settings import DatabaseSettings
 __all__ = ["Database", "all_tables", "build_engine", "migrate_database"]
 
 
+SERVER_SETTINGS = {"plan_cache_mode": "force_custom_plan"}
+"""Every statement is planned for its values. asyncpg prepares each statement, and after five
+runs PostgreSQL would switch to a generic plan that ignores them: for a search that plan reads
+the whole GIN bitmap of a word even when the customer's few entries are the cheap way in
+(3 ms planned for the values, about 70 ms generic, at a million documents)."""
+
+
 def build_engine(settings: DatabaseSettings) -> Engine[Any]:
     if settings.is_postgres:
-        return CountingPostgresEngine(config={"dsn": settings.url}, extensions=())
+        return CountingPostgresEngine(
+            config={"dsn": settings.url, "server_settings": SERVER_SETTINGS}, extensions=()
+        )
     settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     return PooledSQLiteEngine(path=str(settings.sqlite_path), pool_size=settings.pool_size)
 

@@ -33,6 +33,7 @@ __all__ = [
     "StatementCount",
     "count_statements",
     "record_statement",
+    "register_sqlite_function",
 ]
 
 T = TypeVar("T")
@@ -174,6 +175,15 @@ def _is_read(query: str) -> bool:
     return query.lstrip()[:6].upper() == "SELECT"
 
 
+_SQLITE_FUNCTIONS: dict[str, tuple[int, Callable[..., Any]]] = {}
+
+
+def register_sqlite_function(name: str, arguments: int, function: Callable[..., Any]) -> None:
+    """Make ``function`` callable from SQL on every SQLite connection opened from now on (a
+    module defines its functions when imported, before the runtime opens connections)."""
+    _SQLITE_FUNCTIONS[name] = (arguments, function)
+
+
 class PooledSQLiteEngine(SQLiteEngine):
     """SQLite in WAL mode with a pool of prepared connections."""
 
@@ -201,6 +211,8 @@ class PooledSQLiteEngine(SQLiteEngine):
         await connection.execute("PRAGMA journal_mode = WAL")
         await connection.execute("PRAGMA foreign_keys = 1")
         await connection.execute("PRAGMA synchronous = FULL")
+        for name, (arguments, function) in _SQLITE_FUNCTIONS.items():
+            await connection.create_function(name, arguments, function, deterministic=True)
         return connection
 
     def release(self, connection: aiosqlite.Connection) -> None:

@@ -14,8 +14,11 @@ from backend.persistence.sql import in_list
 __all__ = ["customer_condition", "document_condition"]
 
 
-def document_condition(visible: Visibility, alias: str = "d") -> tuple[str, list[Any]]:
-    """``(sql, args)`` true for the rows of ``document`` (as ``alias``) in ``visible``.
+def document_condition(
+    visible: Visibility, alias: str = "d", id_column: str = "id"
+) -> tuple[str, list[Any]]:
+    """``(sql, args)`` true for the rows of ``document`` (as ``alias``) in ``visible``; also for
+    rows that repeat a document's customer and type and name it in ``id_column`` (search entries).
 
     Only fixed identifiers are interpolated; every id is a bound parameter."""
     if visible.everything:
@@ -25,7 +28,7 @@ def document_condition(visible: Visibility, alias: str = "d") -> tuple[str, list
     for column, ids in (
         ("customer", visible.customers),
         ("document_type", visible.document_types),
-        ("id", visible.documents),
+        (id_column, visible.documents),
     ):
         if ids:
             values = sorted(ids)
@@ -34,7 +37,7 @@ def document_condition(visible: Visibility, alias: str = "d") -> tuple[str, list
     if visible.registers:
         values = sorted(visible.registers)
         parts.append(
-            f"EXISTS (SELECT 1 FROM document_register vr WHERE vr.document = {alias}.id "
+            f"EXISTS (SELECT 1 FROM document_register vr WHERE vr.document = {alias}.{id_column} "
             f"AND vr.register IN ({in_list(values)}))"
         )
         args += values

@@ -13,6 +13,7 @@ from typing import Any
 
 from backend.persistence.sql import in_list
 from backend.search.tables import SearchEntryTable
+from backend.search.tags import SQLITE_TAGS
 
 __all__ = ["MAX_BODY", "refresh_customer", "refresh_documents", "refresh_tenant"]
 
@@ -30,6 +31,7 @@ def _entries_sql(selection: str) -> str:
         number = "v.number_value::text"
         values = "string_agg(concat_ws(' ', v.text_value, {number}, v.date_value::text), ' ')"
         body = f"left(x.text, {MAX_BODY})"
+        tags = "''"  # PostgreSQL filters by its B-tree indexes on the columns themselves
     else:
         number = (
             "CASE WHEN v.number_value = CAST(v.number_value AS INTEGER) "
@@ -41,15 +43,18 @@ def _entries_sql(selection: str) -> str:
             "|| coalesce(v.date_value, ''), ' ')"
         )
         body = f"substr(x.text, 1, {MAX_BODY})"
+        tags = SQLITE_TAGS.format(a="d")
     values = values.format(number=number)
     return (
-        "INSERT INTO search_entry (tenant, document, title, keys, body) "
+        "INSERT INTO search_entry (tenant, document, title, keys, body, "
+        "customer, document_type, document_date, created_at, status, tags) "
         "SELECT d.tenant, d.id, d.title, "
         "c.name || ' ' || c.erp_number || ' ' || t.name || ' ' || coalesce(("
         f"SELECT {values} FROM document_index_value v WHERE v.document = d.id), ''), "
         f"coalesce((SELECT {body} FROM version_text x "
         "JOIN document_version dv ON dv.id = x.version "
         "WHERE x.document = d.id AND dv.number = d.version_count AND x.state = 'ready'), '') "
+        f", d.customer, d.document_type, d.document_date, d.created_at, d.status, {tags} "
         "FROM document d JOIN customer c ON c.id = d.customer "
         "JOIN document_type t ON t.id = d.document_type "
         f"WHERE d.tenant = {{}} AND d.status <> 'deleted' AND {selection}"

@@ -18,11 +18,11 @@ class SearchRepository(Protocol):
         visible: Visibility,
         after: tuple[Any, str] | None,
         limit: int,
-    ) -> list[Found]: ...
-
-    async def count(
-        self, tenant_id: str, plan: SearchPlan, visible: Visibility, cap: int
-    ) -> int: ...
+        count_cap: int,
+    ) -> tuple[list[Found], int]:
+        """Up to ``limit`` documents after ``after``, and all documents found counted up to
+        ``count_cap + 1`` (more than ``count_cap`` means "more")."""
+        ...
 
     async def groups(
         self, tenant_id: str, plan: SearchPlan, visible: Visibility

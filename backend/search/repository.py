@@ -10,13 +10,16 @@ from typing import Any
 
 from backend.access.policy import Visibility
 from backend.documents.repository import document_from_row
+from backend.persistence.engines import register_sqlite_function
 from backend.persistence.scope import across_tenants, tenant_scoped
 from backend.persistence.sql import in_list, select
 from backend.persistence.visibility import document_condition
 from backend.search.criteria import GroupBy, SortKey
 from backend.search.index import refresh_documents, refresh_tenant
+from backend.search.matching import pattern_text, rank
 from backend.search.models import Found, SearchGroup, SearchPlan
 from backend.search.tables import SearchEntryTable
+from backend.search.tags import customer_tag, date_tags, status_tag, tag_condition, type_tag
 
 __all__ = ["PiccoloSearchRepository"]
 
@@ -31,10 +34,11 @@ _SORT_COLUMN = {
     SortKey.DOCUMENT_TYPE: "t.name",
 }
 MAX_GROUPS = 200
-CANDIDATES = 2_000
-"""Matches ranked at most, for the relevance sort: the first found in index order. Ranking reads
-each match's vector or position lists (about 16 µs a row on PostgreSQL), so a common word would
-otherwise rank hundreds of thousands of rows to show 50; the count is not limited by this."""
+SCAN_LIMIT = 1_000
+"""SQLite tests the words in Python when the search's customers have at most this many entries
+(about 10 µs an entry): FTS5 would merge and rank a common word's whole doclist instead."""
+
+register_sqlite_function("dossier_rank", 4, rank)
 
 
 def _postgres() -> bool:
@@ -42,74 +46,81 @@ def _postgres() -> bool:
 
 
 class _Sql:
-    """One search's FROM and WHERE, with its parameters in order."""
+    """One search's FROM and WHERE, with its parameters in order.
 
-    def __init__(self, tenant_id: str, plan: SearchPlan, visible: Visibility) -> None:
+    A search with text reads the entries (``s``), which repeat the document's filter columns,
+    and joins ``document`` only for the rows it returns; one without text reads ``document``
+    (``d``). ``a`` is the alias the conditions name, ``doc`` the document id's column."""
+
+    def __init__(
+        self, tenant_id: str, plan: SearchPlan, visible: Visibility, *, scan: bool = False
+    ) -> None:
         self.source_args: list[Any] = []
         self.args: list[Any] = []
         """The WHERE's parameters (the source's are in ``source_args``)."""
-        text = not plan.query.empty
+        self.text = not plan.query.empty
+        self.scan = scan
+        self.match = ""
+        """The scan's word test, kept apart so that a ranked scan computes the rank once."""
         postgres = _postgres()
-        if text and postgres:
+        a, doc = ("s", "s.document") if self.text else ("d", "d.id")
+        self.alias, self.doc = a, doc
+        if self.text and postgres:
             self.rank = "ts_rank(s.tsv, q.q)"
-            self.source = (
-                "document d JOIN search_entry s ON s.document = d.id "
-                "CROSS JOIN to_tsquery('dossier_search', {}) AS q(q)"
-            )
+            self.source = "search_entry s CROSS JOIN to_tsquery('dossier_search', {}) AS q(q)"
             self.source_args.append(plan.query.tsquery())
-            where = ["s.tsv @@ q.q"]
-        elif text:
+            where = ["s.tsv @@ q.q", "s.tenant = {}"]
+            self.args.append(tenant_id)
+        elif self.text and scan:
+            # A few dossiers on SQLite: their entries by index, each tested and ranked in Python
+            # (backend.search.matching); see _scans.
+            self.rank = "dossier_rank(qp.p, s.title, s.keys, s.body)"
+            self.source = "search_entry s CROSS JOIN (SELECT {} AS p) AS qp"
+            self.source_args.append(pattern_text(plan.query))
+            where = ["s.tenant = {}"]
+            self.args.append(tenant_id)
+            self.match = f"{self.rank} IS NOT NULL"
+        elif self.text:
             self.rank = f"(-{_BM25})"
-            if plan.customer_ids:
-                # Within a few dossiers: SQLite's planner would start from the full-text match
-                # (every document of a common word); CROSS JOIN fixes the order, so the
-                # customers' documents are read by index. The match is evaluated once, as a set
-                # of rowids: probing FTS5 per document merges a prefix's doclists per probe.
-                # No rank here: the page ranks in an outer query (see ``page``).
-                self.source = "document d CROSS JOIN search_entry s ON s.document = d.id"
-                where = [
-                    "+s.id IN (SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH {})"
-                ]
-            else:
-                self.source = (
-                    "search_entry_fts JOIN search_entry s ON s.id = search_entry_fts.rowid "
-                    "JOIN document d ON d.id = s.document"
-                )
-                where = ["search_entry_fts MATCH {}"]
-            self.args.append(plan.query.fts5())
+            # CROSS JOIN: FTS5 drives (SQLite would otherwise start from an index on the
+            # entries' columns and probe the match once per entry).
+            self.source = (
+                "search_entry_fts CROSS JOIN search_entry s ON s.id = search_entry_fts.rowid"
+            )
+            where = ["search_entry_fts MATCH {}", "s.tenant = {}"]
+            self.args += [fts5_match(plan), tenant_id]
         else:
             self.rank = "0.0"
             self.source = "document d LEFT JOIN search_entry s ON s.document = d.id"
-            where = []
-        where += ["d.tenant = {}", "d.status <> 'deleted'"]
-        self.args.append(tenant_id)
+            where = ["d.tenant = {}", "d.status <> 'deleted'"]
+            self.args.append(tenant_id)
         self.where = where
         if not visible.everything:
-            condition, more = document_condition(visible)
+            condition, more = document_condition(visible, a, doc.split(".")[1])
             self._add(condition, more)
         for column, ids in (
-            ("d.customer", plan.customer_ids),
-            ("d.document_type", plan.document_type_ids),
-            ("d.status", plan.statuses),
+            ("customer", plan.customer_ids),
+            ("document_type", plan.document_type_ids),
+            ("status", plan.statuses),
         ):
             if ids:
-                self._add(f"{column} IN ({in_list(ids)})", list(ids))
+                self._add(f"{a}.{column} IN ({in_list(ids)})", list(ids))
         if plan.register_ids:
             self._add(
-                "EXISTS (SELECT 1 FROM document_register fr WHERE fr.document = d.id "
+                f"EXISTS (SELECT 1 FROM document_register fr WHERE fr.document = {doc} "
                 f"AND fr.register IN ({in_list(plan.register_ids)}))",
                 list(plan.register_ids),
             )
         for column, op, value in (
-            ("d.document_date", ">=", plan.date_from),
-            ("d.document_date", "<", plan.date_until),
-            ("d.created_at", ">=", plan.created_from),
-            ("d.created_at", "<", plan.created_until),
+            ("document_date", ">=", plan.date_from),
+            ("document_date", "<", plan.date_until),
+            ("created_at", ">=", plan.created_from),
+            ("created_at", "<", plan.created_until),
         ):
             if value is not None:
-                self._add(f"{column} {op} {{}}", [value])
+                self._add(f"{a}.{column} {op} {{}}", [value])
         for field, column, equals, minimum, maximum in plan.index_bounds:
-            cond = ["v.document = d.id", "v.field = {}"]
+            cond = [f"v.document = {doc}", "v.field = {}"]
             values: list[Any] = [field]
             for op, value in (("=", equals), (">=", minimum), ("<=", maximum)):
                 if value is not None:
@@ -124,12 +135,46 @@ class _Sql:
         self.where.append(condition)
         self.args += args
 
-    def from_where(self, joins: str = "") -> str:
-        return f"FROM {self.source} {joins} WHERE {' AND '.join(self.where)}"
+    def from_where(self, joins: str = "", *, match: bool = True) -> str:
+        where = [*self.where, self.match] if match and self.match else self.where
+        return f"FROM {self.source} {joins} WHERE {' AND '.join(where)}"
 
     def all_args(self, join_args: list[Any] | None = None) -> list[Any]:
         """Parameters in the order of :meth:`from_where`'s text."""
         return [*self.source_args, *(join_args or []), *self.args]
+
+
+def fts5_match(plan: SearchPlan) -> str:
+    """The FTS5 expression: the words in the text columns, and the filter words of the plan's
+    customers, types, statuses and document dates in ``tags`` (:mod:`backend.search.tags`)."""
+    parts = [f"{{title keys body}} : ({plan.query.fts5()})"]
+    for tags in (
+        [customer_tag(c) for c in plan.customer_ids],
+        [type_tag(t) for t in plan.document_type_ids],
+        [status_tag(s) for s in plan.statuses],
+        date_tags(plan.date_from, plan.date_until) or [],  # open or empty: exact condition only
+    ):
+        if tags:
+            parts.append(tag_condition(tags))
+    return " AND ".join(parts)
+
+
+def _keyset(
+    plan: SearchPlan, expression: str, after: tuple[Any, str] | None
+) -> tuple[str, list[Any]]:
+    """The condition "after the position ``after``" (sort value, id) in sort order, ties broken
+    by id; only an index value can be missing, and missing values sort last."""
+    if after is None:
+        return "", []
+    op = "<" if plan.descending else ">"
+    value, last_id = after
+    if value is None:
+        return f" AND ({expression} IS NULL AND d.id {op} {{}})", [last_id]
+    missing = f"{expression} IS NULL OR " if plan.sort is SortKey.INDEX else ""
+    return (
+        f" AND ({missing}{expression} {op} {{}} OR ({expression} = {{}} AND d.id {op} {{}}))",
+        [value, value, last_id],
+    )
 
 
 def _sort_join(plan: SearchPlan) -> tuple[str, list[Any]]:
@@ -152,6 +197,19 @@ def _sort_expression(plan: SearchPlan, rank: str) -> str:
     return _SORT_COLUMN[plan.sort]
 
 
+def _found(rows: list[dict[str, Any]]) -> list[Found]:
+    return [
+        Found(
+            document=document_from_row(r),
+            rank=float(r["search_rank"] or 0.0),
+            sort_value=r["search_sort"],
+            body=r["search_body"] or "",
+            keys=r["search_keys"] or "",
+        )
+        for r in rows
+    ]
+
+
 @tenant_scoped
 class PiccoloSearchRepository:
     async def page(
@@ -161,81 +219,89 @@ class PiccoloSearchRepository:
         visible: Visibility,
         after: tuple[Any, str] | None,
         limit: int,
-    ) -> list[Found]:
+        count_cap: int,
+    ) -> tuple[list[Found], int]:
         """Up to ``limit`` documents in sort order, after the keyset position ``after``
-        (sort value, id). Ties are broken by id; index values that are missing sort last."""
-        q = _Sql(tenant_id, plan, visible)
-        join, join_args = _sort_join(plan)
-        expression = _sort_expression(plan, q.rank)
-        direction, op = ("DESC", "<") if plan.descending else ("ASC", ">")
-        # Only an index value can be missing; other sort values are never NULL (and the rank
-        # is not computed once more per row for nothing).
-        nullable = plan.sort is SortKey.INDEX
-        nulls_last = f"({expression} IS NULL), " if nullable else ""
-        keyset_args: list[Any] = []
-        keyset = ""
-        if after is not None:
-            value, last_id = after
-            if value is None:
-                keyset = f" AND ({expression} IS NULL AND d.id {op} {{}})"
-                keyset_args.append(last_id)
-            else:
-                missing = f"{expression} IS NULL OR " if nullable else ""
-                keyset = (
-                    f" AND ({missing}{expression} {op} {{}} "
-                    f"OR ({expression} = {{}} AND d.id {op} {{}}))"
-                )
-                keyset_args += [value, value, last_id]
+        (sort value, id), and the documents found counted up to ``count_cap + 1``. Ties are
+        broken by id; index values that are missing sort last."""
+        q = await self._sql(tenant_id, plan, visible)
+        ranked = q.text and plan.sort is SortKey.RELEVANCE
+        # A ranked search finds its matches once, up to the count's cap, in the order the index
+        # yields them, and ranks only those: ranking reads each match's vector or positions,
+        # and a common word is in a third of all documents.
+        # SQLite ranks inside the FTS5 query (bm25 needs its cursor); PostgreSQL outside.
+        rank = "found.r" if ranked and not _postgres() else q.rank
+        expression = _sort_expression(plan, rank)
+        keyset, keyset_args = _keyset(plan, expression, after)
+        direction = "DESC" if plan.descending else "ASC"
+        nulls_last = f"({expression} IS NULL), " if plan.sort is SortKey.INDEX else ""
         columns = (
-            f"SELECT d.*, {q.rank} AS search_rank, {expression} AS search_sort, "
+            f"SELECT d.*, {rank} AS search_rank, {expression} AS search_sort, "
             "s.body AS search_body, s.keys AS search_keys"
         )
         order = f"ORDER BY {nulls_last}{expression} {direction}, d.id {direction} LIMIT {{}}"
-        text = not plan.query.empty
-        relevance = plan.sort is SortKey.RELEVANCE
-        if text and (relevance or (plan.customer_ids and not _postgres())):
-            # Rank a bounded candidate set: the first CANDIDATES matches (every condition
-            # applied, no rank computed), then rank those and cut the page. SQLite within
-            # customers finds the matches without FTS5 in the join, so it ranks them here too.
-            limit_candidates = f" LIMIT {CANDIDATES}" if relevance else ""
-            candidates = f"SELECT s.id {q.from_where()}{limit_candidates}"
-            # SQLite: "+" keeps the rowid list away from FTS5, which would otherwise probe the
-            # match once per candidate (merging a prefix's doclists each time).
+        if ranked:
             if _postgres():
-                sql = (
-                    f"{columns} FROM ({candidates}) AS found "
-                    "JOIN search_entry s ON s.id = found.id JOIN document d ON d.id = s.document "
-                    "CROSS JOIN to_tsquery('dossier_search', {}) AS q(q) "
-                    f"WHERE TRUE{keyset} {order}"
+                # The rank is computed here, in the outer query: the CTE yields ids only.
+                found = (
+                    f"WITH found AS MATERIALIZED (SELECT s.id {q.from_where()} LIMIT {{}}) "
+                    "SELECT id, (SELECT count(*) FROM found) AS total FROM found"
                 )
-                args = [*q.all_args(), plan.query.tsquery()]
+                rank_source = "CROSS JOIN to_tsquery('dossier_search', {}) AS q(q)"
+                extra = [plan.query.tsquery()]
+            elif q.scan:
+                # Each entry of the few dossiers is ranked once (NULL: not every word in it).
+                found = (
+                    "WITH scored AS MATERIALIZED "
+                    f"(SELECT s.id AS id, {q.rank} AS r {q.from_where(match=False)}) "
+                    "SELECT id, r, count(*) OVER () AS total FROM "
+                    "(SELECT id, r FROM scored WHERE r IS NOT NULL LIMIT {})"
+                )
+                rank_source, extra = "", []
             else:
-                sql = (
-                    f"{columns} FROM search_entry_fts "
-                    "JOIN search_entry s ON s.id = search_entry_fts.rowid "
-                    f"JOIN document d ON d.id = s.document {join} "
-                    f"WHERE search_entry_fts MATCH {{}} AND +search_entry_fts.rowid IN "
-                    f"({candidates}){keyset} {order}"
+                # bm25 needs the FTS5 cursor: ranked inside, counted by a window over the cap.
+                found = (
+                    "SELECT id, r, count(*) OVER () AS total FROM "
+                    f"(SELECT s.id AS id, {q.rank} AS r {q.from_where()} LIMIT {{}})"
                 )
-                args = [*join_args, plan.query.fts5(), *q.all_args()]
-            rows = await select(SearchEntryTable, sql, *args, *keyset_args, limit)
-        else:
-            sql = f"{columns} {q.from_where(join)}{keyset} {order}"
-            rows = await select(SearchEntryTable, sql, *q.all_args(join_args), *keyset_args, limit)
-        return [
-            Found(
-                document=document_from_row(r),
-                rank=float(r["search_rank"] or 0.0),
-                sort_value=r["search_sort"],
-                body=r["search_body"] or "",
-                keys=r["search_keys"] or "",
+                rank_source, extra = "", []
+            sql = (
+                f"{columns}, found.total AS search_total FROM ({found}) AS found "
+                "JOIN search_entry s ON s.id = found.id JOIN document d ON d.id = s.document "
+                f"{rank_source} WHERE TRUE{keyset} {order}"
             )
-            for r in rows
-        ]
+            args = [*q.all_args(), count_cap + 1, *extra, *keyset_args, limit]
+            rows = await select(SearchEntryTable, sql, *args)
+            if rows or after is None:  # no match at all when the first page is empty
+                return _found(rows), int(rows[0]["search_total"]) if rows else 0
+            return [], await self._count(q, count_cap)
+        join, join_args = _sort_join(plan)
+        if q.text:
+            join = f"JOIN document d ON d.id = s.document {join}"
+        sql = f"{columns} {q.from_where(join)}{keyset} {order}"
+        rows = await select(SearchEntryTable, sql, *q.all_args(join_args), *keyset_args, limit)
+        return _found(rows), await self._count(q, count_cap)
 
-    async def count(self, tenant_id: str, plan: SearchPlan, visible: Visibility, cap: int) -> int:
+    async def _sql(self, tenant_id: str, plan: SearchPlan, visible: Visibility) -> _Sql:
+        return _Sql(tenant_id, plan, visible, scan=await self._scans(tenant_id, plan))
+
+    async def _scans(self, tenant_id: str, plan: SearchPlan) -> bool:
+        """Whether SQLite tests the words entry by entry: a search with text within customers
+        that have at most :data:`SCAN_LIMIT` entries together (one index count to know)."""
+        if _postgres() or plan.query.empty or not plan.customer_ids:
+            return False
+        rows = await select(
+            SearchEntryTable,
+            "SELECT count(*) AS n FROM (SELECT 1 FROM search_entry WHERE tenant = {} "
+            f"AND customer IN ({in_list(plan.customer_ids)}) LIMIT {{}}) AS scoped",
+            tenant_id,
+            *plan.customer_ids,
+            SCAN_LIMIT + 1,
+        )
+        return int(rows[0]["n"]) <= SCAN_LIMIT
+
+    async def _count(self, q: _Sql, cap: int) -> int:
         """Documents found, counted up to ``cap + 1`` (more than ``cap`` means "more")."""
-        q = _Sql(tenant_id, plan, visible)
         rows = await select(
             SearchEntryTable,
             f"SELECT count(*) AS n FROM (SELECT 1 {q.from_where()} LIMIT {{}}) AS found",
@@ -248,26 +314,28 @@ class PiccoloSearchRepository:
         self, tenant_id: str, plan: SearchPlan, visible: Visibility
     ) -> list[SearchGroup]:
         """Documents found per customer, register, type or month (at most ``MAX_GROUPS``)."""
-        q = _Sql(tenant_id, plan, visible)
+        q = await self._sql(tenant_id, plan, visible)
         group_by = plan.group_by
         order = "n DESC, label, key"
+        a, doc = q.alias, q.doc
         if group_by is GroupBy.CUSTOMER:
-            join, key, label = "JOIN customer gc ON gc.id = d.customer", "d.customer", "gc.name"
+            join = f"JOIN customer gc ON gc.id = {a}.customer"
+            key, label = f"{a}.customer", "gc.name"
         elif group_by is GroupBy.DOCUMENT_TYPE:
-            join = "JOIN document_type gt ON gt.id = d.document_type"
-            key, label = "d.document_type", "gt.name"
+            join = f"JOIN document_type gt ON gt.id = {a}.document_type"
+            key, label = f"{a}.document_type", "gt.name"
         elif group_by is GroupBy.REGISTER:
             join = (
-                "JOIN document_register gr ON gr.document = d.id "
+                f"JOIN document_register gr ON gr.document = {doc} "
                 "JOIN register g ON g.id = gr.register"
             )
             key, label = "gr.register", "g.name"
         else:
             join, order = "", "key DESC"
             key = (
-                "to_char(d.document_date, 'YYYY-MM')"
+                f"to_char({a}.document_date, 'YYYY-MM')"
                 if _postgres()
-                else "substr(d.document_date, 1, 7)"
+                else f"substr({a}.document_date, 1, 7)"
             )
             label = key
         rows = await select(

@@ -29,11 +29,14 @@ from backend.search.query import parse_query
 from backend.search.snippets import make_snippet
 from backend.tenancy.service import CatalogService
 
-__all__ = ["COUNT_LIMIT", "MAX_LIMIT", "SearchService"]
+__all__ = ["COUNT_LIMIT", "MAX_LIMIT", "TEXT_COUNT_LIMIT", "SearchService"]
 
 MAX_LIMIT = 200
 COUNT_LIMIT = 10_000
 """Documents counted exactly; beyond, the total says "more than" (``total_exact`` false)."""
+TEXT_COUNT_LIMIT = 1_000
+"""The same for a search with text: counting reads every match (a common word is in a third of
+all documents), so its exact count stops sooner (docs/adr/0014)."""
 MAX_IDS = 500
 
 
@@ -70,12 +73,14 @@ class SearchService:
         *,
         zone: Callable[[Principal], dt.tzinfo] = lambda _: dt.UTC,
         count_limit: int = COUNT_LIMIT,
+        text_count_limit: int = TEXT_COUNT_LIMIT,
     ) -> None:
         self._repo = repo
         self._catalog = catalog
         self._clock = clock
         self._zone = zone
         self._count_limit = count_limit
+        self._text_count_limit = text_count_limit
 
     async def search(
         self,
@@ -99,8 +104,8 @@ class SearchService:
         if visible.nothing:
             return SearchResult((), 0, True, (), None)
         tenant_id = principal.tenant_id
-        found = await self._repo.page(tenant_id, plan, visible, position, limit + 1)
-        total = await self._repo.count(tenant_id, plan, visible, self._count_limit)
+        cap = self._count_limit if plan.query.empty else self._text_count_limit
+        found, total = await self._repo.page(tenant_id, plan, visible, position, limit + 1, cap)
         groups = tuple(await self._repo.groups(tenant_id, plan, visible)) if plan.group_by else ()
         page = found[:limit]
         hits = tuple(
@@ -117,8 +122,8 @@ class SearchService:
             )
         return SearchResult(
             hits=hits,
-            total=min(total, self._count_limit),
-            total_exact=total <= self._count_limit,
+            total=min(total, cap),
+            total_exact=total <= cap,
             groups=groups,
             next_cursor=next_cursor,
         )

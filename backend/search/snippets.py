@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from backend.search.models import SnippetPart
 from backend.search.query import FullTextQuery, fold_word
@@ -22,10 +23,12 @@ WORDS = 24
 BEFORE = 6
 _WORD = re.compile(r"[^\W_]+")
 _SPACE = re.compile(r"\s+")
+#: Words repeat across the hits of a page (and of every page): each is folded once.
+_folded = lru_cache(maxsize=65_536)(fold_word)
 
 
 def _matches(query: FullTextQuery, word: str) -> bool:
-    folded = fold_word(word)
+    folded = _folded(word)
     return any(folded.startswith(t) if query.prefixed(t) else folded == t for t in query.terms)
 
 

@@ -26,18 +26,27 @@ from backend.search.criteria import (
     SortKey,
 )
 from backend.search.jobs import SEARCH_INDEX_JOB
+from backend.search.models import SearchResult
 from backend.search.repository import PiccoloSearchRepository
 from backend.search.service import SearchService
 from tests.factories import TenantContext, make_tenant_context, pdf_bytes
 from tests.search.conftest import extract, index_job, search, titles
+from tests.search.conftest import search as search_in
 from tests.test_cli import run
 
 
+@pytest.mark.parametrize("within", [False, True], ids=["everywhere", "in-dossier"])
 async def test_polish_and_german_words_are_found_with_and_without_diacritics(
-    tenant_ctx: TenantContext,
+    tenant_ctx: TenantContext, within: bool
 ) -> None:
+    # Within a dossier SQLite matches the words in Python (backend.search.matching), elsewhere
+    # FTS5 does: both fold alike.
     ctx = tenant_ctx
     customer = await ctx.customer(name="Łódź Handel")
+
+    async def search(ctx: TenantContext, text: str) -> SearchResult:
+        return await search_in(ctx, text, customer_ids=(customer.id,) if within else ())
+
     await ctx.document(customer, title="Zażółć gęślą jaźń")
     await ctx.document(customer, title="Größe der Äpfel über Löwen")
     await ctx.document(customer, title="Grosse Kisten")
@@ -80,26 +89,30 @@ async def test_only_the_last_word_is_a_prefix(tenant_ctx: TenantContext) -> None
     assert sorted(titles(await search(ctx, "lief"))) == ["Rech Lieferung", "Rechnung Lieferschein"]
 
 
-async def test_relevance_ranks_a_bounded_candidate_set(
-    tenant_ctx: TenantContext, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_relevance_ranks_the_matches_it_counts(tenant_ctx: TenantContext) -> None:
     ctx = tenant_ctx
     customer = await ctx.customer()
     for i in range(5):
         await ctx.document(customer, title=f"Angebot {i}")
-    monkeypatch.setattr(repository, "CANDIDATES", 3)
-    # Beyond the candidate bound only that many matches are ranked and paged by relevance; the
-    # count stays exact and another sort reaches every match.
-    first = await search(ctx, "angebot", limit=2)
-    assert first.total == 5
-    assert first.total_exact
+    services = ctx.runtime.services()
+    capped = SearchService(
+        PiccoloSearchRepository(), services.catalog, ctx.runtime.clock, text_count_limit=3
+    )
+    # Beyond the count's cap only the matches counted are ranked and paged by relevance;
+    # another sort reaches every match.
+    first = await capped.search(ctx.principal, SearchCriteria(text="angebot"), limit=2)
+    assert (first.total, first.total_exact) == (3, False)
     assert first.next_cursor is not None
-    rest = await search(ctx, "angebot", after=first.next_cursor, limit=2)
+    rest = await capped.search(
+        ctx.principal, SearchCriteria(text="angebot"), after=first.next_cursor, limit=2
+    )
     assert rest.next_cursor is None
     ranked = titles(first) + titles(rest)
-    assert len(ranked) == len(set(ranked)) == 3
-    by_title = await search(ctx, "angebot", sort=SearchSort(SortKey.TITLE, descending=False))
-    assert titles(by_title) == [f"Angebot {i}" for i in range(5)]
+    assert len(ranked) == len(set(ranked)) == 4
+    by_title = await capped.search(
+        ctx.principal, SearchCriteria(text="angebot", sort=SearchSort(SortKey.TITLE)), limit=10
+    )
+    assert len(by_title.hits) == 5
 
 
 async def test_text_within_a_customer_in_every_sort_and_page(tenant_ctx: TenantContext) -> None:
@@ -202,7 +215,13 @@ async def test_the_index_follows_metadata_customers_and_deletion(
     assert (await search(ctx)).total == 0
 
 
-async def test_every_filter_combines_with_the_text(tenant_ctx: TenantContext) -> None:
+@pytest.mark.parametrize("scan_limit", [repository.SCAN_LIMIT, 0], ids=["scan", "index"])
+async def test_every_filter_combines_with_the_text(
+    tenant_ctx: TenantContext, monkeypatch: pytest.MonkeyPatch, scan_limit: int
+) -> None:
+    # SQLite tests the words entry by entry within few customers, else through FTS5 with tags:
+    # both give the same answers (PostgreSQL has one way and runs the test twice).
+    monkeypatch.setattr(repository, "SCAN_LIMIT", scan_limit)
     ctx = tenant_ctx
     services = ctx.runtime.services()
     a, b = await ctx.customer(), await ctx.customer()
@@ -247,6 +266,14 @@ async def test_every_filter_combines_with_the_text(tenant_ctx: TenantContext) ->
         "Vertrag Rechnung klein",
     ]
     assert await found(created=DateRange(end=dt.date(2000, 1, 1))) == []
+    whole_2026 = DateRange(dt.date(2026, 1, 1), dt.date(2027, 1, 1))
+    assert await found(document_date=whole_2026) == ["Vertrag Rechnung", "Vertrag Rechnung klein"]
+    # A changed date, type filter and status move the document's filter words with it.
+    await services.documents.update_metadata(
+        ctx.principal, letter.id, MetadataPatch(document_date=dt.date(2026, 12, 31))
+    )
+    assert await found(document_date=whole_2026, statuses=("archived",)) == ["Vertrag Brief"]
+    assert await found(document_date=DateRange(dt.date(2025, 1, 1), dt.date(2026, 1, 1))) == []
     assert await found(index=(IndexCondition("amount", minimum=100),)) == ["Vertrag Rechnung"]
     assert await found(index=(IndexCondition("invoice_number", equals="R-2"),)) == [
         "Vertrag Rechnung klein"
@@ -366,10 +393,19 @@ async def test_the_total_is_capped_and_says_so(tenant_ctx: TenantContext) -> Non
         await ctx.document(customer, title="Kappe")
     services = ctx.runtime.services()
     capped = SearchService(
-        PiccoloSearchRepository(), services.catalog, ctx.runtime.clock, count_limit=2
+        PiccoloSearchRepository(),
+        services.catalog,
+        ctx.runtime.clock,
+        count_limit=3,
+        text_count_limit=2,
     )
     result = await capped.search(ctx.principal, SearchCriteria(text="kappe"))
     assert (result.total, result.total_exact, len(result.hits)) == (2, False, 3)
+    listed = await capped.search(ctx.principal, SearchCriteria(customer_ids=(customer.id,)))
+    assert (listed.total, listed.total_exact, len(listed.hits)) == (3, True, 3)
+    await ctx.document(customer, title="Vierte")
+    listed = await capped.search(ctx.principal, SearchCriteria(customer_ids=(customer.id,)))
+    assert (listed.total, listed.total_exact, len(listed.hits)) == (3, False, 4)
 
 
 @pytest.mark.parametrize(
