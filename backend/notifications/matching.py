@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from backend.access.policy import Resource
+from backend.documents.models import Document
 from backend.notifications.models import Channel, Event, Rhythm, Subscription, TargetKind
+from backend.notifications.ports import NotificationRepository
 
-__all__ = ["Plan", "matches", "plan"]
+__all__ = ["Matcher", "Plan", "matches", "plan"]
 
 
 def matches(
@@ -31,6 +35,30 @@ def matches(
         in_dossier = subscription.customer_id in (None, customer_id)
         return in_dossier and target in set(register_ids)
     return False
+
+
+class Matcher:
+    """The subscriptions one event reaches, whoever holds them (access is decided later)."""
+
+    def __init__(self, repo: NotificationRepository) -> None:
+        self._repo = repo
+
+    async def matching(
+        self, event: Event, document: Document, resource: Resource, now: dt.datetime
+    ) -> list[Subscription]:
+        candidates = await self._repo.candidates(
+            document.tenant_id,
+            document.customer_id,
+            document.document_type_id,
+            sorted(resource.register_ids),
+        )
+        return [
+            s
+            for s in candidates
+            if matches(
+                s, event, document.customer_id, document.document_type_id, resource.register_ids
+            )
+        ]
 
 
 @dataclass(frozen=True, slots=True)
