@@ -187,13 +187,13 @@ class BatchSending:
                 tenant_id, sorted({d.device_id for d in deliveries if d.device_id})
             )
         }
-        sendable = [
-            d
-            for d in deliveries
-            if d.device_id in devices and devices[d.device_id].user_id == d.user_id
-        ]
+        sendable: list[Delivery] = []
+        removed: list[Delivery] = []
+        for d in deliveries:
+            device = devices.get(d.device_id or "")
+            (sendable if device and device.user_id == d.user_id else removed).append(d)
         await self._mark(
-            [d for d in deliveries if d not in sendable],
+            removed,
             DeliveryState.DROPPED,
             error="device_removed",
         )
