@@ -43,6 +43,7 @@ from backend.settings import Settings
 from backend.tenancy.cache import CatalogCache
 from backend.tenancy.repository import PiccoloCatalogRepository
 from backend.tenancy.service import CatalogService
+from backend.views.membership import ViewMembership
 from backend.views.repository import PiccoloViewRepository
 from backend.views.service import ViewService
 
@@ -189,6 +190,7 @@ class Runtime:
             self.clock,
         )
         notifications = PiccoloNotificationRepository()
+        search = SearchService(PiccoloSearchRepository(), catalog, self.clock)
         return Services(
             notifications=SubscriptionService(
                 notifications,
@@ -199,6 +201,7 @@ class Runtime:
                 self.clock,
                 secret_key=security.secret_key,
                 allow_loopback_push=self.settings.is_development,
+                view_visible=ViewMembership(views, search).visible,
             ),
             access=access,
             jobs=jobs,
@@ -216,7 +219,7 @@ class Runtime:
             customers=customers,
             documents=documents,
             geo=self.geo_service(audit, jobs),
-            search=SearchService(PiccoloSearchRepository(), catalog, self.clock),
+            search=search,
             archive=ArchiveService(
                 documents,
                 PiccoloDocumentRepository(),

@@ -3,15 +3,16 @@
 A: the pure cost of what every push needs, for each push subscriber: aes128gcm encryption
 (pywebpush) and a VAPID signature, one after the other in one thread.
 B: from the upload's commit until the local push receiver has every push, with ``workers`` job
-workers claiming the fan-out and the delivery jobs (the e-mail deliveries, to the outbox folder,
-run among them). The budget asks B ≤ 1.5 × A: network and database work should overlap the
-cryptography, not add to it.
+workers claiming the fan-out job and the batch job it queues (which sends the pushes, then the
+e-mails to the outbox folder). The budget asks B ≤ 1.5 × A: network and database work should
+overlap the cryptography, not add to it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 import tempfile
 import time
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ class NotifyResult:
     workers: int
     crypto_seconds: float
     delivery_seconds: float
+    load_average: float
+    """The machine's one-minute load average when B ended (other work shares the cores)."""
 
     @property
     def ratio(self) -> float:
@@ -162,17 +165,19 @@ async def _measure(
     finally:
         stop.set()
         await asyncio.gather(*tasks)
-    return NotifyResult(engine, push, mail, workers, crypto, delivery)
+    return NotifyResult(engine, push, mail, workers, crypto, delivery, os.getloadavg()[0])
 
 
 def format_notify_table(results: list[NotifyResult]) -> str:
-    head = "engine    push + mail subscribers   workers   A encrypt+sign   B delivered   B/A"
+    head = (
+        "engine    push + mail subscribers   workers   A encrypt+sign   B delivered   B/A    load"
+    )
     lines = [head, "-" * len(head)]
     for r in results:
         verdict = "PASS" if r.ratio <= BUDGET else "FAIL"
         lines.append(
             f"{r.engine:<8}  {r.push_subscribers:>6} + {r.mail_subscribers:<6}          "
             f"{r.workers:>5}   {r.crypto_seconds:12.2f} s   {r.delivery_seconds:9.2f} s   "
-            f"{r.ratio:5.1f}×  {verdict} (≤ {BUDGET}×)"
+            f"{r.ratio:5.1f}×  {r.load_average:4.1f}  {verdict} (≤ {BUDGET}×)"
         )
     return "\n".join(lines)

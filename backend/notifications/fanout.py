@@ -1,7 +1,9 @@
 """``notify.document``: from one event to the deliveries it causes, recorded in bulk.
 
 The job finds the subscriptions the event matches, keeps the users who may read the document
-*now* (their users and grants read in a few statements, then ``can`` once per user), and records
+*now* (their users and grants read in a few statements, then ``can`` once per user; a
+subscription to a saved view matches when the view's search, run as its holder, finds the
+document), and records
 one delivery per user and device (push) or mailbox (e-mail) under a dedupe key built from the
 event, in one transaction with the jobs that send them: one ``notify.send`` job per moment the
 deliveries are due (quiet hours hold a user's pushes back), and a ``notify.digest`` job per user
@@ -80,19 +82,35 @@ class FanOut:
                 )
             )
         now = self._clock()
-        by_user: dict[str, list[Subscription]] = {}
-        for s in await self._matcher.matching(event.event, document, resource, now):
-            if s.user_id != event.actor_id:
-                by_user.setdefault(s.user_id, []).append(s)
-        principals = await self._reader.principals(tenant_id, sorted(by_user), now)
+        actor = event.actor_id
+        direct = [
+            s
+            for s in await self._matcher.direct(event.event, document, resource)
+            if s.user_id != actor
+        ]
+        to_views = [
+            s for s in await self._matcher.to_views(event.event, tenant_id) if s.user_id != actor
+        ]
+        principals = await self._reader.principals(
+            tenant_id, sorted({s.user_id for s in direct + to_views}), now
+        )
         readers = {
             user_id: p
             for user_id, p in principals.items()
             if can(p, Action.READ, resource, now)  # may not read it: nothing recorded or sent
         }
-        if not readers:
+        by_user: dict[str, list[Subscription]] = {}
+        for s in direct:
+            if s.user_id in readers:
+                by_user.setdefault(s.user_id, []).append(s)
+        for s in to_views:
+            if s.user_id in readers and await self._matcher.in_view(
+                readers[s.user_id], s, document
+            ):
+                by_user.setdefault(s.user_id, []).append(s)
+        if not by_user:
             return
-        users = sorted(readers)
+        users = sorted(by_user)
         preferences = await self._repo.preferences_of(tenant_id, users)
         devices = await self._repo.devices_of_users(tenant_id, users)
         planned: list[Delivery] = []

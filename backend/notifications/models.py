@@ -30,7 +30,7 @@ class TargetKind(StrEnum):
     """A register, in one dossier (``customer_id`` set) or across all."""
     DOCUMENT_TYPE = "document_type"
     VIEW = "view"
-    """A saved view, by id; matched once saved views exist."""
+    """A saved view, by id: matches what the view, run by the subscriber, lists."""
 
 
 class Channel(StrEnum):

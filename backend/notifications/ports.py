@@ -43,6 +43,10 @@ class NotificationRepository(Protocol):
         """Subscriptions whose target is the customer, the type or one of the registers."""
         ...
 
+    async def view_subscriptions(self, tenant_id: str, event: str) -> list[Subscription]:
+        """The tenant's subscriptions to saved views that ask for ``event``."""
+        ...
+
     # -- preferences -----------------------------------------------------------------------
     async def preferences(self, tenant_id: str, user_id: str) -> Preferences | None: ...
 

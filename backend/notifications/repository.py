@@ -191,6 +191,14 @@ class PiccoloNotificationRepository:
         rows = await select(SubscriptionTable, sql + ") ORDER BY created_at, id", *args)
         return [_subscription(r) for r in rows]
 
+    async def view_subscriptions(self, tenant_id: str, event: str) -> list[Subscription]:
+        rows = await select(
+            SubscriptionTable,
+            _SUBSCRIPTION + " WHERE tenant = {} AND target_kind = 'view' ORDER BY created_at, id",
+            tenant_id,
+        )
+        return [s for s in map(_subscription, rows) if event in s.events]
+
     # -- preferences -----------------------------------------------------------------------
 
     async def preferences(self, tenant_id: str, user_id: str) -> Preferences | None:

@@ -24,6 +24,7 @@ from backend.notifications.reading import Lookups, Reader
 from backend.notifications.repository import PiccoloNotificationRepository
 from backend.notifications.sending import BatchSending
 from backend.notifications.webpush import WebPushSender
+from backend.views.membership import ViewMembership
 
 if TYPE_CHECKING:
     from backend.runtime import Runtime
@@ -100,11 +101,12 @@ def notification_jobs(runtime: Runtime, pusher: PushSender | None = None) -> Not
             secret_key=settings.security.secret_key,
         ),
     )
+    membership = ViewMembership(services.views, services.search)
     keyring = VapidKeyring(repo, runtime.database, runtime.clock, settings.security.secret_key)
     pusher = pusher or WebPushSender(push_subject(settings.mail.mail_from))
     jobs, db, clock = services.jobs, runtime.database, runtime.clock
     return NotificationJobs(
-        FanOut(repo, reader, Matcher(repo), jobs, db, clock, publish),
+        FanOut(repo, reader, Matcher(repo, membership.contains), jobs, db, clock, publish),
         BatchSending(repo, reader, mailing, keyring, pusher, jobs, db, clock),
         NotificationDelivery(repo, reader, mailing, keyring, pusher, db, clock),
     )

@@ -60,11 +60,11 @@ class _Sql:
             where = ["s.tsv @@ q.q"]
         elif text:
             self.rank = f"(-{_BM25})"
-            if plan.customer_ids:
-                # Within a few dossiers: SQLite's planner would start from the full-text match
-                # (every document of a common word); CROSS JOIN fixes the order, so the
-                # customers' documents are read by index. The match is evaluated once, as a set
-                # of rowids: probing FTS5 per document merges a prefix's doclists per probe.
+            if plan.customer_ids or plan.document_ids:
+                # Within a few dossiers (or documents): SQLite's planner would start from the
+                # full-text match (every document of a common word); CROSS JOIN fixes the order,
+                # so the customers' documents are read by index. The match is evaluated once, as a
+                # set of rowids: probing FTS5 per document merges a prefix's doclists per probe.
                 # No rank here: the page ranks in an outer query (see ``page``).
                 self.source = "document d CROSS JOIN search_entry s ON s.document = d.id"
                 where = [
@@ -88,6 +88,7 @@ class _Sql:
             condition, more = document_condition(visible)
             self._add(condition, more)
         for column, ids in (
+            ("d.id", plan.document_ids),
             ("d.customer", plan.customer_ids),
             ("d.document_type", plan.document_type_ids),
             ("d.status", plan.statuses),
