@@ -131,6 +131,14 @@ class BatchSending:
         if not todo:
             return  # all sent, dropped or handed to a retry job: never twice
         now = self._clock()
+        # Pushes first, with only their users read: the mails' users do not hold them up.
+        for channel in (Channel.PUSH, Channel.EMAIL):
+            await self._send(tenant_id, [d for d in todo if d.channel is channel], now)
+
+    async def _send(self, tenant_id: str, todo: list[Delivery], now: dt.datetime) -> None:
+        """Send ``todo`` (all of one channel) to the users who may still read the document."""
+        if not todo:
+            return
         by_document: dict[str, list[Delivery]] = defaultdict(list)
         for d in todo:
             by_document[d.document_id].append(d)
@@ -152,10 +160,10 @@ class BatchSending:
                 error="no_access",
             )
             kept = [d for d in deliveries if d.user_id in allowed]
-            await self._push([d for d in kept if d.channel is Channel.PUSH], document, now)
-            await self._mail(
-                [d for d in kept if d.channel is Channel.EMAIL], principals, document, now
-            )
+            if todo[0].channel is Channel.PUSH:
+                await self._push(kept, document, now)
+            else:
+                await self._mail(kept, principals, document, now)
 
     async def _mark(
         self,
