@@ -120,7 +120,7 @@ class DeviceDraft:
 
 class DeliveryState(StrEnum):
     PENDING = "pending"
-    """Queued as a job of its own (instant push or e-mail)."""
+    """To be sent: by its batch (``notify.send``), or by a retry job of its own after a failure."""
     DIGEST = "digest"
     """Waiting for the user's next digest."""
     SENT = "sent"

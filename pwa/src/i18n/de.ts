@@ -122,4 +122,7 @@ export const de: Messages = {
   "inbox.empty": "Ihr Eingang ist leer.",
   "error.generic": "Etwas ist schiefgegangen: {message}",
   "error.offline": "Sie sind offline.",
+  "push.documentCreated": "Neues Dokument",
+  "push.versionAdded": "Neue Version",
+  "push.statusChanged": "Status geändert",
 };

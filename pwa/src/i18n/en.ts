@@ -121,6 +121,9 @@ export const en = {
   "inbox.empty": "Nothing in your in-tray.",
   "error.generic": "Something went wrong: {message}",
   "error.offline": "You are offline.",
+  "push.documentCreated": "New document",
+  "push.versionAdded": "New version",
+  "push.statusChanged": "Status changed",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -122,4 +122,7 @@ export const pl: Messages = {
   "inbox.empty": "Skrzynka jest pusta.",
   "error.generic": "Coś poszło nie tak: {message}",
   "error.offline": "Jesteś offline.",
+  "push.documentCreated": "Nowy dokument",
+  "push.versionAdded": "Nowa wersja",
+  "push.statusChanged": "Zmiana statusu",
 };
