@@ -46,6 +46,7 @@ from backend.tenancy.cache import CatalogCache
 from backend.tenancy.repository import PiccoloCatalogRepository
 from backend.tenancy.service import CatalogService
 from backend.time_zones import zone_of
+from backend.views.membership import ViewMembership
 from backend.views.repository import PiccoloViewRepository
 from backend.views.service import ViewService
 
@@ -196,6 +197,9 @@ class Runtime:
             self.clock,
         )
         notifications = PiccoloNotificationRepository()
+        search = SearchService(
+            PiccoloSearchRepository(), catalog, self.clock, zone=lambda p: zone_of(p.time_zone)
+        )
         return Services(
             notifications=SubscriptionService(
                 notifications,
@@ -206,6 +210,7 @@ class Runtime:
                 self.clock,
                 secret_key=security.secret_key,
                 allow_loopback_push=self.settings.is_development,
+                view_visible=ViewMembership(views, search).visible,
             ),
             access=access,
             jobs=jobs,
@@ -223,9 +228,7 @@ class Runtime:
             customers=customers,
             documents=documents,
             geo=self.geo_service(audit, jobs),
-            search=SearchService(
-                PiccoloSearchRepository(), catalog, self.clock, zone=lambda p: zone_of(p.time_zone)
-            ),
+            search=search,
             pages=PageService(
                 documents,
                 PiccoloDocumentRepository(),

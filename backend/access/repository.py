@@ -288,36 +288,52 @@ class PiccoloAccessRepository:
         return found
 
     async def effective_grants(self, tenant_id: str, user_id: str) -> list[Grant]:
-        rows = await select(
-            GrantTable,
-            "SELECT g.id, g.role_key, g.scope_kind, g.scope_id, g.valid_from, g.valid_until, "
-            "r.actions FROM access_grant g "
-            "LEFT JOIN access_role r ON r.tenant = g.tenant AND r.key = g.role_key "
-            "WHERE g.tenant = {} AND (g.subject_user = {} OR g.subject_group IN "
-            '(SELECT m."group" FROM group_member m WHERE m.tenant = {} AND m."user" = {}))',
-            tenant_id,
-            user_id,
-            tenant_id,
-            user_id,
-        )
-        grants = []
-        for r in rows:
-            key = r["role_key"]
-            if r["actions"] is not None:
-                actions = _actions(r["actions"])
-            elif key in Role.__members__.values():
-                actions = ROLES[Role(key)]
-            else:
-                continue
-            grants.append(
-                Grant(
-                    id=str(r["id"]),
-                    role=key,
-                    actions=actions,
-                    scope_kind=ScopeKind(r["scope_kind"]),
-                    scope_id=opt_str(r["scope_id"]),
-                    valid_from=opt_datetime(r["valid_from"]),
-                    valid_until=opt_datetime(r["valid_until"]),
-                )
+        return (await self.effective_grants_of(tenant_id, [user_id])).get(user_id, [])
+
+    async def effective_grants_of(
+        self, tenant_id: str, user_ids: list[str]
+    ) -> dict[str, list[Grant]]:
+        found: dict[str, list[Grant]] = {}
+        for start in range(0, len(user_ids), 400):
+            chunk = user_ids[start : start + 400]
+            marks = in_list(chunk)
+            rows = await select(
+                GrantTable,
+                "SELECT g.subject_user AS holder, g.id, g.role_key, g.scope_kind, g.scope_id, "
+                "g.valid_from, g.valid_until, r.actions FROM access_grant g "
+                "LEFT JOIN access_role r ON r.tenant = g.tenant AND r.key = g.role_key "
+                f"WHERE g.tenant = {{}} AND g.subject_user IN ({marks}) "
+                'UNION ALL SELECT m."user" AS holder, g.id, g.role_key, g.scope_kind, '
+                "g.scope_id, g.valid_from, g.valid_until, r.actions FROM access_grant g "
+                'JOIN group_member m ON m.tenant = g.tenant AND m."group" = g.subject_group '
+                "LEFT JOIN access_role r ON r.tenant = g.tenant AND r.key = g.role_key "
+                f'WHERE g.tenant = {{}} AND m."user" IN ({marks})',
+                tenant_id,
+                *chunk,
+                tenant_id,
+                *chunk,
             )
-        return grants
+            for r in rows:
+                grant = _effective(r)
+                if grant is not None:
+                    found.setdefault(str(r["holder"]), []).append(grant)
+        return found
+
+
+def _effective(r: dict[str, Any]) -> Grant | None:
+    key = r["role_key"]
+    if r["actions"] is not None:
+        actions = _actions(r["actions"])
+    elif key in Role.__members__.values():
+        actions = ROLES[Role(key)]
+    else:
+        return None
+    return Grant(
+        id=str(r["id"]),
+        role=key,
+        actions=actions,
+        scope_kind=ScopeKind(r["scope_kind"]),
+        scope_id=opt_str(r["scope_id"]),
+        valid_from=opt_datetime(r["valid_from"]),
+        valid_until=opt_datetime(r["valid_until"]),
+    )

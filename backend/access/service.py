@@ -152,6 +152,18 @@ class AccessService:
             if g.valid_until is None or g.valid_until > at
         )
 
+    async def effective_grants_of(
+        self, tenant_id: str, user_ids: list[str], at: dt.datetime
+    ) -> dict[str, tuple[Grant, ...]]:
+        """:meth:`effective_grants` of each of ``user_ids`` (every id is a key)."""
+        found = await self._repo.effective_grants_of(tenant_id, user_ids)
+        return {
+            user_id: tuple(
+                g for g in found.get(user_id, []) if g.valid_until is None or g.valid_until > at
+            )
+            for user_id in user_ids
+        }
+
     # -- roles -----------------------------------------------------------------------------
 
     async def roles(self, principal: Principal) -> list[RoleDef]:

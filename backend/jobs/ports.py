@@ -11,6 +11,11 @@ class JobRepository(Protocol):
         """Queue ``job`` (joins the caller's transaction); False if its dedupe key exists."""
         ...
 
+    async def add_many(self, jobs: list[NewJob], at: dt.datetime) -> int:
+        """Queue ``jobs`` in a few statements (joins the caller's transaction), skipping those
+        whose dedupe key exists; return how many were added."""
+        ...
+
     async def claim(
         self, worker: str, kinds: list[str], at: dt.datetime, lease: dt.timedelta
     ) -> Job | None:

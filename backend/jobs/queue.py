@@ -18,3 +18,7 @@ class JobQueue:
         """Add ``job``; call it inside the write transaction of the change, so that the job exists
         exactly when the change does. False when a job with its dedupe key exists."""
         return await self._repo.add(job, self._clock())
+
+    async def enqueue_many(self, jobs: list[NewJob]) -> int:
+        """Add ``jobs`` in bulk, in the caller's write transaction; return how many were new."""
+        return await self._repo.add_many(jobs, self._clock()) if jobs else 0

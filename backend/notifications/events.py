@@ -7,11 +7,12 @@ from typing import Any
 from backend.jobs.models import NewJob
 from backend.notifications.models import DocumentEvent, Event
 
-__all__ = ["DELIVER_JOB", "DIGEST_JOB", "DOCUMENT_JOB", "document_job", "event_of"]
+__all__ = ["DELIVER_JOB", "DIGEST_JOB", "DOCUMENT_JOB", "SEND_JOB", "document_job", "event_of"]
 
 DOCUMENT_JOB = "notify.document"
 DELIVER_JOB = "notify.deliver"
 DIGEST_JOB = "notify.digest"
+SEND_JOB = "notify.send"
 
 
 def document_job(tenant_id: str, event: DocumentEvent) -> NewJob:

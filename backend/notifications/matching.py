@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
+from backend.access.policy import Principal, Resource
+from backend.documents.models import Document
 from backend.notifications.models import Channel, Event, Rhythm, Subscription, TargetKind
+from backend.notifications.ports import NotificationRepository
 
-__all__ = ["Plan", "matches", "plan"]
+__all__ = ["Matcher", "Plan", "ViewContains", "matches", "plan"]
 
 
 def matches(
@@ -18,8 +21,8 @@ def matches(
     register_ids: Iterable[str],
 ) -> bool:
     """Whether ``subscription`` asks to hear about ``event`` on a document of ``customer_id`` and
-    ``document_type_id`` filed in ``register_ids``. Views are not matched (saved views do not
-    exist yet); a view subscription is kept and starts matching when they do."""
+    ``document_type_id`` filed in ``register_ids``. A view subscription needs its view's search
+    (:meth:`Matcher.in_view`), so it never matches here."""
     if event not in subscription.events:
         return False
     kind, target = subscription.target_kind, subscription.target_id
@@ -31,6 +34,48 @@ def matches(
         in_dossier = subscription.customer_id in (None, customer_id)
         return in_dossier and target in set(register_ids)
     return False
+
+
+ViewContains = Callable[[Principal, str, Document], Awaitable[bool]]
+"""``(principal, view_id, document)`` → whether the view, run by the principal now, lists it."""
+
+
+class Matcher:
+    """The subscriptions one event reaches. Access is decided by the caller; a view subscription
+    also needs its holder's principal, because the view's search runs as them."""
+
+    def __init__(self, repo: NotificationRepository, view_contains: ViewContains) -> None:
+        self._repo = repo
+        self._view_contains = view_contains
+
+    async def direct(
+        self, event: Event, document: Document, resource: Resource
+    ) -> list[Subscription]:
+        """Subscriptions to the document's customer, type or one of its registers."""
+        candidates = await self._repo.candidates(
+            document.tenant_id,
+            document.customer_id,
+            document.document_type_id,
+            sorted(resource.register_ids),
+        )
+        return [
+            s
+            for s in candidates
+            if matches(
+                s, event, document.customer_id, document.document_type_id, resource.register_ids
+            )
+        ]
+
+    async def to_views(self, event: Event, tenant_id: str) -> list[Subscription]:
+        """Subscriptions to saved views that ask for ``event`` (not yet matched)."""
+        return await self._repo.view_subscriptions(tenant_id, event.value)
+
+    async def in_view(
+        self, principal: Principal, subscription: Subscription, document: Document
+    ) -> bool:
+        """Whether ``subscription``'s view, run by its holder ``principal`` now, lists
+        ``document``."""
+        return await self._view_contains(principal, subscription.target_id, document)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ class TargetKind(StrEnum):
     """A register, in one dossier (``customer_id`` set) or across all."""
     DOCUMENT_TYPE = "document_type"
     VIEW = "view"
-    """A saved view, by id; matched once saved views exist."""
+    """A saved view, by id: matches what the view, run by the subscriber, lists."""
 
 
 class Channel(StrEnum):
@@ -120,7 +120,7 @@ class DeviceDraft:
 
 class DeliveryState(StrEnum):
     PENDING = "pending"
-    """Queued as a job of its own (instant push or e-mail)."""
+    """To be sent: by its batch (``notify.send``), or by a retry job of its own after a failure."""
     DIGEST = "digest"
     """Waiting for the user's next digest."""
     SENT = "sent"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Literal, Protocol
@@ -14,7 +15,14 @@ from backend.notifications.models import (
     VapidKeys,
 )
 
-__all__ = ["MailFailed", "MailSender", "NotificationRepository", "PushOutcome", "PushSender"]
+__all__ = [
+    "MailFailed",
+    "MailSender",
+    "NotificationRepository",
+    "PushMessage",
+    "PushOutcome",
+    "PushSender",
+]
 
 
 class NotificationRepository(Protocol):
@@ -35,8 +43,16 @@ class NotificationRepository(Protocol):
         """Subscriptions whose target is the customer, the type or one of the registers."""
         ...
 
+    async def view_subscriptions(self, tenant_id: str, event: str) -> list[Subscription]:
+        """The tenant's subscriptions to saved views that ask for ``event``."""
+        ...
+
     # -- preferences -----------------------------------------------------------------------
     async def preferences(self, tenant_id: str, user_id: str) -> Preferences | None: ...
+
+    async def preferences_of(self, tenant_id: str, user_ids: list[str]) -> dict[str, Preferences]:
+        """Preferences of those of ``user_ids`` who set any, by user id."""
+        ...
 
     async def set_preferences(self, preferences: Preferences) -> None: ...
 
@@ -47,6 +63,16 @@ class NotificationRepository(Protocol):
 
     async def devices_of(self, tenant_id: str, user_id: str) -> list[PushDevice]: ...
 
+    async def devices_of_users(
+        self, tenant_id: str, user_ids: list[str]
+    ) -> dict[str, list[PushDevice]]:
+        """Devices of ``user_ids``, by user id (users without devices are absent)."""
+        ...
+
+    async def devices_by_ids(self, tenant_id: str, device_ids: list[str]) -> list[PushDevice]:
+        """Those of ``device_ids`` that exist."""
+        ...
+
     async def device(self, tenant_id: str, device_id: str) -> PushDevice | None: ...
 
     async def rename_device(self, tenant_id: str, device_id: str, name: str) -> bool: ...
@@ -55,9 +81,37 @@ class NotificationRepository(Protocol):
 
     async def touch_device(self, tenant_id: str, device_id: str, at: dt.datetime) -> None: ...
 
+    async def touch_devices(
+        self, tenant_id: str, device_ids: list[str], at: dt.datetime
+    ) -> None: ...
+
+    async def delete_devices(self, tenant_id: str, device_ids: list[str]) -> None: ...
+
     # -- deliveries ------------------------------------------------------------------------
     async def add_delivery(self, delivery: Delivery) -> bool:
         """Record ``delivery``; False (nothing written) if its dedupe key exists."""
+        ...
+
+    async def add_deliveries(self, deliveries: list[Delivery]) -> set[str]:
+        """Record ``deliveries`` in a few statements; return the ids of those written (the others'
+        dedupe keys existed)."""
+        ...
+
+    async def deliveries_by_ids(self, tenant_id: str, delivery_ids: list[str]) -> list[Delivery]:
+        """Those of ``delivery_ids`` that exist, in no particular order."""
+        ...
+
+    async def mark_deliveries(
+        self,
+        tenant_id: str,
+        delivery_ids: list[str],
+        state: DeliveryState,
+        *,
+        attempts: int | None = None,
+        error: str | None = None,
+        sent_at: dt.datetime | None = None,
+    ) -> None:
+        """:meth:`mark_delivery` for many, one statement per few hundred."""
         ...
 
     async def delivery(self, tenant_id: str, delivery_id: str) -> Delivery | None: ...
@@ -102,6 +156,14 @@ class NotificationRepository(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class PushMessage:
+    device: PushDevice
+    payload: bytes
+    ttl: int
+    urgency: str
+
+
+@dataclass(frozen=True, slots=True)
 class PushOutcome:
     """``sent``; ``gone`` (404/410: the subscription no longer exists); ``retry`` (429, 5xx,
     network) with the reason."""
@@ -115,6 +177,13 @@ class PushSender(Protocol):
     async def send(
         self, device: PushDevice, payload: bytes, keys: VapidKeys, *, ttl: int, urgency: str
     ) -> PushOutcome: ...
+
+    async def send_many(
+        self, messages: Sequence[PushMessage], keys: VapidKeys
+    ) -> list[PushOutcome]:
+        """Send ``messages`` concurrently over one connection pool; one outcome per message, in
+        order. Never raises for a single message's failure."""
+        ...
 
 
 class MailFailed(Exception):

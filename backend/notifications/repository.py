@@ -98,6 +98,14 @@ def _delivery(row: dict[str, Any]) -> Delivery:
     )
 
 
+_CHUNK = 400
+"""Ids per ``IN (…)`` list or rows per multi-row INSERT (at most 16 parameters a row)."""
+
+
+def _chunks(values: list[str]) -> list[list[str]]:
+    return [values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK)]
+
+
 def _time(value: Any) -> dt.time | None:
     return None if value is None else dt.time.fromisoformat(str(value))
 
@@ -183,6 +191,14 @@ class PiccoloNotificationRepository:
         rows = await select(SubscriptionTable, sql + ") ORDER BY created_at, id", *args)
         return [_subscription(r) for r in rows]
 
+    async def view_subscriptions(self, tenant_id: str, event: str) -> list[Subscription]:
+        rows = await select(
+            SubscriptionTable,
+            _SUBSCRIPTION + " WHERE tenant = {} AND target_kind = 'view' ORDER BY created_at, id",
+            tenant_id,
+        )
+        return [s for s in map(_subscription, rows) if event in s.events]
+
     # -- preferences -----------------------------------------------------------------------
 
     async def preferences(self, tenant_id: str, user_id: str) -> Preferences | None:
@@ -204,6 +220,27 @@ class PiccoloNotificationRepository:
             quiet_end=_time(r["quiet_end"]),
             locale=opt_str(r["locale"]),
         )
+
+    async def preferences_of(self, tenant_id: str, user_ids: list[str]) -> dict[str, Preferences]:
+        found: dict[str, Preferences] = {}
+        for chunk in _chunks(user_ids):
+            rows = await select(
+                PreferencesTable,
+                'SELECT "user", time_zone, quiet_start, quiet_end, locale FROM '
+                f'notification_preferences WHERE tenant = {{}} AND "user" IN ({in_list(chunk)})',
+                tenant_id,
+                *chunk,
+            )
+            for r in rows:
+                found[str(r["user"])] = Preferences(
+                    tenant_id=tenant_id,
+                    user_id=str(r["user"]),
+                    time_zone=r["time_zone"],
+                    quiet_start=_time(r["quiet_start"]),
+                    quiet_end=_time(r["quiet_end"]),
+                    locale=opt_str(r["locale"]),
+                )
+        return found
 
     async def set_preferences(self, preferences: Preferences) -> None:
         p = preferences
@@ -254,6 +291,34 @@ class PiccoloNotificationRepository:
         )
         return [_device(r) for r in rows]
 
+    async def devices_of_users(
+        self, tenant_id: str, user_ids: list[str]
+    ) -> dict[str, list[PushDevice]]:
+        found: dict[str, list[PushDevice]] = {}
+        for chunk in _chunks(user_ids):
+            rows = await select(
+                PushDeviceTable,
+                _DEVICE + f' WHERE tenant = {{}} AND "user" IN ({in_list(chunk)}) '
+                "ORDER BY created_at, id",
+                tenant_id,
+                *chunk,
+            )
+            for r in rows:
+                found.setdefault(str(r["user"]), []).append(_device(r))
+        return found
+
+    async def devices_by_ids(self, tenant_id: str, device_ids: list[str]) -> list[PushDevice]:
+        found: list[PushDevice] = []
+        for chunk in _chunks(device_ids):
+            rows = await select(
+                PushDeviceTable,
+                _DEVICE + f" WHERE tenant = {{}} AND id IN ({in_list(chunk)})",
+                tenant_id,
+                *chunk,
+            )
+            found += [_device(r) for r in rows]
+        return found
+
     async def device(self, tenant_id: str, device_id: str) -> PushDevice | None:
         rows = await select(
             PushDeviceTable, _DEVICE + " WHERE tenant = {} AND id = {}", tenant_id, device_id
@@ -285,6 +350,24 @@ class PiccoloNotificationRepository:
             device_id,
         )
 
+    async def touch_devices(self, tenant_id: str, device_ids: list[str], at: dt.datetime) -> None:
+        for chunk in _chunks(device_ids):
+            await PushDeviceTable.raw(
+                "UPDATE push_device SET last_delivery_at = {} "
+                f"WHERE tenant = {{}} AND id IN ({in_list(chunk)})",
+                at,
+                tenant_id,
+                *chunk,
+            )
+
+    async def delete_devices(self, tenant_id: str, device_ids: list[str]) -> None:
+        for chunk in _chunks(device_ids):
+            await PushDeviceTable.raw(
+                f"DELETE FROM push_device WHERE tenant = {{}} AND id IN ({in_list(chunk)})",
+                tenant_id,
+                *chunk,
+            )
+
     # -- deliveries ------------------------------------------------------------------------
 
     async def add_delivery(self, delivery: Delivery) -> bool:
@@ -309,6 +392,75 @@ class PiccoloNotificationRepository:
             d.due_at,
         )
         return bool(rows)
+
+    async def add_deliveries(self, deliveries: list[Delivery]) -> set[str]:
+        added: set[str] = set()
+        for start in range(0, len(deliveries), _CHUNK):
+            chunk = deliveries[start : start + _CHUNK]
+            args: list[Any] = []
+            for d in chunk:
+                args += [
+                    d.id,
+                    d.tenant_id,
+                    d.user_id,
+                    d.channel.value,
+                    d.device_id,
+                    d.event.value,
+                    d.document_id,
+                    d.version_id,
+                    d.subscription_id,
+                    d.dedupe_key,
+                    d.state.value,
+                    d.created_at,
+                    d.due_at,
+                ]
+            values = ", ".join(
+                "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0, {}, {})" for _ in chunk
+            )
+            rows = await DeliveryTable.raw(
+                'INSERT INTO notification_delivery (id, tenant, "user", channel, device_id, '
+                "event, document_id, version_id, subscription_id, dedupe_key, state, attempts, "
+                f"created_at, due_at) VALUES {values} ON CONFLICT DO NOTHING RETURNING id",
+                *args,
+            )
+            added |= {str(r["id"]) for r in rows}
+        return added
+
+    async def deliveries_by_ids(self, tenant_id: str, delivery_ids: list[str]) -> list[Delivery]:
+        found: list[Delivery] = []
+        for chunk in _chunks(delivery_ids):
+            rows = await select(
+                DeliveryTable,
+                _DELIVERY + f" WHERE tenant = {{}} AND id IN ({in_list(chunk)})",
+                tenant_id,
+                *chunk,
+            )
+            found += [_delivery(r) for r in rows]
+        return found
+
+    async def mark_deliveries(
+        self,
+        tenant_id: str,
+        delivery_ids: list[str],
+        state: DeliveryState,
+        *,
+        attempts: int | None = None,
+        error: str | None = None,
+        sent_at: dt.datetime | None = None,
+    ) -> None:
+        for chunk in _chunks(delivery_ids):
+            await DeliveryTable.raw(
+                "UPDATE notification_delivery SET state = {}, "
+                "attempts = COALESCE({}, attempts), last_error = COALESCE({}, last_error), "
+                "sent_at = COALESCE({}, sent_at) "
+                f"WHERE tenant = {{}} AND id IN ({in_list(chunk)})",
+                state.value,
+                attempts,
+                error,
+                sent_at,
+                tenant_id,
+                *chunk,
+            )
 
     async def delivery(self, tenant_id: str, delivery_id: str) -> Delivery | None:
         rows = await select(

@@ -71,7 +71,9 @@ class SubscriptionService:
         *,
         secret_key: str,
         allow_loopback_push: bool = False,
+        view_visible: Callable[[Principal, str], Awaitable[bool]] | None = None,
     ) -> None:
+        """``view_visible``: whether the principal sees a saved view (None: no view is known)."""
         self._repo = repo
         self._catalog = catalog
         self._customer_visible = customer_visible
@@ -80,6 +82,7 @@ class SubscriptionService:
         self._clock = clock
         self._secret_key = secret_key
         self._allow_loopback = allow_loopback_push
+        self._view_visible = view_visible
 
     # -- subscriptions ---------------------------------------------------------------------
 
@@ -146,6 +149,10 @@ class SubscriptionService:
                 issues.append(
                     FieldIssue("targetId", "unknown_document_type", "no such document type")
                 )
+        elif kind is TargetKind.VIEW and not (
+            self._view_visible and await self._view_visible(principal, target_id)
+        ):
+            issues.append(FieldIssue("targetId", "unknown_view", "no such saved view"))
         return kind, target_id, customer_id
 
     async def _known_customer(

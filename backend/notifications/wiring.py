@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import TYPE_CHECKING
 
@@ -10,19 +11,25 @@ from backend.accounts.repository import PiccoloAccountRepository
 from backend.customers.repository import PiccoloCustomerRepository
 from backend.documents.repository import PiccoloDocumentRepository
 from backend.jobs.worker import Handler
-from backend.notifications.delivery import Lookups, NotificationDelivery, PushPolicy
-from backend.notifications.events import DELIVER_JOB, DIGEST_JOB, DOCUMENT_JOB
+from backend.notifications.delivery import NotificationDelivery
+from backend.notifications.events import DELIVER_JOB, DIGEST_JOB, DOCUMENT_JOB, SEND_JOB
+from backend.notifications.fanout import FanOut
 from backend.notifications.keys import VapidKeyring
 from backend.notifications.live import LIVE_CHANNEL, LiveEvent
 from backend.notifications.mailer import mailer_for
+from backend.notifications.mailing import Mailing, PushPolicy
+from backend.notifications.matching import Matcher
 from backend.notifications.ports import PushSender
+from backend.notifications.reading import Lookups, Reader
 from backend.notifications.repository import PiccoloNotificationRepository
+from backend.notifications.sending import BatchSending
 from backend.notifications.webpush import WebPushSender
+from backend.views.membership import ViewMembership
 
 if TYPE_CHECKING:
     from backend.runtime import Runtime
 
-__all__ = ["notification_delivery", "notification_handlers", "push_subject"]
+__all__ = ["NotificationJobs", "notification_handlers", "notification_jobs", "push_subject"]
 
 
 def push_subject(mail_from: str) -> str:
@@ -30,13 +37,29 @@ def push_subject(mail_from: str) -> str:
     return f"mailto:{parseaddr(mail_from)[1]}"
 
 
-def notification_delivery(
-    runtime: Runtime, pusher: PushSender | None = None
-) -> NotificationDelivery:
+@dataclass(frozen=True, slots=True)
+class NotificationJobs:
+    """The notification job handlers of one runtime."""
+
+    fan_out: FanOut
+    sending: BatchSending
+    delivery: NotificationDelivery
+
+    def handlers(self) -> dict[str, Handler]:
+        return {
+            DOCUMENT_JOB: self.fan_out.handle_document,
+            SEND_JOB: self.sending.handle_send,
+            DELIVER_JOB: self.delivery.handle_delivery,
+            DIGEST_JOB: self.delivery.handle_digest,
+        }
+
+
+def notification_jobs(runtime: Runtime, pusher: PushSender | None = None) -> NotificationJobs:
     settings = runtime.settings
     services = runtime.services()
     repo = PiccoloNotificationRepository()
     customers_repo = PiccoloCustomerRepository()
+    accounts_repo = PiccoloAccountRepository()
 
     async def customer_name(tenant_id: str, customer_id: str) -> str | None:
         found = await customers_repo.by_ids(tenant_id, [customer_id], Visibility(everything=True))
@@ -57,35 +80,37 @@ def notification_delivery(
         else:
             runtime.live.deliver(event.encode())
 
-    return NotificationDelivery(
+    lookups = Lookups(
+        user=accounts_repo.find_user,
+        users=accounts_repo.users_by_ids,
+        grants_of=services.access.effective_grants,
+        grants_of_users=services.access.effective_grants_of,
+        customer_name=customer_name,
+        type_name=type_name,
+        tenant_locale=tenant_locale,
+    )
+    reader = Reader(PiccoloDocumentRepository(), lookups)
+    mailing = Mailing(
         repo,
-        PiccoloDocumentRepository(),
-        Lookups(
-            user=PiccoloAccountRepository().find_user,
-            grants_of=services.access.effective_grants,
-            customer_name=customer_name,
-            type_name=type_name,
-            tenant_locale=tenant_locale,
-        ),
-        VapidKeyring(repo, runtime.database, runtime.clock, settings.security.secret_key),
-        pusher or WebPushSender(push_subject(settings.mail.mail_from)),
+        lookups,
         mailer_for(settings.mail, settings.data_dir),
-        services.jobs,
-        runtime.database,
         runtime.clock,
         PushPolicy(
             base_url=settings.server.base_url,
             default_sender=settings.mail.mail_from,
             secret_key=settings.security.secret_key,
         ),
-        publish,
+    )
+    membership = ViewMembership(services.views, services.search)
+    keyring = VapidKeyring(repo, runtime.database, runtime.clock, settings.security.secret_key)
+    pusher = pusher or WebPushSender(push_subject(settings.mail.mail_from))
+    jobs, db, clock = services.jobs, runtime.database, runtime.clock
+    return NotificationJobs(
+        FanOut(repo, reader, Matcher(repo, membership.contains), jobs, db, clock, publish),
+        BatchSending(repo, reader, mailing, keyring, pusher, jobs, db, clock),
+        NotificationDelivery(repo, reader, mailing, keyring, pusher, db, clock),
     )
 
 
 def notification_handlers(runtime: Runtime) -> dict[str, Handler]:
-    delivery = notification_delivery(runtime)
-    return {
-        DOCUMENT_JOB: delivery.handle_document,
-        DELIVER_JOB: delivery.handle_delivery,
-        DIGEST_JOB: delivery.handle_digest,
-    }
+    return notification_jobs(runtime).handlers()

@@ -58,6 +58,8 @@ class SearchPlan:
 
     query: FullTextQuery
     customer_ids: tuple[str, ...] = ()
+    document_ids: tuple[str, ...] = ()
+    """Only these documents (whether one document matches a saved view); empty: any."""
     document_type_ids: tuple[str, ...] = ()
     register_ids: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()

@@ -24,6 +24,10 @@ class SearchRepository(Protocol):
         ``count_cap + 1`` (more than ``count_cap`` means "more")."""
         ...
 
+    async def count(
+        self, tenant_id: str, plan: SearchPlan, visible: Visibility, cap: int
+    ) -> int: ...
+
     async def groups(
         self, tenant_id: str, plan: SearchPlan, visible: Visibility
     ) -> list[SearchGroup]: ...

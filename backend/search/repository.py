@@ -105,6 +105,8 @@ class _Sql:
         ):
             if ids:
                 self._add(f"{a}.{column} IN ({in_list(ids)})", list(ids))
+        if plan.document_ids:
+            self._add(f"{doc} IN ({in_list(plan.document_ids)})", list(plan.document_ids))
         if plan.register_ids:
             self._add(
                 f"EXISTS (SELECT 1 FROM document_register fr WHERE fr.document = {doc} "
@@ -288,7 +290,11 @@ class PiccoloSearchRepository:
     async def _scans(self, tenant_id: str, plan: SearchPlan) -> bool:
         """Whether SQLite tests the words entry by entry: a search with text within customers
         that have at most :data:`SCAN_LIMIT` entries together (one index count to know)."""
-        if _postgres() or plan.query.empty or not plan.customer_ids:
+        if _postgres() or plan.query.empty:
+            return False
+        if plan.document_ids:  # a view's test of single documents (notifications)
+            return len(plan.document_ids) <= SCAN_LIMIT
+        if not plan.customer_ids:
             return False
         rows = await select(
             SearchEntryTable,
@@ -299,6 +305,10 @@ class PiccoloSearchRepository:
             SCAN_LIMIT + 1,
         )
         return int(rows[0]["n"]) <= SCAN_LIMIT
+
+    async def count(self, tenant_id: str, plan: SearchPlan, visible: Visibility, cap: int) -> int:
+        """Documents found, counted up to ``cap + 1`` (more than ``cap`` means "more")."""
+        return await self._count(await self._sql(tenant_id, plan, visible), cap)
 
     async def _count(self, q: _Sql, cap: int) -> int:
         """Documents found, counted up to ``cap + 1`` (more than ``cap`` means "more")."""

@@ -8,6 +8,7 @@ today before anything is queried, so a saved view asks the same question every d
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Callable
@@ -127,6 +128,22 @@ class SearchService:
             groups=groups,
             next_cursor=next_cursor,
         )
+
+    async def matches(
+        self, principal: Principal, criteria: SearchCriteria, document_id: str
+    ) -> bool:
+        """Whether the search for ``criteria`` run by ``principal`` now would find the document
+        ``document_id``: the same plan as :meth:`search` (relative dates on the principal's
+        today, typed index conditions, full text as the index holds it, what they may read),
+        narrowed to the one document."""
+        zone = self._zone(principal)
+        now = self._clock().astimezone(zone)
+        plan = await self._plan(principal, resolve(criteria, now.date()), zone)
+        visible = visibility(principal, Action.READ)
+        if visible.nothing:
+            return False
+        narrowed = dataclasses.replace(plan, document_ids=_ids("documentIds", (document_id,)))
+        return await self._repo.count(principal.tenant_id, narrowed, visible, 1) > 0
 
     async def _plan(
         self, principal: Principal, criteria: SearchCriteria, zone: dt.tzinfo

@@ -2,13 +2,18 @@
 /**
  * The service worker: precaches the app shell (the list is injected at build time), answers every
  * client route with index.html so the app starts without network, keeps viewed preview images,
- * and receives files shared from other apps (share_target).
+ * receives files shared from other apps (share_target), and shows Web Push notifications.
  */
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from "workbox-precaching";
 import { NavigationRoute, registerRoute } from "workbox-routing";
 import { CacheFirst } from "workbox-strategies";
 import { ExpirationPlugin } from "workbox-expiration";
 import { SHARE_CACHE } from "./capture/shared-files";
+import { de } from "./i18n/de";
+import { en, type MessageKey } from "./i18n/en";
+import { pl } from "./i18n/pl";
+import { pickLanguage, type Language } from "./i18n/index";
+import { clickTarget, notificationFor, parsePushPayload } from "./notifications/push-message";
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -53,4 +58,42 @@ self.addEventListener("fetch", (event) => {
 
 self.addEventListener("message", (event) => {
   if ((event.data as { type?: string } | null)?.type === "SKIP_WAITING") void self.skipWaiting();
+});
+
+// -- Web Push: show the notification, open the document when it is clicked -----------------------
+
+function translator(): { translate: (key: MessageKey) => string; lang: Language } {
+  const lang = pickLanguage(self.navigator.languages ?? [], null);
+  const catalog = { en, pl, de }[lang];
+  return { translate: (key) => catalog[key], lang };
+}
+
+self.addEventListener("push", (event) => {
+  let payload = null;
+  try {
+    payload = parsePushPayload(event.data?.text() ?? null);
+  } catch {
+    payload = null;
+  }
+  if (payload === null) return;
+  const { translate, lang } = translator();
+  const shown = notificationFor(payload, translate, lang);
+  event.waitUntil(self.registration.showNotification(shown.title, shown.options));
+});
+
+async function openApp(path: string): Promise<void> {
+  const url = new URL(path, self.location.origin).href;
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  for (const client of windows) {
+    if (new URL(client.url).origin !== self.location.origin) continue;
+    const focused = await client.focus();
+    await focused.navigate(url);
+    return;
+  }
+  await self.clients.openWindow(url);
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(openApp(clickTarget(event.notification.data)));
 });

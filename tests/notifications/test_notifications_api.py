@@ -127,7 +127,8 @@ async def test_bad_subscriptions_are_refused_with_stable_codes(api: Api) -> None
     bad_enum = await api.gql(SUBSCRIBE, {"i": {"targetKind": "PLANET", "targetId": unknown}})
     assert bad_enum["errors"][0]["extensions"]["code"] == "invalid_query"
     view = await _subscribe(api, targetKind="VIEW", targetId=unknown)
-    assert view["targetKind"] == "VIEW", "kept by id until saved views exist"
+    assert view["__typename"] == "ValidationError"
+    assert _codes(view) == [("targetId", "unknown_view")]
 
 
 async def test_devices_preferences_and_the_vapid_key(api: Api) -> None:

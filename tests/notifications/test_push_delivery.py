@@ -128,11 +128,11 @@ async def test_a_repeated_fan_out_sends_nothing_twice(stand: Stand) -> None:
         created_at=stand.clock(),
         finished_at=None,
     )
-    from backend.notifications.wiring import notification_delivery
+    from backend.notifications.wiring import notification_jobs
     from backend.persistence.scope import tenant_scope
 
     with tenant_scope(ctx.tenant.id):
-        await notification_delivery(stand.runtime).handle_document(replay)
+        await notification_jobs(stand.runtime).fan_out.handle_document(replay)
     await stand.drain()
     assert len(stand.push.payloads("phone")) == 1
     assert len(await stand.deliveries()) == 1

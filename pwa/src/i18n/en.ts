@@ -119,6 +119,14 @@ export const en = {
   "settings.signedInAs": "Signed in as {name}",
   "settings.signOut": "Sign out",
   "settings.version": "Version {version}",
+  "settings.notifications": "Notifications",
+  "settings.pushEnable": "Notify me on this device",
+  "settings.pushUnsupported": "This browser cannot receive notifications.",
+  "settings.pushDenied": "Notifications are blocked for Dossier in this browser's settings.",
+  "settings.pushDevices": "Devices that receive notifications",
+  "settings.pushNone": "No device receives notifications yet.",
+  "settings.pushRemove": "Remove {name}",
+  "settings.pushThisDevice": "This browser",
   "today.title": "Today",
   "today.empty": "Your visits for today will appear here.",
   "inbox.title": "In-tray",
@@ -144,6 +152,9 @@ export const en = {
   "dossier.subRegisters": "Registers in {register}",
   "error.generic": "Something went wrong: {message}",
   "error.offline": "You are offline.",
+  "push.documentCreated": "New document",
+  "push.versionAdded": "New version",
+  "push.statusChanged": "Status changed",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,8 +1,9 @@
-/** Settings: language, theme, who is signed in, sign out. */
+/** Settings: language, theme, notifications on this device, who is signed in, sign out. */
 import { css, html, nothing, type TemplateResult } from "lit";
 import { signOut, type SessionUser } from "../data/client";
 import { language, LANGUAGE_NAMES, LANGUAGES, setLanguage, t, type Language } from "../i18n";
 import { applyTheme, savedTheme, type Theme } from "../theme";
+import { enablePush, pushDevices, pushSupport, removePushDevice, type PushDevice } from "../notifications/push-devices";
 import { LocalizedElement } from "../ui/localized";
 import { shared } from "../ui/styles";
 
@@ -12,15 +13,82 @@ export class SettingsScreen extends LocalizedElement {
   static override properties = {
     user: { attribute: false },
     theme: { state: true },
+    devices: { state: true },
+    pushError: { state: true },
   };
 
   declare user: SessionUser | null;
   declare theme: Theme;
+  declare devices: PushDevice[] | null;
+  declare pushError: string | null;
 
   constructor() {
     super();
     this.user = null;
     this.theme = savedTheme();
+    this.devices = null;
+    this.pushError = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.loadDevices();
+  }
+
+  private async loadDevices(): Promise<void> {
+    try {
+      this.devices = await pushDevices();
+    } catch {
+      this.devices = null; // offline or signed out: the list is simply not shown
+    }
+  }
+
+  /** Runs in the click's user gesture, as the permission prompt requires. */
+  private async enablePush(): Promise<void> {
+    this.pushError = null;
+    try {
+      await enablePush(t("settings.pushThisDevice"));
+    } catch (error) {
+      this.pushError = error instanceof Error ? error.message : String(error);
+    }
+    await this.loadDevices();
+  }
+
+  private async removeDevice(id: string): Promise<void> {
+    try {
+      await removePushDevice(id);
+    } catch (error) {
+      this.pushError = error instanceof Error ? error.message : String(error);
+    }
+    await this.loadDevices();
+  }
+
+  private renderNotifications(): TemplateResult {
+    const support = pushSupport();
+    return html`<fieldset>
+      <legend>${t("settings.notifications")}</legend>
+      ${support === "unsupported"
+        ? html`<p class="muted">${t("settings.pushUnsupported")}</p>`
+        : support === "denied"
+          ? html`<p class="muted">${t("settings.pushDenied")}</p>`
+          : html`<button @click=${this.enablePush}>${t("settings.pushEnable")}</button>`}
+      ${this.pushError ? html`<p role="alert">${t("error.generic", { message: this.pushError })}</p>` : nothing}
+      ${this.devices === null
+        ? nothing
+        : html`<h2 class="small-heading">${t("settings.pushDevices")}</h2>
+            ${this.devices.length === 0
+              ? html`<p class="muted">${t("settings.pushNone")}</p>`
+              : html`<ul class="devices">
+                  ${this.devices.map(
+                    (d) => html`<li>
+                      <span>${d.name}</span>
+                      <button class="link" aria-label=${t("settings.pushRemove", { name: d.name })} @click=${() => this.removeDevice(d.id)}>
+                        ×
+                      </button>
+                    </li>`,
+                  )}
+                </ul>`}`}
+    </fieldset>`;
   }
 
   private setTheme(theme: Theme): void {
@@ -68,6 +136,7 @@ export class SettingsScreen extends LocalizedElement {
           >`,
         )}
       </fieldset>
+      ${this.renderNotifications()}
       ${this.user ? html`<p>${t("settings.signedInAs", { name: this.user.displayName })} <span class="muted">(${this.user.email})</span></p>` : nothing}
       <button class="danger" @click=${this.signOut}>${t("settings.signOut")}</button>
       <p class="muted small">${t("settings.version", { version: __APP_VERSION__ })}</p>
@@ -85,6 +154,21 @@ export class SettingsScreen extends LocalizedElement {
       .small {
         font-size: 0.85rem;
         margin-top: 2rem;
+      }
+      .small-heading {
+        font-size: 1rem;
+        margin: 1rem 0 0.25rem;
+      }
+      .devices {
+        list-style: none;
+        padding: 0;
+        margin: 0;
+      }
+      .devices li {
+        display: flex;
+        justify-content: space-between;
+        align-items: center;
+        gap: 0.5rem;
       }
     `,
   ];

@@ -1,0 +1,223 @@
+"""``notify.document``: from one event to the deliveries it causes, recorded in bulk.
+
+The job finds the subscriptions the event matches, keeps the users who may read the document
+*now* (their users and grants read in a few statements, then ``can`` once per user; a
+subscription to a saved view matches when the view's search, run as its holder, finds the
+document), and records
+one delivery per user and device (push) or mailbox (e-mail) under a dedupe key built from the
+event, in one transaction with the jobs that send them: one ``notify.send`` job per moment the
+deliveries are due (quiet hours hold a user's pushes back), and a ``notify.digest`` job per user
+and digest hour. Running it again records and queues nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+
+from backend.access.policy import Action, Principal, can
+from backend.ids import new_id
+from backend.jobs.models import Job, NewJob
+from backend.jobs.queue import JobQueue
+from backend.notifications.events import DIGEST_JOB, SEND_JOB, event_of
+from backend.notifications.live import LiveEvent
+from backend.notifications.matching import Matcher, plan
+from backend.notifications.models import (
+    Channel,
+    Delivery,
+    DeliveryState,
+    DocumentEvent,
+    Preferences,
+    PushDevice,
+    Subscription,
+)
+from backend.notifications.ports import NotificationRepository
+from backend.notifications.reading import Reader
+from backend.notifications.schedule import next_digest, quiet_until
+from backend.ports import Clock, Transactions
+
+__all__ = ["FanOut"]
+
+log = logging.getLogger("dossier.notifications")
+
+
+class FanOut:
+    def __init__(
+        self,
+        repo: NotificationRepository,
+        reader: Reader,
+        matcher: Matcher,
+        jobs: JobQueue,
+        tx: Transactions,
+        clock: Clock,
+        publish: Callable[[LiveEvent], Awaitable[None]] | None = None,
+    ) -> None:
+        self._repo = repo
+        self._reader = reader
+        self._matcher = matcher
+        self._jobs = jobs
+        self._tx = tx
+        self._clock = clock
+        self._publish = publish
+
+    async def handle_document(self, job: Job) -> None:
+        """``notify.document``: record the deliveries of one event (idempotent)."""
+        tenant_id = job.tenant_id
+        event = event_of(job.payload)
+        found = await self._reader.document(tenant_id, event.document_id)
+        if found is None:
+            return  # deleted (or rolled back) before we got here: nothing to tell
+        document, resource = found
+        if self._publish is not None:
+            await self._live(
+                LiveEvent(
+                    tenant_id,
+                    event.event.value,
+                    document.id,
+                    document.customer_id,
+                    document.document_type_id,
+                    tuple(sorted(resource.register_ids)),
+                    event.version_id,
+                )
+            )
+        now = self._clock()
+        actor = event.actor_id
+        direct = [
+            s
+            for s in await self._matcher.direct(event.event, document, resource)
+            if s.user_id != actor
+        ]
+        to_views = [
+            s for s in await self._matcher.to_views(event.event, tenant_id) if s.user_id != actor
+        ]
+        principals = await self._reader.principals(
+            tenant_id, sorted({s.user_id for s in direct + to_views}), now
+        )
+        readers = {
+            user_id: p
+            for user_id, p in principals.items()
+            if can(p, Action.READ, resource, now)  # may not read it: nothing recorded or sent
+        }
+        by_user: dict[str, list[Subscription]] = {}
+        for s in direct:
+            if s.user_id in readers:
+                by_user.setdefault(s.user_id, []).append(s)
+        for s in to_views:
+            if s.user_id in readers and await self._matcher.in_view(
+                readers[s.user_id], s, document
+            ):
+                by_user.setdefault(s.user_id, []).append(s)
+        if not by_user:
+            return
+        users = sorted(by_user)
+        preferences = await self._repo.preferences_of(tenant_id, users)
+        devices = await self._repo.devices_of_users(tenant_id, users)
+        planned: list[Delivery] = []
+        for user_id in users:
+            planned += _deliveries(
+                readers[user_id],
+                event,
+                by_user[user_id],
+                preferences.get(user_id),
+                devices.get(user_id, []),
+                now,
+            )
+        async with self._tx.write():
+            added = await self._repo.add_deliveries(planned)
+            await self._jobs.enqueue_many(_jobs([d for d in planned if d.id in added]))
+
+    async def _live(self, event: LiveEvent) -> None:
+        """Live updates are a courtesy to open apps: failing to publish one (a server still
+        starting) never holds back the notifications."""
+        assert self._publish is not None
+        try:
+            await self._publish(event)
+        except Exception:
+            log.exception("live event for document %s not published", event.document_id)
+
+
+def _deliveries(
+    principal: Principal,
+    event: DocumentEvent,
+    subscriptions: list[Subscription],
+    preferences: Preferences | None,
+    devices: list[PushDevice],
+    now: dt.datetime,
+) -> list[Delivery]:
+    """What one user gets for one event: a delivery per device and at most one mail."""
+    tenant_id, user_id = principal.tenant_id, principal.user_id
+    wanted = plan(subscriptions)
+
+    def delivery(channel: Channel, target: str, state: DeliveryState, due: dt.datetime) -> Delivery:
+        return Delivery(
+            id=new_id(),
+            tenant_id=tenant_id,
+            user_id=user_id,
+            channel=channel,
+            device_id=target if channel is Channel.PUSH else None,
+            event=event.event,
+            document_id=event.document_id,
+            version_id=event.version_id,
+            subscription_id=wanted.subscription_id,
+            dedupe_key=f"{event.key}:{user_id}:{channel.value}:{target}",
+            state=state,
+            attempts=0,
+            last_error=None,
+            created_at=now,
+            due_at=due,
+        )
+
+    planned: list[Delivery] = []
+    if wanted.push:
+        push_due = quiet_until(now, preferences) or now
+        planned += [delivery(Channel.PUSH, d.id, DeliveryState.PENDING, push_due) for d in devices]
+    if wanted.instant_mail:
+        planned.append(delivery(Channel.EMAIL, "instant", DeliveryState.PENDING, now))
+    elif wanted.digest_hour is not None:
+        zone = preferences.time_zone if preferences else "UTC"
+        at = next_digest(now, zone, wanted.digest_hour)
+        planned.append(delivery(Channel.EMAIL, "digest", DeliveryState.DIGEST, at))
+    return planned
+
+
+SEND_BATCH = 2000
+"""Deliveries per ``notify.send`` job; a larger fan-out is several jobs, sent side by side."""
+
+
+def _jobs(added: list[Delivery]) -> list[NewJob]:
+    """The jobs that send the newly recorded deliveries: per due moment, pushes first (they are
+    the urgent ones), in batches; one digest job per user and hour."""
+    due: dict[dt.datetime, list[Delivery]] = {}
+    digests: dict[tuple[str, str, dt.datetime], None] = {}
+    for d in added:
+        if d.state is DeliveryState.DIGEST:
+            digests[(d.tenant_id, d.user_id, d.due_at)] = None
+        else:
+            due.setdefault(d.due_at, []).append(d)
+    jobs: list[NewJob] = []
+    for at, group in sorted(due.items()):
+        group.sort(key=lambda d: d.channel is not Channel.PUSH)
+        for start in range(0, len(group), SEND_BATCH):
+            ids = [d.id for d in group[start : start + SEND_BATCH]]
+            jobs.append(
+                NewJob(
+                    group[0].tenant_id,
+                    SEND_JOB,
+                    {"deliveries": ids},
+                    dedupe_key=f"send:{ids[0]}",
+                    max_attempts=8,
+                    run_after=at,
+                )
+            )
+    jobs += [
+        NewJob(
+            tenant_id,
+            DIGEST_JOB,
+            {"user": user_id},
+            dedupe_key=f"digest:{user_id}:{at.isoformat()}",
+            run_after=at,
+        )
+        for tenant_id, user_id, at in digests
+    ]
+    return jobs

@@ -1,0 +1,203 @@
+"""A fan-out's pushes go out as one batch job: sent together, logged in bulk, each failure
+retried on its own, access checked again at send time, never twice (both engines)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from backend.access.policy import ScopeKind
+from backend.jobs.models import Job, JobFailed, JobState
+from backend.notifications.events import DELIVER_JOB, DOCUMENT_JOB, SEND_JOB
+from backend.notifications.wiring import notification_jobs
+from backend.persistence.scope import tenant_scope
+from tests.notifications.conftest import Stand
+
+
+async def _jobs_of(stand: Stand, kind: str) -> list[dict[str, object]]:
+    with tenant_scope(stand.ctx.tenant.id):
+        return await stand.runtime.database.fetch(
+            "SELECT payload, state, attempts, last_error FROM job WHERE tenant = {} AND kind = {}",
+            stand.ctx.tenant.id,
+            kind,
+        )
+
+
+def _job(stand: Stand, kind: str, payload: dict[str, object]) -> Job:
+    return Job(
+        id="replay",
+        tenant_id=stand.ctx.tenant.id,
+        kind=kind,
+        payload=payload,
+        state=JobState.RUNNING,
+        attempts=2,
+        max_attempts=8,
+        run_after=stand.clock(),
+        lease_until=None,
+        locked_by=None,
+        last_error=None,
+        created_at=stand.clock(),
+        finished_at=None,
+    )
+
+
+async def _fan_out_only(stand: Stand) -> None:
+    jobs = notification_jobs(stand.runtime)
+    worker = stand.runtime.worker({DOCUMENT_JOB: jobs.fan_out.handle_document})
+    while await worker.run_once() is not None:
+        pass
+
+
+async def test_one_fan_out_is_one_send_job_for_every_device_and_mailbox(stand: Stand) -> None:
+    ctx = stand.ctx
+    customer = await ctx.customer()
+    names = []
+    for i in range(6):
+        user, _ = await ctx.user("sales", email=f"rep{i}@example.com")
+        for device in ("phone", "tablet"):
+            await stand.device(user, f"{device}-{i}")
+            names.append(f"{device}-{i}")
+        channels = ["push", "email"] if i % 2 else ["push"]
+        await stand.subscribe(
+            user, target_kind="customer", target_id=customer.id, channels=channels
+        )
+    document = await ctx.document(customer)
+    await stand.drain()
+
+    for name in names:
+        assert [p["documentId"] for p in stand.push.payloads(name)] == [document.id]
+    [send] = await _jobs_of(stand, SEND_JOB)
+    assert send["state"] == "done"
+    assert await _jobs_of(stand, DELIVER_JOB) == [], "no job per delivery"
+    states = [(d["channel"], d["state"], d["attempts"]) for d in await stand.deliveries()]
+    assert sorted(states) == [("email", "sent", 1)] * 3 + [("push", "sent", 1)] * 12
+    assert stand.push.refusals == []
+
+
+async def test_running_a_send_job_again_sends_nothing_twice(stand: Stand) -> None:
+    ctx = stand.ctx
+    customer = await ctx.customer()
+    rep, _ = await ctx.user("sales")
+    await stand.device(rep, "phone")
+    await stand.subscribe(
+        rep, target_kind="customer", target_id=customer.id, channels=["push", "email"]
+    )
+    await ctx.document(customer)
+    await stand.drain()
+    [send] = await _jobs_of(stand, SEND_JOB)
+    payload = json.loads(str(send["payload"]))
+    with tenant_scope(ctx.tenant.id):
+        await notification_jobs(stand.runtime).sending.handle_send(_job(stand, SEND_JOB, payload))
+    assert len(stand.push.payloads("phone")) == 1
+    assert stand.push.attempts == {"phone": 1}
+
+
+async def test_failed_pushes_are_retried_one_by_one_and_gone_devices_removed(
+    stand: Stand,
+) -> None:
+    ctx = stand.ctx
+    customer = await ctx.customer()
+    rep, _ = await ctx.user("sales")
+    await stand.device(rep, "fine")
+    await stand.device(rep, "busy")
+    await stand.device(rep, "dead")
+    await stand.device(rep, "broken")
+    await stand.subscribe(rep, target_kind="customer", target_id=customer.id)
+    stand.push.answer("busy", 429)
+    stand.push.answer("dead", 410)
+    stand.push.answer("broken", 500)
+    await ctx.document(customer)
+    await stand.drain()
+
+    assert len(stand.push.payloads("fine")) == 1
+    log = {str(d["dedupe_key"]).rsplit(":", 1)[1]: d for d in await stand.deliveries()}
+    devices = await ctx.runtime.services().notifications.devices(await ctx.principal_of(rep))
+    by_name = {d.name: d.id for d in devices}
+    assert sorted(by_name) == ["broken", "busy", "fine"], "the dead device is removed"
+    assert log[by_name["fine"]]["state"] == "sent"
+    for name, status in (("busy", "429"), ("broken", "500")):
+        row = log[by_name[name]]
+        assert (row["state"], row["attempts"]) == ("pending", 1)
+        assert status in str(row["last_error"])
+    [dropped] = [d for d in log.values() if d["state"] == "dropped"]
+    assert dropped["last_error"] == "gone: 410"
+    retries = await _jobs_of(stand, DELIVER_JOB)
+    assert len(retries) == 2, "one retry job per failed push"
+
+    stand.push.answer("busy", None)
+    stand.push.answer("broken", None)
+    stand.clock.advance(seconds=10)
+    await stand.drain()
+    assert len(stand.push.payloads("busy")) == 1
+    assert len(stand.push.payloads("broken")) == 1
+    assert len(stand.push.payloads("fine")) == 1, "the batch is not sent again"
+    log = {str(d["dedupe_key"]).rsplit(":", 1)[1]: d for d in await stand.deliveries()}
+    for name in ("busy", "broken"):
+        assert (log[by_name[name]]["state"], log[by_name[name]]["attempts"]) == ("sent", 2)
+
+
+async def test_access_is_checked_again_when_the_batch_is_sent(stand: Stand) -> None:
+    ctx = stand.ctx
+    customer = await ctx.customer()
+    keeps, _ = await ctx.user("sales")
+    loses, _ = await ctx.user("none")
+    grant = await ctx.grant(loses, "viewer", ScopeKind.CUSTOMER, customer.id)
+    for user, name in ((keeps, "keeps"), (loses, "loses")):
+        await stand.device(user, f"{name}-phone")
+        await stand.device(user, f"{name}-tablet")
+        await stand.subscribe(user, target_kind="customer", target_id=customer.id)
+    await ctx.document(customer)
+    await _fan_out_only(stand)
+    assert len(await stand.deliveries()) == 4, "both users could read it at the fan-out"
+    await ctx.runtime.services().access.revoke(ctx.principal, grant.id)
+    await stand.drain()
+
+    assert len(stand.push.payloads("keeps-phone")) == 1
+    assert len(stand.push.payloads("keeps-tablet")) == 1
+    assert stand.push.attempts.get("loses-phone") is None
+    assert stand.push.attempts.get("loses-tablet") is None
+    states = sorted((str(d["state"]), str(d["last_error"])) for d in await stand.deliveries())
+    assert states == [("dropped", "no_access")] * 2 + [("sent", "None")] * 2
+
+
+async def test_pushes_in_quiet_hours_wait_in_a_batch_of_their_own(stand: Stand) -> None:
+    ctx = stand.ctx
+    customer = await ctx.customer()
+    awake, _ = await ctx.user("sales")
+    asleep, _ = await ctx.user("sales")
+    await stand.device(awake, "awake")
+    await stand.device(asleep, "asleep")
+    for user in (awake, asleep):
+        await stand.subscribe(user, target_kind="customer", target_id=customer.id)
+    await ctx.runtime.services().notifications.set_preferences(
+        await ctx.principal_of(asleep), "America/New_York", "22:00", "07:00", None
+    )
+    # 2030-01-15 04:00 UTC is 23:00 in New York: quiet until 07:00 there, 12:00 UTC.
+    stand.clock.now = dt.datetime(2030, 1, 15, 4, 0, tzinfo=dt.UTC)
+    await ctx.document(customer)
+    await stand.drain()
+    assert len(stand.push.payloads("awake")) == 1
+    assert stand.push.payloads("asleep") == []
+    assert len(await _jobs_of(stand, SEND_JOB)) == 2
+    stand.clock.now = dt.datetime(2030, 1, 15, 12, 0, tzinfo=dt.UTC)
+    await stand.drain()
+    assert len(stand.push.payloads("asleep")) == 1
+    assert len(stand.push.payloads("awake")) == 1
+
+
+async def test_a_send_job_with_a_bad_payload_fails_at_once_and_touches_nothing(
+    stand: Stand,
+) -> None:
+    sending = notification_jobs(stand.runtime).sending
+    with tenant_scope(stand.ctx.tenant.id):
+        for payload in ({}, {"deliveries": "abc"}, {"deliveries": [1, 2]}, {"deliveries": ["x"]}):
+            with pytest.raises(JobFailed) as failed:
+                await sending.handle_send(_job(stand, SEND_JOB, payload))
+            assert failed.value.permanent
+            assert failed.value.reason.startswith("invalid_payload")
+        # Unknown (or another tenant's) ids: nothing to send, nothing written.
+        unknown = "0b7a1f52-3c1e-4f7e-9a53-6f1d2c3b4a59"
+        await sending.handle_send(_job(stand, SEND_JOB, {"deliveries": [unknown]}))
+    assert await stand.deliveries() == []
