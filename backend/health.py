@@ -44,6 +44,7 @@ async def run_checks(runtime: Runtime) -> list[Check]:
     )
     if settings.database.is_postgres:
         checks.append(await _walls(runtime))
+        checks.append(await _full_text(runtime))
     try:
         await runtime.blobs.probe()
         checks.append(Check("blob storage", True, f"writable: {settings.blobs.root}"))
@@ -65,3 +66,20 @@ async def _walls(runtime: Runtime) -> Check:
         return Check("tenant walls", True, "row-level security holds the application's role")
     production = runtime.settings.environment is Environment.PRODUCTION
     return Check("tenant walls", not production, escape)
+
+
+async def _full_text(runtime: Runtime) -> Check:
+    """Whether row-level security lets search use its GIN index (docs/adr/0014): only when
+    ``ts_match_vq`` (the ``@@`` of a vector and a query) is marked leakproof."""
+    rows = await runtime.database.fetch(
+        "SELECT bool_and(proleakproof) AS leakproof FROM pg_proc WHERE proname = 'ts_match_vq'"
+    )
+    if rows and rows[0]["leakproof"]:
+        return Check("full-text index", True, "used under row-level security")
+    production = runtime.settings.environment is Environment.PRODUCTION
+    return Check(
+        "full-text index",
+        not production,
+        "searches scan every entry of a tenant: a superuser must run "
+        "ALTER FUNCTION pg_catalog.ts_match_vq(tsvector, tsquery) LEAKPROOF",
+    )

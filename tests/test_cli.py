@@ -32,6 +32,8 @@ async def test_migrate_is_idempotent_and_check_passes(
     check = await run(settings_env, "check")
     assert check.returncode == 0, check.stdout + check.stderr
     assert "ok   migrations: all applied" in check.stdout
+    if "postgresql" in settings_env.get("DOSSIER_DATABASE_URL", ""):
+        assert "ok   full-text index: used under row-level security" in check.stdout
 
 
 async def test_tenant_user_and_token_from_the_command_line(
