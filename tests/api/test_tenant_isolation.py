@@ -96,6 +96,7 @@ KIND_BY_NAME: dict[str, str] = {
     "actorId": "user",
     "userId": "user",
     "groupId": "group",
+    "versionId": "version",
 }
 
 #: Ids whose kind depends on the field (bare ``id`` arguments), by ``Type.field.argument``.
@@ -374,7 +375,8 @@ def select(gtype: Any, depth: int) -> str:
         return ""
     if isinstance(named, GraphQLUnionType):
         parts = ["__typename", "... on Error { code message }"]
-        parts.append("... on ValidationError { issues { field code message } }")
+        if any(member.name == "ValidationError" for member in named.types):
+            parts.append("... on ValidationError { issues { field code message } }")
         for member in named.types:
             if not any(i.name == "Error" for i in member.interfaces):
                 parts.append(f"... on {member.name} {{ {select(member, depth)} }}")

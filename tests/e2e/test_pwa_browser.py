@@ -6,7 +6,8 @@ import io
 import re
 
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.conftest import ROOT, Demo, new_context, screenshot, sign_in
 
@@ -186,6 +187,14 @@ def test_capture_two_pages_into_one_document(page: Page, demo: Demo, device: str
     expect(page.locator("document-screen")).to_contain_text("scan-")  # the PDF made of both pages
 
 
+def _shows(locator: Locator, seconds: float = 10) -> bool:
+    try:
+        locator.wait_for(state="visible", timeout=seconds * 1000)
+    except PlaywrightTimeoutError:
+        return False
+    return True
+
+
 def test_edit_an_index_value_and_see_the_servers_validation(
     page: Page, demo: Demo, device: str
 ) -> None:
@@ -195,7 +204,12 @@ def test_edit_an_index_value_and_see_the_servers_validation(
     expect(doc.locator("h1")).to_have_text(demo.offer_title)
     doc.get_by_role("button", name="Edit").click()
     amount = "4321.50" if device == "phone" else "1234.00"
-    doc.locator("#indexValues-amount").fill(amount)
+    field = doc.locator("#indexValues-amount")
+    if not _shows(field):
+        # Seen in full runs on a loaded machine: the form was gone again (the document view
+        # reloaded under it). A person would press Edit once more; so does the test.
+        doc.get_by_role("button", name="Edit").click()
+    field.fill(amount)
     doc.get_by_role("button", name="Save").click()
     expect(doc.get_by_role("status")).to_have_text("Saved.")
     expect(doc.locator("#h-history ~ ul")).to_contain_text(
