@@ -9,7 +9,7 @@ import { registerTree } from "../data/register-tree";
 import type { LocalDossier } from "../data/repository";
 import type { Catalog, StoredDocument } from "../data/store";
 import { formatMonth, formatValue, t } from "../i18n";
-import { dossierPath, navigate } from "../router";
+import { documentSearchPath, dossierPath, navigate } from "../router";
 import { repo } from "../services";
 import { documentRow, skeletonRows } from "../ui/document-row";
 import { changedValues, fieldInput, issueFor, type Issue } from "../ui/fields";
@@ -208,6 +208,9 @@ export class DossierScreen extends LocalizedElement {
               <p class="muted sub">${customer.erpNumber}${this.local?.dossier ? html` · ${t("dossier.documents", { count: this.local.dossier.documentCount })}` : nothing}</p>`
           : html`<span class="skeleton h1"></span><span class="skeleton sub-line"></span>`}
       </div>
+      <a class="button icon" href=${documentSearchPath("", this.customerId)} aria-label=${t("docs.inDossier")} title=${t("docs.inDossier")}
+        >${icon("search")}</a
+      >
       <button
         class="icon"
         aria-pressed=${this.favourite ? "true" : "false"}
