@@ -36,7 +36,9 @@ export class SaveViewForm extends LocalizedElement {
 
   private async submit(event: Event): Promise<void> {
     event.preventDefault();
-    const data = new FormData(event.target as HTMLFormElement);
+    // Read before the first await: afterwards the event no longer points into this shadow root.
+    const form = event.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
     const view: NewView = {
       name: String(data.get("name") ?? ""),
       audience: data.get("audience") === "TENANT" ? "TENANT" : "PERSONAL",
@@ -49,7 +51,7 @@ export class SaveViewForm extends LocalizedElement {
       const result = await repo().views.create(this.form, view);
       if (result.ok) {
         this.saved = result.value;
-        (event.target as HTMLFormElement).reset();
+        form.reset();
       } else this.error = result.error;
     } catch (error) {
       const message = error instanceof Offline ? t("views.offline") : error instanceof Error ? error.message : String(error);
