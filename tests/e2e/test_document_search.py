@@ -3,27 +3,13 @@ the same search inside one dossier, and offline the last answer for the query st
 
 from __future__ import annotations
 
-import re
-
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import Demo, new_context, screenshot, sign_in
-
-
-def a_word_of(title: str) -> str:
-    """A word of the offer's title that the search finds (letters only, long enough to matter)."""
-    words = [w for w in re.findall(r"[^\W\d_]+", title) if len(w) >= 4]
-    assert words, title
-    return words[0]
+from tests.e2e.conftest import Demo, a_word_of, new_context, screenshot, search_settled, sign_in
 
 
 def search_for(page: Page, word: str) -> None:
     page.locator("document-search-screen #dq").fill(word)
-
-
-def settled(page: Page) -> None:
-    """The server's answer (or its absence) has arrived."""
-    expect(page.locator("document-search-screen section[aria-busy=false]")).to_be_attached()
 
 
 def test_find_documents_by_their_words_and_open_one(browser: Browser, demo: Demo) -> None:
@@ -47,7 +33,7 @@ def test_find_documents_by_their_words_and_open_one(browser: Browser, demo: Demo
 
         # A filter narrows the same search; sorting by date asks again.
         screen.locator("#d-sort").select_option("date")
-        settled(page)
+        search_settled(page)
         expect(hits.first).to_be_visible()
 
         first = screen.locator("hit-list ul.hits a").first
@@ -59,14 +45,18 @@ def test_find_documents_by_their_words_and_open_one(browser: Browser, demo: Demo
         page.go_back()
         expect(screen.locator("#dq")).to_have_value(word)
         screen.locator("#d-sort").select_option("relevance")
-        settled(page)
+        search_settled(page)
         expect(hits.first).to_be_visible()
         page.context.set_offline(True)
         search_for(page, word + " ")
-        expect(screen.get_by_role("status").filter(has_text="Search needs a connection")).to_be_visible()
+        expect(
+            screen.get_by_role("status").filter(has_text="Search needs a connection")
+        ).to_be_visible()
         expect(hits.first).to_be_visible()
         search_for(page, "zzzqqq")
-        expect(screen.get_by_role("status").filter(has_text="Search needs a connection")).to_be_visible()
+        expect(
+            screen.get_by_role("status").filter(has_text="Search needs a connection")
+        ).to_be_visible()
         expect(hits).to_have_count(0)
         page.context.set_offline(False)
     finally:
@@ -87,10 +77,13 @@ def test_search_inside_a_dossier_finds_only_its_documents(browser: Browser, demo
         expect(screen.locator("hit-list ul.hits > li").first).to_be_visible()
         search_for(page, a_word_of(demo.offer_title))
         expect(screen.locator("hit-list mark").first).to_be_visible()
-        settled(page)
+        search_settled(page)
         subs = screen.locator("hit-list ul.hits .row-sub").all_inner_texts()
-        assert subs and all(s.startswith(demo.customer_name) for s in subs), subs
-        expect(screen.locator("hit-list ul.hits a", has_text=demo.offer_title).first).to_be_visible()
+        assert subs
+        assert all(s.startswith(demo.customer_name) for s in subs), subs
+        expect(
+            screen.locator("hit-list ul.hits a", has_text=demo.offer_title).first
+        ).to_be_visible()
         screenshot(page, "14-dossier-search")
     finally:
         context.close()

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import Demo, new_context, screenshot, sign_in
-from tests.e2e.test_document_search import a_word_of, settled
+from tests.e2e.conftest import Demo, a_word_of, new_context, screenshot, search_settled, sign_in
 
 NAME = "Offers to follow up"
 
@@ -22,7 +21,7 @@ def test_save_a_search_as_a_view_run_it_in_a_dossier_and_delete_it(
         screen = page.locator("document-search-screen")
         screen.locator("#dq").fill(a_word_of(demo.offer_title))
         expect(screen.locator("hit-list mark").first).to_be_visible()
-        settled(page)
+        search_settled(page)
 
         save = screen.locator("save-view-form")
         save.locator("summary").click()

@@ -160,6 +160,10 @@ export class ViewsScreen extends LocalizedElement {
       .sub {
         margin: 0;
       }
+      .head button {
+        flex: none;
+        white-space: nowrap;
+      }
       .crumb {
         margin: 0;
       }

@@ -80,7 +80,8 @@ export class HitList extends LocalizedElement {
 
   override render(): TemplateResult {
     const hits = this.hits;
-    if (hits === null) return this.loading ? skeletonRows(4) : html``;
+    // The total's line is there from the start, so the rows do not move when it arrives.
+    if (hits === null) return this.loading ? html`<p class="total" aria-hidden="true"></p>${skeletonRows(4)}` : html``;
     const count = this.totalExact ? t("docs.total", { count: this.total }) : t("docs.totalMore", { count: this.total });
     return html`<p class="total muted" role="status">${count}</p>
       <ul class="list hits" aria-label=${this.label}>
