@@ -93,6 +93,8 @@ export class DocumentSearchScreen extends LocalizedElement {
 
   override firstUpdated(): void {
     this.renderRoot.querySelector<HTMLInputElement>("#dq")?.focus();
+    const filters = this.renderRoot.querySelector("details.filters");
+    if (filters && globalThis.matchMedia?.("(min-width: 900px)").matches) filters.setAttribute("open", "");
   }
 
   private change(patch: Partial<SearchForm>, delay = 0): void {
@@ -174,7 +176,11 @@ export class DocumentSearchScreen extends LocalizedElement {
   private renderFilters(): TemplateResult {
     const types = this.catalog?.documentTypes ?? [];
     const f = this.form;
-    return html`<div class="toolbar" role="group" aria-label=${t("docs.filters")}>
+    const active = [f.documentTypeId, f.status, f.period !== "any", f.sort !== "relevance"].filter(Boolean).length;
+    // Folded on a phone so the first hits show above the fold (firstUpdated opens it otherwise).
+    return html`<details class="filters">
+      <summary>${t("docs.filters")}${active ? html` <span class="count">${active}</span>` : nothing}</summary>
+      <div class="toolbar" role="group" aria-label=${t("docs.filters")}>
       <div>
         <label for="d-type">${t("list.type")}</label>
         <select id="d-type" @change=${(e: Event) => this.change({ documentTypeId: (e.target as HTMLSelectElement).value || null })}>
@@ -204,7 +210,8 @@ export class DocumentSearchScreen extends LocalizedElement {
           <option value="date" ?selected=${f.sort === "date"}>${t("docs.sortDate")}</option>
         </select>
       </div>
-    </div>`;
+    </div>
+    </details>`;
   }
 
   private renderScope(): TemplateResult | typeof nothing {
@@ -305,6 +312,28 @@ export class DocumentSearchScreen extends LocalizedElement {
       }
       section {
         min-height: 40vh;
+      }
+      .filters summary {
+        min-height: 44px;
+        padding: 0.6rem 0;
+        cursor: pointer;
+        font-weight: 600;
+        color: var(--accent);
+      }
+      .filters .count {
+        font-size: 0.8rem;
+        background: var(--accent);
+        color: var(--accent-text);
+        border-radius: 999px;
+        padding: 0 0.45rem;
+      }
+      .filters .toolbar {
+        padding-bottom: 0.5rem;
+      }
+      @media (min-width: 900px) {
+        .filters summary {
+          display: none;
+        }
       }
     `,
   ];
