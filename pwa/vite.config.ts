@@ -44,6 +44,7 @@ export default defineConfig({
         ],
         shortcuts: [
           { name: "Search", url: "/?focus=search", icons: [{ src: "/icons/icon-192.png", sizes: "192x192" }] },
+          { name: "Documents", url: "/search", icons: [{ src: "/icons/icon-192.png", sizes: "192x192" }] },
           { name: "Today", url: "/today", icons: [{ src: "/icons/icon-192.png", sizes: "192x192" }] },
           { name: "In-tray", url: "/inbox", icons: [{ src: "/icons/icon-192.png", sizes: "192x192" }] },
         ],

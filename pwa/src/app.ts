@@ -150,6 +150,13 @@ export class DossierApp extends LocalizedElement {
       case "today":
       case "inbox":
         return html`<feed-screen .feed=${r.name}></feed-screen>`;
+      case "documents":
+        void import("./screens/document-search-screen");
+        return html`<document-search-screen .text=${r.text} .customerId=${r.customerId}></document-search-screen>`;
+      case "views":
+      case "view":
+        void import("./screens/views-screen");
+        return html`<views-screen .viewId=${r.name === "view" ? r.viewId : null}></views-screen>`;
       case "not-found":
         return this.placeholder("404", location.pathname);
     }
@@ -185,6 +192,14 @@ export class DossierApp extends LocalizedElement {
       <div class="bar">
         <a class="brand" href="/">${t("app.name")}</a>
         <span class="user muted-on-bar">${this.user.displayName}</span>
+        <a
+          class="find"
+          href="/search"
+          aria-label=${t("docs.title")}
+          title=${t("docs.title")}
+          aria-current=${route === "documents" ? "page" : nothing}
+          >${icon("search")}</a
+        >
       </div>
       ${this.online ? nothing : html`<p class="notice" role="status">${t("app.offline")}</p>`}
       ${this.updateReady
@@ -195,7 +210,12 @@ export class DossierApp extends LocalizedElement {
         : nothing}
       <main id="main" tabindex="-1">${this.screen()}</main>
       <nav aria-label=${t("nav.main")}>
-        ${this.navLink("/", t("nav.search"), "search", route === "search" || route === "dossier" || route === "document")}
+        ${this.navLink(
+          "/",
+          t("nav.search"),
+          "search",
+          ["search", "dossier", "document", "documents", "views", "view"].includes(route),
+        )}
         ${this.navLink("/today", t("nav.today"), "today", route === "today")}
         ${this.navLink("/capture", t("nav.capture"), "plus", route === "capture")}
         ${this.navLink("/inbox", t("nav.inbox"), "inbox", route === "inbox")}
@@ -235,7 +255,18 @@ export class DossierApp extends LocalizedElement {
         display: inline-flex;
         align-items: center;
       }
+      .find {
+        color: inherit;
+        width: 44px;
+        height: 44px;
+        display: inline-flex;
+        align-items: center;
+        justify-content: center;
+        flex: none;
+        margin-right: -0.5rem;
+      }
       .user {
+        margin-left: auto;
         font-size: 0.9rem;
         overflow: hidden;
         text-overflow: ellipsis;

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { documentPath, dossierPath, parseRoute } from "./router";
+import { documentPath, documentSearchPath, dossierPath, parseRoute, viewPath } from "./router";
 
 const route = (path: string) => parseRoute(new URL(path, "https://dossier.example"));
 
@@ -12,6 +12,11 @@ it("parses every client route and round-trips the paths it makes", () => {
   expect(route(documentPath("d1"))).toEqual({ name: "document", documentId: "d1" });
   expect(route("/capture?customer=c1&shared=1")).toEqual({ name: "capture", customerId: "c1", shared: true });
   expect(route("/settings").name).toBe("settings");
+  expect(route(documentSearchPath())).toEqual({ name: "documents", text: "", customerId: null });
+  expect(route(documentSearchPath("offer & co", "c1"))).toEqual({ name: "documents", text: "offer & co", customerId: "c1" });
+  expect(route("/views")).toEqual({ name: "views" });
+  expect(route(viewPath("v 1"))).toEqual({ name: "view", viewId: "v 1" });
+  expect(route(dossierPath("c1", "view:v1"))).toEqual({ name: "dossier", customerId: "c1", tab: "view:v1" });
   expect(route("/customers/c1/r").name).toBe("not-found");
   expect(route("/nowhere").name).toBe("not-found");
 });

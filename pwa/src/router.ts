@@ -12,7 +12,13 @@ export type Route =
   | { name: "settings" }
   | { name: "today" }
   | { name: "inbox" }
+  | { name: "documents"; text: string; customerId: string | null }
+  | { name: "views" }
+  | { name: "view"; viewId: string }
   | { name: "not-found" };
+
+/** The tab of a dossier that shows a saved view (a virtual register). */
+export const VIEW_TAB = "view:";
 
 export function parseRoute(url: URL): Route {
   const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
@@ -23,6 +29,9 @@ export function parseRoute(url: URL): Route {
     if (parts.length === 2) return { name: "dossier", customerId: second, tab: "cover" };
     if (third === "all" && parts.length === 3) return { name: "dossier", customerId: second, tab: "all" };
     if (third === "r" && fourth && parts.length === 4) return { name: "dossier", customerId: second, tab: fourth };
+    if (third === "v" && fourth && parts.length === 4) {
+      return { name: "dossier", customerId: second, tab: VIEW_TAB + fourth };
+    }
   }
   if (first === "documents" && second && parts.length === 2) return { name: "document", documentId: second };
   if (first === "capture" && parts.length === 1) {
@@ -35,6 +44,11 @@ export function parseRoute(url: URL): Route {
   if (first === "settings" && parts.length === 1) return { name: "settings" };
   if (first === "today" && parts.length === 1) return { name: "today" };
   if (first === "inbox" && parts.length === 1) return { name: "inbox" };
+  if (first === "search" && parts.length === 1) {
+    return { name: "documents", text: url.searchParams.get("q") ?? "", customerId: url.searchParams.get("customer") };
+  }
+  if (first === "views" && parts.length === 1) return { name: "views" };
+  if (first === "views" && second && parts.length === 2) return { name: "view", viewId: second };
   return { name: "not-found" };
 }
 
@@ -42,7 +56,21 @@ export function dossierPath(customerId: string, tab = "cover"): string {
   const base = `/customers/${encodeURIComponent(customerId)}`;
   if (tab === "cover") return base;
   if (tab === "all") return base + "/all";
+  if (tab.startsWith(VIEW_TAB)) return `${base}/v/${encodeURIComponent(tab.slice(VIEW_TAB.length))}`;
   return `${base}/r/${encodeURIComponent(tab)}`;
+}
+
+/** Document search, with the words typed and the customer it is narrowed to. */
+export function documentSearchPath(text = "", customerId: string | null = null): string {
+  const params = new URLSearchParams();
+  if (text) params.set("q", text);
+  if (customerId) params.set("customer", customerId);
+  const query = params.toString();
+  return query ? `/search?${query}` : "/search";
+}
+
+export function viewPath(viewId: string): string {
+  return `/views/${encodeURIComponent(viewId)}`;
 }
 
 export function documentPath(documentId: string): string {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -242,6 +243,18 @@ def sign_in(page: Page, demo: Demo) -> None:
     page.fill("#password", DEMO_PASSWORD)
     page.click("login-screen button[type=submit]")
     page.wait_for_selector("search-screen #q")
+
+
+def a_word_of(title: str) -> str:
+    """A word of the offer's title that the search finds (letters only, long enough to matter)."""
+    words: list[str] = [w for w in re.findall(r"[^\W\d_]+", title) if len(w) >= 4]
+    assert words, title
+    return words[0]
+
+
+def search_settled(page: Page) -> None:
+    """The server's answer (or its absence) has arrived."""
+    expect(page.locator("document-search-screen section[aria-busy=false]")).to_be_attached()
 
 
 def screenshot(page: Page, name: str) -> None:

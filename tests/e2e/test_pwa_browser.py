@@ -9,7 +9,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.e2e.conftest import ROOT, Demo, new_context, screenshot, sign_in
+from tests.e2e.conftest import ROOT, Demo, a_word_of, new_context, screenshot, sign_in
 
 
 def _open_dossier(page: Page, demo: Demo) -> None:
@@ -284,7 +284,7 @@ def test_install_manifest(page: Page, demo: Demo) -> None:
     assert manifest["display"] == "standalone"
     assert {i["sizes"] for i in manifest["icons"]} == {"192x192", "512x512"}
     assert any(i.get("purpose") == "maskable" for i in manifest["icons"])
-    assert [s["name"] for s in manifest["shortcuts"]] == ["Search", "Today", "In-tray"]
+    assert [s["name"] for s in manifest["shortcuts"]] == ["Search", "Documents", "Today", "In-tray"]
     assert manifest["share_target"]["method"] == "POST"
     for icon in manifest["icons"]:
         assert page.request.get(icon["src"]).headers["content-type"] == "image/png"
@@ -329,6 +329,13 @@ def test_main_screens_have_no_serious_accessibility_violations(
         page.goto("/today")
         page.locator("feed-screen ul.documents li").first.wait_for()
         check("today")
+        page.goto(f"/search?q={a_word_of(demo.offer_title)}")
+        page.locator("document-search-screen hit-list mark").first.wait_for()
+        page.locator("document-search-screen save-view-form summary").click()
+        check("document search")
+        page.goto("/views")
+        page.locator("views-screen h1").wait_for()
+        check("saved views")
     finally:
         context.close()
     assert not found, found

@@ -59,6 +59,16 @@ it("says Offline when there is no answer at all", async () => {
   await expect(gql("{ me { id } }")).rejects.toBeInstanceOf(Offline);
 });
 
+it("rejects with the abort, not Offline, when the caller gives up on a request", async () => {
+  setFetch(async (_input, init) => {
+    expect(init?.signal?.aborted).toBe(true);
+    throw new DOMException("The operation was aborted.", "AbortError");
+  });
+  const request = new AbortController();
+  request.abort();
+  await expect(gql("{ me { id } }", {}, request.signal)).rejects.toMatchObject({ name: "AbortError" });
+});
+
 it("reports a wrong password as invalid credentials, not as an expired session", async () => {
   setFetch(async () => json({ error: { code: "unauthenticated", message: "wrong e-mail or password" } }, 401));
   await expect(signIn("a@example.org", "nope")).rejects.toMatchObject({ code: "invalid_credentials" });

@@ -65,7 +65,9 @@ export function setFetch(impl: Fetch): void {
 async function send(url: string, init: RequestInit): Promise<Response> {
   try {
     return await fetchImpl(url, { credentials: "same-origin", ...init });
-  } catch {
+  } catch (error) {
+    // A request the caller gave up on is not a lost connection.
+    if (init.signal?.aborted) throw error;
     throw new Offline();
   }
 }
@@ -105,10 +107,14 @@ async function errorOf(response: Response): Promise<ApiError> {
   return new ApiError(code, message);
 }
 
-/** One GraphQL operation; a CSRF failure refreshes the token once and retries. */
+/**
+ * One GraphQL operation; a CSRF failure refreshes the token once and retries. An aborted `signal`
+ * rejects with the fetch's AbortError (a stale search the user typed past).
+ */
 export async function gql<T, V extends object = Record<string, never>>(
   query: string,
   variables?: V,
+  signal?: AbortSignal,
   retried = false,
 ): Promise<T> {
   const headers: Record<string, string> = { "content-type": "application/json" };
@@ -117,10 +123,11 @@ export async function gql<T, V extends object = Record<string, never>>(
     method: "POST",
     headers,
     body: JSON.stringify({ query, variables: variables ?? {} }),
+    ...(signal ? { signal } : {}),
   });
   if (response.status === 403 && !retried) {
     const error = await errorOf(response);
-    if (error.code === "csrf_failed" && (await currentSession())) return gql(query, variables, true);
+    if (error.code === "csrf_failed" && (await currentSession())) return gql(query, variables, signal, true);
     throw error;
   }
   if (!response.ok && response.headers.get("content-type")?.includes("json") !== true) {

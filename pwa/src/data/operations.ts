@@ -316,3 +316,96 @@ export const RECENT_DOCUMENTS = graphql`
     }
   }
 ${DOCUMENT_SUMMARY}${CUSTOMER_FIELDS}`;
+
+const SEARCH_RESULTS = graphql`
+  fragment SearchResultsFields on SearchResults {
+    total
+    totalExact
+    nextCursor
+    hits {
+      rank
+      snippet {
+        text
+        highlighted
+      }
+      document {
+        ...DocumentSummary
+        customer {
+          ...CustomerFields
+        }
+      }
+    }
+  }
+`;
+
+/** Full-text search across the dossiers the caller may read, a page at a time. */
+export const DOCUMENT_SEARCH = graphql`
+  query DocumentSearch($criteria: SearchCriteriaInput!, $after: String, $limit: Int!) {
+    search(criteria: $criteria, after: $after, limit: $limit) {
+      ...SearchResultsFields
+    }
+  }
+${SEARCH_RESULTS}${DOCUMENT_SUMMARY}${CUSTOMER_FIELDS}`;
+
+const SAVED_VIEW = graphql`
+  fragment SavedViewFields on SavedView {
+    id
+    name
+    description
+    placement
+    position
+    canEdit
+    audience {
+      kind
+      groupId
+      groupName
+    }
+    criteria {
+      text
+      customerIds
+      documentTypeIds
+      statuses
+    }
+  }
+`;
+
+export const VIEWS = graphql`
+  query Views {
+    views {
+      ...SavedViewFields
+    }
+  }
+${SAVED_VIEW}`;
+
+/** A page of what a view finds, narrowed to one customer when customerId is given. */
+export const VIEW_RESULTS = graphql`
+  query ViewResults($id: ID!, $customerId: ID, $after: String, $limit: Int!) {
+    view(id: $id) {
+      ...SavedViewFields
+      results(customerId: $customerId, after: $after, limit: $limit) {
+        ...SearchResultsFields
+      }
+    }
+  }
+${SAVED_VIEW}${SEARCH_RESULTS}${DOCUMENT_SUMMARY}${CUSTOMER_FIELDS}`;
+
+export const CREATE_VIEW = graphql`
+  mutation CreateView($input: CreateViewInput!) {
+    createView(input: $input) {
+      __typename
+      ... on SavedView {
+        ...SavedViewFields
+      }
+      ...ErrorFields
+    }
+  }
+${SAVED_VIEW}${ERRORS}`;
+
+export const DELETE_VIEW = graphql`
+  mutation DeleteView($id: ID!) {
+    deleteView(id: $id) {
+      __typename
+      ...ErrorFields
+    }
+  }
+${ERRORS}`;

@@ -3,6 +3,8 @@
  * answers into the store, then screens read again (DESIGN.md: one data path in the PWA).
  */
 import { gql as networkGql, gqlUpload, type UploadFile } from "./client";
+import { DocumentSearch } from "./document-search";
+import { SavedViews } from "./saved-views";
 import {
   CATALOG,
   CUSTOMER_SEARCH,
@@ -44,7 +46,7 @@ import type {
   StoredDocument,
 } from "./store";
 
-export type Gql = <T, V extends object>(query: string, variables?: V) => Promise<T>;
+export type Gql = <T, V extends object>(query: string, variables?: V, signal?: AbortSignal) => Promise<T>;
 export type Upload = <T>(
   query: string,
   variables: Record<string, unknown>,
@@ -122,12 +124,19 @@ function summaryOf(detail: DocumentDetail): DocumentSummary {
 export class Repository {
   /** "changed" fires with detail {what, id} after a refresh or a save wrote to the store. */
   readonly events = new EventTarget();
+  /** Full-text search over documents, with a small per-query cache for offline use. */
+  readonly documents: DocumentSearch;
+  /** Saved views: the list, running, saving and deleting them. */
+  readonly views: SavedViews;
 
   constructor(
     readonly store: LocalStore,
     private readonly gql: Gql = networkGql,
     private readonly upload: Upload = gqlUpload,
-  ) {}
+  ) {
+    this.documents = new DocumentSearch(store, gql);
+    this.views = new SavedViews(store, gql);
+  }
 
   private changed(what: string, id = ""): void {
     this.events.dispatchEvent(new CustomEvent("changed", { detail: { what, id } }));

@@ -22,6 +22,14 @@ export type ContactInput = {
   role?: string;
 };
 
+export type CreateViewInput = {
+  audience: ViewAudienceInput;
+  criteria: SearchCriteriaInput;
+  description?: string | null | undefined;
+  name: string;
+  placement: ViewPlacement;
+};
+
 /** Fields left out (null) stay unchanged on update. */
 export type CustomerInput = {
   /** Replaces all addresses when given. */
@@ -136,6 +144,22 @@ export type UploadDocumentInput = {
   registerIds?: Array<string> | null | undefined;
   title: string;
 };
+
+export type ViewAudienceInput = {
+  /** For GROUP. */
+  groupId?: string | null | undefined;
+  kind: ViewAudienceKind;
+};
+
+export type ViewAudienceKind =
+  | 'GROUP'
+  | 'PERSONAL'
+  | 'TENANT';
+
+/** DOSSIER: a virtual register in every dossier, within the open customer; GLOBAL: across all customers. */
+export type ViewPlacement =
+  | 'DOSSIER'
+  | 'GLOBAL';
 
 export type DocumentSummaryFragment = { id: string, title: string, documentDate: string, status: string, revision: number, customerId: string, documentTypeId: string, indexValues: unknown, createdAt: string, registers: Array<{ id: string }>, currentVersion: { id: string, mimeType: string, preview: { state: PreviewState, renditions: Array<{ kind: string, url: string, width: number, height: number }> } } | null };
 
@@ -268,3 +292,56 @@ export type RecentDocumentsQueryVariables = Exact<{
 
 
 export type RecentDocumentsQuery = { search: { total: number, totalExact: boolean, hits: Array<{ document: { id: string, title: string, documentDate: string, status: string, revision: number, customerId: string, documentTypeId: string, indexValues: unknown, createdAt: string, customer: { id: string, erpNumber: string, name: string, status: string, keyData: unknown, revision: number, updatedAt: string, addresses: Array<{ id: string, kind: string, label: string, street: string, postalCode: string, city: string, country: string, latitude: number | null, longitude: number | null }>, contacts: Array<{ id: string, name: string, role: string, email: string, phone: string }> } | null, registers: Array<{ id: string }>, currentVersion: { id: string, mimeType: string, preview: { state: PreviewState, renditions: Array<{ kind: string, url: string, width: number, height: number }> } } | null } }> } };
+
+export type SearchResultsFieldsFragment = { total: number, totalExact: boolean, nextCursor: string | null, hits: Array<{ rank: number, snippet: Array<{ text: string, highlighted: boolean }>, document: { id: string, title: string, documentDate: string, status: string, revision: number, customerId: string, documentTypeId: string, indexValues: unknown, createdAt: string, customer: { id: string, erpNumber: string, name: string, status: string, keyData: unknown, revision: number, updatedAt: string, addresses: Array<{ id: string, kind: string, label: string, street: string, postalCode: string, city: string, country: string, latitude: number | null, longitude: number | null }>, contacts: Array<{ id: string, name: string, role: string, email: string, phone: string }> } | null, registers: Array<{ id: string }>, currentVersion: { id: string, mimeType: string, preview: { state: PreviewState, renditions: Array<{ kind: string, url: string, width: number, height: number }> } } | null } }> };
+
+export type DocumentSearchQueryVariables = Exact<{
+  criteria: SearchCriteriaInput;
+  after?: string | null | undefined;
+  limit: number;
+}>;
+
+
+export type DocumentSearchQuery = { search: { total: number, totalExact: boolean, nextCursor: string | null, hits: Array<{ rank: number, snippet: Array<{ text: string, highlighted: boolean }>, document: { id: string, title: string, documentDate: string, status: string, revision: number, customerId: string, documentTypeId: string, indexValues: unknown, createdAt: string, customer: { id: string, erpNumber: string, name: string, status: string, keyData: unknown, revision: number, updatedAt: string, addresses: Array<{ id: string, kind: string, label: string, street: string, postalCode: string, city: string, country: string, latitude: number | null, longitude: number | null }>, contacts: Array<{ id: string, name: string, role: string, email: string, phone: string }> } | null, registers: Array<{ id: string }>, currentVersion: { id: string, mimeType: string, preview: { state: PreviewState, renditions: Array<{ kind: string, url: string, width: number, height: number }> } } | null } }> } };
+
+export type SavedViewFieldsFragment = { id: string, name: string, description: string | null, placement: ViewPlacement, position: number, canEdit: boolean, audience: { kind: ViewAudienceKind, groupId: string | null, groupName: string | null }, criteria: { text: string, customerIds: Array<string>, documentTypeIds: Array<string>, statuses: Array<string> } };
+
+export type ViewsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ViewsQuery = { views: Array<{ id: string, name: string, description: string | null, placement: ViewPlacement, position: number, canEdit: boolean, audience: { kind: ViewAudienceKind, groupId: string | null, groupName: string | null }, criteria: { text: string, customerIds: Array<string>, documentTypeIds: Array<string>, statuses: Array<string> } }> };
+
+export type ViewResultsQueryVariables = Exact<{
+  id: string;
+  customerId?: string | null | undefined;
+  after?: string | null | undefined;
+  limit: number;
+}>;
+
+
+export type ViewResultsQuery = { view: { id: string, name: string, description: string | null, placement: ViewPlacement, position: number, canEdit: boolean, results: { total: number, totalExact: boolean, nextCursor: string | null, hits: Array<{ rank: number, snippet: Array<{ text: string, highlighted: boolean }>, document: { id: string, title: string, documentDate: string, status: string, revision: number, customerId: string, documentTypeId: string, indexValues: unknown, createdAt: string, customer: { id: string, erpNumber: string, name: string, status: string, keyData: unknown, revision: number, updatedAt: string, addresses: Array<{ id: string, kind: string, label: string, street: string, postalCode: string, city: string, country: string, latitude: number | null, longitude: number | null }>, contacts: Array<{ id: string, name: string, role: string, email: string, phone: string }> } | null, registers: Array<{ id: string }>, currentVersion: { id: string, mimeType: string, preview: { state: PreviewState, renditions: Array<{ kind: string, url: string, width: number, height: number }> } } | null } }> }, audience: { kind: ViewAudienceKind, groupId: string | null, groupName: string | null }, criteria: { text: string, customerIds: Array<string>, documentTypeIds: Array<string>, statuses: Array<string> } } };
+
+export type CreateViewMutationVariables = Exact<{
+  input: CreateViewInput;
+}>;
+
+
+export type CreateViewMutation = { createView:
+    | { __typename: 'ForbiddenError', code: string, message: string }
+    | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'SavedView', id: string, name: string, description: string | null, placement: ViewPlacement, position: number, canEdit: boolean, audience: { kind: ViewAudienceKind, groupId: string | null, groupName: string | null }, criteria: { text: string, customerIds: Array<string>, documentTypeIds: Array<string>, statuses: Array<string> } }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ field: string, code: string, message: string }> }
+   };
+
+export type DeleteViewMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeleteViewMutation = { deleteView:
+    | { __typename: 'ConflictError', code: string, message: string }
+    | { __typename: 'ForbiddenError', code: string, message: string }
+    | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'Removed' }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ field: string, code: string, message: string }> }
+   };

@@ -9,7 +9,8 @@ import { registerTree } from "../data/register-tree";
 import type { LocalDossier } from "../data/repository";
 import type { Catalog, StoredDocument } from "../data/store";
 import { formatMonth, formatValue, t } from "../i18n";
-import { dossierPath, navigate } from "../router";
+import type { SavedView } from "../data/saved-views";
+import { documentSearchPath, dossierPath, navigate, VIEW_TAB } from "../router";
 import { repo } from "../services";
 import { documentRow, skeletonRows } from "../ui/document-row";
 import { changedValues, fieldInput, issueFor, type Issue } from "../ui/fields";
@@ -31,6 +32,8 @@ interface Tab {
   /** The key of the register it is nested in (null at the top). */
   parentKey: string | null;
   childCount: number;
+  /** A saved view shown as a virtual register (within this customer). */
+  viewId: string | null;
 }
 /** Rows of a list rendered in the first frame, and added per frame after it. */
 const FIRST_ROWS = 40;
@@ -50,6 +53,7 @@ export class DossierScreen extends LocalizedElement {
     saveMessage: { state: true },
     how: { state: true },
     shown: { state: true },
+    views: { state: true },
   };
 
   declare customerId: string;
@@ -65,6 +69,8 @@ export class DossierScreen extends LocalizedElement {
   declare how: Arrangement;
   /** Rows rendered so far: a first screenful at once, the rest in the frames after. */
   declare shown: number;
+  /** Saved views, each a virtual register after the real ones. */
+  declare views: SavedView[];
   private touchStart: { x: number; y: number } | null = null;
 
   constructor() {
@@ -81,6 +87,7 @@ export class DossierScreen extends LocalizedElement {
     this.saveMessage = "";
     this.how = { ...DEFAULT_ARRANGEMENT };
     this.shown = FIRST_ROWS;
+    this.views = [];
   }
 
   private readonly onChanged = (event: Event): void => {
@@ -89,14 +96,23 @@ export class DossierScreen extends LocalizedElement {
     if ((what === "dossier" || what === "customer") && id === this.customerId) void this.readLocal();
   };
 
+  private readonly onViews = (): void => {
+    void repo().views.local().then((v) => (this.views = v));
+  };
+
   override connectedCallback(): void {
     super.connectedCallback();
     repo().events.addEventListener("changed", this.onChanged);
+    repo().views.events.addEventListener("changed", this.onViews);
     void repo().catalog().then((c) => (this.catalog = c));
+    this.onViews();
+    // The stored list shows at once; the server's follows (offline, the stored one stays).
+    void repo().views.refresh().catch(() => undefined);
   }
 
   override disconnectedCallback(): void {
     repo().events.removeEventListener("changed", this.onChanged);
+    repo().views.events.removeEventListener("changed", this.onViews);
     super.disconnectedCallback();
   }
 
@@ -137,7 +153,7 @@ export class DossierScreen extends LocalizedElement {
   /** Cover, all, then the register tree depth first (the order swipes follow). */
   private tabs(): Tab[] {
     const counts = new Map(this.local?.dossier?.registers.map((r) => [r.key, r.count]) ?? []);
-    const top = { depth: 0, parentKey: null, childCount: 0 };
+    const top = { depth: 0, parentKey: null, childCount: 0, viewId: null };
     return [
       { key: "cover", label: t("dossier.cover"), count: null, registerId: null, topKey: "cover", ...top },
       { key: "all", label: t("dossier.all"), count: this.local?.dossier?.documentCount ?? null, registerId: null, topKey: "all", ...top },
@@ -150,6 +166,16 @@ export class DossierScreen extends LocalizedElement {
         topKey: n.topKey,
         parentKey: n.path.at(-2) ?? null,
         childCount: n.childCount,
+        viewId: null,
+      })),
+      ...this.views.map((v) => ({
+        ...top,
+        key: VIEW_TAB + v.id,
+        label: v.name,
+        count: null,
+        registerId: null,
+        topKey: VIEW_TAB + v.id,
+        viewId: v.id,
       })),
     ];
   }
@@ -208,6 +234,9 @@ export class DossierScreen extends LocalizedElement {
               <p class="muted sub">${customer.erpNumber}${this.local?.dossier ? html` · ${t("dossier.documents", { count: this.local.dossier.documentCount })}` : nothing}</p>`
           : html`<span class="skeleton h1"></span><span class="skeleton sub-line"></span>`}
       </div>
+      <a class="button icon" href=${documentSearchPath("", this.customerId)} aria-label=${t("docs.inDossier")} title=${t("docs.inDossier")}
+        >${icon("search")}</a
+      >
       <button
         class="icon"
         aria-pressed=${this.favourite ? "true" : "false"}
@@ -242,7 +271,9 @@ export class DossierScreen extends LocalizedElement {
         this.go(x.key);
       }}
       @keydown=${(e: KeyboardEvent) => this.onTabKey(e, keys, prefix)}
-      >${nested && x.depth > 0 ? html`<span class="branch" aria-hidden="true">${"›".repeat(x.depth)}</span>` : nothing}${x.label}${!nested && x.childCount
+      >${nested && x.depth > 0 ? html`<span class="branch" aria-hidden="true">${"›".repeat(x.depth)}</span>` : nothing}${x.viewId
+        ? html`<span class="view-mark" aria-hidden="true">${icon("search")}</span><span class="visually-hidden">${t("views.tab", { name: x.label })}</span><span aria-hidden="true">${x.label}</span>`
+        : x.label}${!nested && x.childCount
         ? html`<span class="more" aria-hidden="true">▾</span>`
         : nothing}${x.count !== null ? html` <span class="count">${x.count}</span>` : nothing}</a
     >`;
@@ -464,6 +495,12 @@ export class DossierScreen extends LocalizedElement {
     `;
   }
 
+  /** A saved view as a virtual register: what it finds within this customer. */
+  private renderView(viewId: string): TemplateResult {
+    void import("../ui/view-results");
+    return html`<view-results .viewId=${viewId} .customerId=${this.customerId}></view-results>`;
+  }
+
   override render(): TemplateResult {
     if (this.failed) {
       return html`<div class="page"><p class="card" role="alert">${t("dossier.notFound")}</p></div>`;
@@ -480,7 +517,11 @@ export class DossierScreen extends LocalizedElement {
         @touchstart=${this.onTouchStart}
         @touchend=${this.onTouchEnd}
       >
-        ${this.tab === "cover" ? this.renderCover() : this.renderList(tab?.registerId ?? null)}
+        ${this.tab === "cover"
+          ? this.renderCover()
+          : tab?.viewId
+            ? this.renderView(tab.viewId)
+            : this.renderList(tab?.registerId ?? null)}
       </div>
     </div>`;
   }
@@ -509,6 +550,13 @@ export class DossierScreen extends LocalizedElement {
       .skeleton.sub-line {
         height: 1rem;
         width: 40%;
+      }
+      a.button.icon {
+        border: none;
+        background: transparent;
+        padding: 0;
+        width: 44px;
+        color: var(--accent);
       }
       button[aria-pressed="true"] {
         color: #b7791f;
@@ -586,6 +634,14 @@ export class DossierScreen extends LocalizedElement {
       }
       .more {
         font-size: 0.7rem;
+      }
+      .view-mark .icon-svg {
+        width: 16px;
+        height: 16px;
+        vertical-align: -3px;
+      }
+      .tabs a:has(.view-mark) {
+        font-style: italic;
       }
       ul.tree {
         list-style: none;

@@ -6,6 +6,7 @@ import { css, html, nothing, type TemplateResult } from "lit";
 import { Offline } from "../data/client";
 import type { Customer } from "../data/store";
 import { t } from "../i18n";
+import { documentSearchPath } from "../router";
 import { repo } from "../services";
 import { customerRow } from "../ui/customer-row";
 import { LocalizedElement } from "../ui/localized";
@@ -123,6 +124,10 @@ export class SearchScreen extends LocalizedElement {
         ? this.resultList()
         : html`${this.section(t("search.favourites"), this.favourites)} ${this.section(t("search.recent"), this.recent)}
           ${this.favourites.length + this.recent.length === 0 ? html`<p class="muted">${t("search.empty")}</p>` : nothing}`}
+      <p class="elsewhere">
+        <a class="button" href=${documentSearchPath(this.query)}>${t("docs.title")}</a>
+        <a class="button" href="/views">${t("views.open")}</a>
+      </p>
     </div>`;
   }
 
@@ -140,6 +145,12 @@ export class SearchScreen extends LocalizedElement {
       input[type="search"] {
         font-size: 1.05rem;
         min-height: 48px;
+      }
+      .elsewhere {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        margin-top: 1.5rem;
       }
     `,
   ];
