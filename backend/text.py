@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["fold"]
+__all__ = ["SPECIAL_LETTERS", "fold"]
 
 # Letters that Unicode does not decompose into a base letter plus a mark.
-_SPECIAL = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ħ": "h"})
+SPECIAL_LETTERS = {"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ħ": "h"}
+_SPECIAL = str.maketrans(SPECIAL_LETTERS)
 
 
 def fold(text: str) -> str:

@@ -16,39 +16,27 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from backend.search.query import FullTextQuery
+from backend.search.query import INDEX_LETTERS, FullTextQuery
+from backend.text import SPECIAL_LETTERS
 
 __all__ = ["WEIGHTS", "fast_fold", "pattern_text", "rank"]
 
 WEIGHTS = (10.0, 4.0, 1.0)
 """Title, keys (customer, type, index values), text: as bm25's column weights and PostgreSQL's
 A/B/C."""
-_SPECIAL = str.maketrans(
-    {
-        "ł": "l",
-        "Ł": "l",
-        "ø": "o",
-        "Ø": "o",
-        "đ": "d",
-        "Đ": "d",
-        "ħ": "h",
-        "ß": "ss",
-        "ẞ": "ss",
-        "æ": "ae",
-        "Æ": "ae",
-        "œ": "oe",
-        "Œ": "oe",
-    }
-)
+_LETTERS = str.maketrans(SPECIAL_LETTERS | INDEX_LETTERS)
 # The combining marks NFKD leaves behind (Latin, Greek and Cyrillic accents among them).
 _MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 
 
 def fast_fold(text: str) -> str:
-    """``text`` in lower case without accents, in C-speed steps (no per-character Python)."""
+    """``text`` in lower case without accents, in C-speed steps (no per-character Python): the
+    letters of :func:`backend.text.fold` and :func:`~backend.search.query.fold_word`, with the
+    marks of the common combining blocks removed (``fold`` removes every combining mark, one
+    character at a time; the two differ only for marks outside these blocks)."""
     if text.isascii():
         return text.lower()
-    return _MARKS.sub("", unicodedata.normalize("NFKD", text.translate(_SPECIAL))).casefold()
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text.translate(_LETTERS))).casefold()
 
 
 def pattern_text(query: FullTextQuery) -> str:

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from backend.errors import ValidationFailed
 from backend.text import fold
 
-__all__ = ["MAX_TERMS", "MAX_TEXT", "FullTextQuery", "fold_word", "parse_query"]
+__all__ = [
+    "INDEX_LETTERS",
+    "MAX_TERMS",
+    "MAX_TEXT",
+    "FullTextQuery",
+    "fold_word",
+    "parse_query",
+]
 
 MAX_TEXT = 500
 """Longest query text, in characters."""
@@ -28,7 +35,9 @@ MIN_PREFIX = 2
 _WORD = re.compile(r"\w+")
 # Letters the index folds beyond accents: PostgreSQL's unaccent rules and the SQLite triggers
 # (see backend.search.index) map them the same way.
-_EXTRA = str.maketrans({"ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe"})
+INDEX_LETTERS = {"ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe"}
+"""Letters the index folds beyond :func:`backend.text.fold`."""
+_EXTRA = str.maketrans(INDEX_LETTERS)
 
 
 def fold_word(word: str) -> str:

@@ -35,8 +35,10 @@ _SORT_COLUMN = {
 }
 MAX_GROUPS = 200
 SCAN_LIMIT = 1_000
-"""SQLite tests the words in Python when the search's customers have at most this many entries
-(about 10 µs an entry): FTS5 would merge and rank a common word's whole doclist instead."""
+"""SQLite tests the words in Python when the search's customers have at most this many entries:
+FTS5 would merge and rank a common word's whole doclist instead (a customer of 100 entries:
+13 ms p50 for the whole search in Python on a quiet machine, 61 ms through FTS5 on a loaded one,
+at 1,000,000 documents)."""
 
 register_sqlite_function("dossier_rank", 4, rank)
 
