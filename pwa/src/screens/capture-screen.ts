@@ -17,6 +17,7 @@ import { fieldInput, issueFor, readField, type Issue } from "../ui/fields";
 import { LocalizedElement } from "../ui/localized";
 import { icon } from "../ui/icons";
 import { avatar, shared } from "../ui/styles";
+import { CatalogWatch } from "../ui/catalog-watch";
 
 interface Page {
   file: File;
@@ -65,6 +66,10 @@ export class CaptureScreen extends LocalizedElement {
     this.customer = undefined;
     this.candidates = [];
     this.catalog = undefined;
+    new CatalogWatch(this, (c) => {
+      this.catalog = c;
+      if (c && !this.typeId && c.documentTypes[0]) this.chooseType(c.documentTypes[0].id);
+    });
     this.pages = [];
     this.typeId = "";
     this.registerIds = [];
@@ -72,16 +77,6 @@ export class CaptureScreen extends LocalizedElement {
     this.issues = [];
     this.live = false;
     this.cameraProblem = null;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void repo()
-      .catalog()
-      .then((c) => {
-        this.catalog = c;
-        if (c && !this.typeId && c.documentTypes[0]) this.chooseType(c.documentTypes[0].id);
-      });
   }
 
   override disconnectedCallback(): void {

@@ -15,6 +15,7 @@ import { LocalizedElement } from "../ui/localized";
 import { icon } from "../ui/icons";
 import { shared } from "../ui/styles";
 import "../ui/zoom-view";
+import { CatalogWatch } from "../ui/catalog-watch";
 
 export class DocumentScreen extends LocalizedElement {
   static override properties = {
@@ -42,16 +43,12 @@ export class DocumentScreen extends LocalizedElement {
     this.documentId = "";
     this.stored = undefined;
     this.catalog = undefined;
+    new CatalogWatch(this, (c) => (this.catalog = c));
     this.failed = false;
     this.editing = false;
     this.issues = [];
     this.message = "";
     this.busy = false;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void repo().catalog().then((c) => (this.catalog = c));
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

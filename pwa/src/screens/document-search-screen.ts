@@ -15,6 +15,7 @@ import { LocalizedElement } from "../ui/localized";
 import { shared } from "../ui/styles";
 import "../ui/hit-list";
 import "../ui/save-view-form";
+import { CatalogWatch } from "../ui/catalog-watch";
 
 const DEBOUNCE_MS = 250;
 
@@ -64,11 +65,7 @@ export class DocumentSearchScreen extends LocalizedElement {
     this.notice = "";
     this.customer = undefined;
     this.catalog = undefined;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void repo().catalog().then((c) => (this.catalog = c));
+    new CatalogWatch(this, (c) => (this.catalog = c));
   }
 
   override disconnectedCallback(): void {

@@ -17,6 +17,7 @@ import { changedValues, fieldInput, issueFor, type Issue } from "../ui/fields";
 import { LocalizedElement } from "../ui/localized";
 import { icon } from "../ui/icons";
 import { shared } from "../ui/styles";
+import { CatalogWatch } from "../ui/catalog-watch";
 
 const SWIPE_PX = 60;
 
@@ -79,6 +80,7 @@ export class DossierScreen extends LocalizedElement {
     this.tab = "cover";
     this.local = undefined;
     this.catalog = undefined;
+    new CatalogWatch(this, (c) => (this.catalog = c));
     this.loading = true;
     this.failed = false;
     this.favourite = false;
@@ -92,7 +94,6 @@ export class DossierScreen extends LocalizedElement {
 
   private readonly onChanged = (event: Event): void => {
     const { what, id } = (event as CustomEvent<{ what: string; id: string }>).detail;
-    if (what === "catalog") void repo().catalog().then((c) => (this.catalog = c));
     if ((what === "dossier" || what === "customer") && id === this.customerId) void this.readLocal();
   };
 
@@ -104,7 +105,6 @@ export class DossierScreen extends LocalizedElement {
     super.connectedCallback();
     repo().events.addEventListener("changed", this.onChanged);
     repo().views.events.addEventListener("changed", this.onViews);
-    void repo().catalog().then((c) => (this.catalog = c));
     this.onViews();
     // The stored list shows at once; the server's follows (offline, the stored one stays).
     void repo().views.refresh().catch(() => undefined);

@@ -14,6 +14,7 @@ import { skeletonRows, thumbnailUrl } from "../ui/document-row";
 import { LocalizedElement } from "../ui/localized";
 import { documentPath } from "../router";
 import { avatar, shared } from "../ui/styles";
+import { CatalogWatch } from "../ui/catalog-watch";
 
 /** The documents of a feed by the local day they were filed, in the feed's order. */
 export function byDay(documents: StoredDocument[]): { day: string; documents: StoredDocument[] }[] {
@@ -52,6 +53,7 @@ export class FeedScreen extends LocalizedElement {
     this.feed = "inbox";
     this.local = undefined;
     this.catalog = undefined;
+    new CatalogWatch(this, (c) => (this.catalog = c));
     this.loading = true;
     this.problem = "";
     this.favourites = [];
@@ -61,13 +63,11 @@ export class FeedScreen extends LocalizedElement {
   private readonly onChanged = (event: Event): void => {
     const { what, id } = (event as CustomEvent<{ what: string; id: string }>).detail;
     if (what === "feed" && id === this.feed) void this.readLocal();
-    if (what === "catalog") void repo().catalog().then((c) => (this.catalog = c));
   };
 
   override connectedCallback(): void {
     super.connectedCallback();
     repo().events.addEventListener("changed", this.onChanged);
-    void repo().catalog().then((c) => (this.catalog = c));
   }
 
   override disconnectedCallback(): void {

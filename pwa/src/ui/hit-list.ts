@@ -7,11 +7,11 @@ import { css, html, nothing, type PropertyValues, type TemplateResult } from "li
 import type { Hit } from "../data/document-search";
 import type { Catalog, Customer } from "../data/store";
 import { t } from "../i18n";
-import { repo } from "../services";
 import { skeletonRows } from "./document-row";
 import { LocalizedElement } from "./localized";
 import { hitRow, hitStyles } from "./search-hit";
 import { shared } from "./styles";
+import { CatalogWatch } from "./catalog-watch";
 
 export class HitList extends LocalizedElement {
   static override properties = {
@@ -45,11 +45,11 @@ export class HitList extends LocalizedElement {
     this.loading = false;
     this.label = "";
     this.catalog = undefined;
+    new CatalogWatch(this, (c) => (this.catalog = c));
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    void repo().catalog().then((c) => (this.catalog = c));
     if (typeof IntersectionObserver !== "undefined") {
       this.observer = new IntersectionObserver((entries) => {
         if (entries.some((e) => e.isIntersecting) && this.hasMore && !this.loading) this.more();
