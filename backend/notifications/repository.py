@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from typing import Any
 
@@ -47,6 +48,22 @@ _DELIVERY = (
 )
 
 
+@functools.lru_cache(maxsize=256)
+def _events(raw: str) -> frozenset[Event]:
+    return frozenset(Event(e) for e in json.loads(raw))
+
+
+@functools.lru_cache(maxsize=64)
+def _channels(raw: str) -> frozenset[Channel]:
+    return frozenset(Channel(c) for c in json.loads(raw))
+
+
+def _json_text(value: object) -> str:
+    """A JSON column as its text (a driver may hand it over decoded): the parsers above cache by
+    it, since a fan-out reads thousands of subscriptions with a handful of distinct lists."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
 def _subscription(row: dict[str, Any]) -> Subscription:
     return Subscription(
         id=str(row["id"]),
@@ -55,8 +72,8 @@ def _subscription(row: dict[str, Any]) -> Subscription:
         target_kind=TargetKind(row["target_kind"]),
         target_id=row["target_id"],
         customer_id=opt_str(row["customer_id"]),
-        events=frozenset(Event(e) for e in json.loads(row["events"])),
-        channels=frozenset(Channel(c) for c in json.loads(row["channels"])),
+        events=_events(_json_text(row["events"])),
+        channels=_channels(_json_text(row["channels"])),
         rhythm=Rhythm(row["rhythm"]),
         digest_hour=int(row["digest_hour"]),
         created_at=as_datetime(row["created_at"]),
@@ -98,8 +115,67 @@ def _delivery(row: dict[str, Any]) -> Delivery:
     )
 
 
+_BULK = 5000
+"""Deliveries per INSERT of :meth:`PiccoloNotificationRepository.add_deliveries`."""
+
+_DELIVERY_FIELDS = (
+    ("id", "uuid"),
+    ("tenant", "uuid"),
+    ("user", "uuid"),
+    ("channel", "text"),
+    ("device_id", "text"),
+    ("event", "text"),
+    ("document_id", "text"),
+    ("version_id", "text"),
+    ("subscription_id", "text"),
+    ("dedupe_key", "text"),
+    ("state", "text"),
+    ("created_at", "timestamptz"),
+    ("due_at", "timestamptz"),
+)
+_DELIVERY_INSERT_COLUMNS = ", ".join(f'"{name}"' for name, _ in _DELIVERY_FIELDS) + ", attempts"
+_DELIVERY_RECORDS_POSTGRES = (
+    "SELECT "
+    + ", ".join(f'r."{name}"' for name, _ in _DELIVERY_FIELDS)
+    + ", 0 FROM jsonb_to_recordset({}::jsonb) AS r("
+    + ", ".join(f'"{name}" {kind}' for name, kind in _DELIVERY_FIELDS)
+    + ")"
+)
+# SQLite needs a WHERE in an INSERT … SELECT that ends in ON CONFLICT (its parser would read the
+# ON as a join's otherwise).
+_DELIVERY_RECORDS_SQLITE = (
+    "SELECT "
+    + ", ".join(f"json_extract(value, '$.{name}')" for name, _ in _DELIVERY_FIELDS)
+    + ", 0 FROM json_each({}) WHERE true"
+)
+
+
+def _stored_time(value: dt.datetime) -> str:
+    """A timestamp as both engines take it from JSON: in UTC, in the text SQLite keeps (the
+    form Piccolo's own SQLite adapter writes, so that comparisons of stored text agree)."""
+    return str(value.astimezone(dt.UTC))
+
+
+def _delivery_record(d: Delivery) -> dict[str, object]:
+    return {
+        "id": d.id,
+        "tenant": d.tenant_id,
+        "user": d.user_id,
+        "channel": d.channel.value,
+        "device_id": d.device_id,
+        "event": d.event.value,
+        "document_id": d.document_id,
+        "version_id": d.version_id,
+        "subscription_id": d.subscription_id,
+        "dedupe_key": d.dedupe_key,
+        "state": d.state.value,
+        "created_at": _stored_time(d.created_at),
+        "due_at": _stored_time(d.due_at),
+    }
+
+
 _CHUNK = 400
-"""Ids per ``IN (…)`` list or rows per multi-row INSERT (at most 16 parameters a row)."""
+"""Ids per ``IN (…)`` list."""
 
 
 def _chunks(values: list[str]) -> list[list[str]]:
@@ -394,34 +470,21 @@ class PiccoloNotificationRepository:
         return bool(rows)
 
     async def add_deliveries(self, deliveries: list[Delivery]) -> set[str]:
+        """Insert those not yet recorded (by dedupe key); return the ids inserted. The rows go as
+        one JSON parameter that the database unpacks: a fan-out inserts thousands, and a
+        placeholder per value would cost more Python than the insert costs the database."""
         added: set[str] = set()
-        for start in range(0, len(deliveries), _CHUNK):
-            chunk = deliveries[start : start + _CHUNK]
-            args: list[Any] = []
-            for d in chunk:
-                args += [
-                    d.id,
-                    d.tenant_id,
-                    d.user_id,
-                    d.channel.value,
-                    d.device_id,
-                    d.event.value,
-                    d.document_id,
-                    d.version_id,
-                    d.subscription_id,
-                    d.dedupe_key,
-                    d.state.value,
-                    d.created_at,
-                    d.due_at,
-                ]
-            values = ", ".join(
-                "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0, {}, {})" for _ in chunk
-            )
+        source = (
+            _DELIVERY_RECORDS_POSTGRES
+            if DeliveryTable._meta.db.engine_type == "postgres"
+            else _DELIVERY_RECORDS_SQLITE
+        )
+        for start in range(0, len(deliveries), _BULK):
+            records = json.dumps([_delivery_record(d) for d in deliveries[start : start + _BULK]])
             rows = await DeliveryTable.raw(
-                'INSERT INTO notification_delivery (id, tenant, "user", channel, device_id, '
-                "event, document_id, version_id, subscription_id, dedupe_key, state, attempts, "
-                f"created_at, due_at) VALUES {values} ON CONFLICT DO NOTHING RETURNING id",
-                *args,
+                f"INSERT INTO notification_delivery ({_DELIVERY_INSERT_COLUMNS}) {source} "
+                "ON CONFLICT DO NOTHING RETURNING id",
+                records,
             )
             added |= {str(r["id"]) for r in rows}
         return added

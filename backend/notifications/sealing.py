@@ -1,12 +1,16 @@
 """Sealing Web Push messages: the CPU-bound half of sending, as plain functions.
 
 Each message is encrypted for its device (aes128gcm, RFC 8291, by pywebpush: a fresh ECDH key pair
-per message) and gets its own VAPID JWT (RFC 8292, by py_vapid) for the push service's origin. No
-I/O here, so a batch can be sealed in a worker thread while the event loop sends the previous one.
+per message). The VAPID JWT (RFC 8292, by py_vapid) names only the push service's origin, the
+contact and an expiry, so one token per origin serves every message of a batch to that origin, as
+the RFC allows, until it expires. No I/O here, and inputs and results are plain picklable values,
+so batches are sealed in worker processes (:mod:`backend.notifications.sealing_pool`) while the
+event loop sends the ones already sealed.
 """
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,12 +19,22 @@ from urllib.parse import urlsplit
 from py_vapid import Vapid02
 from pywebpush import WebPusher
 
-from backend.notifications.ports import PushMessage
-
-__all__ = ["JWT_LIFETIME", "Sealed", "origin_of", "seal"]
+__all__ = ["JWT_LIFETIME", "Sealed", "Unsealed", "origin_of", "seal"]
 
 JWT_LIFETIME = 12 * 3600
 """Seconds a VAPID token is valid (push services refuse more than 24 hours)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unsealed:
+    """What sealing needs of one message: the device's endpoint and keys, and the message."""
+
+    endpoint: str
+    p256dh: str
+    auth: str
+    payload: bytes
+    ttl: int
+    urgency: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,27 +53,39 @@ def origin_of(endpoint: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def seal(messages: Sequence[PushMessage], vapid: Vapid02, subject: str) -> list[Sealed]:
-    """Encrypt and sign each of ``messages``; one result per message, in order."""
-    expiry = int(time.time()) + JWT_LIFETIME
+@functools.lru_cache(maxsize=16)
+def _vapid(private_pem: bytes) -> Vapid02:
+    """The tenant's signing key, parsed once per process."""
+    return Vapid02.from_pem(private_pem)
+
+
+def seal(
+    messages: Sequence[Unsealed], private_pem: bytes, subject: str, expiry: int | None = None
+) -> list[Sealed]:
+    """Encrypt each of ``messages`` and give it its origin's VAPID token; one result per
+    message, in order. ``expiry`` (seconds since the epoch) defaults to now + ``JWT_LIFETIME``."""
+    expiry = expiry or int(time.time()) + JWT_LIFETIME
+    tokens: dict[str, str] = {}
     sealed: list[Sealed] = []
     for m in messages:
-        endpoint = m.device.endpoint
         try:
             body = WebPusher(
-                {"endpoint": endpoint, "keys": {"p256dh": m.device.p256dh, "auth": m.device.auth}}
+                {"endpoint": m.endpoint, "keys": {"p256dh": m.p256dh, "auth": m.auth}}
             ).encode(m.payload, "aes128gcm")["body"]
-            # A fresh claims dict each time: py_vapid keeps what it is given.
-            token = vapid.sign({"sub": subject, "aud": origin_of(endpoint), "exp": expiry})
+            origin = origin_of(m.endpoint)
+            if origin not in tokens:
+                # A fresh claims dict each time: py_vapid keeps what it is given.
+                claims = {"sub": subject, "aud": origin, "exp": expiry}
+                tokens[origin] = _vapid(private_pem).sign(claims)["Authorization"]
         except Exception as exc:  # one device's bad keys must not stop the batch
-            sealed.append(Sealed(endpoint, b"", {}, f"{type(exc).__name__}: {exc}"[:200]))
+            sealed.append(Sealed(m.endpoint, b"", {}, f"{type(exc).__name__}: {exc}"[:200]))
             continue
         sealed.append(
             Sealed(
-                endpoint,
+                m.endpoint,
                 body,
                 {
-                    "Authorization": token["Authorization"],
+                    "Authorization": tokens[origin],
                     "Content-Encoding": "aes128gcm",
                     "TTL": str(m.ttl),
                     "Urgency": m.urgency,

@@ -1,21 +1,23 @@
 """Sending Web Push messages (RFC 8030/8291/8292) over one aiohttp connection pool.
 
-A batch is sealed (encrypted and signed, :mod:`backend.notifications.sealing`) in chunks in a
-worker thread while the event loop sends the chunks already sealed, at most ``concurrency``
-requests at a time over kept-alive connections: the network waits overlap the cryptography.
+A batch is sealed (encrypted and signed, :mod:`backend.notifications.sealing`) in chunks by the
+sealing processes (:mod:`backend.notifications.sealing_pool`) while the event loop sends the chunks
+already sealed, at most ``concurrency`` requests at a time over kept-alive connections: the
+cryptography runs on other cores and overlaps the network.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
 
 import aiohttp
-from py_vapid import Vapid02
 
 from backend.notifications.models import PushDevice, VapidKeys
 from backend.notifications.ports import PushMessage, PushOutcome
-from backend.notifications.sealing import Sealed, seal
+from backend.notifications.sealing import JWT_LIFETIME, Sealed, Unsealed
+from backend.notifications.sealing_pool import seal_all
 
 __all__ = ["WebPushSender"]
 
@@ -44,7 +46,14 @@ class WebPushSender:
     ) -> list[PushOutcome]:
         if not messages:
             return []
-        vapid = Vapid02.from_pem(keys.private_pem)
+        expiry = int(time.time()) + JWT_LIFETIME
+        unsealed = [
+            Unsealed(m.device.endpoint, m.device.p256dh, m.device.auth, m.payload, m.ttl, m.urgency)
+            for m in messages
+        ]
+        # The sealing processes work through the chunks while the loop sends each one sealed.
+        parts = [unsealed[start : start + CHUNK] for start in range(0, len(unsealed), CHUNK)]
+        chunks = seal_all(parts, keys.private_pem, self._subject, expiry)
         outcomes: list[PushOutcome | None] = [None] * len(messages)
         gate = asyncio.Semaphore(self._concurrency)
         connector = aiohttp.TCPConnector(limit=self._concurrency)
@@ -56,10 +65,11 @@ class WebPushSender:
                     outcomes[index] = await _post(session, sealed)
 
             sending: list[asyncio.Task[None]] = []
-            for start in range(0, len(messages), CHUNK):
-                chunk = messages[start : start + CHUNK]
-                sealed = await asyncio.to_thread(seal, chunk, vapid, self._subject)
-                sending += [asyncio.create_task(post(start + i, s)) for i, s in enumerate(sealed)]
+            for number, chunk in enumerate(chunks):
+                sending += [
+                    asyncio.create_task(post(number * CHUNK + i, s))
+                    for i, s in enumerate(await chunk)
+                ]
             await asyncio.gather(*sending)
         return [o or PushOutcome("retry", None, "not sent") for o in outcomes]
 

@@ -3,13 +3,18 @@ retried on its own, access checked again at send time, never twice (both engines
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import json
+import os
+import signal
 
 import pytest
 
 from backend.access.policy import ScopeKind
 from backend.jobs.models import Job, JobFailed, JobState
+from backend.notifications import sealing_pool
 from backend.notifications.events import DELIVER_JOB, DOCUMENT_JOB, SEND_JOB
 from backend.notifications.wiring import notification_jobs
 from backend.persistence.scope import tenant_scope
@@ -201,3 +206,29 @@ async def test_a_send_job_with_a_bad_payload_fails_at_once_and_touches_nothing(
         unknown = "0b7a1f52-3c1e-4f7e-9a53-6f1d2c3b4a59"
         await sending.handle_send(_job(stand, SEND_JOB, {"deliveries": [unknown]}))
     assert await stand.deliveries() == []
+
+
+async def test_a_sealing_process_that_died_loses_no_push(stand: Stand) -> None:
+    """A sealing process killed (out of memory, an operator) breaks the pool: that batch is
+    sealed in the sending process instead, and the next batch gets a fresh pool."""
+    ctx = stand.ctx
+    customer = await ctx.customer()
+    user, _ = await ctx.user("sales", email="rep@example.com")
+    await stand.device(user, "phone")
+    await stand.subscribe(user, target_kind="customer", target_id=customer.id, channels=["push"])
+    await sealing_pool.warm()
+    broken = sealing_pool.sealing_pool()
+    for pid in await asyncio.gather(
+        *(asyncio.get_running_loop().run_in_executor(broken, os.getpid) for _ in range(3))
+    ):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    first = await ctx.document(customer)
+    await stand.drain()
+    second = await ctx.document(customer)
+    await stand.drain()
+
+    assert [p["documentId"] for p in stand.push.payloads("phone")] == [first.id, second.id]
+    assert sealing_pool.sealing_pool() is not broken
+    states = [(d["state"], d["attempts"]) for d in await stand.deliveries()]
+    assert states == [("sent", 1)] * 2
