@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from backend.errors import ValidationFailed
 
-__all__ = ["DEFAULT_TIME_ZONE", "checked_time_zone", "zone_of"]
+__all__ = ["DEFAULT_TIME_ZONE", "checked_time_zone", "is_time_zone", "zone_of"]
 
 DEFAULT_TIME_ZONE = "UTC"
 
@@ -21,17 +21,23 @@ def _known() -> frozenset[str]:
     return frozenset(available_timezones()) | {DEFAULT_TIME_ZONE}
 
 
+def is_time_zone(name: str) -> bool:
+    """Whether ``name`` is exactly an IANA zone that ``zoneinfo`` can load."""
+    if name not in _known():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def checked_time_zone(name: str, field: str = "timeZone") -> str:
     """``name`` stripped, when it is an IANA zone that ``zoneinfo`` can load; raises
     :class:`ValidationFailed` with ``unknown_time_zone`` otherwise."""
     name = name.strip()
-    if name in _known():
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-        else:
-            return name
+    if is_time_zone(name):
+        return name
     raise ValidationFailed.one(
         field, "unknown_time_zone", "an IANA time zone such as Europe/Warsaw"
     )

@@ -6,23 +6,11 @@ hour that does not exist on a spring-forward day goes out at the first moment af
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from backend.notifications.models import Preferences
 
-__all__ = ["is_time_zone", "next_digest", "quiet_until"]
-
-
-def is_time_zone(name: str) -> bool:
-    if name == "UTC":
-        return True
-    if name not in available_timezones():
-        return False
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+__all__ = ["next_digest", "quiet_until"]
 
 
 def _zone(name: str) -> ZoneInfo:

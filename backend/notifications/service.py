@@ -32,10 +32,10 @@ from backend.notifications.models import (
     TargetKind,
 )
 from backend.notifications.ports import NotificationRepository
-from backend.notifications.schedule import is_time_zone
 from backend.notifications.unsubscribe import ALL_MAIL, verify_unsubscribe
 from backend.ports import Clock, Transactions
 from backend.tenancy.service import CatalogService
+from backend.time_zones import is_time_zone
 
 __all__ = ["MAX_DEVICES", "MAX_SUBSCRIPTIONS", "SubscriptionService"]
 
@@ -275,7 +275,8 @@ class SubscriptionService:
     ) -> Preferences:
         issues: list[FieldIssue] = []
         if not is_time_zone(time_zone):
-            issues.append(FieldIssue("timeZone", "unknown_time_zone", "an IANA name"))
+            example = "an IANA time zone such as Europe/Warsaw"
+            issues.append(FieldIssue("timeZone", "unknown_time_zone", example))
         times: list[dt.time | None] = []
         for field, value in (("quietStart", quiet_start), ("quietEnd", quiet_end)):
             parsed = None

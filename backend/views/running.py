@@ -11,26 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from backend.errors import ValidationFailed
 from backend.search.criteria import SearchCriteria, resolve
+from backend.time_zones import checked_time_zone, zone_of
 from backend.views.models import Placement, SavedView
 
 __all__ = ["criteria_for_run", "today_in"]
 
 
 def today_in(time_zone: str | None, now: dt.datetime) -> dt.date:
-    """The calendar day ``now`` falls on in ``time_zone`` (UTC when None)."""
+    """The calendar day ``now`` falls on in ``time_zone`` (UTC when None); a name that is no
+    IANA zone is refused with ``unknown_time_zone``, as everywhere a zone is chosen."""
     if time_zone is None:
         return now.astimezone(dt.UTC).date()
-    try:
-        zone = ZoneInfo(time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationFailed.one(
-            "timeZone", "invalid_time_zone", "an IANA time zone such as Europe/Warsaw"
-        ) from None
-    return now.astimezone(zone).date()
+    return now.astimezone(zone_of(checked_time_zone(time_zone))).date()
 
 
 def criteria_for_run(

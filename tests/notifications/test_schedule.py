@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from backend.notifications.models import Preferences
-from backend.notifications.schedule import is_time_zone, next_digest, quiet_until
+from backend.notifications.schedule import next_digest, quiet_until
+from backend.time_zones import is_time_zone
 
 UTC = dt.UTC
 

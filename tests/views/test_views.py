@@ -394,7 +394,7 @@ async def test_a_run_resolves_relative_dates_on_the_runners_day_within_the_open_
         (
             {"customer_id": customer.id, "time_zone": "Mars/Olympus"},
             "timeZone",
-            "invalid_time_zone",
+            "unknown_time_zone",
         ),
     ):
         with pytest.raises(ValidationFailed) as failed:
