@@ -10,7 +10,9 @@ is. Office documents show the pages of the PDF they were converted to.
 Concurrency: within a process, one render per page at a time (later requests wait and get the
 first one's rendition) and at most :attr:`PageRenders.concurrency` renders at all; across
 processes the unique key (version, kind, page) keeps the first rendition stored and the others
-answer with it.
+answer with it. A page the renderer refused is answered with that refusal for
+:attr:`PageRenders.refusal_seconds` without rendering it again: a hostile page costs its time
+limit once, not once per request.
 
 Errors (:class:`~backend.errors.PageUnavailable`, stable codes): ``page_out_of_range``,
 ``preview_pending`` (the preview job has not run), ``no_pages`` (not a paged document or no
@@ -21,6 +23,8 @@ preview), and the renderer's refusals (``pdf_too_complex``, ``pdf_render_timeout
 from __future__ import annotations
 
 import asyncio
+import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -53,17 +57,42 @@ class PageEntry:
     rendition: RenditionRef | None
 
 
+PageKey = tuple[str, str, int]
+"""Tenant, version and page number."""
+
+
 @dataclass
 class PageRenders:
-    """Renders on demand in this process: one per page at a time, ``concurrency`` in all."""
+    """Renders on demand in this process: one per page at a time, ``concurrency`` in all; and
+    the refusals of the last ``refusal_seconds`` (at most ``refusals_kept``, oldest forgotten)."""
 
     concurrency: int = 2
-    _locks: dict[tuple[str, str, int], asyncio.Lock] = field(default_factory=dict)
+    refusal_seconds: float = 900.0
+    refusals_kept: int = 1024
+    _locks: dict[PageKey, asyncio.Lock] = field(default_factory=dict)
     _slots: asyncio.Semaphore | None = None
+    _refusals: OrderedDict[PageKey, tuple[float, str, str]] = field(default_factory=OrderedDict)
+
+    def refusal(self, key: PageKey) -> PageUnavailable | None:
+        """The renderer's recent refusal of this page, if any, as a new error to raise."""
+        found = self._refusals.get(key)
+        if found is None:
+            return None
+        until, code, message = found
+        if time.monotonic() >= until:
+            del self._refusals[key]
+            return None
+        return PageUnavailable(code, message)
+
+    def refused(self, key: PageKey, refusal: PageUnavailable) -> None:
+        until = time.monotonic() + self.refusal_seconds
+        self._refusals[key] = (until, refusal.code, str(refusal))
+        self._refusals.move_to_end(key)
+        while len(self._refusals) > self.refusals_kept:
+            self._refusals.popitem(last=False)
 
     @asynccontextmanager
-    async def turn(self, tenant_id: str, version_id: str, page: int) -> AsyncIterator[None]:
-        key = (tenant_id, version_id, page)
+    async def turn(self, key: PageKey) -> AsyncIterator[None]:
         lock = self._locks.setdefault(key, asyncio.Lock())
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.concurrency)
@@ -119,11 +148,18 @@ class PageService:
         preview = await self._preview(tenant_id, version)
         found = self._existing(preview, page)
         if found is None:
-            async with self._renders.turn(tenant_id, version.id, page):
-                # Rendered meanwhile by the request this one waited for?
+            key = (tenant_id, version.id, page)
+            async with self._renders.turn(key):
+                # Rendered, or refused, meanwhile by the request this one waited for?
                 found = self._existing(await self._preview(tenant_id, version), page)
                 if found is None:
-                    found = await self._render(version, preview, page)
+                    if (refusal := self._renders.refusal(key)) is not None:
+                        raise refusal
+                    try:
+                        found = await self._render(version, preview, page)
+                    except PageUnavailable as refused:
+                        self._renders.refused(key, refused)
+                        raise
         return found, await self._blobs.get(tenant_id, found.sha256)
 
     async def _preview(self, tenant_id: str, version: Version) -> Preview:

@@ -10,6 +10,8 @@ import dataclasses
 
 import pytest
 
+from backend.documents import pages as pages_module
+from backend.documents.imaging import Rendition
 from backend.documents.pages import page_entries
 from backend.documents.repository import PiccoloDocumentRepository
 from backend.errors import NotFound, PageUnavailable
@@ -119,10 +121,11 @@ async def test_pages_are_for_readers_of_the_document_and_pdfs_only(
 
 
 async def test_a_hostile_second_page_leaves_page_one_and_the_other_pages_text(
-    runtime: Runtime, ctx: TenantContext
+    runtime: Runtime, ctx: TenantContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The preview job's renderer dies on page two: page one is shown alone; page two on demand
-    is refused with the renderer's reason; the text job reads pages one and three and records
+    is refused with the renderer's reason, and a second request gets that answer without a second
+    render; the text job reads pages one and three and records
     why page two is missing. The worker goes on with the next job."""
     customer = await ctx.customer()
     document = await ctx.document(customer, "letter", data=hostile_second_page_pdf())
@@ -135,10 +138,22 @@ async def test_a_hostile_second_page_leaves_page_one_and_the_other_pages_text(
         ("screen", 1),
         ("thumbnail", 1),
     ]
+    renders: list[int] = []
+    render_page = pages_module.render_page_isolated
+
+    async def counted(data: bytes, page: int, *, time_limit: float) -> Rendition:
+        renders.append(page)
+        return await render_page(data, page, time_limit=time_limit)
+
+    monkeypatch.setattr(pages_module, "render_page_isolated", counted)
     with pytest.raises(PageUnavailable) as refused:
         await services.pages.render(ctx.principal, version_id, 2)
     assert refused.value.code in {"pdf_too_complex", "pdf_render_timeout"}
+    with pytest.raises(PageUnavailable) as again:  # remembered: not rendered a second time
+        await services.pages.render(ctx.principal, version_id, 2)
+    assert (again.value.code, str(again.value)) == (refused.value.code, str(refused.value))
     third, _ = await services.pages.render(ctx.principal, version_id, 3)
+    assert renders == [2, 3]
     assert third.page == 3
     [text] = await services.documents.texts(ctx.principal, [version_id])
     assert (text.state, text.source, text.reason) == ("ready", "pdf_text", "pdf_too_complex")
