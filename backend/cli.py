@@ -108,6 +108,12 @@ def _parser() -> argparse.ArgumentParser:
     reextract.add_argument(
         "--source", default="ocr", help="which texts: ocr (read by OCR; the default)"
     )
+    repreview = sub.add_parser(
+        "repreview",
+        help="queue making previews again whose pages have no recorded sizes (made before "
+        "previews recorded them: their later pages cannot be shown)",
+    )
+    repreview.add_argument("--tenant", required=True, help="the tenant (slug)")
     sub.add_parser("audit-key", help="print a new key for DOSSIER_AUDIT_SIGNING_KEY")
     export = sub.add_parser("export-schema", help="write schema/schema.graphql")
     export.add_argument("--check", action="store_true", help="fail if the file is out of date")
@@ -367,6 +373,14 @@ async def _reextract(runtime: Runtime, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _repreview(runtime: Runtime, args: argparse.Namespace) -> int:
+    services = runtime.services()
+    tenant = await services.catalog.tenant_by_slug(args.tenant)
+    queued = await services.repreview.without_page_sizes(tenant.id)
+    print(f"queued {queued} preview(s) of {tenant.slug} to be made again")
+    return 0
+
+
 def _audit_key() -> int:
     from backend.audit.checkpoints import SigningKey
 
@@ -433,6 +447,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "prove": lambda rt: _prove(rt, args),
             "reindex": lambda rt: _reindex(rt, args),
             "reextract": lambda rt: _reextract(rt, args),
+            "repreview": lambda rt: _repreview(rt, args),
         }
         return asyncio.run(_with_runtime(settings, commands[args.command]))
     except DossierError as exc:

@@ -24,6 +24,7 @@ from backend.documents.archive import ArchiveService
 from backend.documents.pages import PageRenders, PageService
 from backend.documents.reextraction import ReextractionService
 from backend.documents.repository import PiccoloDocumentRepository
+from backend.documents.repreview import RepreviewService
 from backend.documents.service import DocumentService
 from backend.geo.geocoder import GeopyGeocoder
 from backend.geo.ratelimit import SharedRateLimit
@@ -69,6 +70,7 @@ class Services:
     geo: GeoService
     search: SearchService
     reextraction: ReextractionService
+    repreview: RepreviewService
 
 
 @dataclass
@@ -251,4 +253,5 @@ class Runtime:
             reextraction=ReextractionService(
                 PiccoloDocumentRepository(), audit, self.database, jobs
             ),
+            repreview=RepreviewService(PiccoloDocumentRepository(), audit, self.database, jobs),
         )

@@ -160,6 +160,22 @@ async def test_reextract_queues_for_a_tenant_and_refuses_bad_input(
     assert "--tenant" in missing.stderr
 
 
+async def test_repreview_queues_for_a_tenant_and_refuses_bad_input(
+    settings_env: dict[str, str], runtime: Runtime
+) -> None:
+    slug = unique("cli")
+    assert (await run(settings_env, "create-tenant", slug, "T")).returncode == 0
+    done = await run(settings_env, "repreview", "--tenant", slug)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"queued 0 preview(s) of {slug} to be made again"
+    unknown = await run(settings_env, "repreview", "--tenant", "no-such-tenant")
+    assert unknown.returncode == 2, unknown.stdout
+    assert unknown.stderr.startswith("error [not_found]:"), unknown.stderr
+    missing = await run(settings_env, "repreview")
+    assert missing.returncode == 2
+    assert "--tenant" in missing.stderr
+
+
 async def test_bad_settings_are_refused_before_anything_runs(settings_env: dict[str, str]) -> None:
     typo = await run(settings_env | {"DOSSIER_DATABSE_URL": "x"}, "check")
     assert typo.returncode == 2

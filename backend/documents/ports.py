@@ -109,6 +109,14 @@ class DocumentRepository(Protocol):
         """Previews (with their renditions) by version id; versions without one are absent."""
         ...
 
+    async def previews_without_page_sizes(
+        self, tenant_id: str, after: str | None, limit: int
+    ) -> list[tuple[str, dt.datetime]]:
+        """``(version id, preview updated at)`` of up to ``limit`` versions of live documents
+        whose ready preview has no page sizes (made before previews recorded them), ordered by
+        version id, after the version ``after``."""
+        ...
+
     async def rendition(self, tenant_id: str, rendition_id: str) -> RenditionRef | None: ...
 
     async def set_version_text(self, tenant_id: str, text: VersionText, at: dt.datetime) -> None:

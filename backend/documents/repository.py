@@ -591,6 +591,23 @@ class PiccoloDocumentRepository:
             at,
         )
 
+    async def previews_without_page_sizes(
+        self, tenant_id: str, after: str | None, limit: int
+    ) -> list[tuple[str, dt.datetime]]:
+        sql = (
+            "SELECT p.version, p.updated_at FROM version_preview p "
+            "JOIN document_version v ON v.id = p.version AND v.tenant = p.tenant "
+            "JOIN document d ON d.id = v.document AND d.tenant = v.tenant "
+            "WHERE p.tenant = {} AND p.state = 'ready' AND p.page_sizes IS NULL "
+            "AND d.status <> 'deleted'"
+        )
+        args: list[Any] = [tenant_id]
+        if after is not None:
+            sql += " AND p.version > {}"
+            args.append(after)
+        rows = await select(PreviewTable, sql + " ORDER BY p.version LIMIT {}", *args, limit)
+        return [(str(r["version"]), as_datetime(r["updated_at"])) for r in rows]
+
     async def texts_from(
         self, tenant_id: str, sources: tuple[str, ...], after: str | None, limit: int
     ) -> list[tuple[str, dt.datetime]]:
