@@ -136,7 +136,9 @@ class SyncTransaction(Protocol):
 
     # -- hooks ---------------------------------------------------------------------------------
     async def can(self, actor: Actor, action: Action, target: Target, at: dt.datetime) -> bool:
-        """The one access decision (the backend's ``can(principal, action, resource, at)``)."""
+        """The one access decision (the backend's ``can(principal, action, resource, at)``).
+        The target may not exist yet (a create: decide on its dossier) or be a version or register
+        assignment (decide on its document)."""
         ...
 
     async def audit(self, actor: Actor, entry: AuditEntry, at: dt.datetime) -> None:
