@@ -96,7 +96,8 @@ class SyncTransaction(Protocol):
         ...
 
     async def record_mutation(self, client_id: str, mutation_id: int) -> None:
-        """Move the client's ledger to ``mutation_id`` (always the last one plus one)."""
+        """Move the client's ledger to ``mutation_id``, the last one the unit of work applied
+        (push calls it once per batch, after the mutations' effects)."""
         ...
 
     # -- entities ------------------------------------------------------------------------------
