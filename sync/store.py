@@ -12,6 +12,12 @@ Every write (:meth:`~SyncTransaction.write`, :meth:`~SyncTransaction.delete`,
 :meth:`~SyncTransaction.put_conflict`) appends one change to the dossier's feed with the next
 sequence number of the tenant, so that :meth:`~SyncTransaction.changes_since` costs in proportion
 to the changes it returns (an index on dossier and sequence), not to the dossier's size.
+
+Concurrency: the engine reads, merges and writes within one transaction, so a store must keep
+concurrent units of work from losing each other's changes: :meth:`~SyncTransaction.last_mutation_id`
+holds the client's ledger row until the unit ends (two tabs of one device pushing at once
+serialize), and :meth:`~SyncTransaction.read` holds the entity it returns (PostgreSQL:
+``SELECT … FOR UPDATE``; embedded SQLite: its single writer and ``BEGIN IMMEDIATE``).
 """
 
 from __future__ import annotations
