@@ -79,7 +79,7 @@ class Mutation(_Request):
     entity: Entity
     entity_id: str
     customer_id: str | None = None
-    """The dossier: required when creating an address, contact, document or register assignment."""
+    """The dossier: required to create (an address, contact, document, version or assignment)."""
     base: dict[str, Any] = msgspec.field(default_factory=dict)
     """The values the change was made on: every patched field (update; a field missing here was
     absent on the device), every field the device knew (delete)."""
