@@ -6,8 +6,8 @@ B: from the upload's commit until the local push receiver (a process of its own,
 is elsewhere) has every push, with ``workers`` job
 workers claiming the fan-out job and the batch job it queues (which sends the pushes, then the
 e-mails to the outbox folder). The server's sealing processes are running, as they are once it has
-sent a push (they start with the first batch and stay). The budget asks B ≤ 1.5 × A: network and database work should
-overlap the cryptography, not add to it.
+sent a push (they start with the first batch and stay). The budget asks B ≤ 1.5 × A: network and
+database work should overlap the cryptography, not add to it.
 """
 
 from __future__ import annotations
