@@ -150,9 +150,11 @@ _DELIVERY_RECORDS_SQLITE = (
 )
 
 
+@functools.lru_cache(maxsize=64)
 def _stored_time(value: dt.datetime) -> str:
     """A timestamp as both engines take it from JSON: in UTC, in the text SQLite keeps (the
-    form Piccolo's own SQLite adapter writes, so that comparisons of stored text agree)."""
+    form Piccolo's own SQLite adapter writes, so that comparisons of stored text agree). A
+    fan-out's deliveries share a few moments, hence the cache."""
     return str(value.astimezone(dt.UTC))
 
 
