@@ -22,7 +22,7 @@ from backend.jobs.models import Job, NewJob
 from backend.jobs.queue import JobQueue
 from backend.notifications.events import DIGEST_JOB, SEND_JOB, event_of
 from backend.notifications.live import LiveEvent
-from backend.notifications.matching import Matcher, plan
+from backend.notifications.matching import Matcher, ViewAnswers, plan
 from backend.notifications.models import (
     Channel,
     Delivery,
@@ -103,9 +103,10 @@ class FanOut:
         for s in direct:
             if s.user_id in readers:
                 by_user.setdefault(s.user_id, []).append(s)
+        seen: ViewAnswers = {}  # one search per view and time zone
         for s in to_views:
             if s.user_id in readers and await self._matcher.in_view(
-                readers[s.user_id], s, document
+                readers[s.user_id], s, document, seen
             ):
                 by_user.setdefault(s.user_id, []).append(s)
         if not by_user:

@@ -10,7 +10,7 @@ from backend.documents.models import Document
 from backend.notifications.models import Channel, Event, Rhythm, Subscription, TargetKind
 from backend.notifications.ports import NotificationRepository
 
-__all__ = ["Matcher", "Plan", "ViewContains", "matches", "plan"]
+__all__ = ["Matcher", "Plan", "ViewAnswers", "ViewContains", "matches", "plan"]
 
 
 def matches(
@@ -36,8 +36,11 @@ def matches(
     return False
 
 
-ViewContains = Callable[[Principal, str, Document], Awaitable[bool]]
-"""``(principal, view_id, document)`` → whether the view, run by the principal now, lists it."""
+ViewAnswers = dict[tuple[str, str | None], bool]
+"""One event's view searches answered so far, by (view id, time zone)."""
+ViewContains = Callable[[Principal, str, Document, ViewAnswers], Awaitable[bool]]
+"""``(principal, view_id, document, seen)`` → whether the view, run by the principal now, lists
+it; ``seen`` holds one event's answers by (view id, time zone), shared by its readers."""
 
 
 class Matcher:
@@ -71,11 +74,15 @@ class Matcher:
         return await self._repo.view_subscriptions(tenant_id, event.value)
 
     async def in_view(
-        self, principal: Principal, subscription: Subscription, document: Document
+        self,
+        principal: Principal,
+        subscription: Subscription,
+        document: Document,
+        seen: ViewAnswers,
     ) -> bool:
-        """Whether ``subscription``'s view, run by its holder ``principal`` now, lists
-        ``document``."""
-        return await self._view_contains(principal, subscription.target_id, document)
+        """Whether ``subscription``'s view, run by its holder ``principal`` (who may read
+        ``document``) now, lists ``document``; ``seen``: this event's answers so far."""
+        return await self._view_contains(principal, subscription.target_id, document, seen)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,12 @@ import datetime as dt
 
 import pytest
 
-from backend.access.policy import ScopeKind
+from backend.access.policy import Principal, ScopeKind
 from backend.accounts.models import User
 from backend.documents.models import MetadataPatch
 from backend.errors import ValidationFailed
 from backend.search.criteria import IndexCondition, RelativeDate, RelativeUnit, SearchCriteria
+from backend.search.service import SearchService
 from backend.views.models import Audience, Placement, ViewDraft
 from tests.notifications.conftest import Stand
 
@@ -158,3 +159,39 @@ async def test_subscribing_to_a_view_one_does_not_see_is_refused(stand: Stand) -
     await ctx.document(await ctx.customer())
     await stand.drain()
     assert stand.push.payloads("other") == []
+
+
+async def test_one_event_runs_a_views_search_once_per_time_zone(
+    stand: Stand, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Readers of the document who subscribed to one view share its answer when they share a
+    time zone (the day relative dates end on); each still gets it only while they see the view."""
+    ctx = stand.ctx
+    customer = await ctx.customer()
+    services = ctx.runtime.services()
+    last_week = SearchCriteria(document_date=RelativeDate(RelativeUnit.DAYS, 7))
+    view_id = await _view(stand, ctx.admin, last_week, audience=Audience.tenant())
+    zones = [None, "Europe/Warsaw", "Europe/Warsaw", "Pacific/Kiritimati", None]
+    for i, zone in enumerate(zones):
+        rep = await _watcher(stand, f"phone-{i}")
+        if zone is not None:
+            await services.accounts.set_time_zone(await ctx.principal_of(rep), zone)
+        await stand.subscribe(rep, target_kind="view", target_id=view_id)
+    searches: list[str | None] = []
+    run = SearchService.matches
+
+    async def counted(
+        self: SearchService, principal: Principal, criteria: SearchCriteria, document_id: str
+    ) -> bool:
+        searches.append(principal.time_zone)
+        return await run(self, principal, criteria, document_id)
+
+    monkeypatch.setattr(SearchService, "matches", counted)
+    document = await ctx.document(customer, document_date=TODAY - dt.timedelta(days=2))
+    await stand.drain()
+
+    for i in range(len(zones)):
+        assert [p["documentId"] for p in stand.push.payloads(f"phone-{i}")] == [document.id]
+    assert sorted(searches, key=str) == sorted(
+        {None, "Europe/Warsaw", "Pacific/Kiritimati"}, key=str
+    )
