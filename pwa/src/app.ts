@@ -152,7 +152,7 @@ export class DossierApp extends LocalizedElement {
         return html`<feed-screen .feed=${r.name}></feed-screen>`;
       case "documents":
         void import("./screens/document-search-screen");
-        return html`<document-search-screen .text=${r.text} .customerId=${r.customerId}></document-search-screen>`;
+        return html`<document-search-screen .search=${r.search}></document-search-screen>`;
       case "views":
       case "view":
         void import("./screens/views-screen");

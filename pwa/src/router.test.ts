@@ -1,4 +1,5 @@
 import { expect, it } from "vitest";
+import { EMPTY_FORM } from "./data/document-search";
 import { documentPath, documentSearchPath, dossierPath, parseRoute, viewPath } from "./router";
 
 const route = (path: string) => parseRoute(new URL(path, "https://dossier.example"));
@@ -12,8 +13,10 @@ it("parses every client route and round-trips the paths it makes", () => {
   expect(route(documentPath("d1"))).toEqual({ name: "document", documentId: "d1" });
   expect(route("/capture?customer=c1&shared=1")).toEqual({ name: "capture", customerId: "c1", shared: true });
   expect(route("/settings").name).toBe("settings");
-  expect(route(documentSearchPath())).toEqual({ name: "documents", text: "", customerId: null });
-  expect(route(documentSearchPath("offer & co", "c1"))).toEqual({ name: "documents", text: "offer & co", customerId: "c1" });
+  expect(route(documentSearchPath())).toEqual({ name: "documents", search: EMPTY_FORM });
+  const full = { text: "offer & co", customerId: "c1", documentTypeId: "t1", status: "active", period: "months3", sort: "date" } as const;
+  expect(route(documentSearchPath(full))).toEqual({ name: "documents", search: full });
+  expect(route("/search?q=x&period=someday&sort=random")).toEqual({ name: "documents", search: { ...EMPTY_FORM, text: "x" } });
   expect(route("/views")).toEqual({ name: "views" });
   expect(route(viewPath("v 1"))).toEqual({ name: "view", viewId: "v 1" });
   expect(route(dossierPath("c1", "view:v1"))).toEqual({ name: "dossier", customerId: "c1", tab: "view:v1" });

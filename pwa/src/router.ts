@@ -2,6 +2,8 @@
  * Client routes on the History API. Links are plain <a href>; a click anywhere (shadow roots
  * included) on a same-origin link is handled here unless it asks for a download or a new tab.
  */
+import type { SearchForm } from "./data/document-search";
+import { searchFromParams, searchPath } from "./data/search-address";
 
 export type Route =
   | { name: "search"; focus: boolean }
@@ -12,7 +14,7 @@ export type Route =
   | { name: "settings" }
   | { name: "today" }
   | { name: "inbox" }
-  | { name: "documents"; text: string; customerId: string | null }
+  | { name: "documents"; search: SearchForm }
   | { name: "views" }
   | { name: "view"; viewId: string }
   | { name: "not-found" };
@@ -45,7 +47,7 @@ export function parseRoute(url: URL): Route {
   if (first === "today" && parts.length === 1) return { name: "today" };
   if (first === "inbox" && parts.length === 1) return { name: "inbox" };
   if (first === "search" && parts.length === 1) {
-    return { name: "documents", text: url.searchParams.get("q") ?? "", customerId: url.searchParams.get("customer") };
+    return { name: "documents", search: searchFromParams(url.searchParams) };
   }
   if (first === "views" && parts.length === 1) return { name: "views" };
   if (first === "views" && second && parts.length === 2) return { name: "view", viewId: second };
@@ -61,13 +63,8 @@ export function dossierPath(customerId: string, tab = "cover"): string {
 }
 
 /** Document search, with the words typed and the customer it is narrowed to. */
-export function documentSearchPath(text = "", customerId: string | null = null): string {
-  const params = new URLSearchParams();
-  if (text) params.set("q", text);
-  if (customerId) params.set("customer", customerId);
-  const query = params.toString();
-  return query ? `/search?${query}` : "/search";
-}
+/** The document search's address with its words and filters (see data/search-address). */
+export const documentSearchPath = searchPath;
 
 export function viewPath(viewId: string): string {
   return `/views/${encodeURIComponent(viewId)}`;

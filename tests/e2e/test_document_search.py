@@ -1,5 +1,6 @@
-"""Document search on a phone: words found with highlighted snippets, a hit opens the document,
-the same search inside one dossier, and offline the last answer for the query stays."""
+"""Document search on a phone: words found with highlighted snippets, a hit opens the document
+and back returns to the same words and filters, the same search inside one dossier, and offline
+the last answer for the query stays."""
 
 from __future__ import annotations
 
@@ -43,9 +44,12 @@ def test_find_documents_by_their_words_and_open_one(browser: Browser, demo: Demo
         first.click()
         expect(page.locator("document-screen h1")).to_have_text(title)
 
-        # Back returns to the words typed; offline the same query's last answer is shown.
+        # Back returns to the words typed and the order chosen (both in the address); offline
+        # the same query's last answer is shown.
         page.go_back()
         expect(screen.locator("#dq")).to_have_value(word)
+        assert page.url.endswith(f"/search?q={word}&sort=date")
+        expect(screen.locator("#d-sort")).to_have_value("date")
         search_settled(page)
         expect(hits.first).to_be_visible()
         page.context.set_offline(True)

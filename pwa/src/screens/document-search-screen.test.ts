@@ -1,4 +1,5 @@
-/** The document search as a component: a newer query aborts the older request; hits with marks. */
+/** The document search as a component: a newer query aborts the older request; hits with marks;
+ * the address holds the words and filters. */
 import { afterEach, expect, it } from "vitest";
 import { customer, doc } from "../data/fixtures";
 import { Repository, type Gql } from "../data/repository";
@@ -61,4 +62,35 @@ it("aborts the request of a query the user typed past and shows the newest answe
   expect([...list()!.querySelectorAll(".row-title")].map((n) => n.textContent)).toEqual(["About offer berlin"]);
   expect(list()!.querySelector("mark")?.textContent).toBe("offer berlin");
   expect(location.search).toBe("?q=offer+berlin");
+});
+
+it("opens with the filters of its address and keeps every change in the address", async () => {
+  const asked: { criteria: Record<string, unknown> }[] = [];
+  const gql = (async (_query: string, variables?: object) => {
+    asked.push(variables as { criteria: Record<string, unknown> });
+    return answer("offer");
+  }) as Gql;
+  setRepository(new Repository(new MemoryStore(), gql));
+  const screen = document.createElement("document-search-screen") as DocumentSearchScreen;
+  screen.search = { text: "offer", customerId: null, documentTypeId: null, status: "active", period: "months3", sort: "date" };
+  document.body.append(screen);
+  await until(() => asked.length === 1);
+  expect(asked[0]?.criteria).toMatchObject({
+    text: "offer",
+    statuses: ["active"],
+    documentDate: { relative: { unit: "MONTHS", amount: 3 } },
+    sort: { key: "DOCUMENT_DATE", descending: true },
+  });
+  const select = (id: string): HTMLSelectElement => screen.shadowRoot!.querySelector<HTMLSelectElement>(`#${id}`)!;
+  await screen.updateComplete;
+  const chosen = (id: string): string[] => [...select(id).options].filter((o) => o.hasAttribute("selected")).map((o) => o.value);
+  expect(chosen("d-period")).toEqual(["months3"]);
+  expect(chosen("d-sort")).toEqual(["date"]);
+
+  select("d-period").value = "days14";
+  select("d-period").dispatchEvent(new Event("change"));
+  await until(() => asked.length === 2);
+  expect(new URLSearchParams(location.search).get("period")).toBe("days14");
+  expect(new URLSearchParams(location.search).get("sort")).toBe("date");
+  expect(new URLSearchParams(location.search).get("status")).toBe("active");
 });

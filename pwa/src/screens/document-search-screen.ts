@@ -10,6 +10,7 @@ import { EMPTY_FORM, isSearchable, PERIODS, type HitPage, type Period, type Sear
 import type { Catalog, Customer } from "../data/store";
 import { formatDateTime, t, type MessageKey } from "../i18n";
 import { documentSearchPath, dossierPath } from "../router";
+import { sameSearch } from "../data/search-address";
 import { repo } from "../services";
 import { LocalizedElement } from "../ui/localized";
 import { shared } from "../ui/styles";
@@ -33,8 +34,7 @@ function isAbort(error: unknown): boolean {
 
 export class DocumentSearchScreen extends LocalizedElement {
   static override properties = {
-    text: { attribute: false },
-    customerId: { attribute: false },
+    search: { attribute: false },
     form: { state: true },
     page: { state: true },
     loading: { state: true },
@@ -43,9 +43,8 @@ export class DocumentSearchScreen extends LocalizedElement {
     catalog: { state: true },
   };
 
-  /** From the route: the words and the customer the screen opens with. */
-  declare text: string;
-  declare customerId: string | null;
+  /** From the route: the search the screen opens with (its words, customer and filters). */
+  declare search: SearchForm;
   declare form: SearchForm;
   declare page: HitPage | null;
   declare loading: boolean;
@@ -57,8 +56,7 @@ export class DocumentSearchScreen extends LocalizedElement {
 
   constructor() {
     super();
-    this.text = "";
-    this.customerId = null;
+    this.search = { ...EMPTY_FORM };
     this.form = { ...EMPTY_FORM };
     this.page = null;
     this.loading = false;
@@ -75,17 +73,18 @@ export class DocumentSearchScreen extends LocalizedElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has("text") || changed.has("customerId")) {
-      if (this.form.text !== this.text || this.form.customerId !== this.customerId) {
-        this.form = { ...this.form, text: this.text, customerId: this.customerId };
-        void this.run(0);
-      }
+    if (changed.has("search") && !sameSearch(this.form, this.search)) {
+      const before = this.form.customerId;
+      this.form = { ...this.search };
+      void this.run(0);
+      if (this.form.customerId !== before) this.readCustomer();
     }
-    if (changed.has("customerId")) {
-      this.customer = undefined;
-      const id = this.customerId;
-      if (id) void repo().store.customer(id).then((c) => id === this.customerId && (this.customer = c));
-    }
+  }
+
+  private readCustomer(): void {
+    this.customer = undefined;
+    const id = this.form.customerId;
+    if (id) void repo().store.customer(id).then((c) => id === this.form.customerId && (this.customer = c));
   }
 
   override firstUpdated(): void {
@@ -95,10 +94,13 @@ export class DocumentSearchScreen extends LocalizedElement {
   }
 
   private change(patch: Partial<SearchForm>, delay = 0): void {
+    const before = this.form.customerId;
     this.form = { ...this.form, ...patch };
-    // The address keeps the words, so "back" from a document returns to the same results.
-    history.replaceState(null, "", documentSearchPath(this.form.text, this.form.customerId));
+    // The address keeps the words and filters, so "back" from a document, a reload or a shared
+    // link shows the same search.
+    history.replaceState(null, "", documentSearchPath(this.form));
     void this.run(delay);
+    if (this.form.customerId !== before) this.readCustomer();
   }
 
   /** Shows the kept answer for this query at once, then asks the server after `delay`. */

@@ -234,7 +234,7 @@ export class DossierScreen extends LocalizedElement {
               <p class="muted sub">${customer.erpNumber}${this.local?.dossier ? html` · ${t("dossier.documents", { count: this.local.dossier.documentCount })}` : nothing}</p>`
           : html`<span class="skeleton h1"></span><span class="skeleton sub-line"></span>`}
       </div>
-      <a class="button icon" href=${documentSearchPath("", this.customerId)} aria-label=${t("docs.inDossier")} title=${t("docs.inDossier")}
+      <a class="button icon" href=${documentSearchPath({ customerId: this.customerId })} aria-label=${t("docs.inDossier")} title=${t("docs.inDossier")}
         >${icon("search")}</a
       >
       <button

@@ -125,7 +125,7 @@ export class SearchScreen extends LocalizedElement {
         : html`${this.section(t("search.favourites"), this.favourites)} ${this.section(t("search.recent"), this.recent)}
           ${this.favourites.length + this.recent.length === 0 ? html`<p class="muted">${t("search.empty")}</p>` : nothing}`}
       <p class="elsewhere">
-        <a class="button" href=${documentSearchPath(this.query)}>${t("docs.title")}</a>
+        <a class="button" href=${documentSearchPath({ text: this.query })}>${t("docs.title")}</a>
         <a class="button" href="/views">${t("views.open")}</a>
       </p>
     </div>`;
