@@ -68,7 +68,7 @@ export class DossierMap extends LocalizedElement {
       this.status = t("pin.saved", { label: this.label(address) });
       repo().events.dispatchEvent(new CustomEvent("changed", { detail: { what: "customer", id: saved.value.id } }));
     } catch (error) {
-      this.error = error instanceof Offline ? t("pin.offline") : t("pin.failed", { message: String(error) });
+      this.error = error instanceof Offline ? t("pin.offline") : t("pin.failed", { message: error instanceof Error ? error.message : String(error) });
     }
     // A refused move puts the pin back where the store says it is.
     if (this.error) this.renderRoot.querySelector<LeafletMap>("leaflet-map")?.redraw();

@@ -81,7 +81,7 @@ export class LeafletMap extends LitElement {
   override firstUpdated(): void {
     const container = this.renderRoot.querySelector<HTMLElement>("#map");
     if (!container) return;
-    this.map = L.map(container, { zoomControl: true, worldCopyJump: true, keyboard: true }).setView([51, 10], 4);
+    this.map = L.map(container, { zoomControl: true, worldCopyJump: true, keyboard: true, minZoom: 2, maxZoom: 19 }).setView([51, 10], 4);
     this.map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     this.map.on("click", (e: Leaflet.LeafletMouseEvent) => {
       if (!this.pickable) return;
@@ -136,6 +136,7 @@ export class LeafletMap extends LitElement {
     const map = this.map;
     if (!map) return;
     if (changed.has("settings") && this.settings) {
+      map.setMaxZoom(this.settings.maxZoom); // the clusters need it before any tile layer exists
       this.tiles?.remove();
       this.tiles = L.tileLayer(this.settings.tileUrl, {
         maxZoom: this.settings.maxZoom,

@@ -239,7 +239,7 @@ export class MapData {
   async setPosition(addressId: string, position: Point | null): Promise<Saved<Customer>> {
     const answer = await this.gql<SetAddressPositionMutation, SetAddressPositionMutationVariables>(
       SET_ADDRESS_POSITION,
-      { addressId, position },
+      { addressId, position: position && { latitude: position.latitude, longitude: position.longitude } },
     );
     const result = answer.setAddressPosition;
     if (result.__typename !== "Customer") return { ok: false, error: asError(result) };
