@@ -214,6 +214,7 @@ export class LeafletMap extends LitElement {
       :host {
         display: block;
         position: relative;
+        isolation: isolate; /* Leaflet's panes (z-index 400+) stay under the app's bars */
         height: var(--map-height, 60vh);
         min-height: 240px;
         border-radius: var(--radius, 8px);

@@ -374,7 +374,7 @@ export class MapScreen extends LocalizedElement {
       const answer = await this.data.planRoute(start, this.picked, this.roundTrip);
       if (answer.ok) {
         this.route = answer.value;
-        this.status = t("route.total", { count: answer.value.plan.stops.length, km: km(answer.value.plan.totalKm) });
+        this.status = ""; // the summary above the map says it (a live region)
       } else this.error = t("route.error", { message: answer.error.message });
     } catch (error) {
       this.status = "";
@@ -472,7 +472,7 @@ export class MapScreen extends LocalizedElement {
       [s.googleMapsUrl, t("route.google")],
     ];
     return html`
-      <p class="summary">
+      <p class="summary" role="status">
         ${t("route.total", { count: plan.stops.length, km: km(plan.totalKm) })}
         ${plan.distances === "straight" ? html`<span class="muted">${t("route.straight")}</span>` : nothing}
       </p>
@@ -572,7 +572,7 @@ export class MapScreen extends LocalizedElement {
         font-weight: 700;
       }
       leaflet-map {
-        --map-height: 55vh;
+        --map-height: 45vh;
         margin: 0.5rem 0;
       }
       .filters {
