@@ -409,3 +409,40 @@ def test_settings_say_whether_areas_may_be_prepared(maps: MapServer) -> None:
         "prefetchAllowed": True,
     }
     assert json.dumps(settings)
+
+
+def test_map_screens_pass_axe(browser: Browser, maps: MapServer) -> None:
+    # axe is injected as a script, which the app's CSP rightly refuses: bypass it for this check.
+    context = new_context(browser, maps.demo, "phone", bypass_csp=True)
+    page = context.new_page()
+    axe = (ROOT / "pwa" / "node_modules" / "axe-core" / "axe.min.js").read_text()
+    found: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        page.add_script_tag(content=axe)
+        result = page.evaluate(
+            "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})"
+            ".then(r => r.violations.filter(v => ['serious', 'critical'].includes(v.impact))"
+            ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))"
+        )
+        if result:
+            found[name] = result
+
+    try:
+        sign_in(page)
+        page.goto("/map")
+        expect(page.locator("map-screen .count")).to_contain_text("40 of 40")
+        page.locator("map-screen leaflet-map .cluster").first.wait_for()
+        check("map")
+        page.goto("/map/near")
+        page.locator("map-screen leaflet-map").wait_for()
+        check("near")
+        page.goto("/map/route")
+        page.locator("map-screen ul.picks input").first.wait_for()
+        check("route picker")
+        page.goto(f"/customers/{customers(maps)[0]['id']}")
+        page.locator("dossier-map leaflet-map .pin").first.wait_for()
+        check("dossier map")
+    finally:
+        context.close()
+    assert not found, found
