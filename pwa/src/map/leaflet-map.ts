@@ -66,6 +66,7 @@ export class LeafletMap extends LitElement {
   private path: Leaflet.Polyline | null = null;
   private fitted = "";
   private drawn = "";
+  private resizes: ResizeObserver | null = null;
 
   constructor() {
     super();
@@ -79,6 +80,15 @@ export class LeafletMap extends LitElement {
   }
 
   override firstUpdated(): void {
+    this.init();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated && !this.map) this.init(); // moved in the DOM: a new Leaflet map
+  }
+
+  private init(): void {
     const container = this.renderRoot.querySelector<HTMLElement>("#map");
     if (!container) return;
     this.map = L.map(container, { zoomControl: true, worldCopyJump: true, keyboard: true, minZoom: 2, maxZoom: 19 }).setView([51, 10], 4);
@@ -88,7 +98,9 @@ export class LeafletMap extends LitElement {
       this.emit("map-pick", { latitude: e.latlng.lat, longitude: e.latlng.lng });
     });
     // The element may be laid out after Leaflet measured it (a lazily defined element).
-    new ResizeObserver(() => this.map?.invalidateSize()).observe(container);
+    this.resizes = new ResizeObserver(() => this.map?.invalidateSize());
+    this.resizes.observe(container);
+    this.fitted = this.drawn = "";
     this.sync(new Map([["settings", null], ["markers", null], ["line", null]]));
   }
 
@@ -98,6 +110,7 @@ export class LeafletMap extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.resizes?.disconnect();
     this.map?.remove();
     this.map = null;
     this.tiles = this.layer = this.path = null;
