@@ -247,6 +247,10 @@ def test_a_seen_tile_renders_offline(page: Page, context: BrowserContext, maps: 
     page.wait_for_timeout(500)  # the service worker writes the last tiles into its cache
     online = set(loaded_tiles(page))
     assert online
+    kept = page.evaluate(
+        "caches.open('dossier-tiles').then((c) => c.keys()).then((k) => k.map((r) => r.url))"
+    )
+    assert online <= set(kept)
     served = len(maps.tiles.served)
     context.set_offline(True)
     page.reload()
@@ -450,3 +454,46 @@ def test_map_screens_pass_axe(browser: Browser, maps: MapServer) -> None:
     finally:
         context.close()
     assert not found, found
+
+
+def test_without_permission_areas_are_not_prepared(page: Page, maps: MapServer) -> None:
+    """A tile server whose terms forbid bulk downloads (OpenStreetMap's): the action is disabled
+    and says why."""
+
+    def forbid(route: Any) -> None:
+        body = route.request.post_data or ""
+        if "query MapSettings" not in body:
+            route.continue_()
+            return
+        answer = route.fetch().json()
+        answer["data"]["mapSettings"]["prefetchAllowed"] = False
+        route.fulfill(json=answer)
+
+    page.route("**/graphql", forbid)
+    sign_in(page)
+    page.goto("/map")
+    screen = page.locator("map-screen")
+    button = screen.get_by_role("button", name="Prepare this area for offline")
+    expect(button).to_be_disabled()
+    expect(screen.locator("#prepare-why")).to_contain_text("do not allow downloading areas")
+    expect(button).to_have_attribute("aria-describedby", "prepare-why")
+
+
+def test_cover_sheet_map_on_a_phone(browser: Browser, maps: MapServer) -> None:
+    customer = customers(maps)[2]
+    context = new_context(browser, maps.demo, "phone")
+    try:
+        page = context.new_page()
+        sign_in(page)
+        page.goto(f"/customers/{customer['id']}")
+        cover = page.locator("dossier-screen dossier-map")
+        expect(cover.locator("leaflet-map .pin.address")).to_have_count(
+            len([a for a in customer["addresses"] if a["latitude"] is not None])
+        )
+        expect(cover.locator("leaflet-map img.leaflet-tile-loaded").first).to_be_attached()
+        cover.scroll_into_view_if_needed()
+        cover.get_by_role("button", name="Correct positions").click()
+        expect(cover.get_by_role("button", name=re.compile("at map centre")).first).to_be_visible()
+        screenshot(page, "23-dossier-map")
+    finally:
+        context.close()
