@@ -264,7 +264,7 @@ def test_a_seen_tile_renders_offline(page: Page, context: BrowserContext, maps: 
     offline = set(loaded_tiles(page))
     assert online <= offline, online - offline
     assert len(maps.tiles.served) == served, "nothing came from the tile server"
-    expect(page.locator("map-screen .error")).to_contain_text("Offline")
+    expect(page.locator("map-screen .notice")).to_contain_text("Offline")
     context.set_offline(False)
 
 

@@ -11,7 +11,8 @@ import { css, html, nothing, type TemplateResult } from "lit";
 import { Offline } from "../data/client";
 import { gql } from "../data/client";
 import type { Customer } from "../data/store";
-import { formatNumber, t } from "../i18n";
+import { formatNumber, t, type MessageKey } from "../i18n";
+import { en } from "../i18n/en";
 import { dossierPath, navigate } from "../router";
 import { repo } from "../services";
 import { LocalizedElement } from "../ui/localized";
@@ -40,6 +41,12 @@ export type MapMode = "all" | "near" | "route";
 const RADII = [5, 10, 25, 50, 100, 250];
 const MAX_STOPS = 100;
 
+/** A customer status in the user's language (the known ones; others as the server says them). */
+function statusName(status: string): string {
+  const key = `customerStatus.${status}`;
+  return key in en ? t(key as MessageKey) : status;
+}
+
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -61,6 +68,7 @@ export class MapScreen extends LocalizedElement {
     roundTrip: { state: true },
     status: { state: true },
     error: { state: true },
+    notice: { state: true },
     busy: { state: true },
     loaded: { state: true },
   };
@@ -80,6 +88,8 @@ export class MapScreen extends LocalizedElement {
   declare roundTrip: boolean;
   declare status: string;
   declare error: string;
+  /** Offline: what is shown is what was last loaded. */
+  declare notice: string;
   declare busy: boolean;
   declare loaded: boolean;
 
@@ -102,6 +112,7 @@ export class MapScreen extends LocalizedElement {
     this.roundTrip = true;
     this.status = "";
     this.error = "";
+    this.notice = "";
     this.busy = false;
     this.loaded = false;
   }
@@ -149,7 +160,8 @@ export class MapScreen extends LocalizedElement {
       this.hasComplaintType = complaintType(fresh) !== null;
       this.complaints = await this.data.refreshComplaints(fresh);
     } catch (error) {
-      this.error = error instanceof Offline ? t("map.offline") : t("map.error", { message: message(error) });
+      if (error instanceof Offline) this.notice = t("map.offline");
+      else this.error = t("map.error", { message: message(error) });
     } finally {
       this.loaded = true;
     }
@@ -210,7 +222,7 @@ export class MapScreen extends LocalizedElement {
             }}
           >
             <option value="">${t("map.allStatuses")}</option>
-            ${statuses.map((s) => html`<option value=${s} ?selected=${this.filters.statuses.includes(s)}>${s}</option>`)}
+            ${statuses.map((s) => html`<option value=${s} ?selected=${this.filters.statuses.includes(s)}>${statusName(s)}</option>`)}
           </select>
         </div>
         <label class="check">
@@ -540,6 +552,7 @@ export class MapScreen extends LocalizedElement {
         ${modes.map(([mode, href, label]) => html`<a href=${href} aria-current=${this.mode === mode ? "page" : nothing}>${label}</a>`)}
       </nav>
       <div class="messages">
+        ${this.notice ? html`<p class="muted notice">${this.notice}</p>` : nothing}
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
         ${this.status ? html`<p class="ok" role="status">${this.status}</p>` : nothing}
       </div>
