@@ -367,6 +367,7 @@ def test_a_dragged_pin_is_saved_as_placed_by_hand(browser: Browser, maps: MapSer
         sign_in(page)
         page.goto(f"/customers/{customer['id']}")
         cover = page.locator("dossier-screen dossier-map")
+        cover.scroll_into_view_if_needed()  # Leaflet loads when the map comes near the screen
         expect(cover.locator("leaflet-map .pin.address").first).to_be_visible()
         cover.get_by_role("button", name="Correct positions").click()
         pin = cover.locator(f"leaflet-map [data-marker='{address['id']}']")
@@ -449,6 +450,7 @@ def test_map_screens_pass_axe(browser: Browser, maps: MapServer) -> None:
         page.locator("map-screen ul.picks input").first.wait_for()
         check("route picker")
         page.goto(f"/customers/{customers(maps)[0]['id']}")
+        page.locator("dossier-screen dossier-map").scroll_into_view_if_needed()
         page.locator("dossier-map leaflet-map .pin").first.wait_for()
         check("dossier map")
     finally:
@@ -487,6 +489,7 @@ def test_cover_sheet_map_on_a_phone(browser: Browser, maps: MapServer) -> None:
         sign_in(page)
         page.goto(f"/customers/{customer['id']}")
         cover = page.locator("dossier-screen dossier-map")
+        cover.scroll_into_view_if_needed()  # Leaflet loads when the map comes near the screen
         expect(cover.locator("leaflet-map .pin.address")).to_have_count(
             len([a for a in customer["addresses"] if a["latitude"] is not None])
         )

@@ -1,7 +1,8 @@
 /**
- * <dossier-map>: the customer's addresses on a map, on the cover sheet. "Correct positions" makes
- * the pins draggable (and offers "pin at map centre" for keyboards); a moved pin is saved as a
- * position placed by hand, which the geocoder never overwrites (docs/adr/0018).
+ * <dossier-map>: the customer's addresses on a map, on the cover sheet (Leaflet and the tiles load
+ * when the map comes near the screen). "Correct positions" makes the pins draggable (and offers
+ * "pin at map centre" for keyboards); a moved pin is saved as a position placed by hand, which the
+ * geocoder never overwrites (docs/adr/0018).
  */
 import { css, html, nothing, type TemplateResult } from "lit";
 import { gql, Offline } from "../data/client";
@@ -11,7 +12,6 @@ import { repo } from "../services";
 import { LocalizedElement } from "../ui/localized";
 import { shared } from "../ui/styles";
 import type { LeafletMap, MapMarker } from "./leaflet-map";
-import "./leaflet-map";
 import { addressLine, hasPosition, MapData, validPoint, type Address, type MapSettings, type Point } from "./map-data";
 
 export class DossierMap extends LocalizedElement {
@@ -40,13 +40,30 @@ export class DossierMap extends LocalizedElement {
     this.error = "";
   }
 
+  private visible: IntersectionObserver | null = null;
+
   override connectedCallback(): void {
     super.connectedCallback();
+    // Leaflet and the tiles load once the map comes near the screen, not with every cover sheet.
+    this.visible = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        this.visible?.disconnect();
+        void import("./leaflet-map");
+      },
+      { rootMargin: "300px" },
+    );
+    this.visible.observe(this);
     void this.data.settings().then((s) => (this.settings ??= s ?? null));
     void this.data
       .refreshSettings()
       .then((s) => (this.settings = s))
       .catch(() => undefined); // offline: the stored settings (or none) stay
+  }
+
+  override disconnectedCallback(): void {
+    this.visible?.disconnect();
+    super.disconnectedCallback();
   }
 
   private label(a: Address): string {
