@@ -337,7 +337,7 @@ export class MapScreen extends LocalizedElement {
         ? html`<ol class="list results" aria-label=${t("near.found", { count: near.items.length, km: near.radiusKm })}>
             ${near.items.map(
               (i) => html`<li>
-                <a href=${dossierPath(i.customer.id)}>
+                <a class="row" href=${dossierPath(i.customer.id)}>
                   <span class="row-main"
                     ><span class="row-title">${i.customer.name}</span
                     ><span class="row-sub"
@@ -501,7 +501,7 @@ export class MapScreen extends LocalizedElement {
         ${plan.stops.map((s) => {
           const a = s.customer.addresses.find((x) => x.id === s.address.id);
           return html`<li data-stop=${s.sequence}>
-            <a class="stop" href=${dossierPath(s.customer.id)}>
+            <a class="stop row" href=${dossierPath(s.customer.id)}>
               <span class="number" aria-hidden="true">${s.sequence}</span>
               <span class="row-main"
                 ><span class="row-title">${s.customer.name}</span
@@ -614,8 +614,8 @@ export class MapScreen extends LocalizedElement {
         display: flex;
         flex-wrap: wrap;
         align-items: center;
-        gap: 0.25rem 0.5rem;
-        padding: 0.25rem 0;
+        gap: 0 0.5rem;
+        padding: 0 0 0.5rem;
       }
       ol.stops a.stop {
         flex: 1 1 16rem;
@@ -646,6 +646,9 @@ export class MapScreen extends LocalizedElement {
         list-style: none;
         margin: 0;
         padding: 0;
+      }
+      ol.list > li {
+        border-bottom: 1px solid var(--border);
       }
       @media (min-width: 900px) {
         leaflet-map {
