@@ -353,6 +353,8 @@ def test_the_route_list_and_the_map_agree(page: Page, maps: MapServer, device: s
     )
     if device == "phone":
         screenshot(page, "22-map-route")
+        stops.last.scroll_into_view_if_needed()
+        screenshot(page, "23-map-route-stops")
     # The plan is kept: it shows again after a reload.
     page.reload()
     expect(screen.locator("ol.stops > li")).to_have_count(5)
@@ -497,6 +499,6 @@ def test_cover_sheet_map_on_a_phone(browser: Browser, maps: MapServer) -> None:
         cover.scroll_into_view_if_needed()
         cover.get_by_role("button", name="Correct positions").click()
         expect(cover.get_by_role("button", name=re.compile("at map centre")).first).to_be_visible()
-        screenshot(page, "23-dossier-map")
+        screenshot(page, "24-dossier-map")
     finally:
         context.close()

@@ -505,7 +505,8 @@ export class MapScreen extends LocalizedElement {
               <span class="number" aria-hidden="true">${s.sequence}</span>
               <span class="row-main"
                 ><span class="row-title">${s.customer.name}</span
-                ><span class="row-sub">${a ? addressLine(a) : ""} · ${t("route.leg", { km: km(s.legKm) })}</span></span
+                ><span class="row-sub">${a ? addressLine(a) : ""}</span
+                ><span class="row-sub">${t("route.leg", { km: km(s.legKm) })}</span></span
               >
             </a>
             <span class="apps">
