@@ -310,7 +310,10 @@ def test_location_denied_says_so(browser: Browser, maps: MapServer) -> None:
         screen = page.locator("map-screen")
         screen.get_by_role("button", name="Use my location").click()
         expect(screen.get_by_role("alert")).to_contain_text("Location access was denied")
-        # A chosen point still works: the map's centre.
+        # A chosen point still works: a tap on the map, or the map's centre.
+        screen.locator("leaflet-map #map").click(position={"x": 60, "y": 150})
+        expect(screen.locator(".messages [role=status]")).to_contain_text("km")
+        expect(screen.locator("leaflet-map .pin.origin")).to_have_count(1)
         screen.get_by_role("button", name="Use the map centre").click()
         expect(screen.locator(".messages [role=status]")).to_contain_text("km")
     finally:
