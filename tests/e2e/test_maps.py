@@ -505,3 +505,20 @@ def test_cover_sheet_map_on_a_phone(browser: Browser, maps: MapServer) -> None:
         screenshot(page, "24-dossier-map")
     finally:
         context.close()
+
+
+def test_a_marker_opens_the_cover_sheet_from_the_keyboard(page: Page, maps: MapServer) -> None:
+    sign_in(page)
+    page.goto("/map/near")
+    screen = page.locator("map-screen")
+    screen.locator("#radius").select_option("250")
+    screen.get_by_role("button", name="Use the map centre").click()
+    expect(screen.locator("ol.results li").first).to_be_visible()
+    pin = screen.locator("leaflet-map .pin:not(.origin)").first
+    expect(pin).to_have_attribute("role", "button")
+    expect(pin).to_have_attribute("tabindex", "0")
+    name = (pin.get_attribute("aria-label") or "").split(",")[0]
+    assert name
+    pin.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("dossier-screen h1")).to_have_text(name)

@@ -207,6 +207,13 @@ export class LeafletMap extends LitElement {
         el?.setAttribute("data-marker", m.id);
       });
       marker.on("click", () => this.emit("marker-activate", { id: m.id }));
+      // Leaflet makes markers buttons but presses them with Enter only for popups.
+      marker.on("keypress", (e: Leaflet.LeafletEvent) => {
+        const key = (e as Leaflet.LeafletKeyboardEvent).originalEvent;
+        if (key.key !== "Enter" && key.key !== " ") return;
+        key.preventDefault();
+        this.emit("marker-activate", { id: m.id });
+      });
       marker.on("dragend", () => {
         const p = marker.getLatLng();
         this.emit("marker-moved", { id: m.id, latitude: p.lat, longitude: p.lng });
