@@ -67,6 +67,7 @@ export class LeafletMap extends LitElement {
   private fitted = "";
   private drawn = "";
   private resizes: ResizeObserver | null = null;
+  private removal: (() => void) | null = null;
 
   constructor() {
     super();
@@ -91,6 +92,7 @@ export class LeafletMap extends LitElement {
   private init(): void {
     const container = this.renderRoot.querySelector<HTMLElement>("#map");
     if (!container) return;
+    this.removal?.(); // attached again before the old map was removed
     this.map = L.map(container, { zoomControl: true, worldCopyJump: true, keyboard: true, minZoom: 2, maxZoom: 19 }).setView([51, 10], 4);
     this.map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     this.map.on("click", (e: Leaflet.LeafletMouseEvent) => {
@@ -111,7 +113,18 @@ export class LeafletMap extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.resizes?.disconnect();
-    this.map?.remove();
+    // A zoom or cluster animation still running would touch the removed panes (Leaflet's timers
+    // outlive remove()): let them end first.
+    const map = this.map;
+    if (map) {
+      map.stop();
+      this.removal = () => {
+        clearTimeout(timer);
+        this.removal = null;
+        map.remove();
+      };
+      const timer = setTimeout(() => this.removal?.(), 1000);
+    }
     this.map = null;
     this.tiles = this.layer = this.path = null;
   }
