@@ -36,6 +36,7 @@ __all__ = [
     "SecuritySettings",
     "ServerSettings",
     "Settings",
+    "TileSettings",
     "load_settings",
 ]
 
@@ -221,6 +222,42 @@ class GeoSettings:
         return self.geocoder_url is not None
 
 
+#: Tile servers whose usage policy forbids bulk downloads ("prepare this area for offline").
+_NO_BULK_TILE_HOSTS = ("tile.openstreetmap.org",)
+
+
+@dataclass(frozen=True, slots=True)
+class TileSettings:
+    """The map's background tiles, as the PWA loads them (docs/adr/0022)."""
+
+    url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    """Template of a tile's URL with ``{z}``, ``{x}``, ``{y}`` (and optionally ``{s}``, ``{r}``);
+    the page's Content-Security-Policy allows images and connections from its origin."""
+
+    attribution: str = "© OpenStreetMap contributors"
+    """Shown on every map, as text."""
+
+    attribution_url: str | None = "https://www.openstreetmap.org/copyright"
+    """Where the attribution links to."""
+
+    max_zoom: int = 19
+    """The deepest zoom level the server has tiles for."""
+
+    prefetch: bool = False
+    """Whether the server's usage policy allows downloading an area ahead of time. Refused for
+    servers whose policy forbids it (OpenStreetMap's own)."""
+
+    prefetch_max_tiles: int = 500
+    """Most tiles one "prepare this area for offline" may fetch."""
+
+    @property
+    def origin(self) -> str:
+        """``scheme://host[:port]`` of the tile server, for the CSP (``{s}`` becomes ``*``)."""
+        parts = urlsplit(self.url)
+        host = parts.netloc.replace("{s}", "*")
+        return f"{parts.scheme}://{host}"
+
+
 @dataclass(frozen=True, slots=True)
 class ExtractionSettings:
     """Text extraction and OCR (docs/adr/0013); the languages are a tenant setting."""
@@ -385,6 +422,7 @@ class Settings:
     """The directory groups are imported from; ``None`` when ``DOSSIER_LDAP_URL`` is unset."""
 
     geo: GeoSettings = field(default_factory=GeoSettings)
+    tiles: TileSettings = field(default_factory=TileSettings)
 
     @property
     def is_development(self) -> bool:
@@ -442,6 +480,12 @@ ENVIRONMENT_NAMES: Mapping[str, str] = {
     "DOSSIER_GEOCODER_TIMEOUT_SECONDS": "limit for one geocoder request (default 10)",
     "DOSSIER_GEOCODER_MIN_INTERVAL_MS": "least time between two geocoder requests (default 1000)",
     "DOSSIER_ROUTING_URL": "base URL of an OSRM server for road distances (unset: straight lines)",
+    "DOSSIER_TILE_URL": "map tile URL template with {z}/{x}/{y} (default OpenStreetMap's)",
+    "DOSSIER_TILE_ATTRIBUTION": "attribution text shown on the map",
+    "DOSSIER_TILE_ATTRIBUTION_URL": "where the attribution links to",
+    "DOSSIER_TILE_MAX_ZOOM": "deepest zoom level of the tile server (default 19)",
+    "DOSSIER_TILE_PREFETCH": "true if the tile server allows bulk downloads of an area",
+    "DOSSIER_TILE_PREFETCH_MAX_TILES": "most tiles one area download fetches (default 500)",
 }
 
 #: Where each field of :class:`DirectorySettings` comes from.
@@ -550,6 +594,58 @@ def _geo(env: Mapping[str, str]) -> GeoSettings:
         timeout_seconds=timeout,
         min_interval_ms=_int(env, "DOSSIER_GEOCODER_MIN_INTERVAL_MS", 1000, minimum=0),
         routing_url=_http_url(env, "DOSSIER_ROUTING_URL"),
+    )
+
+
+def _tiles(env: Mapping[str, str]) -> TileSettings:
+    default = TileSettings()
+    raw = (env.get("DOSSIER_TILE_URL") or "").strip()
+    url = raw or default.url
+    parts = urlsplit(url.replace("{s}", "a"))
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or not all(p in url for p in ("{z}", "{x}", "{y}"))
+    ):
+        raise SettingsError(
+            "DOSSIER_TILE_URL must be an http(s) URL template with {z}, {x} and {y}, "
+            f"got {raw!r}",
+            setting="DOSSIER_TILE_URL",
+        )
+    attribution = (env.get("DOSSIER_TILE_ATTRIBUTION") or "").strip()
+    link = (env.get("DOSSIER_TILE_ATTRIBUTION_URL") or "").strip()
+    if raw and not attribution:
+        raise SettingsError(
+            "DOSSIER_TILE_ATTRIBUTION is required with DOSSIER_TILE_URL (the tile server's terms)",
+            setting="DOSSIER_TILE_ATTRIBUTION",
+        )
+    if link and urlsplit(link).scheme not in ("http", "https"):
+        raise SettingsError(
+            f"DOSSIER_TILE_ATTRIBUTION_URL must be an http(s) URL, got {link!r}",
+            setting="DOSSIER_TILE_ATTRIBUTION_URL",
+        )
+    prefetch = _bool(env, "DOSSIER_TILE_PREFETCH", default=False)
+    if prefetch and (parts.hostname or "").endswith(_NO_BULK_TILE_HOSTS):
+        raise SettingsError(
+            f"{parts.hostname} forbids bulk downloads: DOSSIER_TILE_PREFETCH needs a tile server "
+            "of your own or one whose terms allow it",
+            setting="DOSSIER_TILE_PREFETCH",
+        )
+    max_zoom = _int(env, "DOSSIER_TILE_MAX_ZOOM", default.max_zoom, minimum=1)
+    if max_zoom > 22:
+        raise SettingsError(
+            f"DOSSIER_TILE_MAX_ZOOM must be at most 22, got {max_zoom}",
+            setting="DOSSIER_TILE_MAX_ZOOM",
+        )
+    return TileSettings(
+        url=url,
+        attribution=attribution or default.attribution,
+        attribution_url=(link or None) if raw else (link or default.attribution_url),
+        max_zoom=max_zoom,
+        prefetch=prefetch,
+        prefetch_max_tiles=min(
+            _int(env, "DOSSIER_TILE_PREFETCH_MAX_TILES", default.prefetch_max_tiles), 10_000
+        ),
     )
 
 
@@ -685,4 +781,5 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         data_dir=data_dir,
         ldap=_ldap(env),
         geo=_geo(env),
+        tiles=_tiles(env),
     )

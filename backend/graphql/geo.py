@@ -1,6 +1,6 @@
-"""GraphQL for maps: customers near a point, what is at a point, the day's route, and placing an
-address by hand. Bad input answers a ValidationError with per-field codes (``out_of_range``,
-``too_many_stops``, ``no_position``), unknown or hidden ids a NotFoundError."""
+"""GraphQL for maps: the tile server, customers near a point, what is at a point, the day's route,
+and placing an address by hand. Bad input answers a ValidationError with per-field codes
+(``out_of_range``, ``too_many_stops``, ``no_position``), unknown or hidden ids a NotFoundError."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from backend.geo.service import PlaceSuggestion
 from backend.graphql.context import Info
 from backend.graphql.customers import AddressNode, CustomerNode, QualityEnum
 from backend.graphql.errors import ForbiddenError, NotFoundError, ValidationError, as_error
+from backend.settings import TileSettings
 
 __all__ = ["GeoMutation", "GeoQuery"]
 
@@ -38,6 +39,31 @@ async def _address(info: Info, customer_id: str, address_id: str) -> AddressNode
         if a.id == address_id:
             return AddressNode.of(a)
     raise AssertionError("a listed address belongs to its customer")
+
+
+@strawberry.type(name="MapSettings", description="The map's background tiles (server settings).")
+class MapSettingsNode:
+    tile_url: str = strawberry.field(
+        description="URL template with {z}, {x}, {y} (and {s}, {r} where the server has them)."
+    )
+    attribution: str = strawberry.field(description="Shown on every map, as text.")
+    attribution_url: str | None
+    max_zoom: int
+    prefetch_allowed: bool = strawberry.field(
+        description="Whether the tile server's terms allow downloading an area for offline use."
+    )
+    prefetch_max_tiles: int = strawberry.field(description="Most tiles one area download fetches.")
+
+    @classmethod
+    def of(cls, t: TileSettings) -> MapSettingsNode:
+        return cls(
+            tile_url=t.url,
+            attribution=t.attribution,
+            attribution_url=t.attribution_url,
+            max_zoom=t.max_zoom,
+            prefetch_allowed=t.prefetch,
+            prefetch_max_tiles=t.prefetch_max_tiles,
+        )
 
 
 @strawberry.type(name="NearbyCustomer")
@@ -184,6 +210,15 @@ PositionResult = Annotated[
 
 @strawberry.type
 class GeoQuery:
+    @strawberry.field(
+        description="Where the map's tiles come from, and whether areas may be downloaded ahead "
+        "for offline use."
+    )
+    def map_settings(self, info: Info) -> MapSettingsNode:
+        ctx = info.context
+        _ = ctx.principal  # signed-in users only: raises the reason otherwise
+        return MapSettingsNode.of(ctx.settings.tiles)
+
     @strawberry.field(
         description="Customers with an address within radiusKm (at most 500) of a point, "
         "nearest first, each once."

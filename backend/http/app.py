@@ -24,7 +24,7 @@ from backend.http.audit import audit_routes
 from backend.http.auth import auth_routes, authenticate
 from backend.http.errors import exception_handlers, plain_errors_as_json
 from backend.http.files import file_routes
-from backend.http.pwa import pwa_router
+from backend.http.pwa import pwa_csp, pwa_router
 from backend.http.unsubscribe import unsubscribe_routes
 from backend.jobs.registry import job_handlers
 from backend.notifications.live import LIVE_CHANNEL
@@ -119,7 +119,7 @@ def create_app(runtime: Runtime, *, own_runtime: bool = True) -> Litestar:
             *file_routes,
             *audit_routes,
             *unsubscribe_routes,
-            pwa_router(settings.server.pwa_dir),
+            pwa_router(settings.server.pwa_dir, pwa_csp(settings.tiles.origin)),
         ],
         dependencies={"runtime": Provide(lambda: runtime, sync_to_thread=False)},
         exception_handlers=exception_handlers,

@@ -7,7 +7,8 @@ cached for a day. Server paths (``/graphql``, ``/auth``, ``/files``, …) never 
 an unknown one is a JSON 404 like any other.
 
 Every answer carries a strict Content-Security-Policy: scripts, styles and connections only from
-this origin, no inline script (the build emits none), no framing.
+this origin, no inline script (the build emits none), no framing. The one exception is the map's
+tile server (docs/adr/0022): its origin may serve images and answer the service worker's fetches.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from litestar import Request, Response, Router, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
-__all__ = ["PWA_CSP", "SERVER_PREFIXES", "pwa_router"]
+__all__ = ["PWA_CSP", "SERVER_PREFIXES", "pwa_csp", "pwa_router"]
 
 PWA_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -32,6 +33,16 @@ PWA_CSP = (
     "media-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+
+
+def pwa_csp(tile_origin: str | None) -> str:
+    """The policy with the tile server's origin allowed for images and connections."""
+    if not tile_origin:
+        return PWA_CSP
+    return PWA_CSP.replace("img-src 'self'", f"img-src 'self' {tile_origin}", 1).replace(
+        "connect-src 'self'", f"connect-src 'self' {tile_origin}", 1
+    )
+
 
 #: First path segments that belong to the server, never to the app.
 SERVER_PREFIXES = frozenset(
@@ -83,12 +94,12 @@ def _cache_control(relative: str) -> str:
     return _DAY
 
 
-def _send(request: Request[Any, Any, Any], root: Path, relative: str) -> Response[bytes]:
+def _send(request: Request[Any, Any, Any], root: Path, relative: str, csp: str) -> Response[bytes]:
     path = root / relative
     file = _load(path, path.stat().st_mtime_ns)
     headers = {
         "Cache-Control": _cache_control(relative),
-        "Content-Security-Policy": PWA_CSP,
+        "Content-Security-Policy": csp,
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "same-origin",
         "ETag": file.etag,
@@ -113,7 +124,7 @@ def _inside(root: Path, relative: str) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def pwa_router(pwa_dir: Path) -> Router:
+def pwa_router(pwa_dir: Path, csp: str = PWA_CSP) -> Router:
     """Routes for the app; registered after the API, whose exact paths take precedence."""
     root = pwa_dir.resolve()
 
@@ -125,10 +136,10 @@ def pwa_router(pwa_dir: Path) -> Router:
             raise NotFoundException("app_not_built: run `./dev run` (npm ci && vite build in pwa/)")
         found = _inside(root, relative) if relative else None
         if found is not None:
-            return _send(request, root, found.relative_to(root).as_posix())
+            return _send(request, root, found.relative_to(root).as_posix(), csp)
         if relative.startswith("assets/") or "." in relative.rsplit("/", 1)[-1]:
             raise NotFoundException(f"no file {request.url.path}")
-        return _send(request, root, "index.html")  # a client route: the app decides
+        return _send(request, root, "index.html", csp)  # a client route: the app decides
 
     @get("/", include_in_schema=False, sync_to_thread=False)
     def app_root(request: Request[Any, Any, Any]) -> Response[bytes]:

@@ -157,6 +157,9 @@ export class DossierApp extends LocalizedElement {
       case "view":
         void import("./screens/views-screen");
         return html`<views-screen .viewId=${r.name === "view" ? r.viewId : null}></views-screen>`;
+      case "map":
+        void import("./map/map-screen");
+        return html`<map-screen .mode=${r.mode}></map-screen>`;
       case "not-found":
         return this.placeholder("404", location.pathname);
     }
@@ -192,6 +195,14 @@ export class DossierApp extends LocalizedElement {
       <div class="bar">
         <a class="brand" href="/">${t("app.name")}</a>
         <span class="user muted-on-bar">${this.user.displayName}</span>
+        <a
+          class="find"
+          href="/map"
+          aria-label=${t("map.title")}
+          title=${t("map.title")}
+          aria-current=${route === "map" ? "page" : nothing}
+          >${icon("map")}</a
+        >
         <a
           class="find"
           href="/search"

@@ -20,6 +20,10 @@ it("parses every client route and round-trips the paths it makes", () => {
   expect(route("/views")).toEqual({ name: "views" });
   expect(route(viewPath("v 1"))).toEqual({ name: "view", viewId: "v 1" });
   expect(route(dossierPath("c1", "view:v1"))).toEqual({ name: "dossier", customerId: "c1", tab: "view:v1" });
+  expect(route("/map")).toEqual({ name: "map", mode: "all" });
+  expect(route("/map/near")).toEqual({ name: "map", mode: "near" });
+  expect(route("/map/route")).toEqual({ name: "map", mode: "route" });
+  expect(route("/map/elsewhere").name).toBe("not-found");
   expect(route("/customers/c1/r").name).toBe("not-found");
   expect(route("/nowhere").name).toBe("not-found");
 });

@@ -17,6 +17,7 @@ export type Route =
   | { name: "documents"; search: SearchForm }
   | { name: "views" }
   | { name: "view"; viewId: string }
+  | { name: "map"; mode: "all" | "near" | "route" }
   | { name: "not-found" };
 
 /** The tab of a dossier that shows a saved view (a virtual register). */
@@ -49,6 +50,8 @@ export function parseRoute(url: URL): Route {
   if (first === "search" && parts.length === 1) {
     return { name: "documents", search: searchFromParams(url.searchParams) };
   }
+  if (first === "map" && parts.length === 1) return { name: "map", mode: "all" };
+  if (first === "map" && (second === "near" || second === "route") && parts.length === 2) return { name: "map", mode: second };
   if (first === "views" && parts.length === 1) return { name: "views" };
   if (first === "views" && second && parts.length === 2) return { name: "view", viewId: second };
   return { name: "not-found" };

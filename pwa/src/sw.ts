@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 /**
  * The service worker: precaches the app shell (the list is injected at build time), answers every
- * client route with index.html so the app starts without network, keeps viewed preview images,
+ * client route with index.html so the app starts without network, keeps viewed preview images and
+ * map tiles,
  * receives files shared from other apps (share_target), and shows Web Push notifications.
  */
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from "workbox-precaching";
@@ -31,6 +32,19 @@ registerRoute(
   new CacheFirst({
     cacheName: "dossier-renditions",
     plugins: [new ExpirationPlugin({ maxEntries: 500, maxAgeSeconds: 30 * 24 * 3600, purgeOnQuotaError: true })],
+  }),
+);
+
+// Map tiles the user has seen (or prepared for offline where the tile server allows it; ADR 0022):
+// any other origin's /{z}/{x}/{y}.png|jpg|webp, a bounded cache whose least recently used tiles go
+// first. Only CORS answers are kept (Leaflet asks with crossorigin): opaque ones cost megabytes of
+// quota each.
+const TILE_PATH = /\/\d{1,2}\/\d+\/\d+(@2x)?\.(png|jpe?g|webp)$/;
+registerRoute(
+  ({ url, request }) => request.method === "GET" && url.origin !== self.location.origin && TILE_PATH.test(url.pathname),
+  new CacheFirst({
+    cacheName: "dossier-tiles",
+    plugins: [new ExpirationPlugin({ maxEntries: 3000, maxAgeSeconds: 60 * 24 * 3600, purgeOnQuotaError: true })],
   }),
 );
 

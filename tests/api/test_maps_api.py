@@ -252,3 +252,20 @@ async def test_suggestions_without_a_geocoder_say_so(api: Api) -> None:
     assert found["geocoder"] == "off"
     assert found["place"] is None
     assert [c["customer"]["name"] for c in found["customers"]] == ["Solo"]
+
+
+MAP_SETTINGS = """{ mapSettings { tileUrl attribution attributionUrl maxZoom prefetchAllowed
+  prefetchMaxTiles } }"""
+
+
+async def test_map_settings_name_the_tile_server_to_signed_in_users(
+    api: Api, runtime: Runtime
+) -> None:
+    tiles = (await api.data(MAP_SETTINGS))["mapSettings"]
+    assert tiles["tileUrl"] == runtime.settings.tiles.url
+    assert tiles["attribution"] == runtime.settings.tiles.attribution
+    assert tiles["prefetchAllowed"] is runtime.settings.tiles.prefetch
+    assert tiles["maxZoom"] == runtime.settings.tiles.max_zoom
+    async with browser(runtime) as anonymous:
+        response = await anonymous.post("/graphql", json={"query": MAP_SETTINGS})
+        assert response.json()["errors"][0]["extensions"]["code"] == "unauthenticated"

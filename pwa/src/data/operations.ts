@@ -409,3 +409,116 @@ export const DELETE_VIEW = graphql`
     }
   }
 ${ERRORS}`;
+
+// -- Maps (docs/adr/0022) ------------------------------------------------------------------------
+
+export const MAP_SETTINGS = graphql`
+  query MapSettings {
+    mapSettings {
+      tileUrl
+      attribution
+      attributionUrl
+      maxZoom
+      prefetchAllowed
+      prefetchMaxTiles
+    }
+  }
+`;
+
+/** A page of every customer the caller may read, with their addresses' positions. */
+export const MAP_CUSTOMERS = graphql`
+  query MapCustomers($first: Int!, $after: String) {
+    customers(first: $first, after: $after) {
+      items {
+        ...CustomerFields
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+${CUSTOMER_FIELDS}`;
+
+/** How many documents each customer has that match (open complaints), grouped by customer. */
+export const CUSTOMER_DOCUMENT_COUNTS = graphql`
+  query CustomerDocumentCounts($criteria: SearchCriteriaInput!) {
+    search(criteria: $criteria, limit: 1) {
+      groups {
+        key
+        count
+      }
+    }
+  }
+`;
+
+const NEARBY = graphql`
+  fragment NearbyFields on NearbyCustomer {
+    distanceKm
+    latitude
+    longitude
+    customer {
+      ...CustomerFields
+    }
+    address {
+      id
+    }
+  }
+`;
+
+export const CUSTOMERS_NEAR = graphql`
+  query CustomersNear($latitude: Float!, $longitude: Float!, $radiusKm: Float!, $limit: Int!) {
+    customersNear(latitude: $latitude, longitude: $longitude, radiusKm: $radiusKm, limit: $limit) {
+      __typename
+      ... on NearbyCustomers {
+        items {
+          ...NearbyFields
+        }
+      }
+      ...ErrorFields
+    }
+  }
+${NEARBY}${CUSTOMER_FIELDS}${ERRORS}`;
+
+export const PLAN_ROUTE = graphql`
+  query PlanRoute($start: PointInput!, $customerIds: [ID!], $roundTrip: Boolean!) {
+    planRoute(start: $start, customerIds: $customerIds, roundTrip: $roundTrip) {
+      __typename
+      ... on RoutePlan {
+        totalKm
+        roundTrip
+        returnLegKm
+        distances
+        notes
+        stops {
+          sequence
+          latitude
+          longitude
+          legKm
+          geoUri
+          appleMapsUrl
+          googleMapsUrl
+          customer {
+            ...CustomerFields
+          }
+          address {
+            id
+          }
+        }
+      }
+      ...ErrorFields
+    }
+  }
+${CUSTOMER_FIELDS}${ERRORS}`;
+
+export const SET_ADDRESS_POSITION = graphql`
+  mutation SetAddressPosition($addressId: ID!, $position: PointInput) {
+    setAddressPosition(addressId: $addressId, position: $position) {
+      __typename
+      ... on Customer {
+        ...CustomerFields
+      }
+      ...ErrorFields
+    }
+  }
+${CUSTOMER_FIELDS}${ERRORS}`;

@@ -72,6 +72,11 @@ export type IndexConditionInput = {
   min?: unknown;
 };
 
+export type PointInput = {
+  latitude: number;
+  longitude: number;
+};
+
 export type PreviewState =
   | 'NONE'
   | 'PENDING'
@@ -343,5 +348,66 @@ export type DeleteViewMutation = { deleteView:
     | { __typename: 'ForbiddenError', code: string, message: string }
     | { __typename: 'NotFoundError', code: string, message: string }
     | { __typename: 'Removed' }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ field: string, code: string, message: string }> }
+   };
+
+export type MapSettingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MapSettingsQuery = { mapSettings: { tileUrl: string, attribution: string, attributionUrl: string | null, maxZoom: number, prefetchAllowed: boolean, prefetchMaxTiles: number } };
+
+export type MapCustomersQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type MapCustomersQuery = { customers: { items: Array<{ id: string, erpNumber: string, name: string, status: string, keyData: unknown, revision: number, updatedAt: string, addresses: Array<{ id: string, kind: string, label: string, street: string, postalCode: string, city: string, country: string, latitude: number | null, longitude: number | null }>, contacts: Array<{ id: string, name: string, role: string, email: string, phone: string }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type CustomerDocumentCountsQueryVariables = Exact<{
+  criteria: SearchCriteriaInput;
+}>;
+
+
+export type CustomerDocumentCountsQuery = { search: { groups: Array<{ key: string, count: number }> } };
+
+export type NearbyFieldsFragment = { distanceKm: number, latitude: number, longitude: number, customer: { id: string, erpNumber: string, name: string, status: string, keyData: unknown, revision: number, updatedAt: string, addresses: Array<{ id: string, kind: string, label: string, street: string, postalCode: string, city: string, country: string, latitude: number | null, longitude: number | null }>, contacts: Array<{ id: string, name: string, role: string, email: string, phone: string }> }, address: { id: string } };
+
+export type CustomersNearQueryVariables = Exact<{
+  latitude: number;
+  longitude: number;
+  radiusKm: number;
+  limit: number;
+}>;
+
+
+export type CustomersNearQuery = { customersNear:
+    | { __typename: 'NearbyCustomers', items: Array<{ distanceKm: number, latitude: number, longitude: number, customer: { id: string, erpNumber: string, name: string, status: string, keyData: unknown, revision: number, updatedAt: string, addresses: Array<{ id: string, kind: string, label: string, street: string, postalCode: string, city: string, country: string, latitude: number | null, longitude: number | null }>, contacts: Array<{ id: string, name: string, role: string, email: string, phone: string }> }, address: { id: string } }> }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ field: string, code: string, message: string }> }
+   };
+
+export type PlanRouteQueryVariables = Exact<{
+  start: PointInput;
+  customerIds?: Array<string> | string | null | undefined;
+  roundTrip: boolean;
+}>;
+
+
+export type PlanRouteQuery = { planRoute:
+    | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'RoutePlan', totalKm: number, roundTrip: boolean, returnLegKm: number, distances: string, notes: Array<string>, stops: Array<{ sequence: number, latitude: number, longitude: number, legKm: number, geoUri: string, appleMapsUrl: string, googleMapsUrl: string, customer: { id: string, erpNumber: string, name: string, status: string, keyData: unknown, revision: number, updatedAt: string, addresses: Array<{ id: string, kind: string, label: string, street: string, postalCode: string, city: string, country: string, latitude: number | null, longitude: number | null }>, contacts: Array<{ id: string, name: string, role: string, email: string, phone: string }> }, address: { id: string } }> }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ field: string, code: string, message: string }> }
+   };
+
+export type SetAddressPositionMutationVariables = Exact<{
+  addressId: string;
+  position?: PointInput | null | undefined;
+}>;
+
+
+export type SetAddressPositionMutation = { setAddressPosition:
+    | { __typename: 'Customer', id: string, erpNumber: string, name: string, status: string, keyData: unknown, revision: number, updatedAt: string, addresses: Array<{ id: string, kind: string, label: string, street: string, postalCode: string, city: string, country: string, latitude: number | null, longitude: number | null }>, contacts: Array<{ id: string, name: string, role: string, email: string, phone: string }> }
+    | { __typename: 'ForbiddenError', code: string, message: string }
+    | { __typename: 'NotFoundError', code: string, message: string }
     | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ field: string, code: string, message: string }> }
    };

@@ -304,6 +304,14 @@ export class DossierScreen extends LocalizedElement {
     </ul>`;
   }
 
+  /** The addresses on a map (Leaflet loads with it, only here and on the map screens). */
+  private renderMap(customer: LocalDossier["customer"]): TemplateResult | typeof nothing {
+    if (!customer.addresses.some((a) => a.latitude != null && a.longitude != null)) return nothing;
+    void import("../map/dossier-map");
+    return html`<h3 class="visually-hidden">${t("dossier.map")}</h3>
+      <dossier-map .customer=${customer}></dossier-map>`;
+  }
+
   private renderCover(): TemplateResult {
     const local = this.local;
     if (!local) return html`<div class="card">${skeletonRows(4)}</div>`;
@@ -342,6 +350,7 @@ export class DossierScreen extends LocalizedElement {
             </li>`;
           })}
         </ul>
+        ${this.renderMap(customer)}
       </section>
       <section class="card" aria-labelledby="h-contacts">
         <h2 id="h-contacts">${t("dossier.contacts")}</h2>
@@ -529,6 +538,10 @@ export class DossierScreen extends LocalizedElement {
   static override styles = [
     shared,
     css`
+      dossier-map {
+        display: block;
+        min-height: 302px; /* the map and its button, reserved before the map's code arrives */
+      }
       .head {
         display: flex;
         align-items: flex-start;
