@@ -26,6 +26,7 @@ APPS = [
     "backend.views.piccolo_app",
     "backend.notifications.piccolo_app",
     "backend.geo.piccolo_app",
+    "backend.changes.piccolo_app",
 ]
 
 APP_REGISTRY = AppRegistry(apps=APPS)

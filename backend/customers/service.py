@@ -9,6 +9,8 @@ from typing import Any
 
 from backend.access.policy import Action, Principal, Resource, can, visibility
 from backend.audit.service import AuditTrail
+from backend.changes.models import Entity
+from backend.changes.recording import record_change
 from backend.cursors import cursor_id, decode_cursor, encode_cursor
 from backend.customers.models import (
     Address,
@@ -82,6 +84,16 @@ def _customer_changes(old: Customer, new: Customer, draft: CustomerDraft) -> dic
     if draft.contacts is not None:
         changes["contacts"] = "replaced"
     return changes
+
+
+def _record(customer: Customer, *, addresses: bool, contacts: bool) -> None:
+    """The change feed hears of the customer and of the lists that were written."""
+    at = customer.updated_at
+    record_change(customer.tenant_id, customer.id, Entity.CUSTOMER, customer.id, at=at)
+    if addresses:
+        record_change(customer.tenant_id, customer.id, Entity.ADDRESSES, customer.id, at=at)
+    if contacts:
+        record_change(customer.tenant_id, customer.id, Entity.CONTACTS, customer.id, at=at)
 
 
 class CustomerService:
@@ -167,6 +179,7 @@ class CustomerService:
             )
             await self._repo.add(customer, addresses, contacts or [])
             await self._geocode(principal.tenant_id, to_geocode)
+            _record(customer, addresses=True, contacts=True)
             await self._audit.record(
                 principal,
                 "customer.create",
@@ -207,6 +220,7 @@ class CustomerService:
                 )
             await self._repo.update(changed, addresses, contacts)
             await self._geocode(principal.tenant_id, to_geocode)
+            _record(changed, addresses=addresses is not None, contacts=contacts is not None)
             await self._audit.record(
                 principal,
                 "customer.update",

@@ -16,9 +16,11 @@ from typing import Any
 from backend.access.policy import Action, Principal, Resource, can, visibility
 from backend.audit.service import AuditTrail
 from backend.blobs.store import BlobStore
+from backend.changes.models import Entity
 from backend.cursors import cursor_id, decode_cursor, encode_cursor
 from backend.documents.content import inspect_content
 from backend.documents.extraction import extract_job
+from backend.documents.feed import record_document, record_version
 from backend.documents.indexing import index_entries, normalise_filter
 from backend.documents.models import (
     Document,
@@ -211,6 +213,8 @@ class DocumentService:
             )
             await self._preview_later(version, now)
             await self._notify(principal, DocumentEvent(Event.DOCUMENT_CREATED, document.id))
+            record_document(document, Entity.DOCUMENT, Entity.REGISTERS)
+            record_version(document.customer_id, version)
             await self._audit.record(
                 principal,
                 "document.create",
@@ -254,6 +258,8 @@ class DocumentService:
             await self._repo.add_blob(principal.tenant_id, sha256, version.size, mime, now)
             await self._repo.add_version(version)
             await self._preview_later(version, now)
+            record_document(document, Entity.DOCUMENT)
+            record_version(document.customer_id, version)
             await self._notify(
                 principal, DocumentEvent(Event.VERSION_ADDED, document.id, version_id=version.id)
             )
@@ -407,6 +413,7 @@ class DocumentService:
                 changes,
                 index_entries(document_type.fields, values) if index_changed else None,
             )
+            record_document(updated, Entity.DOCUMENT)
             if updated.status != current.status:
                 await self._notify(
                     principal,
@@ -487,6 +494,7 @@ class DocumentService:
         async with self._tx.write():
             await self._repo.update_document(updated, [change], None)
             await self._repo.set_registers(updated, wanted)
+            record_document(updated, Entity.DOCUMENT, Entity.REGISTERS)
             await self._audit.record(
                 principal,
                 "document.file",
