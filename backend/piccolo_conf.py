@@ -27,6 +27,7 @@ APPS = [
     "backend.notifications.piccolo_app",
     "backend.geo.piccolo_app",
     "backend.changes.piccolo_app",
+    "backend.blobs.piccolo_app",
 ]
 
 APP_REGISTRY = AppRegistry(apps=APPS)

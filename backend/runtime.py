@@ -17,7 +17,9 @@ from backend.accounts.repository import PiccoloAccountRepository
 from backend.accounts.service import AccountService
 from backend.audit.repository import PiccoloAuditRepository
 from backend.audit.service import AuditTrail
+from backend.blobs.repository import PiccoloUploadRepository
 from backend.blobs.store import BlobStore, LocalBlobStore, TenantBlobStores
+from backend.blobs.uploads import BlobUploads
 from backend.customers.repository import PiccoloCustomerRepository
 from backend.customers.service import CustomerService
 from backend.documents.archive import ArchiveService
@@ -69,6 +71,7 @@ class Services:
     geo: GeoService
     search: SearchService
     reextraction: ReextractionService
+    uploads: BlobUploads
 
 
 @dataclass
@@ -250,5 +253,12 @@ class Runtime:
             views=views,
             reextraction=ReextractionService(
                 PiccoloDocumentRepository(), audit, self.database, jobs
+            ),
+            uploads=BlobUploads(
+                PiccoloUploadRepository(),
+                self.blobs,
+                self.database,
+                self.clock,
+                max_bytes=limits.max_upload_bytes,
             ),
         )
