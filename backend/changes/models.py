@@ -6,26 +6,30 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Change", "ChangeDraft", "Entity", "Op"]
+__all__ = ["Change", "ChangeDraft", "Entity", "Op", "assignment_id"]
 
 
 class Entity(StrEnum):
-    """The kinds of things a pinned dossier holds, as the feed names them."""
+    """The kinds of things a pinned dossier holds, named as the sync protocol names them
+    (:class:`sync.entities.Entity`), plus renditions."""
 
     CUSTOMER = "customer"
-    ADDRESSES = "addresses"
-    """The customer's addresses, replaced as a whole or one position set (``entity_id`` is the
-    customer's id, like the domain, which replaces the list as a whole)."""
-    CONTACTS = "contacts"
-    """The customer's contacts (``entity_id`` is the customer's id)."""
+    ADDRESS = "address"
+    CONTACT = "contact"
     DOCUMENT = "document"
-    REGISTERS = "registers"
-    """A document's register assignment (``entity_id`` is the document's id)."""
+    REGISTER_ASSIGNMENT = "register_assignment"
+    """A document filed in a register (``entity_id`` from :func:`assignment_id`)."""
     VERSION = "version"
     RENDITION = "rendition"
-    """A version's preview state or one of its renditions (``entity_id`` is the version's id)."""
+    """A version's preview state or one of its renditions (``entity_id`` is the version's id;
+    pull sends the version again)."""
+    LEASE = "lease"
     CONFLICT = "conflict"
-    CHECKOUT = "checkout"
+
+
+def assignment_id(document_id: str, register_id: str) -> str:
+    """The id of a register assignment: its document and register."""
+    return f"{document_id}/{register_id}"
 
 
 class Op(StrEnum):

@@ -9,8 +9,8 @@ from typing import Any
 
 from backend.access.policy import Action, Principal, Resource, can, visibility
 from backend.audit.service import AuditTrail
-from backend.changes.models import Entity
-from backend.changes.recording import record_change
+from backend.changes.models import Entity, Op
+from backend.changes.recording import record_change, record_changes
 from backend.cursors import cursor_id, decode_cursor, encode_cursor
 from backend.customers.models import (
     Address,
@@ -86,14 +86,21 @@ def _customer_changes(old: Customer, new: Customer, draft: CustomerDraft) -> dic
     return changes
 
 
-def _record(customer: Customer, *, addresses: bool, contacts: bool) -> None:
-    """The change feed hears of the customer and of the lists that were written."""
-    at = customer.updated_at
-    record_change(customer.tenant_id, customer.id, Entity.CUSTOMER, customer.id, at=at)
-    if addresses:
-        record_change(customer.tenant_id, customer.id, Entity.ADDRESSES, customer.id, at=at)
-    if contacts:
-        record_change(customer.tenant_id, customer.id, Entity.CONTACTS, customer.id, at=at)
+def _record(
+    customer: Customer,
+    addresses: tuple[list[Address], list[Address]] | None = None,
+    contacts: tuple[list[Contact], list[Contact]] | None = None,
+) -> None:
+    """The change feed hears of the customer and of the addresses and contacts replaced (each
+    ``(old, new)``): the old ones are deleted, the new ones put."""
+    tenant_id, at = customer.tenant_id, customer.updated_at
+    record_change(tenant_id, customer.id, Entity.CUSTOMER, customer.id, at=at)
+    for entity, lists in ((Entity.ADDRESS, addresses), (Entity.CONTACT, contacts)):
+        if lists is None:
+            continue
+        old, new = lists
+        record_changes(tenant_id, customer.id, entity, [i.id for i in old], Op.DELETE, at)
+        record_changes(tenant_id, customer.id, entity, [i.id for i in new], Op.PUT, at)
 
 
 class CustomerService:
@@ -179,7 +186,7 @@ class CustomerService:
             )
             await self._repo.add(customer, addresses, contacts or [])
             await self._geocode(principal.tenant_id, to_geocode)
-            _record(customer, addresses=True, contacts=True)
+            _record(customer, ([], addresses), ([], contacts or []))
             await self._audit.record(
                 principal,
                 "customer.create",
@@ -210,17 +217,21 @@ class CustomerService:
             ):
                 raise DuplicateErpNumber(changed.erp_number)
             to_geocode: list[str] = []
+            replaced_addresses = replaced_contacts = None
             if addresses is not None:
-                old = await self._repo.addresses(principal.tenant_id, [current.id])
-                addresses, to_geocode = settle_positions(
-                    addresses,
-                    old.get(current.id, []),
-                    geocoding=self._geocoding,
-                    at=changed.updated_at,
+                old = (await self._repo.addresses(principal.tenant_id, [current.id])).get(
+                    current.id, []
                 )
+                addresses, to_geocode = settle_positions(
+                    addresses, old, geocoding=self._geocoding, at=changed.updated_at
+                )
+                replaced_addresses = (old, addresses)
+            if contacts is not None:
+                old_contacts = await self._repo.contacts(principal.tenant_id, [current.id])
+                replaced_contacts = (old_contacts.get(current.id, []), contacts)
             await self._repo.update(changed, addresses, contacts)
             await self._geocode(principal.tenant_id, to_geocode)
-            _record(changed, addresses=addresses is not None, contacts=contacts is not None)
+            _record(changed, replaced_addresses, replaced_contacts)
             await self._audit.record(
                 principal,
                 "customer.update",

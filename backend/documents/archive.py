@@ -11,7 +11,7 @@ from backend.access.policy import Action, Principal
 from backend.audit.service import AuditTrail
 from backend.blobs.store import BlobStore
 from backend.changes.models import Entity, Op
-from backend.documents.feed import record_document
+from backend.documents.feed import record_assignments, record_document
 from backend.documents.models import Document, LegalHold, Tombstone
 from backend.documents.ports import DocumentRepository
 from backend.documents.retention import deletable_on, retention_until
@@ -143,6 +143,7 @@ class ArchiveService:
             await self._repo.remove_blob_records(principal.tenant_id, released)
             derived = await self._repo.drop_previews(principal.tenant_id, [v.id for v in versions])
             record_document(document, Entity.DOCUMENT, op=Op.DELETE, at=now)
+            record_assignments(document, sorted(registers), Op.DELETE, now)
             await self._audit.record(
                 principal,
                 "document.delete",

@@ -4,12 +4,13 @@ records the same entities (docs/adr/0024). Call them inside the write transactio
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
-from backend.changes.models import Entity, Op
-from backend.changes.recording import record_change
+from backend.changes.models import Entity, Op, assignment_id
+from backend.changes.recording import record_change, record_changes
 from backend.documents.models import Document, Version
 
-__all__ = ["record_document", "record_renditions", "record_version"]
+__all__ = ["record_assignments", "record_document", "record_renditions", "record_version"]
 
 
 def record_document(
@@ -37,4 +38,15 @@ def record_renditions(document: Document, version_id: str, at: dt.datetime) -> N
     """The preview state or the renditions of one of the document's versions changed."""
     record_change(
         document.tenant_id, document.customer_id, Entity.RENDITION, version_id, Op.PUT, at
+    )
+
+
+def record_assignments(
+    document: Document, register_ids: Iterable[str], op: Op, at: dt.datetime | None = None
+) -> None:
+    """The document was filed in (``put``) or taken out of (``delete``) these registers."""
+    ids = [assignment_id(document.id, r) for r in register_ids]
+    when = at or document.updated_at
+    record_changes(
+        document.tenant_id, document.customer_id, Entity.REGISTER_ASSIGNMENT, ids, op, when
     )

@@ -16,11 +16,11 @@ from typing import Any
 from backend.access.policy import Action, Principal, Resource, can, visibility
 from backend.audit.service import AuditTrail
 from backend.blobs.store import BlobStore
-from backend.changes.models import Entity
+from backend.changes.models import Entity, Op
 from backend.cursors import cursor_id, decode_cursor, encode_cursor
 from backend.documents.content import inspect_content
 from backend.documents.extraction import extract_job
-from backend.documents.feed import record_document, record_version
+from backend.documents.feed import record_assignments, record_document, record_version
 from backend.documents.indexing import index_entries, normalise_filter
 from backend.documents.models import (
     Document,
@@ -213,7 +213,8 @@ class DocumentService:
             )
             await self._preview_later(version, now)
             await self._notify(principal, DocumentEvent(Event.DOCUMENT_CREATED, document.id))
-            record_document(document, Entity.DOCUMENT, Entity.REGISTERS)
+            record_document(document, Entity.DOCUMENT)
+            record_assignments(document, register_ids, Op.PUT)
             record_version(document.customer_id, version)
             await self._audit.record(
                 principal,
@@ -494,7 +495,9 @@ class DocumentService:
         async with self._tx.write():
             await self._repo.update_document(updated, [change], None)
             await self._repo.set_registers(updated, wanted)
-            record_document(updated, Entity.DOCUMENT, Entity.REGISTERS)
+            record_document(updated, Entity.DOCUMENT)
+            record_assignments(updated, sorted(set(before) - set(wanted)), Op.DELETE)
+            record_assignments(updated, sorted(set(wanted) - set(before)), Op.PUT)
             await self._audit.record(
                 principal,
                 "document.file",

@@ -110,10 +110,10 @@ def _unique(ids: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _placed(tenant_id: str, customer_id: str) -> None:
-    """An address of the customer got a position or a geocoding state: its dossier's addresses
-    changed (in the write transaction of the change)."""
-    record_change(tenant_id, customer_id, Entity.ADDRESSES, customer_id)
+def _placed(tenant_id: str, customer_id: str, address_id: str) -> None:
+    """An address of the customer got a position or a geocoding state (in the write transaction
+    of the change)."""
+    record_change(tenant_id, customer_id, Entity.ADDRESS, address_id)
 
 
 class GeoService:
@@ -173,7 +173,7 @@ class GeoService:
                 await self._repo.apply_geocode(
                     tenant_id, spot.id, key, GeoState.OFF, None, self._clock()
                 )
-                _placed(tenant_id, spot.customer_id)
+                _placed(tenant_id, spot.customer_id, spot.id)
             return
         answer = await self._cached(key)
         if answer is None:
@@ -189,7 +189,7 @@ class GeoService:
                         await self._repo.apply_geocode(
                             tenant_id, spot.id, key, GeoState.FAILED, None, self._clock()
                         )
-                        _placed(tenant_id, spot.customer_id)
+                        _placed(tenant_id, spot.customer_id, spot.id)
                 raise JobFailed(error.reason, permanent=error.permanent) from None
             answer = CachedAnswer(match, self._clock())
             async with self._tx.write():
@@ -199,7 +199,7 @@ class GeoService:
             await self._repo.apply_geocode(
                 tenant_id, spot.id, key, state, answer.match, self._clock()
             )
-            _placed(tenant_id, spot.customer_id)
+            _placed(tenant_id, spot.customer_id, spot.id)
         if answer.match is None:
             raise JobFailed("no_match", permanent=True)
 
@@ -218,7 +218,7 @@ class GeoService:
                         tenant_id, address_id, None, GeoState.PENDING, None, now
                     )
                     await self._jobs.enqueue(geocode_job(tenant_id, address_id))
-                    _placed(tenant_id, customer_id)
+                    _placed(tenant_id, customer_id, address_id)
         return len(ids)
 
     async def set_position(self, principal: Principal, address_id: str, point: Point | None) -> str:
@@ -248,7 +248,7 @@ class GeoService:
                 )
                 if self._geocoder is not None:
                     await self._jobs.enqueue(geocode_job(principal.tenant_id, address_id))
-            _placed(principal.tenant_id, spot.customer_id)
+            _placed(principal.tenant_id, spot.customer_id, address_id)
             await self._audit.record(
                 principal,
                 "customer.address_position",

@@ -37,10 +37,10 @@ async def test_a_change_recorded_in_a_transaction_that_fails_is_not_written(
     async with ctx.runtime.database.write():
         record_change(ctx.tenant.id, customer.id, Entity.CUSTOMER, customer.id)
         async with ctx.runtime.database.write():  # a nested write joins the outer one
-            record_change(ctx.tenant.id, customer.id, Entity.CONTACTS, customer.id, Op.DELETE)
+            record_change(ctx.tenant.id, customer.id, Entity.CONTACT, "c-1", Op.DELETE)
     assert await feed(ctx, customer.id, seen) == [
         ("customer", customer.id, "put"),
-        ("contacts", customer.id, "delete"),
+        ("contact", "c-1", "delete"),
     ]
     assert await head(ctx) == seen + 2
 

@@ -27,7 +27,9 @@ async def test_a_geocoded_position_is_recorded(runtime: Runtime, stub: Nominatim
     customer = await ctx.customer(addresses=[berlin()])
     seen = await head(ctx)
     assert await drain(geocoding_worker(rt, ctx)) >= 1
-    assert await feed(ctx, customer.id, seen) == [("addresses", customer.id, "put")]
+    [[address]] = await rt.services().customers.addresses(ctx.principal, [customer.id])
+    assert address.latitude is not None
+    assert await feed(ctx, customer.id, seen) == [("address", address.id, "put")]
 
 
 async def test_queueing_unplaced_addresses_is_recorded(
@@ -39,4 +41,5 @@ async def test_queueing_unplaced_addresses_is_recorded(
     seen = await head(offline)
     rt = geo_runtime(runtime, stub.url)
     assert await rt.services().geo.queue_unplaced(offline.tenant.id) == 1
-    assert await feed(offline, customer.id, seen) == [("addresses", customer.id, "put")]
+    [[address]] = await rt.services().customers.addresses(offline.principal, [customer.id])
+    assert await feed(offline, customer.id, seen) == [("address", address.id, "put")]
