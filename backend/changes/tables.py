@@ -18,8 +18,8 @@ class ChangeTable(Table, tablename="change"):
     tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
     seq = BigInt()
     customer = UUID()
-    entity = Varchar(length=16)
-    entity_id = Varchar(length=36)
+    entity = Varchar(length=32)
+    entity_id = Varchar(length=255)
     op = Varchar(length=8)
     at = Timestamptz()
 

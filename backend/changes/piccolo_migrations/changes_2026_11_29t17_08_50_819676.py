@@ -166,7 +166,7 @@ async def forwards():
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 16,
+            "length": 32,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -188,7 +188,7 @@ async def forwards():
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 36,
+            "length": 255,
             "default": "",
             "null": False,
             "primary_key": False,
