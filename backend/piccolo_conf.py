@@ -28,6 +28,7 @@ APPS = [
     "backend.geo.piccolo_app",
     "backend.changes.piccolo_app",
     "backend.blobs.piccolo_app",
+    "backend.offline.piccolo_app",
 ]
 
 APP_REGISTRY = AppRegistry(apps=APPS)
