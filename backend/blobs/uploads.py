@@ -72,6 +72,8 @@ class UploadTarget(Protocol):
 
     async def put(self, tenant_id: str, data: bytes) -> str: ...
 
+    async def get(self, tenant_id: str, sha256: str) -> bytes: ...
+
     async def size(self, tenant_id: str, sha256: str) -> int | None:
         """The stored blob's size; None if the store does not hold it."""
         ...
@@ -140,6 +142,18 @@ class BlobUploads:
         if size is not None:
             return UploadStatus(digest, size, size)
         raise NotFound("upload", digest)
+
+    async def complete(self, principal: Principal, sha256: str) -> bool:
+        """Whether the blob is completely uploaded and verified (in the principal's tenant)."""
+        digest = valid_sha256(sha256)
+        return await self._blobs.size(principal.tenant_id, digest) is not None
+
+    async def content(self, principal: Principal, sha256: str) -> bytes:
+        """A complete blob's bytes, for a document or version made from it."""
+        digest = valid_sha256(sha256)
+        if await self._blobs.size(principal.tenant_id, digest) is None:
+            raise NotFound("blob", digest)
+        return await self._blobs.get(principal.tenant_id, digest)
 
     async def put(self, principal: Principal, sha256: str, chunk: Chunk) -> UploadStatus:
         """Take one chunk; return what the server holds afterwards."""

@@ -16,7 +16,14 @@ from contextvars import ContextVar
 
 from backend.changes.models import ChangeDraft, Entity, Op
 
-__all__ = ["NotInWriteTransaction", "collecting", "record_change", "record_changes"]
+__all__ = [
+    "NotInWriteTransaction",
+    "collecting",
+    "forget_since",
+    "record_change",
+    "record_changes",
+    "recorded_so_far",
+]
 
 _pending: ContextVar[list[ChangeDraft] | None] = ContextVar("dossier_changes", default=None)
 
@@ -65,3 +72,16 @@ def collecting() -> Iterator[list[ChangeDraft]]:
         yield pending
     finally:
         _pending.reset(token)
+
+
+def recorded_so_far() -> int:
+    """How many changes the current write transaction has noted (a mark for a savepoint)."""
+    pending = _pending.get()
+    return 0 if pending is None else len(pending)
+
+
+def forget_since(mark: int) -> None:
+    """Forget the changes noted after ``mark``: their savepoint was rolled back."""
+    pending = _pending.get()
+    if pending is not None:
+        del pending[mark:]

@@ -57,7 +57,9 @@ def _check_addresses(addresses: list[Address], issues: list[FieldIssue]) -> list
         if a.longitude is not None and not -180 <= a.longitude <= 180:
             issues.append(FieldIssue(f"{path}.longitude", "out_of_range", "between -180 and 180"))
         out.append(
-            dataclasses.replace(a, id=new_id(), street=a.street.strip(), city=a.city.strip())
+            dataclasses.replace(
+                a, id=a.id or new_id(), street=a.street.strip(), city=a.city.strip()
+            )
         )
     return out
 
@@ -69,7 +71,7 @@ def _check_contacts(contacts: list[Contact], issues: list[FieldIssue]) -> list[C
             issues.append(FieldIssue(f"contacts.{i}.name", "required", "is required"))
         if c.email and not _EMAIL.match(c.email):
             issues.append(FieldIssue(f"contacts.{i}.email", "invalid_email", "not an e-mail"))
-        out.append(dataclasses.replace(c, id=new_id(), name=c.name.strip()))
+        out.append(dataclasses.replace(c, id=c.id or new_id(), name=c.name.strip()))
     return out
 
 
@@ -99,7 +101,9 @@ def _record(
         if lists is None:
             continue
         old, new = lists
-        record_changes(tenant_id, customer.id, entity, [i.id for i in old], Op.DELETE, at)
+        kept = {i.id for i in new}
+        gone = [i.id for i in old if i.id not in kept]
+        record_changes(tenant_id, customer.id, entity, gone, Op.DELETE, at)
         record_changes(tenant_id, customer.id, entity, [i.id for i in new], Op.PUT, at)
 
 

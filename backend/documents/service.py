@@ -179,7 +179,7 @@ class DocumentService:
         filename, mime, sha256 = await self._store(principal, draft.content)
         now = self._clock()
         document = Document(
-            id=new_id(),
+            id=new_id() if draft.id is None else parse_id("document", draft.id),
             tenant_id=principal.tenant_id,
             customer_id=customer_id,
             document_type_id=document_type.id,
@@ -232,8 +232,14 @@ class DocumentService:
         return document
 
     async def add_version(
-        self, principal: Principal, document_id: str, content: NewContent, comment: str = ""
+        self,
+        principal: Principal,
+        document_id: str,
+        content: NewContent,
+        comment: str = "",
+        version_id: str | None = None,
     ) -> Version:
+        """A new version (``version_id`` when the client chose it: offline sync)."""
         document = await self.get(principal, document_id, Action.WRITE)
         if len(comment) > 2000:
             raise ValidationFailed.one("comment", "too_long", "at most 2000 characters")
@@ -244,7 +250,7 @@ class DocumentService:
             if number is None:
                 raise NotFound("document", document_id)
             version = Version(
-                id=new_id(),
+                id=new_id() if version_id is None else parse_id("version", version_id),
                 tenant_id=principal.tenant_id,
                 document_id=document.id,
                 number=number,

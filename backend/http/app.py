@@ -25,6 +25,7 @@ from backend.http.auth import auth_routes, authenticate
 from backend.http.errors import exception_handlers, plain_errors_as_json
 from backend.http.files import file_routes
 from backend.http.pwa import pwa_router
+from backend.http.sync_api import sync_routes
 from backend.http.sync_blobs import sync_blob_routes
 from backend.http.unsubscribe import unsubscribe_routes
 from backend.jobs.registry import job_handlers
@@ -121,6 +122,7 @@ def create_app(runtime: Runtime, *, own_runtime: bool = True) -> Litestar:
             *audit_routes,
             *unsubscribe_routes,
             *sync_blob_routes,
+            *sync_routes,
             pwa_router(settings.server.pwa_dir),
         ],
         dependencies={"runtime": Provide(lambda: runtime, sync_to_thread=False)},

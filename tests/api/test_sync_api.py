@@ -1,0 +1,325 @@
+"""``POST /sync/push`` and ``POST /sync/pull`` against the Piccolo store: exactly once, merges
+and conflicts, offline documents and their blobs, leases, evictions, concurrent pushes, and old
+clients (both engines)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import uuid
+from typing import Any
+
+import httpx
+
+from backend.access.models import GrantDraft, SubjectKind
+from backend.access.policy import ScopeKind
+from backend.customers.models import CustomerDraft
+from backend.persistence.scope import tenant_scope
+from backend.runtime import Runtime
+from sync.protocol import PROTOCOL_VERSION
+from tests.api.conftest import Api, browser, sign_in
+from tests.factories import pdf_bytes
+
+DEVICE = {"X-Dossier-Device": "Anna's tablet"}
+
+
+class Client:
+    """One app install: its id and the next mutation id."""
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+        self.id = uuid.uuid4().hex
+        self.next = 1
+
+    def mutation(self, kind: str, entity: str, entity_id: str, **values: Any) -> dict[str, Any]:
+        m = {"id": self.next, "kind": kind, "entity": entity, "entity_id": entity_id, **values}
+        self.next += 1
+        return m
+
+    async def push(self, *mutations: dict[str, Any]) -> list[dict[str, Any]]:
+        response = await self.post("/sync/push", {"mutations": list(mutations)})
+        assert response.status_code == 200, response.text
+        return response.json()["results"]  # type: ignore[no-any-return]
+
+    async def pull(self, cursors: dict[str, int], limit: int = 500) -> dict[str, Any]:
+        response = await self.post("/sync/pull", {"cursors": cursors, "limit": limit})
+        assert response.status_code == 200, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    async def post(self, path: str, body: dict[str, Any]) -> httpx.Response:
+        payload = {"client_id": self.id, "protocol_version": PROTOCOL_VERSION, **body}
+        headers = {"X-CSRF-Token": self.api.csrf, **DEVICE}
+        return await self.api.client.post(path, json=payload, headers=headers)
+
+
+async def audit_actions(api: Api, target_id: str) -> list[str]:
+    with tenant_scope(api.ctx.tenant.id):
+        rows = await api.ctx.runtime.database.fetch(
+            "SELECT action FROM audit_event WHERE tenant = {} AND target_id = {} ORDER BY seq",
+            api.ctx.tenant.id,
+            target_id,
+        )
+    return [r["action"] for r in rows]
+
+
+async def test_a_pull_brings_the_dossier_and_then_only_what_changed(api: Api) -> None:
+    customer = await api.ctx.customer()
+    document = await api.ctx.document(customer, "invoice")
+    client = Client(api)
+    first = await client.pull({customer.id: 0})
+    changes = first["changes"][customer.id]
+    entities = [(c["entity"], c["op"]) for c in changes]
+    assert entities[:3] == [("customer", "put"), ("address", "put"), ("contact", "put")]
+    assert ("document", "put") in entities
+    assert ("register_assignment", "put") in entities
+    doc = next(c for c in changes if c["entity"] == "document")
+    assert doc["entity_id"] == document.id
+    assert doc["fields"]["title"] == document.title
+    assert doc["fields"]["index_values"] == document.index_values
+    cursor = first["cursors"][customer.id]
+    assert first["has_more"] is False
+    assert (await client.pull({customer.id: cursor}))["changes"] == {}
+    await api.ctx.runtime.services().customers.update(
+        api.ctx.principal, customer.id, _draft(name="Renamed")
+    )
+    later = await client.pull({customer.id: cursor})
+    [renamed] = later["changes"][customer.id]
+    assert (renamed["entity"], renamed["fields"]["name"]) == ("customer", "Renamed")
+    paged = await client.pull({customer.id: 0}, limit=2)
+    assert (len(paged["changes"][customer.id]), paged["has_more"]) == (2, True)
+
+
+def _draft(**values: Any) -> CustomerDraft:
+    return CustomerDraft(**values)
+
+
+async def test_a_retried_batch_is_applied_once(api: Api) -> None:
+    customer = await api.ctx.customer(name="Before")
+    client = Client(api)
+    batch = [
+        client.mutation(
+            "update",
+            "customer",
+            customer.id,
+            base={"name": "Before"},
+            patch={"name": "After"},
+        )
+    ]
+    [result] = await client.push(*batch)
+    assert (result["outcome"], result["revision"]) == ("applied", 2)
+    # The answer was lost: the device sends the same batch again.
+    [again] = await client.push(*batch)
+    assert again["outcome"] == "duplicate"
+    current = await api.ctx.runtime.services().customers.get(api.ctx.principal, customer.id)
+    assert (current.name, current.revision) == ("After", 2)
+    assert (await audit_actions(api, customer.id)).count("sync.update") == 1
+
+
+async def test_the_same_field_changed_on_both_sides_is_a_conflict_the_server_value_stays(
+    api: Api, runtime: Runtime
+) -> None:
+    customer = await api.ctx.customer(name="Base")
+    anna = Client(api)
+    async with browser(runtime) as other:
+        ben = Client(await sign_in(other, api.ctx))
+        [first] = await ben.push(
+            ben.mutation(
+                "update", "customer", customer.id, base={"name": "Base"}, patch={"name": "Ben's"}
+            )
+        )
+        assert first["outcome"] == "applied"
+        [second] = await anna.push(
+            anna.mutation(
+                "update", "customer", customer.id, base={"name": "Base"}, patch={"name": "Anna's"}
+            )
+        )
+    assert second["outcome"] == "conflict"
+    [record] = second["conflicts"]
+    assert (record["field"], record["base"], record["mine"], record["theirs"]) == (
+        "name",
+        "Base",
+        "Anna's",
+        "Ben's",
+    )
+    current = await api.ctx.runtime.services().customers.get(api.ctx.principal, customer.id)
+    assert current.name == "Ben's"
+    pulled = await anna.pull({customer.id: 0})
+    conflicts = [c for c in pulled["changes"][customer.id] if c["entity"] == "conflict"]
+    assert [c["fields"]["mine"] for c in conflicts] == ["Anna's"]
+    [resolved] = await anna.push(
+        anna.mutation("resolve", "conflict", record["id"], resolution={"choice": "keep_mine"})
+    )
+    assert resolved["outcome"] in ("applied", "merged"), resolved
+    current = await api.ctx.runtime.services().customers.get(api.ctx.principal, customer.id)
+    assert current.name == "Anna's"
+
+
+async def test_a_document_made_offline_waits_for_its_blob_and_arrives_once(api: Api) -> None:
+    customer = await api.ctx.customer()
+    client = Client(api)
+    data = pdf_bytes("made offline")
+    digest = hashlib.sha256(data).hexdigest()
+    document_id = str(uuid.uuid4())
+    create = client.mutation(
+        "create",
+        "document",
+        document_id,
+        customer_id=customer.id,
+        blob_sha256=digest,
+        patch={
+            "title": "Signed order",
+            "document_type_id": api.ctx.types["letter"].id,
+            "document_date": "2030-01-10",
+            "file_name": "order.pdf",
+            "media_type": "application/pdf",
+            "index_values": {},
+        },
+    )
+    [early] = await client.push(create)
+    assert (early["outcome"], early["code"], early["retry"]) == ("rejected", "missing_blob", True)
+    put = await api.client.put(
+        f"/sync/blobs/{digest}", content=data, headers={"X-CSRF-Token": api.csrf}
+    )
+    assert put.status_code == 200
+    [applied] = await client.push(create)
+    assert applied["outcome"] == "applied", applied
+    [again] = await client.push(create)
+    assert again["outcome"] == "duplicate"
+    services = api.ctx.runtime.services()
+    document = await services.documents.get(api.ctx.principal, document_id)
+    assert document.title == "Signed order"
+    [[version]] = await services.documents.versions_of(api.ctx.principal, [document_id])
+    _, content = await services.documents.content(api.ctx.principal, version.id)
+    assert content == data
+    assert await services.documents.document_count(api.ctx.principal, customer.id) == 1
+
+
+async def test_a_view_made_offline_is_audited_with_the_device_time(api: Api) -> None:
+    customer = await api.ctx.customer()
+    document = await api.ctx.document(customer)
+    client = Client(api)
+    [viewed] = await client.push(
+        client.mutation(
+            "view",
+            "document",
+            document.id,
+            customer_id=customer.id,
+            device_time="2030-01-15T07:55:00+00:00",
+        )
+    )
+    assert viewed["outcome"] == "applied"
+    events = await api.ctx.runtime.services().audit.trail(
+        api.ctx.principal, target=("document", document.id)
+    )
+    view = next(e for e in events if e.action == "document.view")
+    assert view.details["device_time"] == "2030-01-15T07:55:00+00:00"
+    assert view.details["device"] == "Anna's tablet"
+
+
+async def test_a_check_out_is_a_lease_colleagues_see(api: Api) -> None:
+    customer = await api.ctx.customer()
+    client = Client(api)
+    [checked_out] = await client.push(
+        client.mutation("checkout", "customer", customer.id, lease_seconds=3600)
+    )
+    assert checked_out["outcome"] == "applied", checked_out
+    pulled = await client.pull({customer.id: 0})
+    [lease] = [c for c in pulled["changes"][customer.id] if c["entity"] == "lease"]
+    assert lease["fields"]["device"] == "Anna's tablet"
+    assert lease["fields"]["checked_in_at"] is None
+    [checked_in] = await client.push(client.mutation("checkin", "customer", customer.id))
+    assert checked_in["outcome"] == "applied", checked_in
+
+
+async def test_a_revoked_grant_evicts_the_dossier_at_the_next_pull(
+    api: Api, runtime: Runtime
+) -> None:
+    customer = await api.ctx.customer()
+    async with browser(runtime) as other:
+        seller = await sign_in(other, api.ctx, role="none")
+        user_id = (
+            await api.ctx.runtime.services().accounts.principal_for_session(
+                other.cookies["dossier_session"]
+            )
+        ).user_id
+        grant = await api.ctx.runtime.services().access.grant(
+            api.ctx.principal,
+            _grant_draft(user_id, customer.id),
+        )
+        client = Client(seller)
+        pulled = await client.pull({customer.id: 0})
+        assert pulled["changes"][customer.id][0]["entity"] == "customer"
+        await api.ctx.runtime.services().access.revoke(api.ctx.principal, grant.id)
+        evicted = await client.pull({customer.id: pulled["cursors"][customer.id]})
+    assert evicted["changes"][customer.id] == [
+        {
+            "op": "evict",
+            "entity": "customer",
+            "entity_id": customer.id,
+            "seq": 0,
+            "revision": 0,
+            "fields": None,
+        }
+    ]
+    assert customer.id not in evicted["cursors"]
+
+
+def _grant_draft(user_id: str, customer_id: str) -> GrantDraft:
+    return GrantDraft("sales", SubjectKind.USER, user_id, ScopeKind.CUSTOMER, customer_id)
+
+
+async def test_two_devices_pushing_to_one_dossier_at_once_both_arrive(
+    api: Api, runtime: Runtime
+) -> None:
+    customer = await api.ctx.customer(name="Base")
+    document = await api.ctx.document(customer, "invoice")
+    async with browser(runtime) as other:
+        ben = Client(await sign_in(other, api.ctx))
+        anna = Client(api)
+        pushes = [
+            anna.push(
+                anna.mutation(
+                    "update",
+                    "customer",
+                    customer.id,
+                    base={"name": "Base"},
+                    patch={"name": "Anna's"},
+                ),
+            ),
+            ben.push(
+                ben.mutation(
+                    "update",
+                    "document",
+                    document.id,
+                    base={"title": document.title},
+                    patch={"title": "Ben's title"},
+                ),
+            ),
+        ]
+        results = await asyncio.gather(*pushes)
+    assert [r[0]["outcome"] for r in results] == ["applied", "applied"]
+    services = api.ctx.runtime.services()
+    assert (await services.customers.get(api.ctx.principal, customer.id)).name == "Anna's"
+    assert (await services.documents.get(api.ctx.principal, document.id)).title == "Ben's title"
+
+
+async def test_bad_requests_get_a_stable_code_and_old_clients_are_told_to_update(
+    api: Api,
+) -> None:
+    client = Client(api)
+    old = await api.client.post(
+        "/sync/push",
+        json={"client_id": client.id, "protocol_version": 0, "mutations": [{"odd": 1}]},
+        headers={"X-CSRF-Token": api.csrf},
+    )
+    assert (old.status_code, old.json()["code"]) == (426, "update_required")
+    unknown = await client.post("/sync/pull", {"cursors": {}, "surprise": 1})
+    assert (unknown.status_code, unknown.json()["code"]) == (422, "invalid")
+    too_many = await client.post("/sync/pull", {"cursors": {}, "limit": 100_000})
+    assert (too_many.status_code, too_many.json()["code"]) == (422, "invalid")
+    async with browser(api.ctx.runtime) as nobody:
+        anonymous = await nobody.post(
+            "/sync/pull",
+            json={"client_id": "x", "protocol_version": PROTOCOL_VERSION, "cursors": {}},
+        )
+        assert anonymous.status_code == 401
