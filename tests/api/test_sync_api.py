@@ -14,6 +14,7 @@ import httpx
 from backend.access.models import GrantDraft, SubjectKind
 from backend.access.policy import ScopeKind
 from backend.customers.models import CustomerDraft
+from backend.documents.models import MetadataPatch
 from backend.persistence.scope import tenant_scope
 from backend.runtime import Runtime
 from sync.protocol import PROTOCOL_VERSION
@@ -323,3 +324,118 @@ async def test_bad_requests_get_a_stable_code_and_old_clients_are_told_to_update
             json={"client_id": "x", "protocol_version": PROTOCOL_VERSION, "cursors": {}},
         )
         assert anonymous.status_code == 401
+
+
+async def test_addresses_and_contacts_keep_their_ids_and_a_deleted_one_stays_deleted(
+    api: Api,
+) -> None:
+    customer = await api.ctx.customer(addresses=[], contacts=[])
+    client = Client(api)
+    address_id, contact_id = str(uuid.uuid4()), str(uuid.uuid4())
+    address = {
+        "kind": "delivery",
+        "street": "Hauptstraße 5",
+        "postal_code": "10115",
+        "city": "Berlin",
+        "country": "DE",
+    }
+    results = await client.push(
+        client.mutation("create", "address", address_id, customer_id=customer.id, patch=address),
+        client.mutation(
+            "create", "contact", contact_id, customer_id=customer.id, patch={"name": "Jan"}
+        ),
+        client.mutation(
+            "update", "contact", contact_id, base={"name": "Jan"}, patch={"name": "Jan Nowak"}
+        ),
+    )
+    assert [r["outcome"] for r in results] == ["applied", "applied", "applied"], results
+    services = api.ctx.runtime.services()
+    [[stored]] = await services.customers.addresses(api.ctx.principal, [customer.id])
+    [[contact]] = await services.customers.contacts(api.ctx.principal, [customer.id])
+    assert (stored.id, stored.street) == (address_id, "Hauptstraße 5")
+    assert (contact.id, contact.name) == (contact_id, "Jan Nowak")
+    [deleted] = await client.push(
+        client.mutation(
+            "delete",
+            "contact",
+            contact_id,
+            base={"name": "Jan Nowak", "role": "", "email": "", "phone": ""},
+        )
+    )
+    assert deleted["outcome"] == "applied", deleted
+    assert await services.customers.contacts(api.ctx.principal, [customer.id]) == [[]]
+    # Another device edited it meanwhile: a conflict, not a resurrection.
+    other = Client(api)
+    [edited] = await other.push(
+        other.mutation("update", "contact", contact_id, base={"name": "Jan"}, patch={"name": "J."})
+    )
+    assert edited["outcome"] == "conflict"
+    assert edited["conflicts"][0]["field"] == "*"
+    assert await services.customers.contacts(api.ctx.principal, [customer.id]) == [[]]
+    [notes] = await client.push(
+        client.mutation(
+            "create",
+            "contact",
+            str(uuid.uuid4()),
+            customer_id=customer.id,
+            patch={"name": "Eva", "notes": "likes tea"},
+        )
+    )
+    assert (notes["outcome"], notes["code"]) == ("rejected", "invalid")
+
+
+async def test_a_refused_mutation_leaves_nothing_and_the_batch_goes_on(api: Api) -> None:
+    customer = await api.ctx.customer(name="Before")
+    document = await api.ctx.document(customer, "invoice")
+    client = Client(api)
+    results = await client.push(
+        client.mutation(
+            "update",
+            "document",
+            document.id,
+            base={"index_values": document.index_values},
+            patch={"index_values": {**document.index_values, "amount": "not money"}},
+        ),
+        client.mutation(
+            "update", "customer", customer.id, base={"name": "Before"}, patch={"name": "After"}
+        ),
+    )
+    assert [(r["outcome"], r["code"]) for r in results] == [
+        ("rejected", "invalid"),
+        ("applied", None),
+    ]
+    services = api.ctx.runtime.services()
+    current = await services.documents.get(api.ctx.principal, document.id)
+    assert (current.revision, current.index_values) == (document.revision, document.index_values)
+    assert (await services.customers.get(api.ctx.principal, customer.id)).name == "After"
+    pulled = await client.pull({customer.id: 0})
+    documents = [c for c in pulled["changes"][customer.id] if c["entity_id"] == document.id]
+    assert [c["op"] for c in documents] == ["put"], "the refused edit recorded no change"
+
+
+async def test_deleting_a_document_edited_elsewhere_is_a_conflict(
+    api: Api, runtime: Runtime
+) -> None:
+    customer = await api.ctx.customer()
+    document = await api.ctx.document(customer)
+    base = {
+        "title": document.title,
+        "document_date": document.document_date.isoformat(),
+        "status": document.status,
+        "document_type_id": document.document_type_id,
+        "index_values": document.index_values,
+        "file_name": "letter.pdf",
+        "media_type": "application/pdf",
+    }
+    await api.ctx.runtime.services().documents.update_metadata(
+        api.ctx.principal, document.id, _patch(title="Edited online")
+    )
+    client = Client(api)
+    [result] = await client.push(client.mutation("delete", "document", document.id, base=base))
+    assert result["outcome"] == "conflict"
+    current = await api.ctx.runtime.services().documents.get(api.ctx.principal, document.id)
+    assert (current.status, current.title) == ("active", "Edited online")
+
+
+def _patch(**values: Any) -> MetadataPatch:
+    return MetadataPatch(**values)
