@@ -29,6 +29,7 @@ from bench.report import CoverResult, format_table
 from bench.route import RouteResult, format_route_table, run_route_benchmark
 from bench.search_bench import SearchBenchResult, format_search_table, run_search_benchmark
 from bench.sync_pull import SyncPullResult, format_pull_table, run_sync_pull_benchmark
+from bench.sync_push import SyncPushResult, format_push_table, run_sync_push_benchmark
 from bench.thumbnails import ThumbnailResult, format_thumbnail_table, run_thumbnail_benchmark
 from bench.verify_scan import VerifyScanResult, format_verify_table, run_verify_benchmark
 
@@ -107,6 +108,7 @@ async def _run(args: argparse.Namespace) -> int:
     route_results: list[RouteResult] = []
     search_results: list[SearchBenchResult] = []
     sync_results: list[SyncPullResult] = []
+    push_results: list[SyncPushResult] = []
     unavailable: list[str] = []
     for engine in engines:
         if args.suite in ("search", "all"):
@@ -142,6 +144,13 @@ async def _run(args: argparse.Namespace) -> int:
                             warmup=args.warmup,
                             large=300 if args.quick else 10_000,
                             small=100 if not args.quick else 30,
+                        )
+                    )
+                async with bench_runtime(engine, postgres_url) as runtime:
+                    print(f"{engine}: timing sync pushes …", file=sys.stderr, flush=True)
+                    push_results.append(
+                        await run_sync_push_benchmark(
+                            runtime, engine=engine, mutations=500 if args.quick else 10_000
                         )
                     )
             except DatabaseUnavailable as exc:
@@ -266,6 +275,9 @@ async def _run(args: argparse.Namespace) -> int:
     if sync_results:
         print()
         print(format_pull_table(sync_results))
+    if push_results:
+        print()
+        print(format_push_table(push_results))
     if audit_results:
         print()
         print(format_audit_table(audit_results))
