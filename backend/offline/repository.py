@@ -172,33 +172,6 @@ class PiccoloOfflineRepository:
             lease.revision,
         )
 
-    async def open_leases(
-        self, tenant_id: str, customer_id: str, now: dt.datetime
-    ) -> list[LeaseRow]:
-        """Who has the dossier pinned now (for colleagues to see)."""
-        rows = await select(
-            SyncClientTable,
-            "SELECT customer, user_id, user_name, device, since, until, checked_in_at, revision "
-            "FROM sync_checkout WHERE tenant = {} AND customer = {} AND checked_in_at IS NULL "
-            "AND until > {} ORDER BY since",
-            tenant_id,
-            customer_id,
-            now,
-        )
-        return [
-            LeaseRow(
-                customer_id=str(r["customer"]),
-                user_id=str(r["user_id"]),
-                user_name=str(r["user_name"]),
-                device=str(r["device"]),
-                since=as_datetime(r["since"]),
-                until=as_datetime(r["until"]),
-                checked_in_at=None,
-                revision=int(r["revision"]),
-            )
-            for r in rows
-        ]
-
     # -- tombstones of addresses and contacts ----------------------------------------------------
 
     async def tombstone(

@@ -19,7 +19,7 @@ from backend.persistence.scope import tenant_scope
 from backend.runtime import Runtime
 from sync.protocol import PROTOCOL_VERSION
 from tests.api.conftest import Api, browser, sign_in
-from tests.factories import pdf_bytes
+from tests.factories import make_tenant_context, pdf_bytes
 
 DEVICE = {"X-Dossier-Device": "Anna's tablet"}
 
@@ -439,3 +439,23 @@ async def test_deleting_a_document_edited_elsewhere_is_a_conflict(
 
 def _patch(**values: Any) -> MetadataPatch:
     return MetadataPatch(**values)
+
+
+async def test_another_tenants_dossier_is_never_pulled_or_pushed_to(
+    api: Api, runtime: Runtime
+) -> None:
+    customer = await api.ctx.customer(name="Ours")
+    async with browser(runtime) as other:
+        stranger = Client(await sign_in(other, await make_tenant_context(runtime)))
+        pulled = await stranger.pull({customer.id: 0})
+        assert [c["op"] for c in pulled["changes"][customer.id]] == ["evict"]
+        [pushed] = await stranger.push(
+            stranger.mutation(
+                "update", "customer", customer.id, base={"name": "Ours"}, patch={"name": "Theirs"}
+            )
+        )
+    assert pushed["outcome"] == "rejected"
+    assert pushed["code"] in ("forbidden", "unknown_entity")
+    assert (
+        await api.ctx.runtime.services().customers.get(api.ctx.principal, customer.id)
+    ).name == "Ours"
