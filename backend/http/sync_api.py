@@ -13,6 +13,7 @@ from typing import Any
 
 from litestar import Request, Response, post
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.params import JSONBody
 
 from backend.http.auth import require_principal
@@ -54,14 +55,27 @@ async def _check_body(request: Request[Any, Any, Any]) -> Response[SyncError] | 
     return None
 
 
+def _refusal(_: Request[Any, Any, Any], refused: SyncRefused) -> Response[SyncError]:
+    return _refused(refused)
+
+
+_REFUSALS: dict[int, ResponseSpec] = {
+    403: ResponseSpec(SyncError, description="forbidden: the client belongs to another user"),
+    422: ResponseSpec(SyncError, description="invalid: the request does not fit the protocol"),
+    426: ResponseSpec(SyncError, description="update_required: keep the outbox and update"),
+}
+
+
 @post(
     "/sync/pull",
     status_code=200,
     before_request=_check_body,
+    exception_handlers={SyncRefused: _refusal},
+    responses=_REFUSALS,
 )
 async def sync_pull(
     request: Request[Any, Any, Any], runtime: NamedDependency[Runtime], data: JSONBody[PullRequest]
-) -> Response[PullResponse] | Response[SyncError]:
+) -> PullResponse:
     """Changes of each pinned dossier since its cursor (``evict`` when access or the lease
     ended), paginated with ``has_more``."""
     principal = await require_principal(request, runtime)
@@ -69,28 +83,24 @@ async def sync_pull(
         runtime.database, runtime.services(), principal, runtime.clock, writes=False
     )
     actor = _actor(request, principal.user_id, principal.display_name, principal.device)
-    try:
-        return Response(await pull(store, actor, data, runtime.clock()))
-    except SyncRefused as refused:
-        return _refused(refused)
+    return await pull(store, actor, data, runtime.clock())
 
 
 @post(
     "/sync/push",
     status_code=200,
     before_request=_check_body,
+    exception_handlers={SyncRefused: _refusal},
+    responses=_REFUSALS,
 )
 async def sync_push(
     request: Request[Any, Any, Any], runtime: NamedDependency[Runtime], data: JSONBody[PushRequest]
-) -> Response[PushResponse] | Response[SyncError]:
+) -> PushResponse:
     """Apply a client's mutations in order, exactly once; a result per mutation."""
     principal = await require_principal(request, runtime)
     store = PiccoloSyncStore(runtime.database, runtime.services(), principal, runtime.clock)
     actor = _actor(request, principal.user_id, principal.display_name, principal.device)
-    try:
-        return Response(await push(store, actor, data, runtime.clock()))
-    except SyncRefused as refused:
-        return _refused(refused)
+    return await push(store, actor, data, runtime.clock())
 
 
 sync_routes = [sync_pull, sync_push]
