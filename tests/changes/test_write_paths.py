@@ -15,7 +15,14 @@ from backend.runtime import Runtime
 from tests.changes.conftest import feed, head
 from tests.domain.test_pdf_preview import pdf as letter_pdf
 from tests.domain.test_previews import _run_preview_jobs
-from tests.factories import FakeClock, TenantContext, make_tenant_context, pdf_bytes, runtime_with
+from tests.factories import (
+    FakeClock,
+    TenantContext,
+    make_tenant_context,
+    pdf_bytes,
+    png_bytes,
+    runtime_with,
+)
 
 
 def _address(city: str = "Berlin") -> Address:
@@ -235,3 +242,18 @@ async def test_sequence_numbers_are_per_tenant_and_follow_the_writes(runtime: Ru
     assert (await head(a), await head(b)) == (4, 3)
     assert [e for e, _, _ in await feed(b, cb.id, 0)] == ["customer", "address", "contact"]
     assert await feed(a, cb.id, 0) == []
+
+
+async def test_a_photos_thumbnail_and_screen_image_are_recorded(
+    runtime: Runtime, ctx: TenantContext
+) -> None:
+    services = runtime.services()
+    customer = await ctx.customer()
+    document = await ctx.document(customer, filename="site.png", data=png_bytes(7, (640, 480)))
+    [[version]] = await services.documents.versions_of(ctx.principal, [document.id])
+    seen = await head(ctx)
+    await _run_preview_jobs(runtime, ctx)
+    made = await feed(ctx, customer.id, seen)
+    assert made == [("rendition", version.id, "put")] * 2, "the thumbnail job, then the screen job"
+    [preview] = await services.documents.previews(ctx.principal, [version.id])
+    assert {r.kind for r in preview.renditions} == {"thumbnail", "screen"}
