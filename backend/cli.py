@@ -109,7 +109,9 @@ def _parser() -> argparse.ArgumentParser:
         "--source", default="ocr", help="which texts: ocr (read by OCR; the default)"
     )
     sub.add_parser("audit-key", help="print a new key for DOSSIER_AUDIT_SIGNING_KEY")
-    export = sub.add_parser("export-schema", help="write schema/schema.graphql")
+    export = sub.add_parser(
+        "export-schema", help="write schema/ (GraphQL schema, sync protocol schema, merge vectors)"
+    )
     export.add_argument("--check", action="store_true", help="fail if the file is out of date")
     return parser
 
@@ -378,17 +380,24 @@ def _export_schema(settings: Settings, check: bool) -> int:
     from strawberry.printer import print_schema
 
     from backend.graphql.schema import build_schema
+    from sync.contracts import CONTRACT_FILES
 
-    text = print_schema(build_schema(settings.limits)) + "\n"
+    files = {SCHEMA_PATH: print_schema(build_schema(settings.limits)) + "\n"}
+    files |= {SCHEMA_PATH.parent / name: make() for name, make in CONTRACT_FILES.items()}
     if check:
-        if not SCHEMA_PATH.exists() or SCHEMA_PATH.read_text() != text:
-            print(f"{SCHEMA_PATH} is out of date; run ./dev schema", file=sys.stderr)
+        stale = [
+            path for path, text in files.items() if not path.exists() or path.read_text() != text
+        ]
+        for path in stale:
+            print(f"{path} is out of date; run ./dev schema", file=sys.stderr)
+        if stale:
             return 1
         print("schema is up to date")
         return 0
     SCHEMA_PATH.parent.mkdir(parents=True, exist_ok=True)
-    SCHEMA_PATH.write_text(text)
-    print(f"wrote {SCHEMA_PATH}")
+    for path, text in files.items():
+        path.write_text(text)
+        print(f"wrote {path}")
     return 0
 
 

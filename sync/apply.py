@@ -110,7 +110,6 @@ async def _parent_document(step: Step) -> Effect | None:
 async def _update(step: Step) -> Effect:
     m = step.mutation
     require(bool(m.patch), "an update needs a patch")
-    require(m.patch.keys() <= m.base.keys(), "base must hold every patched field")
     state = await _existing(step)
     await step.allow(Action.WRITE, state.target)
     return await merge_into(step, state, m.base, m.patch)

@@ -1,5 +1,6 @@
 """Decoding requests from the wire: the protocol version is read before anything else, so that an
-old client whose message no longer fits the current structs still gets ``update_required``."""
+old client whose message no longer fits the current structs still gets ``update_required`` (a
+request without a version counts as older than version 1)."""
 
 from __future__ import annotations
 

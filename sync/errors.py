@@ -53,9 +53,11 @@ class SyncRefused(Exception):
 
 class MutationRejected(Exception):
     """Raised by a store (before it writes anything) when a mutation's values are not acceptable,
-    e.g. an index value of the wrong type. The engine answers the mutation ``rejected``."""
+    e.g. an index value of the wrong type, or a delete under retention. The engine answers the
+    mutation ``rejected`` with ``code``: one of :class:`Code` or the backend's own stable code
+    (``retention_active``, ``legal_hold`` …)."""
 
-    def __init__(self, code: Code, message: str) -> None:
+    def __init__(self, code: Code | str, message: str) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message

@@ -1,9 +1,10 @@
 """An in-memory :class:`~sync.store.SyncStore` for one tenant: a real implementation (the property
 tests and the shared store contract run against it), not a stand-in.
 
-Transactions run one at a time (like the embedded SQLite's single writer) on a copy of the state
-that replaces it on commit; :attr:`MemoryStore.fail_commits` makes the next commits fail after the
-work was done, as a crash before commit would.
+Transactions run one at a time (like the embedded SQLite's single writer) and keep an undo log
+that a failed unit of work plays back, so a transaction costs what it touches, not the store's
+size; :attr:`MemoryStore.fail_commits` makes the next commits fail after the work was done, as a
+crash before commit would.
 
 Access: :class:`MemoryAccess` reads and writes per user and dossier, with documents that may be
 hidden from a user; ``None`` for a user means everything.
@@ -15,7 +16,7 @@ import asyncio
 import bisect
 import copy
 import datetime as dt
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,6 +64,8 @@ class _State:
     seq: int = 0
     conflicts: dict[str, ConflictRecord] = field(default_factory=dict)
     ledger: dict[str, int] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
+    """Per document: the number of its last version."""
     audit: list[AuditLine] = field(default_factory=list)
 
 
@@ -78,12 +81,15 @@ class MemoryStore:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SyncTransaction]:
         async with self._lock:
-            work = copy.deepcopy(self._state)
-            yield _MemoryTransaction(self, work)
-            if self.fail_commits > 0:
-                self.fail_commits -= 1
-                raise StoreCrash("crashed before commit")
-            self._state = work
+            tx = _MemoryTransaction(self, self._state)
+            try:
+                yield tx
+                if self.fail_commits > 0:
+                    self.fail_commits -= 1
+                    raise StoreCrash("crashed before commit")
+            except BaseException:
+                tx.roll_back()
+                raise
 
     # -- for tests and seeding -------------------------------------------------------------------
     def entities(self) -> dict[tuple[Entity, str], EntityState]:
@@ -103,11 +109,26 @@ class _MemoryTransaction:
     def __init__(self, store: MemoryStore, state: _State) -> None:
         self._store = store
         self._state = state
+        self._undo: list[Callable[[], object]] = []
+
+    def roll_back(self) -> None:
+        for undo in reversed(self._undo):
+            undo()
+        self._undo.clear()
+
+    def _keep(self, table: dict[Any, Any], key: Any) -> None:
+        """Remember ``table[key]`` (or its absence) so that a rollback restores it."""
+        if key in table:
+            old = table[key]
+            self._undo.append(lambda: table.__setitem__(key, old))
+        else:
+            self._undo.append(lambda: table.pop(key, None))
 
     async def last_mutation_id(self, client_id: str) -> int:
         return self._state.ledger.get(client_id, 0)
 
     async def record_mutation(self, client_id: str, mutation_id: int) -> None:
+        self._keep(self._state.ledger, client_id)
         self._state.ledger[client_id] = mutation_id
 
     async def read(self, entity: Entity, entity_id: str) -> EntityState | None:
@@ -123,8 +144,13 @@ class _MemoryTransaction:
         if blob_sha256 is not None:
             values["blob_sha256"] = blob_sha256
         if target.entity is Entity.VERSION and (old is None or old.deleted):
-            values["number"] = self._next_version_number(str(values.get("document_id")))
+            document_id = str(values.get("document_id"))
+            self._keep(self._state.versions, document_id)
+            values["number"] = self._state.versions[document_id] = (
+                self._state.versions.get(document_id, 0) + 1
+            )
         state = EntityState(target, values, (old.revision if old else 0) + 1)
+        self._keep(self._state.entities, key)
         self._state.entities[key] = state
         self._append(target, ChangeOp.PUT, state.revision, values)
         return state
@@ -133,6 +159,7 @@ class _MemoryTransaction:
         key = (target.entity, target.entity_id)
         old = self._state.entities[key]
         state = EntityState(old.target, old.fields, old.revision + 1, deleted=True)
+        self._keep(self._state.entities, key)
         self._state.entities[key] = state
         self._append(old.target, ChangeOp.DELETE, state.revision, None)
         return state
@@ -141,6 +168,7 @@ class _MemoryTransaction:
         return self._state.conflicts.get(conflict_id)
 
     async def put_conflict(self, conflict: ConflictRecord) -> None:
+        self._keep(self._state.conflicts, conflict.id)
         self._state.conflicts[conflict.id] = conflict
         target = Target(Entity.CONFLICT, conflict.id, conflict.customer_id)
         self._append(target, ChangeOp.PUT, 0, msgspec.to_builtins(conflict))
@@ -156,6 +184,7 @@ class _MemoryTransaction:
 
     async def audit(self, actor: Actor, entry: AuditEntry, at: dt.datetime) -> None:
         self._state.audit.append(AuditLine(actor, entry, at))
+        self._undo.append(self._state.audit.pop)
 
     async def blob_complete(self, sha256: str) -> bool:
         return sha256 in self._store.blobs
@@ -163,6 +192,13 @@ class _MemoryTransaction:
     def _append(
         self, target: Target, op: ChangeOp, revision: int, fields: Mapping[str, Any] | None
     ) -> None:
+        seq, feed = self._state.seq, self._state.feeds.setdefault(target.customer_id, [])
+
+        def undo() -> None:
+            feed.pop()
+            self._state.seq = seq
+
+        self._undo.append(undo)
         self._state.seq += 1
         change = Change(
             op=op,
@@ -172,15 +208,7 @@ class _MemoryTransaction:
             revision=revision,
             fields=copy.deepcopy(dict(fields)) if fields is not None else None,
         )
-        self._state.feeds.setdefault(target.customer_id, []).append(change)
-
-    def _next_version_number(self, document_id: str) -> int:
-        versions = [
-            state
-            for (entity, _), state in self._state.entities.items()
-            if entity is Entity.VERSION and state.fields.get("document_id") == document_id
-        ]
-        return len(versions) + 1
+        feed.append(change)
 
     def _document_of(self, target: Target) -> str | None:
         if target.entity is Entity.DOCUMENT:

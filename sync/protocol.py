@@ -79,10 +79,10 @@ class Mutation(_Request):
     entity: Entity
     entity_id: str
     customer_id: str | None = None
-    """The dossier: required when creating an address, contact, document or register assignment."""
+    """The dossier: required to create (an address, contact, document, version or assignment)."""
     base: dict[str, Any] = msgspec.field(default_factory=dict)
-    """The values the change was made on: every patched field (update), every known field
-    (delete)."""
+    """The values the change was made on: every patched field (update; a field missing here was
+    absent on the device), every field the device knew (delete)."""
     patch: dict[str, Any] = msgspec.field(default_factory=dict)
     """The new values (update), or all fields (create)."""
     device_time: dt.datetime | None = None

@@ -4,7 +4,7 @@ The client numbers its mutations 1, 2, 3, … The ledger holds the last id appli
 
 - an id at or below it is a ``duplicate``: answered, not applied again;
 - the next id (last + 1) is applied (or rejected for good) and the ledger moves on, in the same
-  transaction as the effect and its audit line;
+  transaction as the effect and its audit line (recorded once per batch, at its end);
 - any other id is ``out_of_order``; after a mutation that is rejected for now (``missing_blob``)
   or out of order, the rest of the batch is ``blocked``: nothing skips ahead of an earlier change.
 
@@ -47,7 +47,7 @@ async def push(
         raise SyncRefused(Code.INVALID, "mutation ids start at 1")
     results: list[MutationResult] = []
     async with store.transaction() as tx:
-        last = await tx.last_mutation_id(request.client_id)
+        last = first_last = await tx.last_mutation_id(request.client_id)
         stopped = False
         for mutation in request.mutations:
             if mutation.id <= last:
@@ -63,8 +63,9 @@ async def push(
                 if result.retry:
                     stopped = True
                     continue
-                await tx.record_mutation(request.client_id, mutation.id)
                 last = mutation.id
+        if last > first_last:
+            await tx.record_mutation(request.client_id, last)
     return PushResponse(results=results)
 
 
@@ -85,7 +86,7 @@ async def _apply(step: Step) -> MutationResult:
     )
 
 
-def _rejected(mutation: Mutation, code: Code, message: str) -> MutationResult:
+def _rejected(mutation: Mutation, code: Code | str, message: str) -> MutationResult:
     return MutationResult(
         id=mutation.id,
         outcome=Outcome.REJECTED,
@@ -95,7 +96,7 @@ def _rejected(mutation: Mutation, code: Code, message: str) -> MutationResult:
     )
 
 
-async def _audit(step: Step, target: Target, outcome: Outcome, code: Code | None) -> None:
+async def _audit(step: Step, target: Target, outcome: Outcome, code: Code | str | None) -> None:
     m = step.mutation
     details: dict[str, object] = {
         "client_id": step.client_id,
@@ -103,6 +104,6 @@ async def _audit(step: Step, target: Target, outcome: Outcome, code: Code | None
         "outcome": outcome.value,
     }
     if code is not None:
-        details["code"] = code.value
+        details["code"] = str(code)
     entry = AuditEntry(m.kind.value, target, details, m.device_time)
     await step.tx.audit(step.actor, entry, step.now)

@@ -12,6 +12,12 @@ Every write (:meth:`~SyncTransaction.write`, :meth:`~SyncTransaction.delete`,
 :meth:`~SyncTransaction.put_conflict`) appends one change to the dossier's feed with the next
 sequence number of the tenant, so that :meth:`~SyncTransaction.changes_since` costs in proportion
 to the changes it returns (an index on dossier and sequence), not to the dossier's size.
+
+Concurrency: the engine reads, merges and writes within one transaction, so a store must keep
+concurrent units of work from losing each other's changes: :meth:`~SyncTransaction.last_mutation_id`
+holds the client's ledger row until the unit ends (two tabs of one device pushing at once
+serialize), and :meth:`~SyncTransaction.read` holds the entity it returns (PostgreSQL:
+``SELECT … FOR UPDATE``; embedded SQLite: its single writer and ``BEGIN IMMEDIATE``).
 """
 
 from __future__ import annotations
@@ -96,7 +102,8 @@ class SyncTransaction(Protocol):
         ...
 
     async def record_mutation(self, client_id: str, mutation_id: int) -> None:
-        """Move the client's ledger to ``mutation_id`` (always the last one plus one)."""
+        """Move the client's ledger to ``mutation_id``, the last one the unit of work applied
+        (push calls it once per batch, after the mutations' effects)."""
         ...
 
     # -- entities ------------------------------------------------------------------------------
@@ -136,7 +143,9 @@ class SyncTransaction(Protocol):
 
     # -- hooks ---------------------------------------------------------------------------------
     async def can(self, actor: Actor, action: Action, target: Target, at: dt.datetime) -> bool:
-        """The one access decision (the backend's ``can(principal, action, resource, at)``)."""
+        """The one access decision (the backend's ``can(principal, action, resource, at)``).
+        The target may not exist yet (a create: decide on its dossier) or be a version or register
+        assignment (decide on its document)."""
         ...
 
     async def audit(self, actor: Actor, entry: AuditEntry, at: dt.datetime) -> None:

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sync.merge import ABSENT, FieldConflict, merge, same
 
 
@@ -68,3 +73,40 @@ def test_a_base_field_changed_on_the_server_makes_it_merged() -> None:
     result = merge({"title": "a", "status": "x"}, {"title": "b"}, {"title": "a", "status": "y"})
     assert result.patch == {"title": "b"}
     assert result.merged
+
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.sampled_from(["a", "b"]))
+_values = st.one_of(_scalars, st.dictionaries(st.sampled_from(["k1", "k2"]), _scalars, max_size=2))
+_fields = st.dictionaries(st.sampled_from(["f1", "f2", "f3"]), _values, max_size=3)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(base=_fields, mine=_fields, theirs=_fields)
+def test_merge_properties(
+    base: dict[str, Any], mine: dict[str, Any], theirs: dict[str, Any]
+) -> None:
+    result = merge(base, mine, theirs)
+    # A change made on exactly what the server has applies whole, without conflict.
+    clean = merge(theirs, mine, theirs)
+    assert clean.conflicts == []
+    assert not clean.merged
+    assert same({**theirs, **clean.patch}, {**theirs, **mine})
+    # Sending back what one saw changes nothing.
+    assert merge(base, {k: base[k] for k in mine if k in base}, theirs).conflicts == []
+    # Conflicts are symmetric in mine and theirs, for the fields both have.
+    common = mine.keys() & theirs.keys()
+    swapped = merge(base, {k: theirs[k] for k in common}, {k: mine[k] for k in common})
+    assert {(c.field, c.key) for c in result.conflicts if c.field in common} == {
+        (c.field, c.key) for c in swapped.conflicts
+    }
+    # The patch never touches a conflicting value, and writes only what changes.
+    merged = {**theirs, **result.patch}
+    for c in result.conflicts:
+        current = merged.get(c.field, ABSENT)
+        value = (
+            current.get(c.key, ABSENT)
+            if c.key is not None and isinstance(current, dict)
+            else current
+        )
+        assert same(value, c.theirs)
+    assert all(not same(v, theirs.get(k, ABSENT)) for k, v in result.patch.items())

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 import msgspec
 import pytest
 
 from sync.entities import Entity, MutationKind
-from sync.errors import Code, SyncRefused
+from sync.errors import Code, MutationRejected, SyncRefused
 from sync.memory import MemoryStore, StoreCrash
 from sync.protocol import Outcome, PushRequest
 from sync.push import push
-from sync.store import Target
+from sync.store import EntityState, SyncTransaction, Target
 from tests.sync.world import (
     ANNA,
     BEN,
     CUSTOMER,
     DOCUMENT,
+    DOCUMENT_FIELDS,
     NOW,
     OTHER_CUSTOMER,
     SHA,
@@ -199,7 +203,6 @@ async def test_a_document_waits_for_its_blob_and_blocks_what_follows() -> None:
     ("request_mutation", "code"),
     [
         (update(1, {"title": "Offer 17"}, {"colour": "red"}), Code.INVALID),
-        (update(1, {}, {"title": "x"}), Code.INVALID),
         (update(1, {}, {}), Code.INVALID),
         (
             mutation(
@@ -363,3 +366,40 @@ def test_requests_refuse_unknown_fields() -> None:
         msgspec.json.decode(
             b'{"client_id":"a","protocol_version":1,"mutations":[],"extra":1}', type=PushRequest
         )
+
+
+class _RetentionStore:
+    """The memory store, except that documents are under retention (as the backend refuses)."""
+
+    def __init__(self, inner: MemoryStore) -> None:
+        self.inner = inner
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SyncTransaction]:
+        async with self.inner.transaction() as tx:
+            yield _Retained(tx)
+
+
+class _Retained:
+    def __init__(self, tx: SyncTransaction) -> None:
+        self._tx = tx
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tx, name)
+
+    async def delete(self, target: Target) -> EntityState:
+        raise MutationRejected("retention_active", "kept until 2036")
+
+
+async def test_a_store_refusal_is_a_final_rejection_with_the_store_code() -> None:
+    store = await make_store()
+    delete = mutation(1, MutationKind.DELETE, Entity.DOCUMENT, DOCUMENT, base=DOCUMENT_FIELDS)
+    answer = await push(_RetentionStore(store), ANNA, push_request("a1", delete), NOW)  # type: ignore[arg-type]
+    [result] = answer.results
+    assert (result.outcome, result.code, result.retry) == (
+        Outcome.REJECTED,
+        "retention_active",
+        False,
+    )
+    assert not store.entities()[(Entity.DOCUMENT, DOCUMENT)].deleted
+    assert store.audit_lines()[0].entry.details["code"] == "retention_active"
