@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from asyncpg.exceptions import DeadlockDetectedError
 from litestar import Request, Response, post
 from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
@@ -29,6 +30,7 @@ from sync.store import Actor
 __all__ = ["sync_routes"]
 
 DEVICE_HEADER = "x-dossier-device"
+_ATTEMPTS = 3
 _STATUS = {Code.UPDATE_REQUIRED: 426, Code.FORBIDDEN: 403}
 
 
@@ -100,7 +102,15 @@ async def sync_push(
     principal = await require_principal(request, runtime)
     store = PiccoloSyncStore(runtime.database, runtime.services(), principal, runtime.clock)
     actor = _actor(request, principal.user_id, principal.display_name, principal.device)
-    return await push(store, actor, data, runtime.clock())
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            return await push(store, actor, data, runtime.clock())
+        except DeadlockDetectedError:
+            # Two batches locked rows of one tenant in opposite orders; PostgreSQL rolled this
+            # one back whole, so running it again applies it once.
+            if attempt == _ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 sync_routes = [sync_pull, sync_push]

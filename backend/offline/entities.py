@@ -58,7 +58,13 @@ def _date(value: Any) -> dt.date | None:
 
 
 class EntityWrites:
-    def __init__(self, database: Database, services: Services, principal: Principal) -> None:
+    def __init__(
+        self, database: Database, services: Services, principal: Principal, *, hold: bool
+    ) -> None:
+        """``hold``: every read holds the rows it read until the transaction ends (the engine
+        reads, merges and writes in one unit; on PostgreSQL ``FOR UPDATE``, on SQLite its one
+        writer does it), so a concurrent push cannot slip a change between read and write."""
+        self._hold_rows = hold and database.is_postgres
         self._db = database
         self._s = services
         self._p = principal
@@ -68,14 +74,27 @@ class EntityWrites:
 
     # -- reading ---------------------------------------------------------------------------------
 
+    async def _hold(self, table: str, row_id: str) -> None:
+        """Lock the customer or document row an entity belongs to (see ``hold``)."""
+        if self._hold_rows:
+            await self._db.fetch(
+                f"SELECT id FROM {table} WHERE tenant = {{}} AND id = {{}} FOR UPDATE",  # noqa: S608
+                self._tenant,
+                row_id,
+            )
+
     async def read(self, entity: Entity, entity_id: str) -> EntityState | None:
         if entity is Entity.REGISTER_ASSIGNMENT:
+            document_id = _uuid(entity_id.partition("/")[0])
+            if document_id is not None:
+                await self._hold("document", document_id)
             return await self._assignment(entity_id)
         key = _uuid(entity_id)
         if key is None:
             return None
         match entity:
             case Entity.CUSTOMER:
+                await self._hold("customer", key)
                 [customer] = await self._s.customers.by_ids(self._p, [key])
                 if customer is None:
                     return None
@@ -84,6 +103,7 @@ class EntityWrites:
             case Entity.ADDRESS | Entity.CONTACT:
                 return await self._listed(entity, key)
             case Entity.DOCUMENT:
+                await self._hold("document", key)
                 found = await self._documents.documents_by_ids(self._tenant, [key])
                 if not found:
                     return None
@@ -100,6 +120,7 @@ class EntityWrites:
                 version = await self._documents.version(self._tenant, key)
                 if version is None:
                     return None
+                await self._hold("document", version.document_id)
                 [document] = await self._documents.documents_by_ids(
                     self._tenant, [version.document_id]
                 )
@@ -126,6 +147,7 @@ class EntityWrites:
             customer_id, fields, revision = gone
             return EntityState(Target(entity, key, customer_id), fields, revision, deleted=True)
         customer_id = str(rows[0]["customer"])
+        await self._hold("customer", customer_id)
         if entity is Entity.ADDRESS:
             [addresses] = await self._s.customers.addresses(self._p, [customer_id])
             fields = next(address_fields(a) for a in addresses if a.id == key)

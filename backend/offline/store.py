@@ -79,15 +79,25 @@ class PiccoloSyncStore:
     async def transaction(self) -> AsyncIterator[SyncTransaction]:
         with tenant_scope(self._principal.tenant_id):
             if not self._writes:
-                yield _Transaction(self._database, self._services, self._principal, self._clock)
+                yield _Transaction(
+                    self._database, self._services, self._principal, self._clock, hold=False
+                )
                 return
             async with self._database.write():
-                yield _Transaction(self._database, self._services, self._principal, self._clock)
+                yield _Transaction(
+                    self._database, self._services, self._principal, self._clock, hold=True
+                )
 
 
 class _Transaction:
     def __init__(
-        self, database: Database, services: Services, principal: Principal, clock: Any
+        self,
+        database: Database,
+        services: Services,
+        principal: Principal,
+        clock: Any,
+        *,
+        hold: bool,
     ) -> None:
         self._p = principal
         self._tenant = principal.tenant_id
@@ -95,7 +105,7 @@ class _Transaction:
         self._feed = PiccoloChangeFeed()
         self._clock = clock
         self._services = services
-        self._entities = EntityWrites(database, services, principal)
+        self._entities = EntityWrites(database, services, principal, hold=hold)
 
     # -- ledger ----------------------------------------------------------------------------------
 

@@ -467,3 +467,35 @@ async def test_another_tenants_dossier_is_never_pulled_or_pushed_to(
     assert (
         await api.ctx.runtime.services().customers.get(api.ctx.principal, customer.id)
     ).name == "Ours"
+
+
+async def test_the_same_field_pushed_from_two_devices_at_once_is_one_edit_and_one_conflict(
+    api: Api, runtime: Runtime
+) -> None:
+    customer = await api.ctx.customer()
+    services = api.ctx.runtime.services()
+    async with browser(runtime) as other:
+        ben = Client(await sign_in(other, api.ctx))
+        anna = Client(api)
+        for n in range(3):
+            document = await api.ctx.document(customer, "invoice")
+            results = await asyncio.gather(
+                *(
+                    who.push(
+                        who.mutation(
+                            "update",
+                            "document",
+                            document.id,
+                            base={"title": document.title},
+                            patch={"title": f"{name} {n}"},
+                        )
+                    )
+                    for who, name in ((anna, "Anna"), (ben, "Ben"))
+                )
+            )
+            outcomes = sorted(r[0]["outcome"] for r in results)
+            assert outcomes == ["applied", "conflict"], results
+            [loser] = [r[0] for r in results if r[0]["outcome"] == "conflict"]
+            stored = await services.documents.get(api.ctx.principal, document.id)
+            assert loser["conflicts"][0]["theirs"] == stored.title
+            assert loser["conflicts"][0]["mine"] != stored.title
