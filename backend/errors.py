@@ -13,6 +13,7 @@ Services raise these; exactly one module per transport (``backend.graphql.errors
     │   ├── DuplicateErpNumber   duplicate_erp_number
     │   ├── RetentionActive      retention_active
     │   ├── LegalHoldActive      legal_hold
+    │   ├── UploadOffsetMismatch upload_offset_mismatch  (resume from ``received``)
     │   └── RoleInUse            role_in_use
     ├── Unauthenticated          unauthenticated
     │   ├── InvalidCredentials   invalid_credentials
@@ -24,7 +25,9 @@ Services raise these; exactly one module per transport (``backend.graphql.errors
     │   ├── EmptyUpload          empty_upload
     │   ├── UploadTooLarge       upload_too_large
     │   ├── ContentMismatch      content_mismatch
-    │   └── InvalidFilename      invalid_filename
+    │   ├── InvalidFilename      invalid_filename
+    │   ├── InvalidRange         invalid_range        (a resumable upload's Content-Range)
+    │   └── HashMismatch         hash_mismatch        (the bytes are not the named SHA-256)
     ├── PageUnavailable          (code per reason: page_out_of_range, no_pages, preview_pending,
     │                             pdf_too_complex, pdf_render_timeout, corrupt_pdf …)
     ├── DirectoryUnavailable     directory_unavailable
@@ -51,8 +54,10 @@ __all__ = [
     "FieldIssue",
     "Forbidden",
     "GeocoderNotConfigured",
+    "HashMismatch",
     "InvalidCredentials",
     "InvalidFilename",
+    "InvalidRange",
     "LegalHoldActive",
     "NotFound",
     "PageUnavailable",
@@ -62,6 +67,7 @@ __all__ = [
     "SessionExpired",
     "SettingsError",
     "Unauthenticated",
+    "UploadOffsetMismatch",
     "UploadRejected",
     "UploadTooLarge",
     "ValidationFailed",
@@ -270,6 +276,37 @@ class ContentMismatch(UploadRejected):
 
 class InvalidFilename(UploadRejected):
     code = "invalid_filename"
+
+
+class InvalidRange(UploadRejected):
+    """A chunk of a resumable upload whose ``Content-Range`` is malformed, does not match its
+    body, or names another total than the upload started with."""
+
+    code = "invalid_range"
+
+
+class HashMismatch(UploadRejected):
+    """The complete upload is not the content its SHA-256 names; what was received is gone."""
+
+    code = "hash_mismatch"
+
+    def __init__(self, expected: str, actual: str) -> None:
+        super().__init__(f"the bytes received hash to {actual}, not {expected}")
+        self.expected = expected
+        self.actual = actual
+
+
+class UploadOffsetMismatch(Conflict):
+    """A chunk starts past what the server holds of the upload: resume from ``received``."""
+
+    code = "upload_offset_mismatch"
+
+    def __init__(self, received: int, start: int) -> None:
+        super().__init__(
+            f"the server holds {received} bytes of this upload; the chunk starts at {start}"
+        )
+        self.received = received
+        self.start = start
 
 
 class DirectoryUnavailable(DossierError):

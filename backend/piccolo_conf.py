@@ -26,6 +26,9 @@ APPS = [
     "backend.views.piccolo_app",
     "backend.notifications.piccolo_app",
     "backend.geo.piccolo_app",
+    "backend.changes.piccolo_app",
+    "backend.blobs.piccolo_app",
+    "backend.offline.piccolo_app",
 ]
 
 APP_REGISTRY = AppRegistry(apps=APPS)

@@ -17,7 +17,9 @@ from backend.accounts.repository import PiccoloAccountRepository
 from backend.accounts.service import AccountService
 from backend.audit.repository import PiccoloAuditRepository
 from backend.audit.service import AuditTrail
+from backend.blobs.repository import PiccoloUploadRepository
 from backend.blobs.store import BlobStore, LocalBlobStore, TenantBlobStores
+from backend.blobs.uploads import BlobUploads
 from backend.customers.repository import PiccoloCustomerRepository
 from backend.customers.service import CustomerService
 from backend.documents.archive import ArchiveService
@@ -71,6 +73,7 @@ class Services:
     search: SearchService
     reextraction: ReextractionService
     repreview: RepreviewService
+    uploads: BlobUploads
 
 
 @dataclass
@@ -254,4 +257,11 @@ class Runtime:
                 PiccoloDocumentRepository(), audit, self.database, jobs
             ),
             repreview=RepreviewService(PiccoloDocumentRepository(), audit, self.database, jobs),
+            uploads=BlobUploads(
+                PiccoloUploadRepository(),
+                self.blobs,
+                self.database,
+                self.clock,
+                max_bytes=limits.max_upload_bytes,
+            ),
         )

@@ -28,6 +28,8 @@ from bench.profiling import profile_graphql
 from bench.report import CoverResult, format_table
 from bench.route import RouteResult, format_route_table, run_route_benchmark
 from bench.search_bench import SearchBenchResult, format_search_table, run_search_benchmark
+from bench.sync_pull import SyncPullResult, format_pull_table, run_sync_pull_benchmark
+from bench.sync_push import SyncPushResult, format_push_table, run_sync_push_benchmark
 from bench.thumbnails import ThumbnailResult, format_thumbnail_table, run_thumbnail_benchmark
 from bench.verify_scan import VerifyScanResult, format_verify_table, run_verify_benchmark
 
@@ -41,6 +43,7 @@ SUITES = {
     "nearby": "nearby search",
     "route": "route planning",
     "search": "full-text search",
+    "sync": "sync pull of 10 changes, 10,000 vs 100 documents",
     "ocr": "OCR with one and two workers (no database)",
     "lighthouse": "Lighthouse scores of the PWA (needs npm, Chromium; not in all)",
 }
@@ -104,6 +107,8 @@ async def _run(args: argparse.Namespace) -> int:
     nearby_results: list[NearbyResult] = []
     route_results: list[RouteResult] = []
     search_results: list[SearchBenchResult] = []
+    sync_results: list[SyncPullResult] = []
+    push_results: list[SyncPushResult] = []
     unavailable: list[str] = []
     for engine in engines:
         if args.suite in ("search", "all"):
@@ -122,6 +127,30 @@ async def _run(args: argparse.Namespace) -> int:
                             documents=documents,
                             runs=args.runs,
                             warmup=args.warmup,
+                        )
+                    )
+            except DatabaseUnavailable as exc:
+                unavailable.append(f"{engine}: NOT MEASURED ({exc})")
+                continue
+        if args.suite in ("sync", "all"):
+            try:
+                async with bench_runtime(engine, postgres_url) as runtime:
+                    print(f"{engine}: timing sync pulls …", file=sys.stderr, flush=True)
+                    sync_results.append(
+                        await run_sync_pull_benchmark(
+                            runtime,
+                            engine=engine,
+                            runs=args.runs,
+                            warmup=args.warmup,
+                            large=300 if args.quick else 10_000,
+                            small=100 if not args.quick else 30,
+                        )
+                    )
+                async with bench_runtime(engine, postgres_url) as runtime:
+                    print(f"{engine}: timing sync pushes …", file=sys.stderr, flush=True)
+                    push_results.append(
+                        await run_sync_push_benchmark(
+                            runtime, engine=engine, mutations=500 if args.quick else 10_000
                         )
                     )
             except DatabaseUnavailable as exc:
@@ -243,6 +272,12 @@ async def _run(args: argparse.Namespace) -> int:
         ocr_table = format_ocr_table([await asyncio.to_thread(run_ocr_benchmark, pages=args.pages)])
     if results:
         print(format_table(results))
+    if sync_results:
+        print()
+        print(format_pull_table(sync_results))
+    if push_results:
+        print()
+        print(format_push_table(push_results))
     if audit_results:
         print()
         print(format_audit_table(audit_results))

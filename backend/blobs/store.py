@@ -32,6 +32,10 @@ class BlobStore(Protocol):
 
     async def exists(self, tenant_id: str, sha256: str) -> bool: ...
 
+    async def size(self, tenant_id: str, sha256: str) -> int | None:
+        """The stored blob's size in bytes; None if the store does not hold it."""
+        ...
+
     async def delete(self, tenant_id: str, sha256: str) -> None:
         """Remove a content object (a missing one is no error). Only the archive's deletion after
         retention calls this, for content no live document refers to."""
@@ -76,11 +80,15 @@ class LocalBlobStore:
         await obstore.delete_async(self._store, key)
 
     async def exists(self, tenant_id: str, sha256: str) -> bool:
+        return await self.size(tenant_id, sha256) is not None
+
+    async def size(self, tenant_id: str, sha256: str) -> int | None:
+        """The stored blob's size in bytes; None if there is none."""
         try:
-            await obstore.head_async(self._store, self.key(tenant_id, sha256))
+            meta = await obstore.head_async(self._store, self.key(tenant_id, sha256))
         except FileNotFoundError:
-            return False
-        return True
+            return None
+        return int(meta["size"])
 
 
 class TenantBlobStores:
@@ -119,6 +127,9 @@ class TenantBlobStores:
 
     async def exists(self, tenant_id: str, sha256: str) -> bool:
         return await (await self.store_for(tenant_id)).exists(tenant_id, sha256)
+
+    async def size(self, tenant_id: str, sha256: str) -> int | None:
+        return await (await self.store_for(tenant_id)).size(tenant_id, sha256)
 
     async def delete(self, tenant_id: str, sha256: str) -> None:
         await (await self.store_for(tenant_id)).delete(tenant_id, sha256)

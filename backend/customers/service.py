@@ -9,6 +9,8 @@ from typing import Any
 
 from backend.access.policy import Action, Principal, Resource, can, visibility
 from backend.audit.service import AuditTrail
+from backend.changes.models import Entity, Op
+from backend.changes.recording import record_change, record_changes
 from backend.cursors import cursor_id, decode_cursor, encode_cursor
 from backend.customers.models import (
     Address,
@@ -55,7 +57,9 @@ def _check_addresses(addresses: list[Address], issues: list[FieldIssue]) -> list
         if a.longitude is not None and not -180 <= a.longitude <= 180:
             issues.append(FieldIssue(f"{path}.longitude", "out_of_range", "between -180 and 180"))
         out.append(
-            dataclasses.replace(a, id=new_id(), street=a.street.strip(), city=a.city.strip())
+            dataclasses.replace(
+                a, id=a.id or new_id(), street=a.street.strip(), city=a.city.strip()
+            )
         )
     return out
 
@@ -67,7 +71,7 @@ def _check_contacts(contacts: list[Contact], issues: list[FieldIssue]) -> list[C
             issues.append(FieldIssue(f"contacts.{i}.name", "required", "is required"))
         if c.email and not _EMAIL.match(c.email):
             issues.append(FieldIssue(f"contacts.{i}.email", "invalid_email", "not an e-mail"))
-        out.append(dataclasses.replace(c, id=new_id(), name=c.name.strip()))
+        out.append(dataclasses.replace(c, id=c.id or new_id(), name=c.name.strip()))
     return out
 
 
@@ -82,6 +86,25 @@ def _customer_changes(old: Customer, new: Customer, draft: CustomerDraft) -> dic
     if draft.contacts is not None:
         changes["contacts"] = "replaced"
     return changes
+
+
+def _record(
+    customer: Customer,
+    addresses: tuple[list[Address], list[Address]] | None = None,
+    contacts: tuple[list[Contact], list[Contact]] | None = None,
+) -> None:
+    """The change feed hears of the customer and of the addresses and contacts replaced (each
+    ``(old, new)``): the old ones are deleted, the new ones put."""
+    tenant_id, at = customer.tenant_id, customer.updated_at
+    record_change(tenant_id, customer.id, Entity.CUSTOMER, customer.id, at=at)
+    for entity, lists in ((Entity.ADDRESS, addresses), (Entity.CONTACT, contacts)):
+        if lists is None:
+            continue
+        old, new = lists
+        kept = {i.id for i in new}
+        gone = [i.id for i in old if i.id not in kept]
+        record_changes(tenant_id, customer.id, entity, gone, Op.DELETE, at)
+        record_changes(tenant_id, customer.id, entity, [i.id for i in new], Op.PUT, at)
 
 
 class CustomerService:
@@ -167,6 +190,7 @@ class CustomerService:
             )
             await self._repo.add(customer, addresses, contacts or [])
             await self._geocode(principal.tenant_id, to_geocode)
+            _record(customer, ([], addresses), ([], contacts or []))
             await self._audit.record(
                 principal,
                 "customer.create",
@@ -197,16 +221,21 @@ class CustomerService:
             ):
                 raise DuplicateErpNumber(changed.erp_number)
             to_geocode: list[str] = []
+            replaced_addresses = replaced_contacts = None
             if addresses is not None:
-                old = await self._repo.addresses(principal.tenant_id, [current.id])
-                addresses, to_geocode = settle_positions(
-                    addresses,
-                    old.get(current.id, []),
-                    geocoding=self._geocoding,
-                    at=changed.updated_at,
+                old = (await self._repo.addresses(principal.tenant_id, [current.id])).get(
+                    current.id, []
                 )
+                addresses, to_geocode = settle_positions(
+                    addresses, old, geocoding=self._geocoding, at=changed.updated_at
+                )
+                replaced_addresses = (old, addresses)
+            if contacts is not None:
+                old_contacts = await self._repo.contacts(principal.tenant_id, [current.id])
+                replaced_contacts = (old_contacts.get(current.id, []), contacts)
             await self._repo.update(changed, addresses, contacts)
             await self._geocode(principal.tenant_id, to_geocode)
+            _record(changed, replaced_addresses, replaced_contacts)
             await self._audit.record(
                 principal,
                 "customer.update",

@@ -10,6 +10,8 @@ import logging
 from backend.access.policy import Action, Principal
 from backend.audit.service import AuditTrail
 from backend.blobs.store import BlobStore
+from backend.changes.models import Entity, Op
+from backend.documents.feed import record_assignments, record_document
 from backend.documents.models import Document, LegalHold, Tombstone
 from backend.documents.ports import DocumentRepository
 from backend.documents.retention import deletable_on, retention_until
@@ -64,6 +66,7 @@ class ArchiveService:
         async with self._tx.write():
             if not await self._repo.set_legal_hold(principal.tenant_id, document.id, hold):
                 raise Conflict("the document changed meanwhile; reload and try again")
+            record_document(document, Entity.DOCUMENT, at=hold.set_at)
             await self._audit.record(
                 principal, "document.legal_hold_set", "document", document.id, {"reason": reason}
             )
@@ -82,6 +85,7 @@ class ArchiveService:
         async with self._tx.write():
             if not await self._repo.lift_legal_hold(principal.tenant_id, document.id):
                 raise Conflict("the document changed meanwhile; reload and try again")
+            record_document(document, Entity.DOCUMENT, at=self._clock())
             await self._audit.record(
                 principal,
                 "document.legal_hold_lifted",
@@ -138,6 +142,8 @@ class ArchiveService:
             released = await self._repo.unreferenced_blobs(principal.tenant_id, digests)
             await self._repo.remove_blob_records(principal.tenant_id, released)
             derived = await self._repo.drop_previews(principal.tenant_id, [v.id for v in versions])
+            record_document(document, Entity.DOCUMENT, op=Op.DELETE, at=now)
+            record_assignments(document, sorted(registers), Op.DELETE, now)
             await self._audit.record(
                 principal,
                 "document.delete",

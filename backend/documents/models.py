@@ -141,6 +141,8 @@ class DocumentDraft:
     register_ids: list[str] | None
     content: NewContent
     status: str = "active"
+    id: str | None = None
+    """The new document's id when the client chose it (offline sync); else a new one."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 
 from backend.access.policy import Principal
 from backend.blobs.store import BlobStore
+from backend.documents.feed import record_renditions
 from backend.documents.imaging import PreviewRefused
-from backend.documents.models import Preview, RenditionRef, Version
+from backend.documents.models import Document, Preview, RenditionRef, Version
 from backend.documents.pdf_preview import PDF_TYPES
 from backend.documents.pdf_process import render_page_isolated
 from backend.documents.ports import DocumentRepository
@@ -144,7 +145,7 @@ class PageService:
         version = await self._repo.version(tenant_id, parse_id("version", version_id))
         if version is None:
             raise NotFound("version", version_id)
-        await self._documents.get(principal, version.document_id)
+        document = await self._documents.get(principal, version.document_id)
         preview = await self._preview(tenant_id, version)
         found = self._existing(preview, page)
         if found is None:
@@ -156,7 +157,7 @@ class PageService:
                     if (refusal := self._renders.refusal(key)) is not None:
                         raise refusal
                     try:
-                        found = await self._render(version, preview, page)
+                        found = await self._render(document, version, preview, page)
                     except PageUnavailable as refused:
                         self._renders.refused(key, refused)
                         raise
@@ -177,7 +178,9 @@ class PageService:
             raise PageUnavailable("page_out_of_range", f"page {page} of {count}")
         return next((r for r in preview.renditions if r.kind == SCREEN and r.page == page), None)
 
-    async def _render(self, version: Version, preview: Preview, page: int) -> RenditionRef:
+    async def _render(
+        self, document: Document, version: Version, preview: Preview, page: int
+    ) -> RenditionRef:
         tenant_id = version.tenant_id
         if version.mime_type in PDF_TYPES:
             source = version.sha256
@@ -202,5 +205,8 @@ class PageService:
             height=made.height,
             page=page,
         )
+        now = self._clock()
         async with self._tx.write():
-            return await self._repo.add_rendition(tenant_id, rendition, self._clock())
+            added = await self._repo.add_rendition(tenant_id, rendition, now)
+            record_renditions(document, version.id, now)
+            return added

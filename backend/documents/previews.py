@@ -20,6 +20,7 @@ from typing import Final
 
 from backend.blobs.store import BlobStore
 from backend.documents.extraction import extract_job
+from backend.documents.feed import record_renditions
 from backend.documents.imaging import (
     IMAGE_TYPES,
     ImagePreview,
@@ -109,12 +110,10 @@ class PreviewService:
         mime = version.mime_type
         known = IMAGE_TYPES | PDF_TYPES | TEXT_TYPES | MAIL_TYPES | OFFICE_TYPES
         if mime not in known:
-            await self._mark(tenant_id, Preview(version_id, "none", NO_RENDERER))
+            await self._mark(document, Preview(version_id, "none", NO_RENDERER))
             return
         if mime in OFFICE_TYPES and self._office.soffice is None:
-            await self._mark(
-                tenant_id, Preview(version_id, "none", CONVERTER_UNAVAILABLE), document.id, "office"
-            )
+            await self._mark(document, Preview(version_id, "none", CONVERTER_UNAVAILABLE), "office")
             return
         data = await self._blobs.get(tenant_id, version.sha256)
         extra: list[RenditionRef] = []
@@ -134,14 +133,13 @@ class PreviewService:
                 image = await asyncio.to_thread(render_image, data, mime, kinds=THUMBNAIL_ONLY)
         except PreviewRefused as refused:
             source = TEXT_SOURCES.get(mime)
-            await self._mark(
-                tenant_id, Preview(version_id, "none", refused.reason), document.id, source
-            )
+            await self._mark(document, Preview(version_id, "none", refused.reason), source)
             raise JobFailed(refused.reason, permanent=True) from None
         renditions = await self._store(tenant_id, version_id, image) + extra
         now = self._clock()
         async with self._tx.write():
             await self._repo.save_renditions(tenant_id, renditions, now)
+            record_renditions(document, version_id, now)
             await self._repo.set_preview(
                 tenant_id,
                 Preview(
@@ -220,8 +218,11 @@ class PreviewService:
         except PreviewRefused as refused:
             raise JobFailed(refused.reason, permanent=True) from None
         renditions = await self._store(tenant_id, version_id, image)
+        [document] = await self._repo.documents_by_ids(tenant_id, [version.document_id])
+        now = self._clock()
         async with self._tx.write():
-            await self._repo.save_renditions(tenant_id, renditions, self._clock())
+            await self._repo.save_renditions(tenant_id, renditions, now)
+            record_renditions(document, version_id, now)
 
     async def _store(
         self, tenant_id: str, version_id: str, image: ImagePreview
@@ -242,19 +243,16 @@ class PreviewService:
         ]
 
     async def _mark(
-        self,
-        tenant_id: str,
-        preview: Preview,
-        document_id: str | None = None,
-        text_source: str | None = None,
+        self, document: Document, preview: Preview, text_source: str | None = None
     ) -> None:
         """Record the preview state; for formats whose text comes from this job or waits for it
         (``text_source`` email, office or pdf_text), the text is then ``none`` for the same
         reason."""
-        now = self._clock()
+        now, tenant_id, document_id = self._clock(), document.tenant_id, document.id
         async with self._tx.write():
             await self._repo.set_preview(tenant_id, preview, now)
-            if text_source is not None and document_id is not None:
+            record_renditions(document, preview.version_id, now)
+            if text_source is not None:
                 await self._repo.set_version_text(
                     tenant_id,
                     VersionText(

@@ -16,9 +16,11 @@ from typing import Any
 from backend.access.policy import Action, Principal, Resource, can, visibility
 from backend.audit.service import AuditTrail
 from backend.blobs.store import BlobStore
+from backend.changes.models import Entity, Op
 from backend.cursors import cursor_id, decode_cursor, encode_cursor
 from backend.documents.content import inspect_content
 from backend.documents.extraction import extract_job
+from backend.documents.feed import record_assignments, record_document, record_version
 from backend.documents.indexing import index_entries, normalise_filter
 from backend.documents.models import (
     Document,
@@ -177,7 +179,7 @@ class DocumentService:
         filename, mime, sha256 = await self._store(principal, draft.content)
         now = self._clock()
         document = Document(
-            id=new_id(),
+            id=new_id() if draft.id is None else parse_id("document", draft.id),
             tenant_id=principal.tenant_id,
             customer_id=customer_id,
             document_type_id=document_type.id,
@@ -211,6 +213,9 @@ class DocumentService:
             )
             await self._preview_later(version, now)
             await self._notify(principal, DocumentEvent(Event.DOCUMENT_CREATED, document.id))
+            record_document(document, Entity.DOCUMENT)
+            record_assignments(document, register_ids, Op.PUT)
+            record_version(document.customer_id, version)
             await self._audit.record(
                 principal,
                 "document.create",
@@ -227,8 +232,14 @@ class DocumentService:
         return document
 
     async def add_version(
-        self, principal: Principal, document_id: str, content: NewContent, comment: str = ""
+        self,
+        principal: Principal,
+        document_id: str,
+        content: NewContent,
+        comment: str = "",
+        version_id: str | None = None,
     ) -> Version:
+        """A new version (``version_id`` when the client chose it: offline sync)."""
         document = await self.get(principal, document_id, Action.WRITE)
         if len(comment) > 2000:
             raise ValidationFailed.one("comment", "too_long", "at most 2000 characters")
@@ -239,7 +250,7 @@ class DocumentService:
             if number is None:
                 raise NotFound("document", document_id)
             version = Version(
-                id=new_id(),
+                id=new_id() if version_id is None else parse_id("version", version_id),
                 tenant_id=principal.tenant_id,
                 document_id=document.id,
                 number=number,
@@ -254,6 +265,8 @@ class DocumentService:
             await self._repo.add_blob(principal.tenant_id, sha256, version.size, mime, now)
             await self._repo.add_version(version)
             await self._preview_later(version, now)
+            record_document(document, Entity.DOCUMENT)
+            record_version(document.customer_id, version)
             await self._notify(
                 principal, DocumentEvent(Event.VERSION_ADDED, document.id, version_id=version.id)
             )
@@ -407,6 +420,7 @@ class DocumentService:
                 changes,
                 index_entries(document_type.fields, values) if index_changed else None,
             )
+            record_document(updated, Entity.DOCUMENT)
             if updated.status != current.status:
                 await self._notify(
                     principal,
@@ -487,6 +501,9 @@ class DocumentService:
         async with self._tx.write():
             await self._repo.update_document(updated, [change], None)
             await self._repo.set_registers(updated, wanted)
+            record_document(updated, Entity.DOCUMENT)
+            record_assignments(updated, sorted(set(before) - set(wanted)), Op.DELETE)
+            record_assignments(updated, sorted(set(wanted) - set(before)), Op.PUT)
             await self._audit.record(
                 principal,
                 "document.file",

@@ -144,9 +144,9 @@ class GeoRepository(Protocol):
         at: dt.datetime,
     ) -> None: ...
 
-    async def unplaced(self, tenant_id: str) -> list[str]:
+    async def unplaced(self, tenant_id: str) -> list[tuple[str, str]]:
         """Ids of the tenant's addresses without a position that the geocoder may place (not
-        ``manual``, not ``not_found``)."""
+        ``manual``, not ``not_found``), each with its customer's id."""
         ...
 
     async def nearest(

@@ -136,14 +136,14 @@ class PiccoloGeoRepository:
             address_id,
         )
 
-    async def unplaced(self, tenant_id: str) -> list[str]:
+    async def unplaced(self, tenant_id: str) -> list[tuple[str, str]]:
         rows = await select(
             AddressTable,
-            "SELECT id FROM customer_address WHERE tenant = {} AND latitude IS NULL "
+            "SELECT id, customer FROM customer_address WHERE tenant = {} AND latitude IS NULL "
             "AND geo_state IN ('pending', 'off', 'failed') ORDER BY id",
             tenant_id,
         )
-        return [str(r["id"]) for r in rows]
+        return [(str(r["id"]), str(r["customer"])) for r in rows]
 
     async def nearest(
         self,

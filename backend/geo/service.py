@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from backend.access.policy import Action, Principal, Resource, can, visibility
 from backend.audit.service import AuditTrail
+from backend.changes.models import Entity
+from backend.changes.recording import record_change
 from backend.errors import (
     FieldIssue,
     Forbidden,
@@ -108,6 +110,12 @@ def _unique(ids: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+def _placed(tenant_id: str, customer_id: str, address_id: str) -> None:
+    """An address of the customer got a position or a geocoding state (in the write transaction
+    of the change)."""
+    record_change(tenant_id, customer_id, Entity.ADDRESS, address_id)
+
+
 class GeoService:
     def __init__(
         self,
@@ -165,6 +173,7 @@ class GeoService:
                 await self._repo.apply_geocode(
                     tenant_id, spot.id, key, GeoState.OFF, None, self._clock()
                 )
+                _placed(tenant_id, spot.customer_id, spot.id)
             return
         answer = await self._cached(key)
         if answer is None:
@@ -180,6 +189,7 @@ class GeoService:
                         await self._repo.apply_geocode(
                             tenant_id, spot.id, key, GeoState.FAILED, None, self._clock()
                         )
+                        _placed(tenant_id, spot.customer_id, spot.id)
                 raise JobFailed(error.reason, permanent=error.permanent) from None
             answer = CachedAnswer(match, self._clock())
             async with self._tx.write():
@@ -189,6 +199,7 @@ class GeoService:
             await self._repo.apply_geocode(
                 tenant_id, spot.id, key, state, answer.match, self._clock()
             )
+            _placed(tenant_id, spot.customer_id, spot.id)
         if answer.match is None:
             raise JobFailed("no_match", permanent=True)
 
@@ -202,11 +213,12 @@ class GeoService:
         now = self._clock()
         for start in range(0, len(ids), batch):
             async with self._tx.write():
-                for address_id in ids[start : start + batch]:
+                for address_id, customer_id in ids[start : start + batch]:
                     await self._repo.set_position(
                         tenant_id, address_id, None, GeoState.PENDING, None, now
                     )
                     await self._jobs.enqueue(geocode_job(tenant_id, address_id))
+                    _placed(tenant_id, customer_id, address_id)
         return len(ids)
 
     async def set_position(self, principal: Principal, address_id: str, point: Point | None) -> str:
@@ -236,6 +248,7 @@ class GeoService:
                 )
                 if self._geocoder is not None:
                     await self._jobs.enqueue(geocode_job(principal.tenant_id, address_id))
+            _placed(principal.tenant_id, spot.customer_id, address_id)
             await self._audit.record(
                 principal,
                 "customer.address_position",

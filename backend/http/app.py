@@ -25,6 +25,8 @@ from backend.http.auth import auth_routes, authenticate
 from backend.http.errors import exception_handlers, plain_errors_as_json
 from backend.http.files import file_routes
 from backend.http.pwa import pwa_csp, pwa_router
+from backend.http.sync_api import sync_routes
+from backend.http.sync_blobs import sync_blob_routes
 from backend.http.unsubscribe import unsubscribe_routes
 from backend.jobs.registry import job_handlers
 from backend.notifications.live import LIVE_CHANNEL
@@ -119,6 +121,8 @@ def create_app(runtime: Runtime, *, own_runtime: bool = True) -> Litestar:
             *file_routes,
             *audit_routes,
             *unsubscribe_routes,
+            *sync_blob_routes,
+            *sync_routes,
             pwa_router(settings.server.pwa_dir, pwa_csp(settings.tiles.origin)),
         ],
         dependencies={"runtime": Provide(lambda: runtime, sync_to_thread=False)},

@@ -19,6 +19,8 @@ from piccolo.engine.sqlite import TransactionType
 from piccolo.querystring import QueryString
 from piccolo.table import Table
 
+from backend.changes.recording import collecting
+from backend.changes.repository import append_changes
 from backend.persistence.engines import CountingPostgresEngine, PooledSQLiteEngine
 from backend.persistence.walls import ensure_app_role, ensure_walls, grant_app_role
 from backend.settings import DatabaseSettings
@@ -87,17 +89,26 @@ class Database:
 
     @contextlib.asynccontextmanager
     async def write(self) -> AsyncIterator[None]:
-        """One write transaction; committed when the block ends, rolled back if it raises."""
+        """One write transaction; committed when the block ends, rolled back if it raises.
+
+        The changes it recorded for the change feed (:func:`backend.changes.recording
+        .record_change`) are numbered and written just before it commits (docs/adr/0024)."""
         engine = self.engine
+        if engine.current_transaction.get() is not None:
+            yield  # already inside a write: join it
+            return
         if isinstance(engine, PooledSQLiteEngine):
-            if engine.current_transaction.get() is not None:
-                yield  # already inside a write: join it
-                return
             async with engine.write_lock, engine.transaction(TransactionType.immediate):
-                yield
+                with collecting() as changes:
+                    yield
+                if changes:
+                    await append_changes(changes)
         else:
             async with engine.transaction():
-                yield
+                with collecting() as changes:
+                    yield
+                if changes:
+                    await append_changes(changes)
 
     async def fetch(self, sql: str, *args: Any) -> list[dict[str, Any]]:
         """Run hand-written SQL with ``{}`` placeholders (Piccolo's QueryString syntax)."""

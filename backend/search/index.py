@@ -57,7 +57,14 @@ def _entries_sql(selection: str) -> str:
         f", d.customer, d.document_type, d.document_date, d.created_at, d.status, {tags} "
         "FROM document d JOIN customer c ON c.id = d.customer "
         "JOIN document_type t ON t.id = d.document_type "
-        f"WHERE d.tenant = {{}} AND d.status <> 'deleted' AND {selection}"
+        f"WHERE d.tenant = {{}} AND d.status <> 'deleted' AND {selection} "
+        # Two transactions rebuilding one document's entry at once (a customer renamed while one
+        # of its documents is edited) both delete before either inserts: the later insert
+        # replaces the earlier one instead of failing on the unique document.
+        "ON CONFLICT (document) DO UPDATE SET title = excluded.title, keys = excluded.keys, "
+        "body = excluded.body, customer = excluded.customer, "
+        "document_type = excluded.document_type, document_date = excluded.document_date, "
+        "created_at = excluded.created_at, status = excluded.status, tags = excluded.tags"
     )
 
 

@@ -1,0 +1,81 @@
+"""Domain objects as the sync protocol's entity fields (:data:`sync.entities.CLIENT_FIELDS`
+plus what the server makes: numbers, digests, previews). Values are JSON-ready."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backend.customers.models import Address, Contact, Customer
+from backend.documents.models import Document, Preview, Version
+
+__all__ = [
+    "address_fields",
+    "contact_fields",
+    "customer_fields",
+    "document_fields",
+    "version_fields",
+]
+
+
+def customer_fields(customer: Customer) -> dict[str, Any]:
+    return {
+        "name": customer.name,
+        "erp_number": customer.erp_number,
+        "key_data": dict(customer.key_data),
+        "status": customer.status,
+    }
+
+
+def address_fields(address: Address) -> dict[str, Any]:
+    return {
+        "kind": address.kind.value,
+        "label": address.label,
+        "street": address.street,
+        "postal_code": address.postal_code,
+        "city": address.city,
+        "country": address.country,
+        "latitude": address.latitude,
+        "longitude": address.longitude,
+        "geo_state": address.geo_state.value,
+    }
+
+
+def contact_fields(contact: Contact) -> dict[str, Any]:
+    return {
+        "name": contact.name,
+        "role": contact.role,
+        "email": contact.email,
+        "phone": contact.phone,
+    }
+
+
+def document_fields(document: Document, first: Version | None) -> dict[str, Any]:
+    return {
+        "title": document.title,
+        "document_date": document.document_date.isoformat(),
+        "status": document.status,
+        "document_type_id": document.document_type_id,
+        "index_values": dict(document.index_values),
+        "file_name": first.filename if first else None,
+        "media_type": first.mime_type if first else None,
+        "version_count": document.version_count,
+        "legal_hold": document.legal_hold is not None,
+    }
+
+
+def version_fields(version: Version, preview: Preview | None) -> dict[str, Any]:
+    return {
+        "document_id": version.document_id,
+        "file_name": version.filename,
+        "media_type": version.mime_type,
+        "number": version.number,
+        "blob_sha256": version.sha256,
+        "size": version.size,
+        "preview": None if preview is None else preview.state,
+        "renditions": []
+        if preview is None
+        else [
+            {"id": r.id, "kind": r.kind, "page": r.page, "width": r.width, "height": r.height}
+            for r in preview.renditions
+        ],
+    }
