@@ -37,6 +37,8 @@ const LEASE_KEY = "pushLock";
 
 export class IdbLeasePushLock implements PushLock {
   private readonly owner = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  /** This tab's own second caller waits for nothing either: the lease is not re-entrant. */
+  private held = false;
 
   constructor(
     private readonly db: SyncDatabase,
@@ -61,13 +63,19 @@ export class IdbLeasePushLock implements PushLock {
   }
 
   async tryRun<T>(task: () => Promise<T>): Promise<T | null> {
-    if (!(await this.take())) return null;
+    if (this.held) return null;
+    this.held = true;
+    if (!(await this.take())) {
+      this.held = false;
+      return null;
+    }
     const renew = setInterval(() => void this.take(), Math.max(1000, this.ttlMs / 3));
     try {
       return await task();
     } finally {
       clearInterval(renew);
       await this.release();
+      this.held = false;
     }
   }
 }
