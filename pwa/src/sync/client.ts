@@ -86,6 +86,7 @@ export class SyncClient {
   async change(draft: MutationDraft, blob?: BlobInput): Promise<number> {
     const item = await this.outbox.add(draft, blob);
     await this.changed(true);
+    this.events.dispatchEvent(new CustomEvent("local-change"));
     return item.id;
   }
 
