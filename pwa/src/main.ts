@@ -38,6 +38,14 @@ async function start(): Promise<void> {
   startRouter();
   await import("./app"); // defines <dossier-app>, which then renders
   registerServiceWorker(updateEvents);
+  // Offline sync (docs/adr/0025) is opt-in per device until the screens use it.
+  let syncOptIn = false;
+  try {
+    syncOptIn = localStorage.getItem("dossier.sync") === "on";
+  } catch {
+    /* storage blocked: no opt-in */
+  }
+  if (syncOptIn) void import("./sync/index").then((sync) => sync.startSync());
 }
 
 void start();
