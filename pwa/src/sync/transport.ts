@@ -11,7 +11,7 @@
  *      ├── SyncUpdateRequired   426 update_required: update the app; the outbox stays
  *      └── SyncRefusedError     another refusal of the whole request (invalid, forbidden)
  */
-import { currentCsrfToken } from "../data/client";
+import { currentCsrfToken, currentSession } from "../data/client";
 import type { PullRequest, PullResponse, PushRequest, PushResponse, SyncErrorBody } from "./protocol";
 
 export class SyncTransportError extends Error {
@@ -82,6 +82,7 @@ export class HttpTransport implements SyncTransport {
   constructor(
     private readonly fetchImpl: Fetch = (...args) => fetch(...args),
     private readonly device: () => string | null = () => null,
+    private readonly refreshSession: () => Promise<unknown> = currentSession,
   ) {}
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
@@ -93,24 +94,38 @@ export class HttpTransport implements SyncTransport {
     return headers;
   }
 
-  private async send(url: string, init: RequestInit): Promise<Response> {
+  /** One request; a CSRF refusal refreshes the token once (the app may have started offline). */
+  private async send(url: string, init: () => RequestInit, retried = false): Promise<Response> {
     let response: Response;
     try {
-      response = await this.fetchImpl(url, { credentials: "same-origin", ...init });
+      response = await this.fetchImpl(url, { credentials: "same-origin", ...init() });
     } catch {
       throw new SyncOffline();
     }
     if (response.status >= 500) throw new SyncOffline(`server answered ${response.status}`);
     if (response.status === 401) throw new SyncSignedOut();
+    if (response.status === 403 && !retried) {
+      const error = await errorBody(response.clone());
+      if (error.code === "csrf_failed") {
+        let session;
+        try {
+          session = await this.refreshSession();
+        } catch {
+          throw new SyncOffline();
+        }
+        if (session === null) throw new SyncSignedOut();
+        return this.send(url, init, true);
+      }
+    }
     return response;
   }
 
   private async post<T>(url: string, body: unknown): Promise<T> {
-    const response = await this.send(url, {
+    const response = await this.send(url, () => ({
       method: "POST",
       headers: this.headers({ "content-type": "application/json" }),
       body: JSON.stringify(body),
-    });
+    }));
     if (response.ok) return (await response.json()) as T;
     const error = await errorBody(response);
     if (response.status === 426 || error.code === "update_required") throw new SyncUpdateRequired(error.message);
@@ -126,7 +141,7 @@ export class HttpTransport implements SyncTransport {
   }
 
   async blobStatus(sha256: string): Promise<BlobStatus | null> {
-    const response = await this.send(`/sync/blobs/${sha256}`, { method: "GET", headers: this.headers() });
+    const response = await this.send(`/sync/blobs/${sha256}`, () => ({ method: "GET", headers: this.headers() }));
     if (response.status === 404) return null;
     if (!response.ok) {
       const error = await errorBody(response);
@@ -138,11 +153,11 @@ export class HttpTransport implements SyncTransport {
 
   async putChunk(sha256: string, first: number, total: number, chunk: ArrayBuffer): Promise<BlobStatus> {
     const last = first + chunk.byteLength - 1;
-    const response = await this.send(`/sync/blobs/${sha256}`, {
+    const response = await this.send(`/sync/blobs/${sha256}`, () => ({
       method: "PUT",
       headers: this.headers({ "content-type": "application/octet-stream", "content-range": `bytes ${first}-${last}/${total}` }),
       body: chunk,
-    });
+    }));
     if (response.status === 409) {
       const offset = Number(response.headers.get("upload-offset") ?? "NaN");
       if (Number.isFinite(offset)) return { size: total, received: offset, complete: false };
