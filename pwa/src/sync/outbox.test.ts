@@ -100,4 +100,18 @@ describe("the outbox", () => {
     await outbox.dropSentBlobs();
     expect(await outbox.blob(sha)).toBeUndefined();
   });
+
+  it("keeps the file of a refused capture until the user dismisses the refusal", async () => {
+    const outbox = new Outbox(await openSyncDb(freshName()));
+    const bytes = new Uint8Array([1, 2, 3]).buffer as ArrayBuffer;
+    const sha = await sha256Hex(bytes);
+    await outbox.add(newDocument({ documentId: "d8", customerId: "c1", sha256: sha, fileName: "a.jpg", mediaType: "image/jpeg" }), { sha256: sha, bytes, mediaType: "image/jpeg" });
+    await outbox.claim(1);
+    await outbox.record([{ id: 1, outcome: "rejected", code: "forbidden", message: "no" }]);
+    await outbox.dropSentBlobs();
+    expect(await outbox.blob(sha)).toBeDefined();
+    await outbox.dismiss(1);
+    expect(await outbox.blob(sha)).toBeUndefined();
+    expect(await outbox.items()).toEqual([]);
+  });
 });

@@ -139,10 +139,20 @@ export class Outbox {
     await tx.done;
   }
 
-  /** The user read a rejection: forget the item (its change is not applied anywhere). */
+  /**
+   * The user read a rejection: forget the item (its change is not applied anywhere), and its file
+   * unless another item refers to it.
+   */
   async dismiss(id: number): Promise<void> {
-    const item = await this.db.get("outbox", id);
-    if (item?.state === "rejected") await this.db.delete("outbox", id);
+    const tx = this.db.transaction(["outbox", "blobs"], "readwrite");
+    const outbox = tx.objectStore("outbox");
+    const item = await outbox.get(id);
+    if (item?.state === "rejected") {
+      await outbox.delete(id);
+      const sha = item.mutation.blob_sha256;
+      if (sha && !(await outbox.getAll()).some((other) => other.mutation.blob_sha256 === sha)) await tx.objectStore("blobs").delete(sha);
+    }
+    await tx.done;
   }
 
   async counts(): Promise<Record<OutboxState, number>> {
