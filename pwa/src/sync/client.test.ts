@@ -193,9 +193,9 @@ describe("the sync client", () => {
 
 describe("seeded runs over a faulty network", () => {
   // Two devices edit one dossier while requests are lost, answers are lost, requests arrive twice
-  // or late and answers come shuffled; then the network heals. Every replica must equal the
+  // or late, answers come shuffled and apps are closed and opened again; then the network heals. Every replica must equal the
   // server, every mutation must be applied at most once and every acknowledged one exactly once.
-  it.each([1, 2, 3, 4, 5, 6, 7, 8])("seed %i", async (seed) => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])("seed %i", async (seed) => {
     const random = seeded(seed);
     const server = new FakeServer();
     dossier(server);
@@ -217,8 +217,12 @@ describe("seeded runs over a faulty network", () => {
         if (conflict) await d.client.resolve(conflict, random() < 0.5 ? "keep_mine" : "keep_theirs");
       } else if (r < 0.9) {
         await d.client.sync();
-      } else {
+      } else if (r < 0.95) {
         d.transport.deliverLate();
+      } else {
+        // The app is closed (perhaps right after a lost answer) and opened again.
+        d.client.db.close();
+        d.client = new SyncClient(await openSyncDb(d.name), d.transport, { lock: soleTab, channel: null });
       }
     }
     for (const d of devices) {

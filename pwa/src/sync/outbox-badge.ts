@@ -107,8 +107,9 @@ export class OutboxBadge extends LocalizedElement {
         <button type="button" class="badge" aria-expanded=${this.open ? "true" : "false"} aria-controls="outbox-items"
           @click=${() => (this.open = !this.open)}>
           <span class="count" aria-hidden="true">${status.waiting}</span>
-          <span role="status">${this.headline(status)}</span>
+          <span>${this.headline(status)}</span>
         </button>
+        <span class="visually-hidden" role="status">${this.headline(status)}</span>
         ${status.conflicts > 0
           ? html`<button type="button" class="conflicts" @click=${() => this.dispatchEvent(new CustomEvent("open-conflicts", { bubbles: true, composed: true }))}>
               ${t("sync.conflicts", { count: status.conflicts })}
