@@ -14,19 +14,14 @@ export const MAX_BATCH = 500;
 /** Most changes asked for in one pull (the server allows up to 1,000). */
 export const PULL_LIMIT = 500;
 
-export type Entity =
-  | "customer"
-  | "address"
-  | "contact"
-  | "document"
-  | "register_assignment"
-  | "version"
-  | "lease"
-  | "conflict";
+export const ENTITIES = ["customer", "address", "contact", "document", "register_assignment", "version", "lease", "conflict"] as const;
+export type Entity = (typeof ENTITIES)[number];
 
-export type MutationKind = "create" | "update" | "delete" | "resolve" | "checkout" | "renew" | "checkin" | "view";
+export const MUTATION_KINDS = ["create", "update", "delete", "resolve", "checkout", "renew", "checkin", "view"] as const;
+export type MutationKind = (typeof MUTATION_KINDS)[number];
 
-export type Choice = "keep_mine" | "keep_theirs" | "new_value";
+export const CHOICES = ["keep_mine", "keep_theirs", "new_value"] as const;
+export type Choice = (typeof CHOICES)[number];
 
 export interface Resolution {
   choice: Choice;
@@ -56,7 +51,8 @@ export interface PushRequest {
   mutations: Mutation[];
 }
 
-export type Outcome = "applied" | "merged" | "conflict" | "duplicate" | "rejected";
+export const OUTCOMES = ["applied", "merged", "conflict", "duplicate", "rejected"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 export interface ConflictRecord {
   id: string;
@@ -99,7 +95,8 @@ export interface PullRequest {
   limit?: number;
 }
 
-export type ChangeOp = "put" | "delete" | "evict";
+export const CHANGE_OPS = ["put", "delete", "evict"] as const;
+export type ChangeOp = (typeof CHANGE_OPS)[number];
 
 export interface Change {
   op: ChangeOp;
