@@ -213,6 +213,7 @@ export const de: Messages = {
   "sync.offline": "Keine Verbindung: Ihre Änderungen bleiben auf diesem Gerät.",
   "sync.signedOut": "Melden Sie sich erneut an, um Ihre Änderungen zu senden. Sie bleiben auf diesem Gerät.",
   "sync.updateRequired": "Aktualisieren Sie die App, um Ihre Änderungen zu senden. Sie bleiben auf diesem Gerät.",
+  "sync.otherUser": "Auf diesem Gerät warten Änderungen eines anderen Benutzers. Sie werden gesendet, sobald er sich wieder anmeldet.",
   "sync.error": "Senden fehlgeschlagen: {message}",
   "sync.conflicts": "Zu klärende Konflikte: {count}",
   "sync.rejectedCount": "Abgelehnte Änderungen: {count}",

@@ -212,6 +212,7 @@ export const en = {
   "sync.offline": "No connection: your changes are kept on this device.",
   "sync.signedOut": "Sign in again to send your changes. They are kept on this device.",
   "sync.updateRequired": "Update the app to send your changes. They are kept on this device.",
+  "sync.otherUser": "Changes of another user wait on this device. They are sent when that user signs in again.",
   "sync.error": "Sending failed: {message}",
   "sync.conflicts": "Conflicts to resolve: {count}",
   "sync.rejectedCount": "Refused changes: {count}",

@@ -213,6 +213,7 @@ export const pl: Messages = {
   "sync.offline": "Brak połączenia: zmiany są zachowane na tym urządzeniu.",
   "sync.signedOut": "Zaloguj się ponownie, aby wysłać zmiany. Są zachowane na tym urządzeniu.",
   "sync.updateRequired": "Zaktualizuj aplikację, aby wysłać zmiany. Są zachowane na tym urządzeniu.",
+  "sync.otherUser": "Na tym urządzeniu czekają zmiany innego użytkownika. Zostaną wysłane, gdy ten użytkownik zaloguje się ponownie.",
   "sync.error": "Wysyłanie nie powiodło się: {message}",
   "sync.conflicts": "Konflikty do rozstrzygnięcia: {count}",
   "sync.rejectedCount": "Odrzucone zmiany: {count}",

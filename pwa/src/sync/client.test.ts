@@ -191,6 +191,34 @@ describe("the sync client", () => {
   });
 });
 
+describe("another user on the same device", () => {
+  it("waits while the first user's changes wait, then starts afresh with a new client id", async () => {
+    const server = new FakeServer();
+    dossier(server);
+    let user = "anna";
+    const name = `client-test-${++n}`;
+    const transport = new FakeTransport(server);
+    const client = new SyncClient(await openSyncDb(name), transport, { lock: soleTab, channel: null, user: async () => user });
+    await client.track("c1");
+    await client.sync();
+    await client.change(documentView("d1", "c1"));
+    const annasId = await client.outbox.clientId();
+    user = "bert";
+    expect((await client.sync()).error).toBe("other-user");
+    expect(await client.status()).toMatchObject({ state: "other-user", waiting: 1 });
+    expect(server.views).toEqual([]);
+    user = "anna";
+    await client.sync();
+    expect(server.views).toEqual(["d1"]);
+    user = "bert";
+    expect((await client.sync()).error).toBeUndefined();
+    expect(await client.outbox.clientId()).not.toBe(annasId);
+    expect(await client.tracked()).toEqual([]);
+    expect(await client.dossier("c1")).toEqual([]);
+    expect((await client.outbox.add(documentView("d1", "c1"))).id).toBe(1);
+  });
+});
+
 describe("seeded runs over a faulty network", () => {
   // Two devices edit one dossier while requests are lost, answers are lost, requests arrive twice
   // or late, answers come shuffled and apps are closed and opened again; then the network heals. Every replica must equal the

@@ -23,7 +23,7 @@ import {
   type SyncTransport,
 } from "./transport";
 
-export type SyncState = "idle" | "syncing" | "offline" | "signed-out" | "update-required" | "error";
+export type SyncState = "idle" | "syncing" | "offline" | "signed-out" | "update-required" | "other-user" | "error";
 
 export interface SyncStatus {
   state: SyncState;
@@ -43,6 +43,8 @@ export interface SyncOptions {
   chunkSize?: number;
   /** Most pull rounds per sync (has_more). */
   maxPullRounds?: number;
+  /** The signed-in user's id, null when unknown (offline): binds the outbox (Outbox.bindUser). */
+  user?: () => Promise<string | null>;
 }
 
 export interface SyncReport {
@@ -63,6 +65,7 @@ export class SyncClient {
   private readonly batchSize: number;
   private readonly chunkSize: number;
   private readonly maxPullRounds: number;
+  private readonly user: () => Promise<string | null>;
   private state: SyncState = "idle";
   private message: string | undefined;
 
@@ -77,6 +80,7 @@ export class SyncClient {
     this.batchSize = Math.min(options.batchSize ?? 100, MAX_BATCH);
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
     this.maxPullRounds = options.maxPullRounds ?? 50;
+    this.user = options.user ?? (async () => null);
     this.channel?.listen(() => void this.changed(false));
   }
 
@@ -147,31 +151,30 @@ export class SyncClient {
   // -- talking to the server -----------------------------------------------------------------
 
   /** Push, then pull, holding the push lock; another tab syncing makes this a no-op. */
-  async sync(): Promise<SyncReport> {
-    const report = await this.lock.tryRun(async () => {
-      const out: SyncReport = { ran: true, sent: 0, pulled: 0 };
-      this.setState("syncing");
-      try {
-        out.sent = await this.pushLocked();
-        out.pulled = await this.pullLocked();
-        this.setState("idle");
-      } catch (error) {
-        out.error = this.failed(error);
-      }
-      await this.changed(true);
-      return out;
-    });
-    return report ?? { ran: false, sent: 0, pulled: 0 };
+  sync(): Promise<SyncReport> {
+    return this.locked(true, true);
   }
 
   /** Push only (holding the lock). */
-  async push(): Promise<SyncReport> {
+  push(): Promise<SyncReport> {
+    return this.locked(true, false);
+  }
+
+  /** Pull only (holding the lock, so two tabs never move one cursor back and forth). */
+  pull(): Promise<SyncReport> {
+    return this.locked(false, true);
+  }
+
+  private async locked(pushing: boolean, pulling: boolean): Promise<SyncReport> {
     const report = await this.lock.tryRun(async () => {
       const out: SyncReport = { ran: true, sent: 0, pulled: 0 };
       this.setState("syncing");
       try {
-        out.sent = await this.pushLocked();
-        this.setState("idle");
+        if (await this.boundToUser()) {
+          if (pushing) out.sent = await this.pushLocked();
+          if (pulling) out.pulled = await this.pullLocked();
+          this.setState("idle");
+        } else out.error = this.state;
       } catch (error) {
         out.error = this.failed(error);
       }
@@ -181,19 +184,12 @@ export class SyncClient {
     return report ?? { ran: false, sent: 0, pulled: 0 };
   }
 
-  /** Pull only (holding the lock, so two tabs never move one cursor back and forth). */
-  async pull(): Promise<SyncReport> {
-    const report = await this.lock.tryRun(async () => {
-      const out: SyncReport = { ran: true, sent: 0, pulled: 0 };
-      try {
-        out.pulled = await this.pullLocked();
-      } catch (error) {
-        out.error = this.failed(error);
-      }
-      await this.changed(true);
-      return out;
-    });
-    return report ?? { ran: false, sent: 0, pulled: 0 };
+  /** False (state "other-user") while another user's changes wait on this device. */
+  private async boundToUser(): Promise<boolean> {
+    const user = await this.user();
+    if (user === null || (await this.outbox.bindUser(user))) return true;
+    this.setState("other-user");
+    return false;
   }
 
   private async pushLocked(): Promise<number> {

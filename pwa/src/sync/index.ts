@@ -5,7 +5,7 @@
  * expired (it shows the sign-in form, the outbox stays); `update_required` asks the service worker
  * to look for a new version (the shell's "Reload" prompt follows), the outbox stays.
  */
-import { sessionEvents } from "../data/client";
+import { currentSession, sessionEvents } from "../data/client";
 import { SyncClient } from "./client";
 import { openSyncDb } from "./db";
 import { SyncScheduler } from "./scheduler";
@@ -33,7 +33,14 @@ export function syncOptedIn(): boolean {
 export async function startSync(): Promise<RunningSync> {
   if (running) return running;
   const db = await openSyncDb();
-  const client = new SyncClient(db, new HttpTransport());
+  const user = async (): Promise<string | null> => {
+    try {
+      return (await currentSession())?.user.id ?? null;
+    } catch {
+      return null; // offline: the push fails anyway, binding waits for the next sync
+    }
+  };
+  const client = new SyncClient(db, new HttpTransport(), { user });
   const scheduler = new SyncScheduler(client);
   const expired = (): void => void sessionEvents.dispatchEvent(new CustomEvent("session-expired"));
   const update = (): void => void navigator.serviceWorker?.getRegistration().then((r) => r?.update());

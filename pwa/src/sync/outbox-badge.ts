@@ -15,6 +15,7 @@ const STATUS_TEXT = {
   offline: "sync.offline",
   "signed-out": "sync.signedOut",
   "update-required": "sync.updateRequired",
+  "other-user": "sync.otherUser",
 } as const;
 
 export class OutboxBadge extends LocalizedElement {

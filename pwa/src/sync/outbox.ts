@@ -26,6 +26,7 @@ export interface BlobInput {
 
 const CLIENT_ID = "clientId";
 const NEXT_ID = "nextId";
+const OWNER = "owner";
 const PENDING: ReadonlySet<OutboxState> = new Set(["waiting", "sending"]);
 
 function newClientId(): string {
@@ -47,6 +48,32 @@ export class Outbox {
     }
     await tx.done;
     return id;
+  }
+
+  /**
+   * Bind the outbox to the signed-in user. The server binds a client id to one user, so another
+   * user on this device needs a new client id, ids from 1 again, and none of the first user's
+   * dossiers; that happens only once nothing of the first user waits (answers false until then).
+   */
+  async bindUser(userId: string): Promise<boolean> {
+    const names = ["meta", "outbox", "entities", "cursors", "conflicts", "blobs"] as const;
+    const tx = this.db.transaction([...names], "readwrite");
+    const meta = tx.objectStore("meta");
+    const owner = (await meta.get(OWNER)) as string | undefined;
+    let bound = true;
+    if (owner === undefined) await meta.put(userId, OWNER);
+    else if (owner !== userId) {
+      const waiting = (await tx.objectStore("outbox").getAll()).some((item) => PENDING.has(item.state));
+      if (waiting) bound = false;
+      else {
+        for (const name of ["outbox", "entities", "cursors", "conflicts", "blobs"] as const) await tx.objectStore(name).clear();
+        await meta.put(newClientId(), CLIENT_ID);
+        await meta.put(1, NEXT_ID);
+        await meta.put(userId, OWNER);
+      }
+    }
+    await tx.done;
+    return bound;
   }
 
   /** Add a mutation (and the file it refers to) in one transaction; answers it with its id. */

@@ -96,11 +96,12 @@ export class SyncScheduler {
     this.running = this.client.sync();
     try {
       const report = await this.running;
-      const failed = report.error !== undefined && report.error !== "update-required" && report.error !== "signed-out";
+      const waitsForPerson = report.error === "update-required" || report.error === "signed-out" || report.error === "other-user";
+      const failed = report.error !== undefined && !waitsForPerson;
       this.failures = failed ? this.failures + 1 : 0;
       const waiting = (await this.client.status()).waiting;
-      if (report.error === "update-required" || report.error === "signed-out") {
-        // Nothing to gain from retrying until the app updated or the user signed in again.
+      if (waitsForPerson) {
+        // Nothing to gain from retrying until the app updated or the right user signed in again.
         if (this.timer !== null) clearTimeout(this.timer);
         this.timer = null;
       } else {
