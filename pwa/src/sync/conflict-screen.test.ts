@@ -66,6 +66,7 @@ describe("the conflict screen", () => {
     const screen = await screenFor(client);
     const root = screen.shadowRoot!;
     expect([...root.querySelectorAll("fieldset")[0]!.querySelectorAll("dd")].map((d) => d.textContent)).toEqual(["100", "120", "150"]);
+    expect(root.querySelector("legend")?.textContent).toBe("Index values: amount");
     button(root, 0, "Keep mine").click();
     await until(() => screen.conflicts.length === 1 && screen.busy === null);
     await screen.updateComplete;

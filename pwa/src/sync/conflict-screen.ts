@@ -10,7 +10,7 @@ import { shared } from "../ui/styles";
 import type { SyncClient } from "./client";
 import type { Json } from "./merge";
 import { WHOLE_ENTITY, type Choice, type ConflictRecord } from "./protocol";
-import { entityLabel, valueText } from "./labels";
+import { entityLabel, fieldLabel, valueText } from "./labels";
 
 /** The typed value of what the person typed, following the type of the values in conflict. */
 export function parseNewValue(text: string, conflict: ConflictRecord): Json | undefined {
@@ -88,7 +88,7 @@ export class ConflictScreen extends LocalizedElement {
 
   private conflict(c: ConflictRecord): TemplateResult {
     const whole = c.field === WHOLE_ENTITY;
-    const name = whole ? t("conflict.whole", { entity: entityLabel(c.entity) }) : c.key ? `${c.field} · ${c.key}` : c.field;
+    const name = whole ? t("conflict.whole", { entity: entityLabel(c.entity) }) : fieldLabel(c.field, c.key);
     const id = `c-${c.id}`;
     const busy = this.busy === c.id;
     return html`<fieldset aria-describedby="${id}-when">

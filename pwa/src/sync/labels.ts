@@ -10,6 +10,14 @@ export function waitingText(count: number): string {
   return t(key, { count });
 }
 
+const FIELDS = new Set(["title", "document_date", "status", "document_type_id", "index_values", "name", "erp_number", "key_data", "street", "postal_code", "city", "email", "phone"]);
+
+/** "Index values: amount"; a field without a label of its own keeps its name. */
+export function fieldLabel(field: string, key?: string | null): string {
+  const label = FIELDS.has(field) ? t(`sync.field.${field}` as MessageKey) : field;
+  return key ? `${label}: ${key}` : label;
+}
+
 export function entityLabel(entity: Entity): string {
   return t(`sync.entity.${entity}` as MessageKey);
 }
