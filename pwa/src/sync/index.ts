@@ -47,6 +47,8 @@ export async function startSync(): Promise<RunningSync> {
   client.events.addEventListener("signed-out", expired);
   client.events.addEventListener("update-required", update);
   scheduler.start();
+  // A newer app in another tab upgrades the database: let it, this tab's next start catches up.
+  db.addEventListener("versionchange", () => running?.stop());
   running = {
     client,
     scheduler,

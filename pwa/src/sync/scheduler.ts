@@ -64,7 +64,6 @@ export class SyncScheduler {
     win?.addEventListener("online", now);
     doc?.addEventListener("visibilitychange", visible);
     sw?.addEventListener("message", fromWorker);
-    this.client.outbox.db.addEventListener("versionchange", () => this.stop());
     this.client.events.addEventListener("local-change", changed);
     this.undo.push(
       () => win?.removeEventListener("online", now),
