@@ -45,7 +45,11 @@ async function start(): Promise<void> {
   } catch {
     /* storage blocked: no opt-in */
   }
-  if (syncOptIn) void import("./sync/index").then((sync) => sync.startSync());
+  if (syncOptIn) {
+    import("./sync/index")
+      .then((sync) => sync.startSync())
+      .catch((error: unknown) => console.warn("offline sync could not start", error));
+  }
 }
 
 void start();
