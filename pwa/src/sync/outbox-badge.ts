@@ -118,12 +118,12 @@ export class OutboxBadge extends LocalizedElement {
           : nothing}
       </div>
       ${notice ? html`<p class="notice" role="alert">${notice}</p>` : nothing}
-      ${this.open
-        ? html`<div id="outbox-items">
-            <ul>${this.items.map((item) => this.item(item))}</ul>
-            <button type="button" class="primary" ?disabled=${status.state === "syncing"} @click=${() => void this.sendNow()}>${t("sync.sendNow")}</button>
-          </div>`
-        : nothing}
+      <div id="outbox-items" ?hidden=${!this.open}>
+        ${this.open
+          ? html`<ul>${this.items.map((item) => this.item(item))}</ul>
+              <button type="button" class="primary" ?disabled=${status.state === "syncing"} @click=${() => void this.sendNow()}>${t("sync.sendNow")}</button>`
+          : nothing}
+      </div>
     </section>`;
   }
 
