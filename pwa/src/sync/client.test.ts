@@ -141,10 +141,8 @@ describe("the sync client", () => {
     const sha = await sha256Hex(bytes);
     const slow = new SyncClient(client.db, transport, { lock: soleTab, channel: null, chunkSize: 3000 });
     await slow.track("c1");
-    await slow.change(
-      newDocument({ documentId: "d2", customerId: "c1", sha256: sha, fileName: "photo.jpg", mediaType: "image/jpeg", title: "Signed order" }),
-      { sha256: sha, bytes, mediaType: "image/jpeg" },
-    );
+    await slow.capture({ documentId: "d2", customerId: "c1", fileName: "photo.jpg", mediaType: "image/jpeg", title: "Signed order" }, new Blob([bytes]));
+    expect((await slow.outbox.items())[0]?.mutation.blob_sha256).toBe(sha);
     expect((await slow.entity("document", "d2"))?.fields["title"]).toBe("Signed order");
     // status, chunk 0-2999, chunk 3000-5999 (its answer lost with the connection).
     transport.faults.push("none", "none", "lose-answer");

@@ -12,7 +12,7 @@ import { applyPull, localDossier, localEntity, type LocalEntity } from "./replic
 import type { SyncDatabase, StoredBlob } from "./db";
 import { Outbox, type BlobInput, type MutationDraft } from "./outbox";
 import { PROTOCOL_VERSION, MAX_BATCH, PULL_LIMIT, type Choice, type ConflictRecord, type Entity } from "./protocol";
-import { resolution } from "./mutations";
+import { newDocument, resolution, sha256Hex, type NewDocument } from "./mutations";
 import { pushLockFor, SyncChannel, type PushLock } from "./coordination";
 import type { Json, JsonObject } from "./merge";
 import {
@@ -105,6 +105,13 @@ export class SyncClient {
       if (shown && Object.prototype.hasOwnProperty.call(shown.fields, name)) base[name] = shown.fields[name] as Json;
     }
     return this.change({ kind: "update", entity, entity_id: entityId, customer_id: customerId, base, patch });
+  }
+
+  /** A captured file as a new document: hashed, kept on the device, uploaded before its push. */
+  async capture(document: Omit<NewDocument, "sha256">, file: Blob | ArrayBuffer): Promise<number> {
+    const bytes = file instanceof ArrayBuffer ? file : await file.arrayBuffer();
+    const sha256 = await sha256Hex(bytes);
+    return this.change(newDocument({ ...document, sha256 }), { sha256, bytes, mediaType: document.mediaType });
   }
 
   /** A person chose how a conflict ends; becomes a `resolve` mutation. */
