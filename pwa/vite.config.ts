@@ -12,7 +12,7 @@ export default defineConfig({
   build: { target: "es2022", assetsInlineLimit: 0, sourcemap: false },
   server: {
     proxy: Object.fromEntries(
-      ["/graphql", "/auth", "/files", "/renditions", "/health"].map((p) => [p, api]),
+      ["/graphql", "/auth", "/files", "/renditions", "/health", "/sync"].map((p) => [p, api]),
     ),
   },
   plugins: [

@@ -38,6 +38,18 @@ async function start(): Promise<void> {
   startRouter();
   await import("./app"); // defines <dossier-app>, which then renders
   registerServiceWorker(updateEvents);
+  // Offline sync (docs/adr/0025) is opt-in per device until the screens use it.
+  let syncOptIn = false;
+  try {
+    syncOptIn = localStorage.getItem("dossier.sync") === "on";
+  } catch {
+    /* storage blocked: no opt-in */
+  }
+  if (syncOptIn) {
+    import("./sync/index")
+      .then((sync) => sync.startSync())
+      .catch((error: unknown) => console.warn("offline sync could not start", error));
+  }
 }
 
 void start();

@@ -15,6 +15,7 @@ import { en, type MessageKey } from "./i18n/en";
 import { pl } from "./i18n/pl";
 import { pickLanguage, type Language } from "./i18n/index";
 import { clickTarget, notificationFor, parsePushPayload } from "./notifications/push-message";
+import { BACKGROUND_SYNC_TAG, SW_SYNC_MESSAGE } from "./sync/scheduler";
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -110,4 +111,16 @@ async function openApp(path: string): Promise<void> {
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
   event.waitUntil(openApp(clickTarget(event.notification.data)));
+});
+
+// -- Background Sync (Chromium): the open windows push the outbox (sync/scheduler.ts) --------------
+
+self.addEventListener("sync", (event) => {
+  const sync = event as ExtendableEvent & { tag?: string };
+  if (sync.tag !== BACKGROUND_SYNC_TAG) return;
+  sync.waitUntil(
+    self.clients.matchAll({ type: "window" }).then((windows) => {
+      for (const client of windows) client.postMessage({ type: SW_SYNC_MESSAGE });
+    }),
+  );
 });

@@ -54,6 +54,11 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** The token for other writers of the same session (the sync client). */
+export function currentCsrfToken(): string | null {
+  return csrfToken;
+}
+
 type Fetch = typeof fetch;
 let fetchImpl: Fetch = (...args) => fetch(...args);
 

@@ -1,0 +1,69 @@
+/**
+ * The sync layer's opt-in entry point (main.ts loads it lazily only when the device has opted in
+ * with `localStorage["dossier.sync"] = "on"`; no screen uses it yet). Opens the sync database,
+ * talks HTTP to /sync, and starts the scheduler. A 401 on sync tells the shell the session
+ * expired (it shows the sign-in form, the outbox stays); `update_required` asks the service worker
+ * to look for a new version (the shell's "Reload" prompt follows), the outbox stays.
+ */
+import { currentSession, sessionEvents } from "../data/client";
+import { SyncClient } from "./client";
+import { openSyncDb } from "./db";
+import { SyncScheduler } from "./scheduler";
+import { HttpTransport } from "./transport";
+
+export const OPT_IN_KEY = "dossier.sync";
+
+export interface RunningSync {
+  client: SyncClient;
+  scheduler: SyncScheduler;
+  stop(): void;
+}
+
+let running: RunningSync | null = null;
+
+export function syncOptedIn(): boolean {
+  try {
+    return localStorage.getItem(OPT_IN_KEY) === "on";
+  } catch {
+    return false;
+  }
+}
+
+/** Start once; later calls answer the same instance. */
+export async function startSync(): Promise<RunningSync> {
+  if (running) return running;
+  const db = await openSyncDb();
+  const user = async (): Promise<string | null> => {
+    try {
+      return (await currentSession())?.user.id ?? null;
+    } catch {
+      return null; // offline: the push fails anyway, binding waits for the next sync
+    }
+  };
+  const client = new SyncClient(db, new HttpTransport(), { user });
+  const scheduler = new SyncScheduler(client);
+  const expired = (): void => void sessionEvents.dispatchEvent(new CustomEvent("session-expired"));
+  const update = (): void => void navigator.serviceWorker?.getRegistration().then((r) => r?.update());
+  client.events.addEventListener("signed-out", expired);
+  client.events.addEventListener("update-required", update);
+  scheduler.start();
+  // A newer app in another tab upgrades the database: let it, this tab's next start catches up.
+  db.addEventListener("versionchange", () => running?.stop());
+  running = {
+    client,
+    scheduler,
+    stop() {
+      scheduler.stop();
+      client.events.removeEventListener("signed-out", expired);
+      client.events.removeEventListener("update-required", update);
+      client.close();
+      db.close();
+      running = null;
+    },
+  };
+  return running;
+}
+
+export function runningSync(): RunningSync | null {
+  return running;
+}
