@@ -285,6 +285,16 @@ _ENTRY_INDEXES = {
 """The B-tree indexes of the entries' filter columns (search migration of 2026-11-29T15:00)."""
 
 
+_WORD_TRIGGERS = ("search_word_insert", "search_word_delete", "search_word_update")
+"""The triggers that count the entries' words (search migration of 2026-11-29T17:30): off while
+loading, and the words counted once after, as that migration counts the entries there are."""
+_COUNT_WORDS = (
+    "INSERT INTO search_word (tenant, word, entries) "
+    "SELECT e.tenant, w.lexeme, count(*) FROM search_entry e CROSS JOIN unnest(e.tsv) AS w "
+    "GROUP BY e.tenant, w.lexeme"
+)
+
+
 async def _postgres_load(
     runtime: Runtime, rows: Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]], batch: int
 ) -> None:
@@ -293,6 +303,8 @@ async def _postgres_load(
     try:
         await connection.execute("SET maintenance_work_mem = '512MB'")
         await connection.execute("DROP INDEX search_entry_tsv")
+        for trigger in _WORD_TRIGGERS:
+            await connection.execute(f"ALTER TABLE search_entry DISABLE TRIGGER {trigger}")
         for name in _ENTRY_INDEXES:
             await connection.execute(f"DROP INDEX {name}")
         while chunk := list(itertools.islice(rows, batch)):
@@ -314,6 +326,9 @@ async def _postgres_load(
                     columns=ENTRY_COLUMNS,
                 )
         await connection.execute("CREATE INDEX search_entry_tsv ON search_entry USING gin (tsv)")
+        await connection.execute(_COUNT_WORDS)
+        for trigger in _WORD_TRIGGERS:
+            await connection.execute(f"ALTER TABLE search_entry ENABLE TRIGGER {trigger}")
         for name, columns in _ENTRY_INDEXES.items():
             await connection.execute(f"CREATE INDEX {name} ON search_entry ({columns})")
         await connection.execute("VACUUM ANALYZE document")

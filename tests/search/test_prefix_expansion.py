@@ -16,7 +16,7 @@ from backend.search.expansion import HEAD_WORDS, head_tsquery, head_words, prefi
 from backend.search.query import parse_query
 from backend.search.repository import PiccoloSearchRepository
 from backend.search.service import SearchService
-from backend.search.words import completions
+from backend.search.words import completions, prefix_range
 from tests.factories import TenantContext, make_tenant_context
 from tests.search.conftest import extract, search, titles
 
@@ -41,6 +41,15 @@ def test_the_head_query_keeps_the_other_words_whole() -> None:
     assert head_tsquery(parse_query("rodo"), ("rodor",)) == "('rodor')"
     assert prefix_of(parse_query("rodor x")) is None  # one letter: a whole word
     assert prefix_of(parse_query("")) is None
+
+
+def test_a_prefix_is_a_range_of_words_in_code_point_order() -> None:
+    assert prefix_range("rodor") == ("rodor", "rodos")
+    assert prefix_range("zz") == ("zz", "z{")
+    assert prefix_range("a\ud7ff") == ("a\ud7ff", "a\ue000")  # no surrogate in between
+    low, high = prefix_range("ro")
+    words = ["rn", "ro", "rodor", "ro\U0010fff0", "rp", "rpa"]
+    assert [w for w in words if low <= w < high] == ["ro", "rodor", "ro\U0010fff0"]
 
 
 async def _completions(ctx: TenantContext, prefix: str) -> dict[str, int]:
