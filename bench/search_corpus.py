@@ -333,6 +333,7 @@ async def _postgres_load(
             await connection.execute(f"CREATE INDEX {name} ON search_entry ({columns})")
         await connection.execute("VACUUM ANALYZE document")
         await connection.execute("VACUUM ANALYZE search_entry")
+        await connection.execute("VACUUM ANALYZE search_word")
     finally:
         await connection.close()
 
