@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from backend.access.policy import ScopeKind
+from backend.customers.models import CustomerDraft
 from backend.documents.models import MetadataPatch
 from backend.persistence.scope import tenant_scope
 from backend.search.criteria import SearchCriteria
@@ -83,6 +84,10 @@ async def test_words_are_counted_as_documents_come_change_and_go(
     }
     await services.archive.delete(ctx.principal, second.id, "retention ended")
     assert await _completions(ctx, "rodo") == {"rodorguslo": 1}
+    # A customer's new name rewrites the entries of all its documents.
+    await services.customers.update(ctx.principal, customer.id, CustomerDraft(name="Żubr"))
+    assert await _completions(ctx, "zo") == {}
+    assert await _completions(ctx, "zu") == {"zubr": 1}
     # Another tenant's words are not this one's.
     other = await make_tenant_context(ctx.runtime)
     await other.document(await other.customer(), title="Rodorszka")
