@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from backend.search.models import SearchPlan
 from backend.search.query import FullTextQuery
 
-__all__ = ["HEAD_WORDS", "head_tsquery", "head_words", "prefix_of"]
+__all__ = ["HEAD_WORDS", "head_tsquery", "head_words", "narrowed", "prefix_of"]
 
 HEAD_WORDS = 16
 """Most words in a head: a prefix whose commonest words are all rare (``"12"`` over order
@@ -33,6 +34,25 @@ def prefix_of(query: FullTextQuery) -> str | None:
     if query.empty or not query.prefixed(query.terms[-1]):
         return None
     return query.terms[-1]
+
+
+def narrowed(plan: SearchPlan) -> bool:
+    """Whether a field condition keeps only some of the entries. Such a search gets no head: the
+    head's own matches would then often fall short of the number wanted, and the rest of the
+    prefix be read after the head (prefix + type + year at 1,000,000 documents: 322 / 527 ms
+    with the head, 272 / 455 without, p50 / p95 on a loaded machine)."""
+    return bool(
+        plan.customer_ids
+        or plan.document_ids
+        or plan.document_type_ids
+        or plan.register_ids
+        or plan.statuses
+        or plan.index_bounds
+        or any(
+            bound is not None
+            for bound in (plan.date_from, plan.date_until, plan.created_from, plan.created_until)
+        )
+    )
 
 
 def head_words(completions: Sequence[tuple[str, int]], wanted: int) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from backend.persistence.scope import across_tenants, tenant_scoped
 from backend.persistence.sql import in_list, select
 from backend.persistence.visibility import document_condition
 from backend.search.criteria import GroupBy, SortKey
-from backend.search.expansion import head_tsquery, head_words, prefix_of
+from backend.search.expansion import head_tsquery, head_words, narrowed, prefix_of
 from backend.search.index import refresh_documents, refresh_tenant
 from backend.search.matching import pattern_text, rank
 from backend.search.models import Found, SearchGroup, SearchPlan
@@ -323,8 +323,10 @@ class PiccoloSearchRepository:
         ranked page), on PostgreSQL with the head of its prefix (:mod:`.expansion`)."""
         head: tuple[str, ...] = ()
         prefix = prefix_of(plan.query)
-        # A few named documents (a view's test of one document) are read by their ids anyway.
-        if wanted is not None and prefix is not None and _postgres() and not plan.document_ids:
+        # Only where the head's matches are all matches: no field condition, every document
+        # readable (a user who reads a few customers is narrowed the same way).
+        broad = visible.everything and not narrowed(plan)
+        if wanted is not None and prefix is not None and broad and _postgres():
             head = head_words(await completions(tenant_id, prefix), wanted)
         return _Sql(tenant_id, plan, visible, scan=await self._scans(tenant_id, plan), head=head)
 

@@ -12,8 +12,15 @@ from backend.access.policy import ScopeKind
 from backend.customers.models import CustomerDraft
 from backend.documents.models import MetadataPatch
 from backend.persistence.scope import tenant_scope
-from backend.search.criteria import SearchCriteria
-from backend.search.expansion import HEAD_WORDS, head_tsquery, head_words, prefix_of
+from backend.search.criteria import SearchCriteria, SortKey
+from backend.search.expansion import (
+    HEAD_WORDS,
+    head_tsquery,
+    head_words,
+    narrowed,
+    prefix_of,
+)
+from backend.search.models import SearchPlan
 from backend.search.query import parse_query
 from backend.search.repository import PiccoloSearchRepository
 from backend.search.service import SearchService
@@ -33,6 +40,24 @@ def test_the_head_is_the_fewest_commonest_words_reaching_the_wanted_number() -> 
     assert head_words([("ro'x", 50), ("rox", 9), ("roy", 1)], 5) == ("rox",)
     many = [(f"ro{i:03d}", 1) for i in range(HEAD_WORDS + 1)]
     assert head_words(many, HEAD_WORDS + 1) == ()
+
+
+def test_only_a_search_without_field_conditions_gets_a_head() -> None:
+    query = parse_query("rodo")
+    assert not narrowed(SearchPlan(query))
+    assert not narrowed(SearchPlan(query, sort=SortKey.DOCUMENT_DATE))
+    for condition in (
+        {"customer_ids": ("c",)},
+        {"document_ids": ("d",)},
+        {"document_type_ids": ("t",)},
+        {"register_ids": ("r",)},
+        {"statuses": ("active",)},
+        {"date_from": dt.date(2024, 1, 1)},
+        {"date_until": dt.date(2024, 1, 1)},
+        {"created_from": dt.datetime(2024, 1, 1, tzinfo=dt.UTC)},
+        {"created_until": dt.datetime(2024, 1, 1, tzinfo=dt.UTC)},
+    ):
+        assert narrowed(SearchPlan(query, **condition)), condition  # type: ignore[arg-type]
 
 
 def test_the_head_query_keeps_the_other_words_whole() -> None:
@@ -139,6 +164,26 @@ async def test_a_prefix_finds_and_counts_every_match_once(
 
 
 @pytest.mark.postgres_only
+async def test_stale_counts_cost_time_and_never_a_match(tenant_ctx: TenantContext) -> None:
+    # Counts that claim "rodor" is the commonest word: the head finds one document, and the
+    # rest of the prefix is read for the others.
+    ctx = tenant_ctx
+    ids = await _seeded(ctx)
+    with tenant_scope(ctx.tenant.id):
+        await ctx.runtime.database.fetch(
+            "UPDATE search_word SET entries = 1000 WHERE tenant = {} AND word = 'rodor'",
+            ctx.tenant.id,
+        )
+    assert next(iter(await _completions(ctx, "rodo"))) == "rodor"
+    whole = await _capped(ctx, 100).search(ctx.principal, SearchCriteria(text="rodo"))
+    assert {hit.document.id for hit in whole.hits} == set(ids.values()) - {ids["none"]}
+    assert (whole.total, whole.total_exact) == (9, True)
+    capped = await _capped(ctx, 3).search(ctx.principal, SearchCriteria(text="rodo"))
+    assert ids["rodor"] in {hit.document.id for hit in capped.hits}
+    assert (capped.total, capped.total_exact, len(capped.hits)) == (3, False, 4)
+
+
+@pytest.mark.postgres_only
 async def test_postgres_ranks_the_commonest_words_matches_when_the_cap_is_reached(
     tenant_ctx: TenantContext,
 ) -> None:
@@ -154,8 +199,8 @@ async def test_postgres_ranks_the_commonest_words_matches_when_the_cap_is_reache
 async def test_a_prefix_with_a_head_finds_only_what_the_user_may_read(
     tenant_ctx: TenantContext,
 ) -> None:
-    # The commonest word's documents are hidden: its branch finds nothing, the rest of the
-    # prefix finds the visible ones, and the count is theirs.
+    # The commonest word's documents are hidden from the user: the visible ones are found and
+    # counted (such a search reads the prefix as it is, see expansion.narrowed).
     ctx = tenant_ctx
     hidden, shown = await ctx.customer(), await ctx.customer()
     for i in range(5):
