@@ -15,11 +15,13 @@ from backend.persistence.scope import across_tenants, tenant_scoped
 from backend.persistence.sql import in_list, select
 from backend.persistence.visibility import document_condition
 from backend.search.criteria import GroupBy, SortKey
+from backend.search.expansion import head_tsquery, head_words, narrowed, prefix_of
 from backend.search.index import refresh_documents, refresh_tenant
 from backend.search.matching import pattern_text, rank
 from backend.search.models import Found, SearchGroup, SearchPlan
 from backend.search.tables import SearchEntryTable
 from backend.search.tags import customer_tag, date_tags, status_tag, tag_condition, type_tag
+from backend.search.words import completions
 
 __all__ = ["PiccoloSearchRepository"]
 
@@ -55,7 +57,13 @@ class _Sql:
     (``d``). ``a`` is the alias the conditions name, ``doc`` the document id's column."""
 
     def __init__(
-        self, tenant_id: str, plan: SearchPlan, visible: Visibility, *, scan: bool = False
+        self,
+        tenant_id: str,
+        plan: SearchPlan,
+        visible: Visibility,
+        *,
+        scan: bool = False,
+        head: tuple[str, ...] = (),
     ) -> None:
         self.source_args: list[Any] = []
         self.args: list[Any] = []
@@ -65,6 +73,8 @@ class _Sql:
         self.match = ""
         """The scan's word test, kept apart so that a ranked scan computes the rank once."""
         postgres = _postgres()
+        self.head = head_tsquery(plan.query, head) if head and postgres else None
+        """PostgreSQL: the query with its prefix as its commonest words (:mod:`.expansion`)."""
         a, doc = ("s", "s.document") if self.text else ("d", "d.id")
         self.alias, self.doc = a, doc
         if self.text and postgres:
@@ -147,6 +157,24 @@ class _Sql:
         """Parameters in the order of :meth:`from_where`'s text."""
         return [*self.source_args, *(join_args or []), *self.args]
 
+    def matches(self, column: str) -> tuple[str, list[Any]]:
+        """``SELECT column`` of every match, and its parameters. With a head (PostgreSQL), the
+        head's matches come first and the rest of the prefix is read only when a LIMIT over
+        them asks for more: PostgreSQL runs the branches of a UNION ALL one after the other."""
+        if self.head is None:
+            return f"SELECT {column} {self.from_where()}", self.all_args()
+        where = " AND ".join(self.where)
+        head = f"SELECT {column} FROM {self.source} WHERE {where}"
+        rest = (
+            f"SELECT {column} FROM {self.source} "
+            f"CROSS JOIN to_tsquery('dossier_search', {{}}) AS h(h) "
+            f"WHERE {where} AND NOT s.tsv @@ h.h"
+        )
+        return (
+            f"SELECT * FROM (({head}) UNION ALL ({rest})) AS m",
+            [self.head, *self.args, *self.source_args, self.head, *self.args],
+        )
+
 
 def fts5_match(plan: SearchPlan) -> str:
     """The FTS5 expression: the words in the text columns, and the filter words of the plan's
@@ -228,7 +256,7 @@ class PiccoloSearchRepository:
         """Up to ``limit`` documents in sort order, after the keyset position ``after``
         (sort value, id), and the documents found counted up to ``count_cap + 1``. Ties are
         broken by id; index values that are missing sort last."""
-        q = await self._sql(tenant_id, plan, visible)
+        q = await self._sql(tenant_id, plan, visible, count_cap + 1)
         ranked = q.text and plan.sort is SortKey.RELEVANCE
         # A ranked search finds its matches once, up to the count's cap, in the order the index
         # yields them, and ranks only those: ranking reads each match's vector or positions,
@@ -245,10 +273,12 @@ class PiccoloSearchRepository:
         )
         order = f"ORDER BY {nulls_last}{expression} {direction}, d.id {direction} LIMIT {{}}"
         if ranked:
+            match_args = q.all_args()
             if _postgres():
                 # The rank is computed here, in the outer query: the CTE yields ids only.
+                matches, match_args = q.matches("s.id")
                 found = (
-                    f"WITH found AS MATERIALIZED (SELECT s.id {q.from_where()} LIMIT {{}}) "
+                    f"WITH found AS MATERIALIZED ({matches} LIMIT {{}}) "
                     "SELECT id, (SELECT count(*) FROM found) AS total FROM found"
                 )
                 rank_source = "CROSS JOIN to_tsquery('dossier_search', {}) AS q(q)"
@@ -274,7 +304,7 @@ class PiccoloSearchRepository:
                 "JOIN search_entry s ON s.id = found.id JOIN document d ON d.id = s.document "
                 f"{rank_source} WHERE TRUE{keyset} {order}"
             )
-            args = [*q.all_args(), count_cap + 1, *extra, *keyset_args, limit]
+            args = [*match_args, count_cap + 1, *extra, *keyset_args, limit]
             rows = await select(SearchEntryTable, sql, *args)
             if rows or after is None:  # no match at all when the first page is empty
                 return _found(rows), int(rows[0]["search_total"]) if rows else 0
@@ -286,8 +316,19 @@ class PiccoloSearchRepository:
         rows = await select(SearchEntryTable, sql, *q.all_args(join_args), *keyset_args, limit)
         return _found(rows), await self._count(q, count_cap)
 
-    async def _sql(self, tenant_id: str, plan: SearchPlan, visible: Visibility) -> _Sql:
-        return _Sql(tenant_id, plan, visible, scan=await self._scans(tenant_id, plan))
+    async def _sql(
+        self, tenant_id: str, plan: SearchPlan, visible: Visibility, wanted: int | None = None
+    ) -> _Sql:
+        """The search's SQL; when it needs at most ``wanted`` matches (a capped count or a
+        ranked page), on PostgreSQL with the head of its prefix (:mod:`.expansion`)."""
+        head: tuple[str, ...] = ()
+        prefix = prefix_of(plan.query)
+        # Only where the head's matches are all matches: no field condition, every document
+        # readable (a user who reads a few customers is narrowed the same way).
+        broad = visible.everything and not narrowed(plan)
+        if wanted is not None and prefix is not None and broad and _postgres():
+            head = head_words(await completions(tenant_id, prefix), wanted)
+        return _Sql(tenant_id, plan, visible, scan=await self._scans(tenant_id, plan), head=head)
 
     async def _scans(self, tenant_id: str, plan: SearchPlan) -> bool:
         """Whether SQLite tests the words entry by entry: a search with text within customers
@@ -310,14 +351,15 @@ class PiccoloSearchRepository:
 
     async def count(self, tenant_id: str, plan: SearchPlan, visible: Visibility, cap: int) -> int:
         """Documents found, counted up to ``cap + 1`` (more than ``cap`` means "more")."""
-        return await self._count(await self._sql(tenant_id, plan, visible), cap)
+        return await self._count(await self._sql(tenant_id, plan, visible, cap + 1), cap)
 
     async def _count(self, q: _Sql, cap: int) -> int:
         """Documents found, counted up to ``cap + 1`` (more than ``cap`` means "more")."""
+        matches, args = q.matches("1")
         rows = await select(
             SearchEntryTable,
-            f"SELECT count(*) AS n FROM (SELECT 1 {q.from_where()} LIMIT {{}}) AS found",
-            *q.all_args(),
+            f"SELECT count(*) AS n FROM ({matches} LIMIT {{}}) AS found",
+            *args,
             cap + 1,
         )
         return int(rows[0]["n"])
