@@ -23,6 +23,8 @@ from bench.ocr import format_ocr_table, run_ocr_benchmark
 from bench.permission_listing import format_permission_table, run_permission_benchmark
 from bench.route import format_route_table, run_route_benchmark
 from bench.search_bench import format_search_table, run_search_benchmark
+from bench.sync_pull import format_pull_table, run_sync_pull_benchmark
+from bench.sync_push import format_push_table, run_sync_push_benchmark
 from bench.thumbnails import format_thumbnail_table, run_thumbnail_benchmark
 from bench.timing import percentile
 
@@ -166,3 +168,20 @@ def test_the_lighthouse_benchmark_scores_the_sign_in_screen() -> None:
     assert set(page.scores) == {"performance", "accessibility", "best-practices", "seo"}
     assert all(0 < score <= 100 for score in page.scores.values())
     assert "login" in format_lighthouse_table([result])
+
+
+async def test_the_sync_benchmarks_pull_their_changes_and_push_every_mutation(
+    runtime: Runtime,
+) -> None:
+    engine = "postgres" if runtime.database.is_postgres else "sqlite"
+    pull = await run_sync_pull_benchmark(
+        runtime, engine=engine, runs=3, warmup=1, large=60, small=20
+    )
+    assert pull.large.runs == pull.small.runs == 3
+    [row] = [line for line in format_pull_table([pull]).splitlines() if line.startswith(engine)]
+    assert "×" in row
+    push = await run_sync_push_benchmark(runtime, engine=engine, mutations=40, documents=10)
+    assert push.push_seconds > 0
+    assert push.raw_seconds > 0
+    [row] = [line for line in format_push_table([push]).splitlines() if line.startswith(engine)]
+    assert "×" in row
