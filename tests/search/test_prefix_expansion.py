@@ -42,10 +42,11 @@ def test_the_head_is_the_fewest_commonest_words_reaching_the_wanted_number() -> 
     assert head_words(many, HEAD_WORDS + 1) == ()
 
 
-def test_only_a_search_without_field_conditions_gets_a_head() -> None:
+def test_only_a_prefix_alone_without_field_conditions_gets_a_head() -> None:
     query = parse_query("rodo")
     assert not narrowed(SearchPlan(query))
     assert not narrowed(SearchPlan(query, sort=SortKey.DOCUMENT_DATE))
+    assert narrowed(SearchPlan(parse_query("oferta rodo")))  # the other word narrows it
     for condition in (
         {"customer_ids": ("c",)},
         {"document_ids": ("d",)},
