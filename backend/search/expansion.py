@@ -40,8 +40,9 @@ def narrowed(plan: SearchPlan) -> bool:
     """Whether another word or a field condition keeps only some of the prefix's entries. Such a
     search gets no head: the head's own matches would then often fall short of the number
     wanted, and the rest of the prefix be read after the head (prefix + type + year at 1,000,000
-    documents: 322 / 527 ms with the head, 272 / 455 without, p50 / p95 on a loaded machine; two
-    words, the second a prefix, on a quiet machine: 42 / 60 with the head, 37 / 50 before it)."""
+    documents: 322 / 527 ms with the head, 272 / 455 without, p50 / p95 on a loaded machine).
+    The head's counts are the prefix's alone, so another word narrows its matches as a condition
+    does."""
     return bool(
         len(plan.query.terms) > 1
         or plan.customer_ids
