@@ -19,6 +19,7 @@ from backend.access.policy import Action, Principal, can
 from backend.audit.service import Actor, AuditTrail
 from backend.documents.extraction import EXTRACT_JOB
 from backend.documents.ports import DocumentRepository
+from backend.documents.requeue import queue_per_version
 from backend.errors import Forbidden, ValidationFailed
 from backend.jobs.models import NewJob
 from backend.jobs.queue import JobQueue
@@ -71,17 +72,12 @@ class ReextractionService:
 
     async def _queue(self, actor: Actor, sources: tuple[str, ...], source: str) -> int:
         tenant_id = actor.tenant_id
-        queued, after = 0, None
-        while True:
-            batch = await self._repo.texts_from(tenant_id, sources, after, self._batch_size)
-            if not batch:
-                break
-            async with self._tx.write():
-                for version_id, updated_at in batch:
-                    queued += await self._jobs.enqueue(
-                        reextract_job(tenant_id, version_id, updated_at)
-                    )
-            after = batch[-1][0]
+        queued = await queue_per_version(
+            self._tx,
+            self._jobs,
+            lambda after: self._repo.texts_from(tenant_id, sources, after, self._batch_size),
+            lambda version_id, moment: reextract_job(tenant_id, version_id, moment),
+        )
         await self._audit.record(
             actor, "document.reextract", "tenant", tenant_id, {"source": source, "queued": queued}
         )

@@ -15,6 +15,7 @@ import datetime as dt
 from backend.audit.service import Actor, AuditTrail
 from backend.documents.ports import DocumentRepository
 from backend.documents.previews import PREVIEW_JOB
+from backend.documents.requeue import queue_per_version
 from backend.jobs.models import NewJob
 from backend.jobs.queue import JobQueue
 from backend.ports import Transactions
@@ -54,16 +55,14 @@ class RepreviewService:
     async def without_page_sizes(self, tenant_id: str) -> int:
         """Queue new previews of the tenant's versions whose preview lacks page sizes (the
         operator's command: the system acts); the number of jobs queued."""
-        queued, after = 0, None
-        while batch := await self._repo.previews_without_page_sizes(
-            tenant_id, after, self._batch_size
-        ):
-            async with self._tx.write():
-                for version_id, updated_at in batch:
-                    queued += await self._jobs.enqueue(
-                        repreview_job(tenant_id, version_id, updated_at)
-                    )
-            after = batch[-1][0]
+        queued = await queue_per_version(
+            self._tx,
+            self._jobs,
+            lambda after: self._repo.previews_without_page_sizes(
+                tenant_id, after, self._batch_size
+            ),
+            lambda version_id, moment: repreview_job(tenant_id, version_id, moment),
+        )
         await self._audit.record(
             Actor(tenant_id, None, "cli"),
             "document.repreview",
