@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from backend.search.models import SearchPlan
 from backend.search.query import FullTextQuery
 
-__all__ = ["HEAD_WORDS", "head_tsquery", "head_words", "narrowed", "prefix_of"]
+__all__ = ["HEAD_WORDS", "every_word", "head_tsquery", "head_words", "narrowed", "prefix_of"]
 
 HEAD_WORDS = 16
 """Most words in a head: a prefix whose commonest words are all rare (``"12"`` over order
@@ -72,6 +72,19 @@ def head_words(completions: Sequence[tuple[str, int]], wanted: int) -> tuple[str
         if total >= wanted:
             return () if len(head) == len(completions) else tuple(head)
     return ()
+
+
+def every_word(completions: Sequence[tuple[str, int]]) -> tuple[str, ...]:
+    """All of a prefix's words, when ``completions`` (as :func:`head_words` takes them) are all
+    of them (at most :data:`HEAD_WORDS`) and each is a word the query syntax takes as it is;
+    else none. The prefix is then the same as "any of these words": the counts are exact, and
+    GIN reads a few whole words faster than their prefix (two words at 1,000,000 documents:
+    18 ms for "oferta & rozage" against 28 ms for "oferta & rozage:*", index scan only, loaded
+    machine), and it may for any search, narrowed or not."""
+    if not completions or len(completions) > HEAD_WORDS:
+        return ()
+    words = tuple(word for word, _ in completions)
+    return words if all(_PLAIN.fullmatch(word) for word in words) else ()
 
 
 def head_tsquery(query: FullTextQuery, head: Sequence[str]) -> str:

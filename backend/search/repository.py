@@ -15,7 +15,13 @@ from backend.persistence.scope import across_tenants, tenant_scoped
 from backend.persistence.sql import in_list, select
 from backend.persistence.visibility import document_condition
 from backend.search.criteria import GroupBy, SortKey
-from backend.search.expansion import head_tsquery, head_words, narrowed, prefix_of
+from backend.search.expansion import (
+    every_word,
+    head_tsquery,
+    head_words,
+    narrowed,
+    prefix_of,
+)
 from backend.search.index import refresh_documents, refresh_tenant
 from backend.search.matching import pattern_text, rank
 from backend.search.models import Found, SearchGroup, SearchPlan
@@ -64,6 +70,7 @@ class _Sql:
         *,
         scan: bool = False,
         head: tuple[str, ...] = (),
+        every: tuple[str, ...] = (),
     ) -> None:
         self.source_args: list[Any] = []
         self.args: list[Any] = []
@@ -77,7 +84,17 @@ class _Sql:
         """PostgreSQL: the query with its prefix as its commonest words (:mod:`.expansion`)."""
         a, doc = ("s", "s.document") if self.text else ("d", "d.id")
         self.alias, self.doc = a, doc
-        if self.text and postgres:
+        if self.text and postgres and every:
+            # Matched as the prefix's words (x), ranked against the query as typed (q).
+            self.rank = "ts_rank(s.tsv, q.q)"
+            self.source = (
+                "search_entry s CROSS JOIN to_tsquery('dossier_search', {}) AS q(q) "
+                "CROSS JOIN to_tsquery('dossier_search', {}) AS x(x)"
+            )
+            self.source_args += [plan.query.tsquery(), head_tsquery(plan.query, every)]
+            where = ["s.tsv @@ x.x", "s.tenant = {}"]
+            self.args.append(tenant_id)
+        elif self.text and postgres:
             self.rank = "ts_rank(s.tsv, q.q)"
             self.source = "search_entry s CROSS JOIN to_tsquery('dossier_search', {}) AS q(q)"
             self.source_args.append(plan.query.tsquery())
@@ -157,22 +174,31 @@ class _Sql:
         """Parameters in the order of :meth:`from_where`'s text."""
         return [*self.source_args, *(join_args or []), *self.args]
 
-    def matches(self, column: str) -> tuple[str, list[Any]]:
-        """``SELECT column`` of every match, and its parameters. With a head (PostgreSQL), the
-        head's matches come first and the rest of the prefix is read only when a LIMIT over
-        them asks for more: PostgreSQL runs the branches of a UNION ALL one after the other."""
+    def matches(self, column: str, *, ranked: bool = False) -> tuple[str, list[Any]]:
+        """``SELECT column`` of every match, and its parameters; ``ranked`` (PostgreSQL) adds
+        each match's rank against the search's query as ``r``. With a head, the head's matches
+        come first and the rest of the prefix is read only when a LIMIT over them asks for
+        more: PostgreSQL runs the branches of a UNION ALL one after the other."""
+        rank = ", ts_rank(s.tsv, q.q) AS r" if ranked else ""
         if self.head is None:
-            return f"SELECT {column} {self.from_where()}", self.all_args()
+            return f"SELECT {column}{rank} {self.from_where()}", self.all_args()
         where = " AND ".join(self.where)
-        head = f"SELECT {column} FROM {self.source} WHERE {where}"
+        # The head's branch matches its words (q) and ranks against the search's query (o).
+        query = self.source_args
+        head_rank, ranks_by, head_args = "", "", [self.head]
+        if ranked:
+            head_rank = ", ts_rank(s.tsv, o.o) AS r"
+            ranks_by = " CROSS JOIN to_tsquery('dossier_search', {}) AS o(o)"
+            head_args.append(query[0])
+        head = f"SELECT {column}{head_rank} FROM {self.source}{ranks_by} WHERE {where}"
         rest = (
-            f"SELECT {column} FROM {self.source} "
+            f"SELECT {column}{rank} FROM {self.source} "
             f"CROSS JOIN to_tsquery('dossier_search', {{}}) AS h(h) "
             f"WHERE {where} AND NOT s.tsv @@ h.h"
         )
         return (
             f"SELECT * FROM (({head}) UNION ALL ({rest})) AS m",
-            [self.head, *self.args, *self.source_args, self.head, *self.args],
+            [*head_args, *self.args, *query, self.head, *self.args],
         )
 
 
@@ -192,19 +218,20 @@ def fts5_match(plan: SearchPlan) -> str:
 
 
 def _keyset(
-    plan: SearchPlan, expression: str, after: tuple[Any, str] | None
+    plan: SearchPlan, expression: str, after: tuple[Any, str] | None, document: str = "d.id"
 ) -> tuple[str, list[Any]]:
     """The condition "after the position ``after``" (sort value, id) in sort order, ties broken
-    by id; only an index value can be missing, and missing values sort last."""
+    by the document's id (the column ``document``); only an index value can be missing, and
+    missing values sort last."""
     if after is None:
         return "", []
     op = "<" if plan.descending else ">"
     value, last_id = after
     if value is None:
-        return f" AND ({expression} IS NULL AND d.id {op} {{}})", [last_id]
+        return f" AND ({expression} IS NULL AND {document} {op} {{}})", [last_id]
     missing = f"{expression} IS NULL OR " if plan.sort is SortKey.INDEX else ""
     return (
-        f" AND ({missing}{expression} {op} {{}} OR ({expression} = {{}} AND d.id {op} {{}}))",
+        f" AND ({missing}{expression} {op} {{}} OR ({expression} = {{}} AND {document} {op} {{}}))",
         [value, value, last_id],
     )
 
@@ -257,58 +284,17 @@ class PiccoloSearchRepository:
         (sort value, id), and the documents found counted up to ``count_cap + 1``. Ties are
         broken by id; index values that are missing sort last."""
         q = await self._sql(tenant_id, plan, visible, count_cap + 1)
-        ranked = q.text and plan.sort is SortKey.RELEVANCE
-        # A ranked search finds its matches once, up to the count's cap, in the order the index
-        # yields them, and ranks only those: ranking reads each match's vector or positions,
-        # and a common word is in a third of all documents.
-        # SQLite ranks inside the FTS5 query (bm25 needs its cursor); PostgreSQL outside.
-        rank = "found.r" if ranked and not _postgres() else q.rank
-        expression = _sort_expression(plan, rank)
-        keyset, keyset_args = _keyset(plan, expression, after)
         direction = "DESC" if plan.descending else "ASC"
+        if q.text and plan.sort is SortKey.RELEVANCE:
+            return await self._ranked_page(q, plan, after, limit, count_cap, direction)
+        expression = _sort_expression(plan, q.rank)
+        keyset, keyset_args = _keyset(plan, expression, after)
         nulls_last = f"({expression} IS NULL), " if plan.sort is SortKey.INDEX else ""
         columns = (
-            f"SELECT d.*, {rank} AS search_rank, {expression} AS search_sort, "
+            f"SELECT d.*, {q.rank} AS search_rank, {expression} AS search_sort, "
             "s.body AS search_body, s.keys AS search_keys"
         )
         order = f"ORDER BY {nulls_last}{expression} {direction}, d.id {direction} LIMIT {{}}"
-        if ranked:
-            match_args = q.all_args()
-            if _postgres():
-                # The rank is computed here, in the outer query: the CTE yields ids only.
-                matches, match_args = q.matches("s.id")
-                found = (
-                    f"WITH found AS MATERIALIZED ({matches} LIMIT {{}}) "
-                    "SELECT id, (SELECT count(*) FROM found) AS total FROM found"
-                )
-                rank_source = "CROSS JOIN to_tsquery('dossier_search', {}) AS q(q)"
-                extra = [plan.query.tsquery()]
-            elif q.scan:
-                # Each entry of the few dossiers is ranked once (NULL: not every word in it).
-                found = (
-                    "WITH scored AS MATERIALIZED "
-                    f"(SELECT s.id AS id, {q.rank} AS r {q.from_where(match=False)}) "
-                    "SELECT id, r, count(*) OVER () AS total FROM "
-                    "(SELECT id, r FROM scored WHERE r IS NOT NULL LIMIT {})"
-                )
-                rank_source, extra = "", []
-            else:
-                # bm25 needs the FTS5 cursor: ranked inside, counted by a window over the cap.
-                found = (
-                    "SELECT id, r, count(*) OVER () AS total FROM "
-                    f"(SELECT s.id AS id, {q.rank} AS r {q.from_where()} LIMIT {{}})"
-                )
-                rank_source, extra = "", []
-            sql = (
-                f"{columns}, found.total AS search_total FROM ({found}) AS found "
-                "JOIN search_entry s ON s.id = found.id JOIN document d ON d.id = s.document "
-                f"{rank_source} WHERE TRUE{keyset} {order}"
-            )
-            args = [*match_args, count_cap + 1, *extra, *keyset_args, limit]
-            rows = await select(SearchEntryTable, sql, *args)
-            if rows or after is None:  # no match at all when the first page is empty
-                return _found(rows), int(rows[0]["search_total"]) if rows else 0
-            return [], await self._count(q, count_cap)
         join, join_args = _sort_join(plan)
         if q.text:
             join = f"JOIN document d ON d.id = s.document {join}"
@@ -316,19 +302,87 @@ class PiccoloSearchRepository:
         rows = await select(SearchEntryTable, sql, *q.all_args(join_args), *keyset_args, limit)
         return _found(rows), await self._count(q, count_cap)
 
+    async def _ranked_page(
+        self,
+        q: _Sql,
+        plan: SearchPlan,
+        after: tuple[Any, str] | None,
+        limit: int,
+        count_cap: int,
+        direction: str,
+    ) -> tuple[list[Found], int]:
+        """A page in relevance order. The search finds its matches once, up to the count's cap,
+        in the order the index yields them, and ranks only those (ranking reads each match's
+        vector or positions, and a common word is in a third of all documents); the page is
+        cut from the ranked matches before the entries' texts and the documents are read, so
+        only the page's rows are fetched."""
+        if _postgres():
+            matches, match_args = q.matches("s.id AS id, s.document AS document", ranked=True)
+            found = (
+                f"WITH found AS MATERIALIZED ({matches} LIMIT {{}}) "
+                "SELECT id, document, r, (SELECT count(*) FROM found) AS total FROM found"
+            )
+        elif q.scan:
+            # Each entry of the few dossiers is ranked once (NULL: not every word in it).
+            match_args = q.all_args()
+            found = (
+                "WITH scored AS MATERIALIZED (SELECT s.id AS id, s.document AS document, "
+                f"{q.rank} AS r {q.from_where(match=False)}) "
+                "SELECT id, document, r, count(*) OVER () AS total FROM "
+                "(SELECT id, document, r FROM scored WHERE r IS NOT NULL LIMIT {})"
+            )
+        else:
+            # bm25 needs the FTS5 cursor: ranked inside, counted by a window over the cap.
+            match_args = q.all_args()
+            found = (
+                "SELECT id, document, r, count(*) OVER () AS total FROM "
+                f"(SELECT s.id AS id, s.document AS document, {q.rank} AS r "
+                f"{q.from_where()} LIMIT {{}})"
+            )
+        keyset, keyset_args = _keyset(plan, "f.r", after, "f.document")
+        page = (
+            f"SELECT f.* FROM ({found}) AS f WHERE TRUE{keyset} "
+            f"ORDER BY f.r {direction}, f.document {direction} LIMIT {{}}"
+        )
+        sql = (
+            "SELECT d.*, found.r AS search_rank, found.r AS search_sort, "
+            "s.body AS search_body, s.keys AS search_keys, found.total AS search_total "
+            f"FROM ({page}) AS found "
+            "JOIN search_entry s ON s.id = found.id JOIN document d ON d.id = found.document "
+            f"ORDER BY found.r {direction}, d.id {direction}"
+        )
+        rows = await select(SearchEntryTable, sql, *match_args, count_cap + 1, *keyset_args, limit)
+        if rows or after is None:  # no match at all when the first page is empty
+            return _found(rows), int(rows[0]["search_total"]) if rows else 0
+        return [], await self._count(q, count_cap)
+
     async def _sql(
         self, tenant_id: str, plan: SearchPlan, visible: Visibility, wanted: int | None = None
     ) -> _Sql:
-        """The search's SQL; when it needs at most ``wanted`` matches (a capped count or a
-        ranked page), on PostgreSQL with the head of its prefix (:mod:`.expansion`)."""
+        """The search's SQL. On PostgreSQL a prefix with few words matches as those words, and
+        one with more, when the search needs at most ``wanted`` matches (a capped count or a
+        ranked page), reads the head of its words first (:mod:`.expansion`)."""
         head: tuple[str, ...] = ()
+        every: tuple[str, ...] = ()
         prefix = prefix_of(plan.query)
-        # Only where the head's matches are all matches: no field condition, every document
-        # readable (a user who reads a few customers is narrowed the same way).
-        broad = visible.everything and not narrowed(plan)
-        if wanted is not None and prefix is not None and broad and _postgres():
-            head = head_words(await completions(tenant_id, prefix), wanted)
-        return _Sql(tenant_id, plan, visible, scan=await self._scans(tenant_id, plan), head=head)
+        if prefix is not None and _postgres():
+            words = await completions(tenant_id, prefix)
+            # A head only where its matches are all matches: no field condition, every
+            # document readable (a user who reads a few customers is narrowed the same way).
+            # It reads a few of the words where every word would be read otherwise.
+            broad = visible.everything and not narrowed(plan)
+            if wanted is not None and broad:
+                head = head_words(words, wanted)
+            if not head:
+                every = every_word(words)
+        return _Sql(
+            tenant_id,
+            plan,
+            visible,
+            scan=await self._scans(tenant_id, plan),
+            head=head,
+            every=every,
+        )
 
     async def _scans(self, tenant_id: str, plan: SearchPlan) -> bool:
         """Whether SQLite tests the words entry by entry: a search with text within customers

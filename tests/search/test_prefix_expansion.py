@@ -15,6 +15,7 @@ from backend.persistence.scope import tenant_scope
 from backend.search.criteria import SearchCriteria, SortKey
 from backend.search.expansion import (
     HEAD_WORDS,
+    every_word,
     head_tsquery,
     head_words,
     narrowed,
@@ -40,6 +41,17 @@ def test_the_head_is_the_fewest_commonest_words_reaching_the_wanted_number() -> 
     assert head_words([("ro'x", 50), ("rox", 9), ("roy", 1)], 5) == ("rox",)
     many = [(f"ro{i:03d}", 1) for i in range(HEAD_WORDS + 1)]
     assert head_words(many, HEAD_WORDS + 1) == ()
+
+
+def test_a_prefix_of_few_words_is_all_of_its_words() -> None:
+    words = [("rodorkacz", 30), ("rodor", 8)]
+    assert every_word(words) == ("rodorkacz", "rodor")
+    assert every_word([]) == ()  # no word: the prefix as it is (it finds nothing)
+    # One word more than could be read: the prefix may have more still.
+    assert every_word([(f"ro{i:03d}", 1) for i in range(HEAD_WORDS + 1)]) == ()
+    assert len(every_word([(f"ro{i:03d}", 1) for i in range(HEAD_WORDS)])) == HEAD_WORDS
+    # A word the query syntax would not take as it is: the prefix as it is.
+    assert every_word([("ro'x", 5), ("rox", 1)]) == ()
 
 
 def test_only_a_prefix_alone_without_field_conditions_gets_a_head() -> None:
@@ -137,6 +149,13 @@ async def _seeded(ctx: TenantContext) -> dict[str, str]:
     return ids
 
 
+async def _titled(ctx: TenantContext, *titles: str) -> None:
+    """Documents of one new customer with these titles."""
+    customer = await ctx.customer()
+    for title in titles:
+        await ctx.document(customer, title=title)
+
+
 def _capped(ctx: TenantContext, cap: int) -> SearchService:
     services = ctx.runtime.services()
     return SearchService(
@@ -225,14 +244,58 @@ async def test_a_prefix_with_a_head_is_found_with_and_without_diacritics(
     tenant_ctx: TenantContext,
 ) -> None:
     ctx = tenant_ctx
-    customer = await ctx.customer()
-    for i in range(4):
-        await ctx.document(customer, title=f"Żółtko {i}")
-    await ctx.document(customer, title="Zółw")
-    await ctx.document(customer, title="Zolnierz")
+    await _titled(ctx, *(f"Żółtko {i}" for i in range(4)), "Zółw", "Zolnierz")
     for text in ("zo", "żó", "ŻÓŁ", "zol"):
         result = await _capped(ctx, 2).search(ctx.principal, SearchCriteria(text=text))
         assert result.total == 2, text
         assert all(t.startswith(("Żółtko", "Zółw", "Zolnierz")) for t in titles(result))
     assert (await search(ctx, "żoł")).total == 6
     assert sorted(titles(await search(ctx, "zolw"))) == ["Zółw"]
+
+
+async def test_a_prefix_after_another_word_finds_ranks_and_pages_as_the_prefix(
+    tenant_ctx: TenantContext,
+) -> None:
+    # PostgreSQL matches "rodo" as its three words here (every_word) and ranks against the
+    # query as typed; SQLite reads its prefix index. Both find the same, page by page.
+    ctx = tenant_ctx
+    await _titled(
+        ctx,
+        *(f"Oferta rodorkacz {i}" for i in range(3)),
+        "Oferta rodor",
+        "Oferta rodorwo rodor",
+        "Rodorwo ohne",
+        "Oferta ohne",
+    )
+    expected = {"Oferta rodorkacz 0", "Oferta rodorkacz 1", "Oferta rodorkacz 2"}
+    expected |= {"Oferta rodor", "Oferta rodorwo rodor"}
+    whole = await search(ctx, "oferta rodo")
+    assert set(titles(whole)) == expected
+    assert (whole.total, whole.total_exact) == (5, True)
+    services = ctx.runtime.services()
+    seen: list[str] = []
+    after: str | None = None
+    ranks: list[float] = []
+    while True:
+        page = await services.search.search(
+            ctx.principal, SearchCriteria(text="oferta rodo"), after=after, limit=2
+        )
+        seen += titles(page)
+        ranks += [hit.rank for hit in page.hits]
+        after = page.next_cursor
+        if after is None:
+            break
+    assert sorted(seen) == sorted(expected)
+    assert ranks == sorted(ranks, reverse=True)
+    if ctx.runtime.database.engine.engine_type == "postgres":
+        with tenant_scope(ctx.tenant.id):
+            rows = await ctx.runtime.database.fetch(
+                "SELECT d.title, ts_rank(s.tsv, to_tsquery('dossier_search', 'oferta & rodo:*')) "
+                "AS r FROM search_entry s JOIN document d ON d.id = s.document "
+                "WHERE s.tenant = {}",
+                ctx.tenant.id,
+            )
+        typed = {str(r["title"]): float(r["r"]) for r in rows}
+        assert {hit.document.title: hit.rank for hit in whole.hits} == {
+            title: pytest.approx(typed[title]) for title in expected
+        }
