@@ -552,6 +552,11 @@ def test_recorded_visits_move_customers_between_last_visit_filters(
         screen.locator("#status").select_option(statuses[0])
         assert re.search(rf"status={statuses[0]}&visit=never$", page.url)
         screen.locator("#status").select_option("")
+        # Another map view and back: the filters stay, and the address says so.
+        screen.locator("nav.modes a[href='/map/near']").click()
+        screen.locator("nav.modes a[href='/map']").click()
+        expect(screen.locator(".count")).to_contain_text(f"{40 - visited} of 40 customers")
+        assert page.url.endswith("/map?visit=never")
 
         # "Record visit" on the cover sheet.
         page.goto(f"/customers/{target['id']}")

@@ -136,15 +136,28 @@ export class MapScreen extends LocalizedElement {
     this.loaded = false;
   }
 
+  /** Back and forward between filtered maps: the filters follow the address. */
+  private readonly onPopState = (): void => {
+    if (this.mode === "all") this.filters = filtersFromParams(new URLSearchParams(location.search));
+  };
+
   override connectedCallback(): void {
     super.connectedCallback();
+    window.addEventListener("popstate", this.onPopState);
     void this.load();
+  }
+
+  override disconnectedCallback(): void {
+    window.removeEventListener("popstate", this.onPopState);
+    super.disconnectedCallback();
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has("mode") && changed.get("mode") !== undefined) {
       this.status = "";
       this.error = "";
+      // Back on the customers' map from another view: the address shows the filters in force.
+      if (this.mode === "all" && !location.search) this.setFilters(this.filters);
     }
   }
 
