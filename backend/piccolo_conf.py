@@ -29,6 +29,7 @@ APPS = [
     "backend.changes.piccolo_app",
     "backend.blobs.piccolo_app",
     "backend.offline.piccolo_app",
+    "backend.visits.piccolo_app",
 ]
 
 APP_REGISTRY = AppRegistry(apps=APPS)

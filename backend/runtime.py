@@ -52,6 +52,8 @@ from backend.time_zones import zone_of
 from backend.views.membership import ViewMembership
 from backend.views.repository import PiccoloViewRepository
 from backend.views.service import ViewService
+from backend.visits.repository import PiccoloVisitRepository
+from backend.visits.service import VisitService
 
 __all__ = ["Runtime", "Services"]
 
@@ -70,6 +72,7 @@ class Services:
     views: ViewService
     notifications: SubscriptionService
     geo: GeoService
+    visits: VisitService
     search: SearchService
     reextraction: ReextractionService
     repreview: RepreviewService
@@ -233,6 +236,7 @@ class Runtime:
             customers=customers,
             documents=documents,
             geo=self.geo_service(audit, jobs),
+            visits=VisitService(PiccoloVisitRepository(), audit, self.database, self.clock),
             search=search,
             pages=PageService(
                 documents,

@@ -410,6 +410,7 @@ _COUNTABLE = frozenset(
         "user_group",
         "group_member",
         "saved_view",
+        "customer_visit",
     }
 )
 

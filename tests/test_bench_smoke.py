@@ -10,6 +10,7 @@ import pytest
 
 from backend.runtime import Runtime
 from bench import format_table, run_cover_benchmark
+from bench.last_visits import run_last_visits_benchmark
 from bench.lighthouse import (
     LighthouseResult,
     PageScores,
@@ -185,3 +186,9 @@ async def test_the_sync_benchmarks_pull_their_changes_and_push_every_mutation(
     assert push.raw_seconds > 0
     [row] = [line for line in format_push_table([push]).splitlines() if line.startswith(engine)]
     assert "×" in row
+
+
+async def test_the_last_visits_benchmark_times_busy_and_quiet_pages(runtime: Runtime) -> None:
+    many, one, visits = await run_last_visits_benchmark(runtime, runs=3, warmup=1, customers=40)
+    assert visits == 20 * 100 + 20
+    assert many.runs == one.runs == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -51,6 +52,8 @@ class Loaders:
     """By document id: links in which it is the parent or the child."""
     readable_nodes: DataLoader[str, DocumentNode | None]
     """Documents at the other end of links, as nodes; None when the principal may not read it."""
+    last_visits: DataLoader[str, dt.datetime | None]
+    """By customer id (of customers already shown): the latest visit, one statement per batch."""
 
 
 def _loaders(services: Services, principal: Principal | None, nodes_of: NodesOf) -> Loaders:
@@ -76,6 +79,7 @@ def _loaders(services: Services, principal: Principal | None, nodes_of: NodesOf)
         mails=DataLoader(lambda ids: services.documents.mails(need(), list(ids))),
         links=DataLoader(lambda ids: services.documents.links_of(need(), list(ids))),
         readable_nodes=DataLoader(lambda ids: nodes_of(list(ids))),
+        last_visits=DataLoader(lambda ids: services.visits.last_visits(need(), list(ids))),
     )
 
 

@@ -23,6 +23,7 @@ from backend.graphql.errors import (
 
 if TYPE_CHECKING:
     from backend.graphql.dossiers import DossierNode
+    from backend.graphql.visits import VisitConnection
 
 __all__ = [
     "AddressNode",
@@ -160,6 +161,18 @@ class CustomerNode:
         from backend.graphql.dossiers import DossierNode
 
         return DossierNode(customer_id=str(self.id))
+
+    @strawberry.field(description="When the customer was last visited (by anyone); null: never.")
+    async def last_visit_at(self, info: Info) -> dt.datetime | None:
+        return await info.context.loaders.last_visits.load(str(self.id))
+
+    @strawberry.field(description="The customer's visits, latest first (first: 1 to 100).")
+    async def visits(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> Annotated[VisitConnection, strawberry.lazy("backend.graphql.visits")]:
+        from backend.graphql.visits import visit_connection
+
+        return await visit_connection(info, str(self.id), first, after)
 
 
 @strawberry.type

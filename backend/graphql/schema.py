@@ -43,6 +43,7 @@ from backend.graphql.notifications import NotificationMutation, NotificationQuer
 from backend.graphql.renditions import RenditionMutation
 from backend.graphql.search import SearchQuery
 from backend.graphql.views import ViewMutation, ViewQuery
+from backend.graphql.visits import VisitMutation
 from backend.settings import LimitSettings
 
 __all__ = ["build_schema"]
@@ -77,6 +78,7 @@ Mutation = merge_types(
         NotificationMutation,
         RenditionMutation,
         ViewMutation,
+        VisitMutation,
     ),
 )
 

@@ -489,6 +489,7 @@ TABLES = (
     "customer",
     "customer_address",
     "customer_contact",
+    "customer_visit",
     "document",
     "document_version",
     "document_history",
@@ -619,6 +620,7 @@ def test_generation_finds_every_known_id_argument() -> None:
         "Query.planRoute.customerIds",
         "Query.planRoute.addressIds",
         "Mutation.setAddressPosition.addressId",
+        "Mutation.recordVisit.input.customerId",
     }
     assert expected <= names, sorted(expected - names)
 

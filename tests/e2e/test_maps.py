@@ -1,7 +1,8 @@
 """The map screens in Chromium against a real server with demo data (its addresses carry
 positions) and a local tile server: markers and clusters, a tap to the cover sheet, a seen tile
 offline, customers near a position, the day's route (list and map agree), a pin corrected by
-dragging, an area prepared for offline."""
+dragging, an area prepared for offline, the last-visit filter after visits recorded on the cover
+sheet and on the day's route."""
 
 from __future__ import annotations
 
@@ -522,3 +523,84 @@ def test_a_marker_opens_the_cover_sheet_from_the_keyboard(page: Page, maps: MapS
     pin.focus()
     page.keyboard.press("Enter")
     expect(page.locator("dossier-screen h1")).to_have_text(name)
+
+
+LAST_VISITS = "{ customers(first: 100) { items { id name lastVisitAt } } }"
+
+
+def test_recorded_visits_move_customers_between_last_visit_filters(
+    browser: Browser, maps: MapServer
+) -> None:
+    found = maps.client.gql(LAST_VISITS)["customers"]["items"]
+    visited = sum(1 for c in found if c["lastVisitAt"])
+    fresh = [c for c in found if not c["lastVisitAt"]]
+    target, stop = fresh[0], fresh[1]
+    context = new_context(browser, maps.demo, "phone")
+    try:
+        page = context.new_page()
+        sign_in(page)
+        # The filter comes from the address, and shows in the select.
+        page.goto("/map?visit=within-7")
+        screen = page.locator("map-screen")
+        expect(screen.locator("#visit")).to_have_value("within-7")
+        expect(screen.locator(".count")).to_contain_text(f"{visited} of 40 customers on the map")
+        screen.locator("#visit").select_option("never")
+        expect(screen.locator(".count")).to_contain_text(f"{40 - visited} of 40 customers")
+        assert page.url.endswith("/map?visit=never")
+        # Combined with the status filter: both hold.
+        statuses = sorted({c["status"] for c in customers(maps)})
+        screen.locator("#status").select_option(statuses[0])
+        assert re.search(rf"status={statuses[0]}&visit=never$", page.url)
+        screen.locator("#status").select_option("")
+        # Another map view and back: the filters stay, and the address says so.
+        screen.locator("nav.modes a[href='/map/near']").click()
+        screen.locator("nav.modes a[href='/map']").click()
+        expect(screen.locator(".count")).to_contain_text(f"{40 - visited} of 40 customers")
+        assert page.url.endswith("/map?visit=never")
+
+        # "Record visit" on the cover sheet.
+        page.goto(f"/customers/{target['id']}")
+        panel = page.locator("dossier-screen visit-panel")
+        expect(panel.locator(".last")).to_have_text("No visit recorded yet.")
+        panel.locator("#visit-note").fill("Talked about the spring order")
+        panel.get_by_role("button", name="Record visit").click()
+        expect(panel.locator("[role=status]")).to_have_text(f"Visit at {target['name']} recorded.")
+        expect(panel.locator(".last")).to_contain_text("Last visit:")
+        expect(panel.locator("ul.notes")).to_contain_text("Talked about the spring order")
+
+        # The map's filters follow at once: one more within 7 days, one fewer never visited.
+        page.goto("/map?visit=within-7")
+        expect(screen.locator(".count")).to_contain_text(f"{visited + 1} of 40 customers")
+        pin = screen.locator(f"leaflet-map .pin[data-marker='{target['id']}']")
+        for _ in range(8):
+            if pin.count():
+                break
+            screen.locator("leaflet-map .cluster").first.click()
+            page.wait_for_timeout(700)
+        expect(pin).to_have_attribute("aria-label", re.compile(r", last visit "))
+        screen.locator("#visit").select_option("never")
+        expect(screen.locator(".count")).to_contain_text(f"{40 - visited - 1} of 40 customers")
+
+        # "Mark visited" on a stop of the day's route.
+        page.goto("/map/route")
+        screen.locator("#pick-filter").fill(stop["name"])
+        screen.locator(f"ul.picks input[value='{stop['id']}']").check()
+        screen.locator("#start").select_option("centre")
+        screen.get_by_role("button", name="Plan the route").click()
+        first = screen.locator("ol.stops > li").first
+        expect(first.locator(".row-title")).to_have_text(stop["name"])
+        first.get_by_role("button", name=f"Mark stop 1, {stop['name']}, as visited").click()
+        expect(screen.locator(".messages [role=status]")).to_have_text(
+            f"Visit at {stop['name']} recorded."
+        )
+        expect(first.locator(".visited")).to_contain_text("Visited")
+        page.goto("/map?visit=within-7")
+        expect(screen.locator(".count")).to_contain_text(f"{visited + 2} of 40 customers")
+        page.reload()
+        expect(screen.locator("#visit")).to_have_value("within-7")
+        expect(screen.locator(".count")).to_contain_text(f"{visited + 2} of 40 customers")
+    finally:
+        context.close()
+    after = {c["id"]: c["lastVisitAt"] for c in maps.client.gql(LAST_VISITS)["customers"]["items"]}
+    assert after[target["id"]]
+    assert after[stop["id"]]

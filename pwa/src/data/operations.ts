@@ -431,6 +431,7 @@ export const MAP_CUSTOMERS = graphql`
     customers(first: $first, after: $after) {
       items {
         ...CustomerFields
+        lastVisitAt
       }
       pageInfo {
         hasNextPage
@@ -522,3 +523,46 @@ export const SET_ADDRESS_POSITION = graphql`
     }
   }
 ${CUSTOMER_FIELDS}${ERRORS}`;
+
+const VISIT = graphql`
+  fragment VisitFields on Visit {
+    id
+    visitedAt
+    note
+    user {
+      displayName
+    }
+  }
+`;
+
+/** Record a visit at a customer (a stop marked visited, or the cover sheet's button). */
+export const RECORD_VISIT = graphql`
+  mutation RecordVisit($input: VisitInput!) {
+    recordVisit(input: $input) {
+      __typename
+      ... on Visit {
+        ...VisitFields
+        customer {
+          id
+          lastVisitAt
+        }
+      }
+      ...ErrorFields
+    }
+  }
+${VISIT}${ERRORS}`;
+
+/** A customer's last visit and the latest few. */
+export const CUSTOMER_VISITS = graphql`
+  query CustomerVisits($id: ID!, $first: Int!) {
+    customer(id: $id) {
+      id
+      lastVisitAt
+      visits(first: $first) {
+        items {
+          ...VisitFields
+        }
+      }
+    }
+  }
+${VISIT}`;

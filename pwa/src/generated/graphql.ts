@@ -166,6 +166,17 @@ export type ViewPlacement =
   | 'DOSSIER'
   | 'GLOBAL';
 
+export type VisitInput = {
+  customerId: string;
+  /** With longitude: where the device was. */
+  latitude?: number | null | undefined;
+  longitude?: number | null | undefined;
+  /** At most 2,000 characters. */
+  note?: string;
+  /** When, with a time zone offset; left out: now. At most 5 minutes ahead of the server's clock. */
+  visitedAt?: string | null | undefined;
+};
+
 export type DocumentSummaryFragment = { id: string, title: string, documentDate: string, status: string, revision: number, customerId: string, documentTypeId: string, indexValues: unknown, createdAt: string, registers: Array<{ id: string }>, currentVersion: { id: string, mimeType: string, preview: { state: PreviewState, renditions: Array<{ kind: string, url: string, width: number, height: number }> } } | null };
 
 export type CustomerFieldsFragment = { id: string, erpNumber: string, name: string, status: string, keyData: unknown, revision: number, updatedAt: string, addresses: Array<{ id: string, kind: string, label: string, street: string, postalCode: string, city: string, country: string, latitude: number | null, longitude: number | null }>, contacts: Array<{ id: string, name: string, role: string, email: string, phone: string }> };
@@ -362,7 +373,7 @@ export type MapCustomersQueryVariables = Exact<{
 }>;
 
 
-export type MapCustomersQuery = { customers: { items: Array<{ id: string, erpNumber: string, name: string, status: string, keyData: unknown, revision: number, updatedAt: string, addresses: Array<{ id: string, kind: string, label: string, street: string, postalCode: string, city: string, country: string, latitude: number | null, longitude: number | null }>, contacts: Array<{ id: string, name: string, role: string, email: string, phone: string }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type MapCustomersQuery = { customers: { items: Array<{ lastVisitAt: string | null, id: string, erpNumber: string, name: string, status: string, keyData: unknown, revision: number, updatedAt: string, addresses: Array<{ id: string, kind: string, label: string, street: string, postalCode: string, city: string, country: string, latitude: number | null, longitude: number | null }>, contacts: Array<{ id: string, name: string, role: string, email: string, phone: string }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CustomerDocumentCountsQueryVariables = Exact<{
   criteria: SearchCriteriaInput;
@@ -411,3 +422,24 @@ export type SetAddressPositionMutation = { setAddressPosition:
     | { __typename: 'NotFoundError', code: string, message: string }
     | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ field: string, code: string, message: string }> }
    };
+
+export type VisitFieldsFragment = { id: string, visitedAt: string, note: string, user: { displayName: string } | null };
+
+export type RecordVisitMutationVariables = Exact<{
+  input: VisitInput;
+}>;
+
+
+export type RecordVisitMutation = { recordVisit:
+    | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, message: string, issues: Array<{ field: string, code: string, message: string }> }
+    | { __typename: 'Visit', id: string, visitedAt: string, note: string, customer: { id: string, lastVisitAt: string | null }, user: { displayName: string } | null }
+   };
+
+export type CustomerVisitsQueryVariables = Exact<{
+  id: string;
+  first: number;
+}>;
+
+
+export type CustomerVisitsQuery = { customer: { id: string, lastVisitAt: string | null, visits: { items: Array<{ id: string, visitedAt: string, note: string, user: { displayName: string } | null }> } } };

@@ -217,6 +217,7 @@ export class LeafletMap extends LitElement {
       marker.on("add", () => {
         const el = marker.getElement();
         el?.setAttribute("aria-label", m.label);
+        el?.setAttribute("title", m.label);
         el?.setAttribute("data-marker", m.id);
       });
       marker.on("click", () => this.emit("marker-activate", { id: m.id }));

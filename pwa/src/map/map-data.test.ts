@@ -25,9 +25,9 @@ describe("map data", () => {
 
   it("filters by status and open complaints", () => {
     const all = [placed("a"), placed("b", "prospect"), placed("c", "blocked")];
-    expect(applyFilters(all, { statuses: [], openComplaints: false }, {}).length).toBe(3);
-    expect(applyFilters(all, { statuses: ["prospect"], openComplaints: false }, {}).map((c) => c.id)).toEqual(["b"]);
-    expect(applyFilters(all, { statuses: [], openComplaints: true }, { c: 2, a: 0 }).map((c) => c.id)).toEqual(["c"]);
+    expect(applyFilters(all, { statuses: [], openComplaints: false, visit: "" }, {}).length).toBe(3);
+    expect(applyFilters(all, { statuses: ["prospect"], openComplaints: false, visit: "" }, {}).map((c) => c.id)).toEqual(["b"]);
+    expect(applyFilters(all, { statuses: [], openComplaints: true, visit: "" }, { c: 2, a: 0 }).map((c) => c.id)).toEqual(["c"]);
   });
 
   it("refuses points off the globe", () => {

@@ -6,32 +6,46 @@
  */
 import {
   CUSTOMER_DOCUMENT_COUNTS,
+  CUSTOMER_VISITS,
   CUSTOMERS_NEAR,
   MAP_CUSTOMERS,
   MAP_SETTINGS,
   PLAN_ROUTE,
+  RECORD_VISIT,
   SET_ADDRESS_POSITION,
 } from "../data/operations";
 import type {
   CustomerDocumentCountsQuery,
   CustomerDocumentCountsQueryVariables,
   CustomersNearQuery,
+  CustomerVisitsQuery,
+  CustomerVisitsQueryVariables,
   CustomersNearQueryVariables,
   MapCustomersQuery,
   MapCustomersQueryVariables,
   MapSettingsQuery,
   PlanRouteQuery,
   PlanRouteQueryVariables,
+  RecordVisitMutation,
+  RecordVisitMutationVariables,
   SetAddressPositionMutation,
   SetAddressPositionMutationVariables,
 } from "../generated/graphql";
 import type { Gql, Saved, ServerError } from "../data/repository";
 import type { Catalog, Customer, LocalStore } from "../data/store";
+import { visitMatches, type MapFilters } from "./visit-filter";
 
 export type MapSettings = MapSettingsQuery["mapSettings"];
 export type Address = Customer["addresses"][number];
 export type RoutePlan = Extract<PlanRouteQuery["planRoute"], { __typename: "RoutePlan" }>;
 export type RouteStop = RoutePlan["stops"][number];
+export type RecordedVisit = Extract<RecordVisitMutation["recordVisit"], { __typename: "Visit" }>;
+export type VisitItem = CustomerVisitsQuery["customer"]["visits"]["items"][number];
+
+export interface CustomerVisits {
+  lastVisitAt: string | null;
+  items: VisitItem[];
+}
 
 export interface Point {
   latitude: number;
@@ -60,12 +74,7 @@ export interface StoredRoute {
   at: number;
 }
 
-export interface MapFilters {
-  /** Customer statuses shown; empty: all. */
-  statuses: string[];
-  /** Only customers with at least one open complaint. */
-  openComplaints: boolean;
-}
+export type { MapFilters } from "./visit-filter";
 
 /** Customers a map may list (a tenant of thousands is read a page at a time up to this many). */
 export const MAP_CUSTOMER_LIMIT = 5000;
@@ -98,11 +107,21 @@ export function addressLine(a: Address): string {
   return [a.street, `${a.postalCode} ${a.city}`.trim(), a.country].filter(Boolean).join(", ");
 }
 
-export function applyFilters(customers: Customer[], filters: MapFilters, complaints: Record<string, number>): Customer[] {
+/** Last visit per customer id (ISO time); a customer without one was never visited. */
+export type LastVisits = Record<string, string>;
+
+export function applyFilters(
+  customers: Customer[],
+  filters: MapFilters,
+  complaints: Record<string, number>,
+  visits: LastVisits = {},
+  now = Date.now(),
+): Customer[] {
   return customers.filter(
     (c) =>
       (filters.statuses.length === 0 || filters.statuses.includes(c.status)) &&
-      (!filters.openComplaints || (complaints[c.id] ?? 0) > 0),
+      (!filters.openComplaints || (complaints[c.id] ?? 0) > 0) &&
+      visitMatches(visits[c.id], filters.visit, now),
   );
 }
 
@@ -149,13 +168,17 @@ export class MapData {
 
   async refreshCustomers(): Promise<Customer[]> {
     const all: Customer[] = [];
+    const visits: LastVisits = {};
     let after: string | null = null;
     do {
       const page: MapCustomersQuery = await this.gql<MapCustomersQuery, MapCustomersQueryVariables>(MAP_CUSTOMERS, {
         first: PAGE,
         after,
       });
-      all.push(...page.customers.items);
+      for (const { lastVisitAt, ...customer } of page.customers.items) {
+        all.push(customer);
+        if (lastVisitAt) visits[customer.id] = lastVisitAt;
+      }
       after = page.customers.pageInfo.hasNextPage ? (page.customers.pageInfo.endCursor ?? null) : null;
     } while (after && all.length < MAP_CUSTOMER_LIMIT);
     await this.store.putCustomers(all);
@@ -163,7 +186,46 @@ export class MapData {
       "map:customers",
       all.map((c) => c.id),
     );
+    await this.store.setMeta("map:visits", visits);
     return all;
+  }
+
+  /** The last visit of each customer as last fetched (or recorded here). */
+  async lastVisits(): Promise<LastVisits> {
+    return (await this.store.getMeta<LastVisits>("map:visits")) ?? {};
+  }
+
+  /**
+   * Record a visit at the customer now (the server's time), with an optional note; the stored
+   * last visits follow the server's answer, so the map's filter sees it at once.
+   */
+  async recordVisit(customerId: string, note = ""): Promise<Saved<RecordedVisit>> {
+    const answer = await this.gql<RecordVisitMutation, RecordVisitMutationVariables>(RECORD_VISIT, {
+      input: { customerId, note },
+    });
+    const result = answer.recordVisit;
+    if (result.__typename !== "Visit") return { ok: false, error: asError(result) };
+    const visit = result as RecordedVisit;
+    const visits = await this.lastVisits();
+    if (visit.customer.lastVisitAt) visits[customerId] = visit.customer.lastVisitAt;
+    await this.store.setMeta("map:visits", visits);
+    return { ok: true, value: visit };
+  }
+
+  /** A customer's latest visits as last fetched. */
+  storedVisits(customerId: string): Promise<CustomerVisits | undefined> {
+    return this.store.getMeta<CustomerVisits>(`visits:${customerId}`);
+  }
+
+  async refreshVisits(customerId: string, first = 3): Promise<CustomerVisits> {
+    const answer = await this.gql<CustomerVisitsQuery, CustomerVisitsQueryVariables>(CUSTOMER_VISITS, { id: customerId, first });
+    const found: CustomerVisits = { lastVisitAt: answer.customer.lastVisitAt, items: answer.customer.visits.items };
+    await this.store.setMeta(`visits:${customerId}`, found);
+    const visits = await this.lastVisits();
+    if (found.lastVisitAt) visits[customerId] = found.lastVisitAt;
+    else delete visits[customerId];
+    await this.store.setMeta("map:visits", visits);
+    return found;
   }
 
   /** Open complaints per customer id; empty when the tenant has no such document type. */

@@ -1,17 +1,19 @@
 /**
  * The map screens (docs/adr/0022), loaded on first use with Leaflet:
- * - /map: every customer, clustered, filtered by status and open complaints; a tap opens the
- *   cover sheet; "prepare this area for offline" where the tile server allows it;
+ * - /map: every customer, clustered, filtered by status, open complaints and the last visit (the
+ *   filters are kept in the address); a tap opens the cover sheet; "prepare this area for offline"
+ *   where the tile server allows it;
  * - /map/near: customers near the device or a chosen point, nearest first;
  * - /map/route: pick the day's customers, the server orders them into a round trip; the numbered
- *   route on the map and the list of stops (with links to the navigation apps) agree.
+ *   route on the map and the list of stops (with links to the navigation apps) agree; each stop
+ *   can be marked visited.
  * Everything shown is read from the local store; the network only refreshes it.
  */
 import { css, html, nothing, type TemplateResult } from "lit";
 import { Offline } from "../data/client";
 import { gql } from "../data/client";
 import type { Customer } from "../data/store";
-import { formatNumber, t, type MessageKey } from "../i18n";
+import { formatDate, formatDateTime, formatNumber, t, type MessageKey } from "../i18n";
 import { en } from "../i18n/en";
 import { dossierPath, navigate } from "../router";
 import { repo } from "../services";
@@ -28,6 +30,7 @@ import {
   MapData,
   routeLine,
   validPoint,
+  type LastVisits,
   type MapFilters,
   type MapSettings,
   type NearbyAnswer,
@@ -35,6 +38,7 @@ import {
   type StoredRoute,
 } from "./map-data";
 import { prefetchArea } from "./prefetch";
+import { filtersFromParams, filtersToSearch, parseVisitFilter, VISIT_FILTERS, type VisitFilter } from "./visit-filter";
 
 export type MapMode = "all" | "near" | "route";
 
@@ -47,6 +51,14 @@ function statusName(status: string): string {
   return key in en ? t(key as MessageKey) : status;
 }
 
+/** The last-visit filter's choices in the user's language. */
+function visitFilterName(filter: VisitFilter): string {
+  if (filter === "") return t("map.visitAny");
+  if (filter === "never") return t("map.visitNever");
+  const [kind, days] = filter.split("-");
+  return t(kind === "within" ? "map.visitWithin" : "map.visitOver", { days: Number(days) });
+}
+
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -57,6 +69,8 @@ export class MapScreen extends LocalizedElement {
     settings: { state: true },
     customers: { state: true },
     complaints: { state: true },
+    visits: { state: true },
+    marking: { state: true },
     hasComplaintType: { state: true },
     filters: { state: true },
     nearby: { state: true },
@@ -77,6 +91,9 @@ export class MapScreen extends LocalizedElement {
   declare settings: MapSettings | null;
   declare customers: Customer[];
   declare complaints: Record<string, number>;
+  declare visits: LastVisits;
+  /** The customer whose stop is being marked visited. */
+  declare marking: string;
   declare hasComplaintType: boolean;
   declare filters: MapFilters;
   declare nearby: NearbyAnswer | null;
@@ -101,8 +118,10 @@ export class MapScreen extends LocalizedElement {
     this.settings = null;
     this.customers = [];
     this.complaints = {};
+    this.visits = {};
+    this.marking = "";
     this.hasComplaintType = false;
-    this.filters = { statuses: [], openComplaints: false };
+    this.filters = filtersFromParams(new URLSearchParams(location.search));
     this.nearby = null;
     this.radiusKm = 25;
     this.route = null;
@@ -117,15 +136,28 @@ export class MapScreen extends LocalizedElement {
     this.loaded = false;
   }
 
+  /** Back and forward between filtered maps: the filters follow the address. */
+  private readonly onPopState = (): void => {
+    if (this.mode === "all") this.filters = filtersFromParams(new URLSearchParams(location.search));
+  };
+
   override connectedCallback(): void {
     super.connectedCallback();
+    window.addEventListener("popstate", this.onPopState);
     void this.load();
+  }
+
+  override disconnectedCallback(): void {
+    window.removeEventListener("popstate", this.onPopState);
+    super.disconnectedCallback();
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has("mode") && changed.get("mode") !== undefined) {
       this.status = "";
       this.error = "";
+      // Back on the customers' map from another view: the address shows the filters in force.
+      if (this.mode === "all" && !location.search) this.setFilters(this.filters);
     }
   }
 
@@ -136,16 +168,18 @@ export class MapScreen extends LocalizedElement {
   /** The store first (offline too), then the server. */
   private async load(): Promise<void> {
     const catalog = await repo().catalog();
-    const [settings, customers, complaints, nearby, route] = await Promise.all([
+    const [settings, customers, complaints, nearby, route, visits] = await Promise.all([
       this.data.settings(),
       this.data.customers(),
       this.data.complaints(),
       this.data.lastNearby(),
       this.data.route(),
+      this.data.lastVisits(),
     ]);
     this.settings = settings ?? null;
     this.customers = customers;
     this.complaints = complaints;
+    this.visits = visits;
     this.hasComplaintType = complaintType(catalog) !== null;
     this.nearby = nearby ?? null;
     this.route = route ?? null;
@@ -156,6 +190,7 @@ export class MapScreen extends LocalizedElement {
     try {
       this.settings = await this.data.refreshSettings();
       this.customers = await this.data.refreshCustomers();
+      this.visits = await this.data.lastVisits();
       const fresh = (await repo().catalog()) ?? (await repo().refreshCatalog());
       this.hasComplaintType = complaintType(fresh) !== null;
       this.complaints = await this.data.refreshComplaints(fresh);
@@ -173,11 +208,26 @@ export class MapScreen extends LocalizedElement {
 
   // -- all customers ------------------------------------------------------------------------------
 
+  /** Filters change the address too (replacing it: a filter is not a step back). */
+  private setFilters(next: MapFilters): void {
+    this.filters = next;
+    if (this.mode === "all") history.replaceState(history.state, "", location.pathname + filtersToSearch(next));
+  }
+
   private customerMarkers(customers: Customer[]): MapMarker[] {
     return customers.flatMap((c) => {
       const a = mainAddress(c);
       if (!a) return [];
-      return [{ id: c.id, latitude: a.latitude, longitude: a.longitude, label: t("map.markerLabel", { name: c.name, address: addressLine(a) }) }];
+      const label = t("map.markerLabel", { name: c.name, address: addressLine(a) });
+      const last = this.visits[c.id];
+      return [
+        {
+          id: c.id,
+          latitude: a.latitude,
+          longitude: a.longitude,
+          label: last ? t("map.markerVisit", { label, when: formatDate(last) }) : t("map.markerNever", { label }),
+        },
+      ];
     });
   }
 
@@ -206,7 +256,7 @@ export class MapScreen extends LocalizedElement {
 
   private renderAll(): TemplateResult {
     const statuses = [...new Set(this.customers.map((c) => c.status))].sort();
-    const shown = applyFilters(this.customers, this.filters, this.complaints);
+    const shown = applyFilters(this.customers, this.filters, this.complaints, this.visits);
     const markers = this.customerMarkers(shown);
     const missing = shown.length - markers.length;
     const settings = this.settings;
@@ -218,7 +268,7 @@ export class MapScreen extends LocalizedElement {
             id="status"
             @change=${(e: Event) => {
               const value = (e.target as HTMLSelectElement).value;
-              this.filters = { ...this.filters, statuses: value ? [value] : [] };
+              this.setFilters({ ...this.filters, statuses: value ? [value] : [] });
             }}
           >
             <option value="">${t("map.allStatuses")}</option>
@@ -232,10 +282,19 @@ export class MapScreen extends LocalizedElement {
             .checked=${this.filters.openComplaints}
             ?disabled=${!this.hasComplaintType}
             aria-describedby=${this.hasComplaintType ? nothing : "no-complaint-type"}
-            @change=${(e: Event) => (this.filters = { ...this.filters, openComplaints: (e.target as HTMLInputElement).checked })}
+            @change=${(e: Event) => this.setFilters({ ...this.filters, openComplaints: (e.target as HTMLInputElement).checked })}
           />
           ${t("map.openComplaints")}
         </label>
+        <div>
+          <label for="visit">${t("map.visit")}</label>
+          <select
+            id="visit"
+            @change=${(e: Event) => this.setFilters({ ...this.filters, visit: parseVisitFilter((e.target as HTMLSelectElement).value) })}
+          >
+            ${VISIT_FILTERS.map((f) => html`<option value=${f} ?selected=${this.filters.visit === f}>${visitFilterName(f)}</option>`)}
+          </select>
+        </div>
       </div>
       ${this.hasComplaintType ? nothing : html`<p class="muted" id="no-complaint-type">${t("map.noComplaintType")}</p>`}
       <p class="muted count" role="status">
@@ -396,6 +455,23 @@ export class MapScreen extends LocalizedElement {
     }
   }
 
+  private async markVisited(customer: Customer): Promise<void> {
+    this.error = "";
+    this.status = "";
+    this.marking = customer.id;
+    try {
+      const saved = await this.data.recordVisit(customer.id);
+      if (saved.ok) {
+        this.visits = await this.data.lastVisits();
+        this.status = t("visit.recorded", { name: customer.name });
+      } else this.error = t("visit.failed", { message: saved.error.message });
+    } catch (error) {
+      this.error = error instanceof Offline ? t("visit.offline") : t("visit.failed", { message: message(error) });
+    } finally {
+      this.marking = "";
+    }
+  }
+
   private togglePick(id: string, on: boolean): void {
     this.picked = on ? [...this.picked.filter((x) => x !== id), id] : this.picked.filter((x) => x !== id);
   }
@@ -506,10 +582,21 @@ export class MapScreen extends LocalizedElement {
               <span class="row-main"
                 ><span class="row-title">${s.customer.name}</span
                 ><span class="row-sub">${a ? addressLine(a) : ""}</span
-                ><span class="row-sub">${t("route.leg", { km: km(s.legKm) })}</span></span
+                ><span class="row-sub">${t("route.leg", { km: km(s.legKm) })}</span
+                >${this.visits[s.customer.id]
+                  ? html`<span class="row-sub visited">${t("route.visited", { when: formatDateTime(this.visits[s.customer.id]) })}</span>`
+                  : nothing}</span
               >
             </a>
             <span class="apps">
+              <button
+                class="mark-visited"
+                ?disabled=${this.marking === s.customer.id}
+                aria-label=${t("route.markVisitedLabel", { n: s.sequence, name: s.customer.name })}
+                @click=${() => void this.markVisited(s.customer)}
+              >
+                ${t("route.markVisited")}
+              </button>
               ${apps(s).map(
                 ([href, app]) =>
                   html`<a
@@ -639,7 +726,8 @@ export class MapScreen extends LocalizedElement {
         flex-wrap: wrap;
         gap: 0.25rem;
       }
-      .apps .button {
+      .apps .button,
+      .apps .mark-visited {
         padding: 0 0.6rem;
         font-size: 0.9rem;
       }

@@ -18,6 +18,7 @@ import { LocalizedElement } from "../ui/localized";
 import { icon } from "../ui/icons";
 import { shared } from "../ui/styles";
 import { CatalogWatch } from "../ui/catalog-watch";
+import { visitPanel } from "../map/visit-slot";
 
 const SWIPE_PX = 60;
 
@@ -352,6 +353,7 @@ export class DossierScreen extends LocalizedElement {
         </ul>
         ${this.renderMap(customer)}
       </section>
+      ${visitPanel(customer)}
       <section class="card" aria-labelledby="h-contacts">
         <h2 id="h-contacts">${t("dossier.contacts")}</h2>
         <ul class="list">
