@@ -17,7 +17,7 @@ from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.params import JSONBody
 
-from backend.http.auth import require_principal
+from backend.http.auth import DEVICE_HEADER, require_principal
 from backend.offline.store import PiccoloSyncStore
 from backend.runtime import Runtime
 from sync.codec import decode_pull, decode_push
@@ -29,7 +29,6 @@ from sync.store import Actor
 
 __all__ = ["sync_routes"]
 
-DEVICE_HEADER = "x-dossier-device"
 _ATTEMPTS = 3
 _STATUS = {Code.UPDATE_REQUIRED: 426, Code.FORBIDDEN: 403}
 
