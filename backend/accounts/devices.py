@@ -52,6 +52,12 @@ class Device:
     last_seen_at: dt.datetime
     revoked_at: dt.datetime | None = None
 
+    @property
+    def label(self) -> str:
+        """How the trail, conflicts and leases name it: its name and the start of its id
+        ("Chrome on Android · 1a2b3c4d"), stable for as long as the device is registered."""
+        return f"{self.name} · {self.id[:8]}"
+
 
 class DeviceRepository(Protocol):
     async def find_device(self, tenant_id: str, device_id: str) -> Device | None: ...

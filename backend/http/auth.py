@@ -83,7 +83,7 @@ async def _on_device(
     device = await services.devices.seen(
         principal, key, connection.headers.get("user-agent", ""), end_session
     )
-    return dataclasses.replace(principal, device_id=device.id)
+    return dataclasses.replace(principal, device_id=device.id, device=device.label)
 
 
 async def require_principal(request: Request[Any, Any, Any], runtime: Runtime) -> Principal:
