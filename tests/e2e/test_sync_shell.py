@@ -110,6 +110,24 @@ def test_sign_out_warns_about_waiting_changes_and_deletes_local_data(
     expect(outbox.locator("li .state")).to_have_text(["Waiting"])
     expect(outbox.locator("li .what")).to_have_text(["Viewed · document"])
 
+    # An open conflict (as a pull brings it) shows in the strip and leads to the conflict screen.
+    page.evaluate(
+        f"""(async () => {{
+          const client = {CLIENT};
+          await client.db.put("conflicts", {{id: "k1", customer_id: "{demo.customer_id}",
+            entity: "document", entity_id: "{demo.offer_id}", field: "title", key: null,
+            by: "u", by_name: "Jörg", device: "Firefox on Linux", at: "2026-11-29T08:10:00Z",
+            base: "Offer", mine: "Offer 2026", theirs: "Offer (signed)"}});
+          client.events.dispatchEvent(new CustomEvent("changed"));
+        }})()"""
+    )
+    page.locator("dossier-app outbox-badge a.conflicts").click()
+    conflicts = page.locator("conflict-screen")
+    expect(conflicts.locator("h1")).to_have_text("Resolve conflicts")
+    expect(conflicts.locator("fieldset legend")).to_have_text(["Title"])
+    expect(conflicts.locator("fieldset dd")).to_have_text(["Offer", "Offer 2026", "Offer (signed)"])
+    assert page.evaluate("location.pathname") == "/conflicts"
+
     page.locator("dossier-app nav a", has_text="Settings").click()
     settings = page.locator("settings-screen")
     settings.locator("button.sign-out").click()
