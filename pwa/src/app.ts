@@ -7,7 +7,7 @@
  * a device the server says was revoked deletes it without asking and shows why.
  */
 import { css, html, nothing, type TemplateResult } from "lit";
-import { currentSession, Offline, sessionEvents, setCsrfToken, type SessionUser } from "./data/client";
+import { currentSession, finishPendingSignOut, Offline, sessionEvents, setCsrfToken, type SessionUser } from "./data/client";
 import { wipeLocalData } from "./data/wipe";
 import type { SyncClient } from "./sync/client";
 import { syncOptedIn } from "./sync/hooks";
@@ -102,6 +102,17 @@ export class DossierApp extends LocalizedElement {
 
   /** The stored user opens the app at once (offline too); the server then confirms or expires it. */
   private async restoreSession(): Promise<void> {
+    try {
+      // Signed out while offline: the session cookie must not sign this start in again.
+      if (await finishPendingSignOut()) {
+        this.user = null;
+        return;
+      }
+    } catch (error) {
+      if (!(error instanceof Offline)) console.warn(error);
+      this.user = null; // still offline: signed out it stays
+      return;
+    }
     const stored = await repo().store.getMeta<SessionUser>("user");
     if (stored) this.user = stored;
     try {

@@ -8,6 +8,7 @@ The dossier is kept in sync by registering its cursor through the sync client's 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -66,6 +67,24 @@ def sign_in_as(page: Page, email: str) -> None:
     page.wait_for_function(f"!!({CLIENT})")
 
 
+def open_dossier(context: BrowserContext, demo: Demo) -> Page:
+    """The demo admin, signed in, on the demo dossier (which fills the screens' store)."""
+    page = context.new_page()
+    sign_in_as(page, DEMO_EMAIL)
+    page.goto(f"/customers/{demo.customer_id}")
+    expect(page.locator("dossier-screen h1")).to_have_text(demo.customer_name)
+    return page
+
+
+def eventually(page: Page, expression: str, timeout: float = 30.0) -> None:
+    """Evaluate ``expression`` (awaited, unlike ``wait_for_function``'s) until it is true."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout} s: {expression}")
+        page.wait_for_timeout(200)
+
+
 def local_data(page: Page) -> dict[str, Any]:
     return page.evaluate(LOCAL_DATA)  # type: ignore[no-any-return]
 
@@ -84,14 +103,9 @@ def test_sign_out_warns_about_waiting_changes_and_deletes_local_data(
 ) -> None:
     # The server is unreachable for pushes only, so the change waits while sign-out still works.
     context.route("**/sync/push", lambda route: route.fulfill(status=503, body="down"))
-    page = context.new_page()
-    sign_in_as(page, DEMO_EMAIL)
-    page.goto(f"/customers/{demo.customer_id}")
-    expect(page.locator("dossier-screen h1")).to_have_text(demo.customer_name)
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function(
-        "caches.keys().then((k) => k.some((n) => n.startsWith('workbox-precache')))"
-    )
+    page = open_dossier(context, demo)
+    eventually(page, "navigator.serviceWorker.ready.then(() => true)")
+    eventually(page, "caches.keys().then((k) => k.some((n) => n.startsWith('workbox-precache')))")
     # A file the user looked at, kept by the service worker's runtime cache.
     page.evaluate(
         "caches.open('dossier-renditions').then((c) => c.put('/renditions/seen', "
@@ -146,13 +160,26 @@ def test_sign_out_warns_about_waiting_changes_and_deletes_local_data(
     assert context.request.get(demo.base_url + "/auth/session").status == 401
 
 
+def test_signing_out_offline_ends_the_session_once_back_online(
+    context: BrowserContext, demo: Demo
+) -> None:
+    page = open_dossier(context, demo)
+    context.set_offline(True)
+    page.locator("dossier-app nav a", has_text="Settings").click()
+    page.locator("settings-screen button.sign-out").click()
+    expect(page.locator("login-screen #email")).to_be_visible()
+    assert_wiped(page)
+    context.set_offline(False)
+    # The session cookie is still in the browser; the next start must not sign in with it.
+    page.reload()
+    expect(page.locator("login-screen #email")).to_be_visible()
+    assert context.request.get(demo.base_url + "/auth/session").status == 401
+
+
 def test_a_device_revoked_by_an_admin_wipes_itself_and_says_why(
     context: BrowserContext, demo: Demo
 ) -> None:
-    page = context.new_page()
-    sign_in_as(page, DEMO_EMAIL)
-    page.goto(f"/customers/{demo.customer_id}")
-    expect(page.locator("dossier-screen h1")).to_have_text(demo.customer_name)
+    page = open_dossier(context, demo)
     key = page.evaluate("localStorage.getItem('dossier.device')")
     admin = _Client(demo.base_url)
     me = admin.gql("{ me { id } }")["me"]["id"]
@@ -202,7 +229,7 @@ def test_a_grant_taken_back_while_offline_evicts_the_dossier_at_the_next_pull(
         held = f"({CLIENT}).dossier('{demo.customer_id}').then((e) => e.length)"
         page.evaluate(f"({CLIENT}).track('{demo.customer_id}')")
         page.evaluate(f"({CLIENT}).sync()")
-        page.wait_for_function(f"{held}.then((n) => n > 0)")
+        eventually(page, f"{held}.then((n) => n > 0)")
 
         context.set_offline(True)
         revoked = admin.gql(
@@ -215,7 +242,7 @@ def test_a_grant_taken_back_while_offline_evicts_the_dossier_at_the_next_pull(
 
         # Back online: the scheduler's "online" trigger pulls, and the pull evicts the dossier.
         context.set_offline(False)
-        page.wait_for_function(f"{held}.then((n) => n === 0)")
+        eventually(page, f"{held}.then((n) => n === 0)")
         tracked = page.evaluate(f"({CLIENT}).tracked()")
         assert demo.customer_id not in tracked
     finally:

@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from "vitest";
-import { ApiError, currentSession, gql, Offline, sessionEvents, SessionExpired, setCsrfToken, setFetch, signIn } from "./client";
+import { ApiError, currentSession, finishPendingSignOut, gql, Offline, sessionEvents, SessionExpired, setCsrfToken, setFetch, signIn, signOut } from "./client";
 
 function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
@@ -95,4 +95,20 @@ it("names this device in every request, and a revoked device hears device-revoke
   expect(told).toEqual(["device-revoked", "device-revoked"]);
   expect(devices[0]).toMatch(/^[0-9a-f-]{32,36}$/);
   expect(devices[1]).toBe(devices[0]);
+});
+
+it("finishes a sign-out made offline at the next chance, so the cookie cannot sign in again", async () => {
+  const seen: string[] = [];
+  let online = false;
+  setFetch(async (input) => {
+    if (!online) throw new TypeError("Failed to fetch");
+    seen.push(String(input));
+    return String(input) === "/auth/session" ? json({ user: { id: "u" }, csrfToken: "tok" }) : new Response(null, { status: 204 });
+  });
+  await expect(signOut()).rejects.toBeInstanceOf(Offline);
+  await expect(finishPendingSignOut()).rejects.toBeInstanceOf(Offline); // still offline: still pending
+  online = true;
+  expect(await finishPendingSignOut()).toBe(true);
+  expect(seen).toEqual(["/auth/session", "/auth/logout"]);
+  expect(await finishPendingSignOut()).toBe(false);
 });

@@ -198,6 +198,7 @@ export async function signIn(email: string, password: string, tenant?: string): 
   }
   const session = (await response.json()) as Session;
   setCsrfToken(session.csrfToken);
+  markSignOutPending(false); // a new session: the old one's sign-out no longer matters here
   return session;
 }
 
@@ -217,12 +218,46 @@ export async function currentSession(): Promise<Session | null> {
   return session;
 }
 
+const SIGN_OUT_PENDING = "dossier.signOutPending";
+
+function markSignOutPending(pending: boolean): void {
+  try {
+    if (pending) localStorage.setItem(SIGN_OUT_PENDING, "1");
+    else localStorage.removeItem(SIGN_OUT_PENDING);
+  } catch {
+    /* storage blocked */
+  }
+}
+
+/**
+ * End the session on the server. Offline, the cookie (HttpOnly, out of the app's reach) would
+ * sign the next start in again: the sign-out is remembered and finished by
+ * `finishPendingSignOut` once there is a connection.
+ */
 export async function signOut(): Promise<void> {
   try {
     await send("/auth/logout", { method: "POST", headers: sessionHeaders() });
+    markSignOutPending(false);
+  } catch (error) {
+    if (error instanceof Offline) markSignOutPending(true);
+    throw error;
   } finally {
     setCsrfToken(null);
   }
+}
+
+/** A sign-out made offline, finished now; answers whether one was pending (Offline: still is). */
+export async function finishPendingSignOut(): Promise<boolean> {
+  let pending = false;
+  try {
+    pending = localStorage.getItem(SIGN_OUT_PENDING) === "1";
+  } catch {
+    return false;
+  }
+  if (!pending) return false;
+  if (await currentSession()) await signOut();
+  markSignOutPending(false);
+  return true;
 }
 
 export interface UploadFile {
