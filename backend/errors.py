@@ -17,7 +17,8 @@ Services raise these; exactly one module per transport (``backend.graphql.errors
     │   └── RoleInUse            role_in_use
     ├── Unauthenticated          unauthenticated
     │   ├── InvalidCredentials   invalid_credentials
-    │   └── SessionExpired       session_expired
+    │   ├── SessionExpired       session_expired
+    │   └── DeviceRevoked        device_revoked     (the session ended; wipe local data)
     ├── Forbidden                forbidden
     │   ├── CsrfRejected         csrf_failed
     │   └── SelfEscalation       self_escalation
@@ -44,6 +45,7 @@ __all__ = [
     "Conflict",
     "ContentMismatch",
     "CsrfRejected",
+    "DeviceRevoked",
     "DirectoryGroupNotFound",
     "DirectoryNotConfigured",
     "DirectoryUnavailable",
@@ -213,6 +215,16 @@ class SessionExpired(Unauthenticated):
 
     def __init__(self) -> None:
         super().__init__("the session has expired; sign in again")
+
+
+class DeviceRevoked(Unauthenticated):
+    """The browser's device was revoked (by an administrator or its user): the session ended and
+    the device must delete what it keeps."""
+
+    code = "device_revoked"
+
+    def __init__(self) -> None:
+        super().__init__("this device was revoked; its local data must be deleted")
 
 
 class Forbidden(DossierError):

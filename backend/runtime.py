@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from backend.access.policy import Principal
 from backend.access.repository import PiccoloAccessRepository
 from backend.access.service import AccessService
+from backend.accounts.device_repository import PiccoloDeviceRepository
+from backend.accounts.devices import DeviceRegistry
 from backend.accounts.repository import PiccoloAccountRepository
 from backend.accounts.service import AccountService
 from backend.audit.repository import PiccoloAuditRepository
@@ -62,6 +64,7 @@ __all__ = ["Runtime", "Services"]
 class Services:
     access: AccessService
     accounts: AccountService
+    devices: DeviceRegistry
     jobs: JobQueue
     archive: ArchiveService
     audit: AuditTrail
@@ -231,6 +234,7 @@ class Runtime:
                 session_ttl=dt.timedelta(seconds=security.session_ttl_seconds),
                 session_max_age=dt.timedelta(seconds=security.session_max_age_seconds),
             ),
+            devices=DeviceRegistry(PiccoloDeviceRepository(), audit, self.database, self.clock),
             audit=audit,
             catalog=catalog,
             customers=customers,

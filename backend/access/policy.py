@@ -127,6 +127,8 @@ class Principal:
     csrf_token: str | None = None
     device: str = "web"
     """Where the principal acts from, as recorded in the audit trail ("web", "api:<token>")."""
+    device_id: str | None = None
+    """The registered browser device the request came from (``X-Dossier-Device``), if any."""
     grants: tuple[Grant, ...] = ()
     """The user's grants, directly and through groups, that had not ended when it signed in."""
     as_of: dt.datetime | None = None

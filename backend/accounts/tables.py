@@ -61,3 +61,17 @@ class ApiTokenTable(Table, tablename="api_token"):
     created_at = Timestamptz()
     expires_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
+
+
+class DeviceTable(Table, tablename="user_device"):
+    """A browser a user works from (docs/adr/0027). ``id`` is derived from the user and the key the
+    browser sends in ``X-Dossier-Device``, so the same browser of the same user is one row."""
+
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
+    user = ForeignKey(UserTable, on_delete=OnDelete.cascade, index=True)
+    key = Varchar(length=128)
+    name = Varchar(length=255)
+    first_seen_at = Timestamptz()
+    last_seen_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)

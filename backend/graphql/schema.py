@@ -25,6 +25,7 @@ from backend.graphql.accounts import AccountMutation, AccountQuery
 from backend.graphql.audit import AuditCheckpointQuery, AuditMutation, AuditQuery
 from backend.graphql.catalog import CatalogMutation, CatalogQuery
 from backend.graphql.customers import CustomerMutation, CustomerQuery
+from backend.graphql.devices import DeviceMutation, DeviceQuery
 from backend.graphql.documents import DocumentMutation, DocumentQuery
 from backend.graphql.dossiers import DossierQuery
 from backend.graphql.errors import (
@@ -57,6 +58,7 @@ Query = merge_types(
         AuditCheckpointQuery,
         CatalogQuery,
         CustomerQuery,
+        DeviceQuery,
         DossierQuery,
         DocumentQuery,
         ViewQuery,
@@ -73,6 +75,7 @@ Mutation = merge_types(
         AuditMutation,
         CatalogMutation,
         CustomerMutation,
+        DeviceMutation,
         DocumentMutation,
         GeoMutation,
         NotificationMutation,

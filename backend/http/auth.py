@@ -8,6 +8,7 @@ API tokens (``Authorization: Bearer dsr_…``) are not sent by browsers on their
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ __all__ = ["SESSION_COOKIE", "Authentication", "auth_routes", "authenticate"]
 
 SESSION_COOKIE = "dossier_session"
 CSRF_HEADER = "x-csrf-token"
+DEVICE_HEADER = "x-dossier-device"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -55,10 +57,33 @@ async def authenticate(
         principal = await accounts.principal_for_session(cookie)
     except Unauthenticated as exc:
         return Authentication(None, exc)
+    key = connection.headers.get(DEVICE_HEADER)
+    if key is not None:
+        principal = await _on_device(connection, runtime, principal, cookie, key)
     method = connection.scope.get("method", "GET")
     if method not in _SAFE_METHODS and connection.headers.get(CSRF_HEADER) != principal.csrf_token:
         raise CsrfRejected()
     return Authentication(principal, None)
+
+
+async def _on_device(
+    connection: ASGIConnection[Any, Any, Any, Any],
+    runtime: Runtime,
+    principal: Principal,
+    cookie: str,
+    key: str,
+) -> Principal:
+    """Register the browser's device; a revoked one ends its session and raises
+    ``device_revoked`` (401), whatever the request was (docs/adr/0027)."""
+    services = runtime.services()
+
+    async def end_session() -> None:
+        await services.accounts.sign_out(cookie, device="revoked device")
+
+    device = await services.devices.seen(
+        principal, key, connection.headers.get("user-agent", ""), end_session
+    )
+    return dataclasses.replace(principal, device_id=device.id, device=device.label)
 
 
 async def require_principal(request: Request[Any, Any, Any], runtime: Runtime) -> Principal:

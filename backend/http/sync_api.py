@@ -1,6 +1,7 @@
 """``POST /sync/pull`` and ``POST /sync/push``: the sync engine (:mod:`sync`) over the Piccolo
-store (:mod:`backend.offline.store`), for the signed-in user on the device named by
-``X-Dossier-Device`` (docs/adr/0024).
+store (:mod:`backend.offline.store`), for the signed-in user on the device of
+``X-Dossier-Device`` (docs/adr/0024; a browser's device is registered and named by
+:mod:`backend.accounts.devices`, docs/adr/0027).
 
 Bodies are the protocol's msgspec structs, so they are in the OpenAPI document. A whole request
 that is refused answers :class:`sync.protocol.SyncError`: ``426 update_required`` (the client
@@ -17,7 +18,8 @@ from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.params import JSONBody
 
-from backend.http.auth import require_principal
+from backend.access.policy import Principal
+from backend.http.auth import DEVICE_HEADER, require_principal
 from backend.offline.store import PiccoloSyncStore
 from backend.runtime import Runtime
 from sync.codec import decode_pull, decode_push
@@ -29,7 +31,6 @@ from sync.store import Actor
 
 __all__ = ["sync_routes"]
 
-DEVICE_HEADER = "x-dossier-device"
 _ATTEMPTS = 3
 _STATUS = {Code.UPDATE_REQUIRED: 426, Code.FORBIDDEN: 403}
 
@@ -41,9 +42,15 @@ def _refused(refused: SyncRefused) -> Response[SyncError]:
     )
 
 
-def _actor(request: Request[Any, Any, Any], user_id: str, name: str, device: str) -> Actor:
-    named = (request.headers.get(DEVICE_HEADER) or "").strip()[:255]
-    return Actor(user_id=user_id, display_name=name, device=named or device)
+def _actor(request: Request[Any, Any, Any], principal: Principal) -> Actor:
+    """A registered browser is named by the registry (docs/adr/0027: its header is a random
+    key); a client the registry does not know (an API token) may name itself in the header."""
+    if principal.device_id is not None:
+        device = principal.device
+    else:
+        named = (request.headers.get(DEVICE_HEADER) or "").strip()[:255]
+        device = named or principal.device
+    return Actor(user_id=principal.user_id, display_name=principal.display_name, device=device)
 
 
 async def _check_body(request: Request[Any, Any, Any]) -> Response[SyncError] | None:
@@ -84,7 +91,7 @@ async def sync_pull(
     store = PiccoloSyncStore(
         runtime.database, runtime.services(), principal, runtime.clock, writes=False
     )
-    actor = _actor(request, principal.user_id, principal.display_name, principal.device)
+    actor = _actor(request, principal)
     return await pull(store, actor, data, runtime.clock())
 
 
@@ -101,7 +108,7 @@ async def sync_push(
     """Apply a client's mutations in order, exactly once; a result per mutation."""
     principal = await require_principal(request, runtime)
     store = PiccoloSyncStore(runtime.database, runtime.services(), principal, runtime.clock)
-    actor = _actor(request, principal.user_id, principal.display_name, principal.device)
+    actor = _actor(request, principal)
     for attempt in range(1, _ATTEMPTS + 1):
         try:
             return await push(store, actor, data, runtime.clock())

@@ -1,9 +1,16 @@
 /**
  * The shell: top bar, bottom navigation, offline and update notices, the expired-session state,
  * and the screen of the current route. Screens are custom elements that read the local store.
+ *
+ * Sync (docs/adr/0027): on a device that opted in, the outbox strip sits under the top bar and
+ * /outbox and /conflicts are routes; all of it loads lazily. Sign-out deletes the device's data;
+ * a device the server says was revoked deletes it without asking and shows why.
  */
 import { css, html, nothing, type TemplateResult } from "lit";
-import { currentSession, Offline, sessionEvents, setCsrfToken, type SessionUser } from "./data/client";
+import { currentSession, finishPendingSignOut, Offline, sessionEvents, setCsrfToken, type SessionUser } from "./data/client";
+import { wipeLocalData } from "./data/wipe";
+import type { SyncClient } from "./sync/client";
+import { syncOptedIn } from "./sync/hooks";
 import { t } from "./i18n";
 import { navigate, parseRoute, routeEvents, type Route } from "./router";
 import { repo } from "./services";
@@ -26,6 +33,8 @@ export class DossierApp extends LocalizedElement {
     route: { state: true },
     online: { state: true },
     updateReady: { state: true },
+    revoked: { state: true },
+    syncClient: { state: true },
   };
 
   declare user: SessionUser | null | undefined;
@@ -33,6 +42,10 @@ export class DossierApp extends LocalizedElement {
   declare route: Route;
   declare online: boolean;
   declare updateReady: boolean;
+  /** The device was revoked and wiped: the sign-in screen says so. */
+  declare revoked: boolean;
+  declare syncClient: SyncClient | null;
+  private wiping: Promise<void> | null = null;
 
   constructor() {
     super();
@@ -41,6 +54,8 @@ export class DossierApp extends LocalizedElement {
     this.route = parseRoute(new URL(location.href));
     this.online = navigator.onLine;
     this.updateReady = false;
+    this.revoked = false;
+    this.syncClient = null;
   }
 
   private readonly onRoute = (): void => {
@@ -62,11 +77,13 @@ export class DossierApp extends LocalizedElement {
   private readonly onUpdate = (): void => {
     this.updateReady = true;
   };
+  private readonly onRevoked = (): void => void this.wipe(true);
 
   override connectedCallback(): void {
     super.connectedCallback();
     routeEvents.addEventListener("change", this.onRoute);
     sessionEvents.addEventListener("session-expired", this.onExpired);
+    sessionEvents.addEventListener("device-revoked", this.onRevoked);
     window.addEventListener("online", this.onOnline);
     window.addEventListener("offline", this.onOnline);
     updateEvents.addEventListener("ready", this.onUpdate);
@@ -76,6 +93,7 @@ export class DossierApp extends LocalizedElement {
   override disconnectedCallback(): void {
     routeEvents.removeEventListener("change", this.onRoute);
     sessionEvents.removeEventListener("session-expired", this.onExpired);
+    sessionEvents.removeEventListener("device-revoked", this.onRevoked);
     window.removeEventListener("online", this.onOnline);
     window.removeEventListener("offline", this.onOnline);
     updateEvents.removeEventListener("ready", this.onUpdate);
@@ -84,6 +102,17 @@ export class DossierApp extends LocalizedElement {
 
   /** The stored user opens the app at once (offline too); the server then confirms or expires it. */
   private async restoreSession(): Promise<void> {
+    try {
+      // Signed out while offline: the session cookie must not sign this start in again.
+      if (await finishPendingSignOut()) {
+        this.user = null;
+        return;
+      }
+    } catch (error) {
+      if (!(error instanceof Offline)) console.warn(error);
+      this.user = null; // still offline: signed out it stays
+      return;
+    }
     const stored = await repo().store.getMeta<SessionUser>("user");
     if (stored) this.user = stored;
     try {
@@ -92,6 +121,7 @@ export class DossierApp extends LocalizedElement {
         this.user = session.user;
         await repo().store.setMeta("user", session.user);
         void repo().refreshCatalog().catch(() => undefined);
+        void this.startSyncUi();
       } else {
         if (stored) this.expired = true;
         this.user = null;
@@ -99,7 +129,42 @@ export class DossierApp extends LocalizedElement {
     } catch (error) {
       if (!(error instanceof Offline)) console.warn(error);
       if (!stored) this.user = null;
+      else void this.startSyncUi(); // offline with a stored user: the outbox still shows
     }
+  }
+
+  /** On a device that opted in: the sync client for the strip and the sync screens (lazily). */
+  private async startSyncUi(): Promise<void> {
+    if (!syncOptedIn()) return;
+    try {
+      const [sync] = await Promise.all([import("./sync/index"), import("./sync/outbox-badge")]);
+      const running = await sync.startSync();
+      if (this.user) this.syncClient = running.client;
+    } catch (error) {
+      console.warn("offline sync could not start", error);
+    }
+  }
+
+  /**
+   * Delete everything the device keeps (data/wipe.ts) and show the sign-in screen; `revoked`: the
+   * server revoked the device, and the sign-in screen says so. Several refusals in a row wipe once.
+   */
+  private wipe(revoked: boolean): Promise<void> {
+    this.wiping ??= (async () => {
+      setCsrfToken(null);
+      this.syncClient = null;
+      try {
+        await wipeLocalData(() => repo().forget());
+      } catch (error) {
+        console.warn("local data could not all be deleted", error);
+      }
+      this.user = null;
+      this.expired = false;
+      this.revoked = revoked;
+      this.wiping = null;
+      navigate("/", true);
+    })();
+    return this.wiping;
   }
 
   private async signedIn(event: CustomEvent<SessionUser>): Promise<void> {
@@ -109,16 +174,14 @@ export class DossierApp extends LocalizedElement {
     await repo().store.setMeta("user", user);
     this.user = user;
     this.expired = false;
+    this.revoked = false;
     void repo().refreshCatalog().catch(() => undefined);
+    void this.startSyncUi();
     if (this.route.name === "login") navigate("/", true);
   }
 
   private async signedOut(): Promise<void> {
-    setCsrfToken(null);
-    await repo().forget();
-    this.user = null;
-    this.expired = false;
-    navigate("/", true);
+    await this.wipe(false);
   }
 
   private focusMain(): void {
@@ -160,6 +223,12 @@ export class DossierApp extends LocalizedElement {
       case "map":
         void import("./map/map-screen");
         return html`<map-screen .mode=${r.mode}></map-screen>`;
+      case "outbox":
+        void import("./sync/outbox-screen");
+        return html`<outbox-screen .client=${this.syncClient}></outbox-screen>`;
+      case "conflicts":
+        void import("./sync/conflict-screen");
+        return html`<div class="page"><conflict-screen .client=${this.syncClient}></conflict-screen></div>`;
       case "not-found":
         return this.placeholder("404", location.pathname);
     }
@@ -184,6 +253,7 @@ export class DossierApp extends LocalizedElement {
         <main id="main" tabindex="-1">
           <login-screen
             .expired=${this.expired}
+            .revoked=${this.revoked}
             @signed-in=${(e: CustomEvent<SessionUser>) => void this.signedIn(e)}
           ></login-screen>
         </main>`;
@@ -212,6 +282,7 @@ export class DossierApp extends LocalizedElement {
           >${icon("search")}</a
         >
       </div>
+      ${this.syncClient ? html`<outbox-badge .client=${this.syncClient}></outbox-badge>` : nothing}
       ${this.online ? nothing : html`<p class="notice" role="status">${t("app.offline")}</p>`}
       ${this.updateReady
         ? html`<div class="notice update" role="alert">
@@ -297,6 +368,12 @@ export class DossierApp extends LocalizedElement {
       }
       main:focus {
         outline: none;
+      }
+      outbox-badge {
+        display: block;
+        position: sticky;
+        top: var(--bar-h);
+        z-index: 4;
       }
       .notice {
         margin: 0;

@@ -6,6 +6,7 @@ import { IdbStore, MemoryStore, type LocalStore } from "./data/store";
 import { language, setLanguage } from "./i18n";
 import { startRouter } from "./router";
 import { setRepository } from "./services";
+import { syncOptedIn } from "./sync/hooks";
 import { applyTheme, savedTheme } from "./theme";
 import { updateEvents } from "./updates";
 
@@ -39,13 +40,7 @@ async function start(): Promise<void> {
   await import("./app"); // defines <dossier-app>, which then renders
   registerServiceWorker(updateEvents);
   // Offline sync (docs/adr/0025) is opt-in per device until the screens use it.
-  let syncOptIn = false;
-  try {
-    syncOptIn = localStorage.getItem("dossier.sync") === "on";
-  } catch {
-    /* storage blocked: no opt-in */
-  }
-  if (syncOptIn) {
+  if (syncOptedIn()) {
     import("./sync/index")
       .then((sync) => sync.startSync())
       .catch((error: unknown) => console.warn("offline sync could not start", error));

@@ -18,6 +18,9 @@ it("parses every client route and round-trips the paths it makes", () => {
   expect(route(documentSearchPath(full))).toEqual({ name: "documents", search: full });
   expect(route("/search?q=x&period=someday&sort=random")).toEqual({ name: "documents", search: { ...EMPTY_FORM, text: "x" } });
   expect(route("/views")).toEqual({ name: "views" });
+  expect(route("/outbox")).toEqual({ name: "outbox" });
+  expect(route("/conflicts")).toEqual({ name: "conflicts" });
+  expect(route("/conflicts/k1").name).toBe("not-found");
   expect(route(viewPath("v 1"))).toEqual({ name: "view", viewId: "v 1" });
   expect(route(dossierPath("c1", "view:v1"))).toEqual({ name: "dossier", customerId: "c1", tab: "view:v1" });
   expect(route("/map")).toEqual({ name: "map", mode: "all" });

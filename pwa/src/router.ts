@@ -18,6 +18,8 @@ export type Route =
   | { name: "views" }
   | { name: "view"; viewId: string }
   | { name: "map"; mode: "all" | "near" | "route" }
+  | { name: "outbox" }
+  | { name: "conflicts" }
   | { name: "not-found" };
 
 /** The tab of a dossier that shows a saved view (a virtual register). */
@@ -53,6 +55,8 @@ export function parseRoute(url: URL): Route {
   if (first === "map" && parts.length === 1) return { name: "map", mode: "all" };
   if (first === "map" && (second === "near" || second === "route") && parts.length === 2) return { name: "map", mode: second };
   if (first === "views" && parts.length === 1) return { name: "views" };
+  if (first === "outbox" && parts.length === 1) return { name: "outbox" };
+  if (first === "conflicts" && parts.length === 1) return { name: "conflicts" };
   if (first === "views" && second && parts.length === 2) return { name: "view", viewId: second };
   return { name: "not-found" };
 }

@@ -13,6 +13,7 @@ import httpx
 
 from backend.access.models import GrantDraft, SubjectKind
 from backend.access.policy import ScopeKind
+from backend.accounts.devices import device_id
 from backend.customers.models import CustomerDraft
 from backend.documents.models import MetadataPatch
 from backend.persistence.scope import tenant_scope
@@ -22,6 +23,12 @@ from tests.api.conftest import Api, browser, sign_in
 from tests.factories import make_tenant_context, pdf_bytes
 
 DEVICE = {"X-Dossier-Device": "Anna's tablet"}
+
+
+async def device_label(api: Api) -> str:
+    """How the registry names the browser of DEVICE (docs/adr/0027)."""
+    me = await api.data("{ me { id } }")
+    return f"Unknown browser · {device_id(me['me']['id'], DEVICE['X-Dossier-Device'])[:8]}"
 
 
 class Client:
@@ -214,7 +221,7 @@ async def test_a_view_made_offline_is_audited_with_the_device_time(api: Api) -> 
     )
     view = next(e for e in events if e.action == "document.view")
     assert view.details["device_time"] == "2030-01-15T07:55:00+00:00"
-    assert view.details["device"] == "Anna's tablet"
+    assert view.details["device"] == await device_label(api)
 
 
 async def test_a_check_out_is_a_lease_colleagues_see(api: Api) -> None:
@@ -226,7 +233,7 @@ async def test_a_check_out_is_a_lease_colleagues_see(api: Api) -> None:
     assert checked_out["outcome"] == "applied", checked_out
     pulled = await client.pull({customer.id: 0})
     [lease] = [c for c in pulled["changes"][customer.id] if c["entity"] == "lease"]
-    assert lease["fields"]["device"] == "Anna's tablet"
+    assert lease["fields"]["device"] == await device_label(api)
     assert lease["fields"]["checked_in_at"] is None
     [checked_in] = await client.push(client.mutation("checkin", "customer", customer.id))
     assert checked_in["outcome"] == "applied", checked_in

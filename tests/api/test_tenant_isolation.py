@@ -80,6 +80,7 @@ KINDS = (
     "subscription",
     "push_device",
     "address",
+    "device",
 )
 
 #: Ids whose kind follows from their name, wherever they appear (argument or input field).
@@ -97,6 +98,7 @@ KIND_BY_NAME: dict[str, str] = {
     "userId": "user",
     "groupId": "group",
     "versionId": "version",
+    "deviceId": "device",
 }
 
 #: Ids whose kind depends on the field (bare ``id`` arguments), by ``Type.field.argument``.
@@ -435,6 +437,13 @@ async def objects(ctx: TenantContext) -> tuple[dict[str, str], list[str]]:
         ),
     )
     [[address]] = await ctx.runtime.services().customers.addresses(ctx.principal, [customer.id])
+
+    async def keep_session() -> None:
+        return None
+
+    browser_device = await ctx.runtime.services().devices.seen(
+        ctx.principal, unique("browser"), "Firefox on Linux", keep_session
+    )
     ids = {
         "customer": customer.id,
         "document": document.id,
@@ -449,6 +458,7 @@ async def objects(ctx: TenantContext) -> tuple[dict[str, str], list[str]]:
         "subscription": subscription.id,
         "push_device": device.id,
         "address": address.id,
+        "device": browser_device.id,
     }
     assert set(ids) == set(KINDS)
     secrets = [

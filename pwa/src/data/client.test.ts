@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from "vitest";
-import { ApiError, gql, Offline, sessionEvents, SessionExpired, setCsrfToken, setFetch, signIn } from "./client";
+import { ApiError, currentSession, finishPendingSignOut, gql, Offline, sessionEvents, SessionExpired, setCsrfToken, setFetch, signIn, signOut } from "./client";
 
 function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
@@ -72,4 +72,43 @@ it("rejects with the abort, not Offline, when the caller gives up on a request",
 it("reports a wrong password as invalid credentials, not as an expired session", async () => {
   setFetch(async () => json({ error: { code: "unauthenticated", message: "wrong e-mail or password" } }, 401));
   await expect(signIn("a@example.org", "nope")).rejects.toMatchObject({ code: "invalid_credentials" });
+});
+
+it("names this device in every request, and a revoked device hears device-revoked, not expiry", async () => {
+  const devices: (string | null)[] = [];
+  setFetch(async (_input, init) => {
+    devices.push(new Headers(init?.headers).get("x-dossier-device"));
+    return json({ error: { code: "device_revoked", message: "revoked" } }, 401);
+  });
+  const told: string[] = [];
+  const revoked = (): void => void told.push("device-revoked");
+  const expired = (): void => void told.push("session-expired");
+  sessionEvents.addEventListener("device-revoked", revoked);
+  sessionEvents.addEventListener("session-expired", expired);
+  try {
+    await expect(gql("{ me { id } }")).rejects.toBeInstanceOf(SessionExpired);
+    expect(await currentSession()).toBeNull();
+  } finally {
+    sessionEvents.removeEventListener("device-revoked", revoked);
+    sessionEvents.removeEventListener("session-expired", expired);
+  }
+  expect(told).toEqual(["device-revoked", "device-revoked"]);
+  expect(devices[0]).toMatch(/^[0-9a-f-]{32,36}$/);
+  expect(devices[1]).toBe(devices[0]);
+});
+
+it("finishes a sign-out made offline at the next chance, so the cookie cannot sign in again", async () => {
+  const seen: string[] = [];
+  let online = false;
+  setFetch(async (input) => {
+    if (!online) throw new TypeError("Failed to fetch");
+    seen.push(String(input));
+    return String(input) === "/auth/session" ? json({ user: { id: "u" }, csrfToken: "tok" }) : new Response(null, { status: 204 });
+  });
+  await expect(signOut()).rejects.toBeInstanceOf(Offline);
+  await expect(finishPendingSignOut()).rejects.toBeInstanceOf(Offline); // still offline: still pending
+  online = true;
+  expect(await finishPendingSignOut()).toBe(true);
+  expect(seen).toEqual(["/auth/session", "/auth/logout"]);
+  expect(await finishPendingSignOut()).toBe(false);
 });

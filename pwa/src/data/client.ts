@@ -4,7 +4,13 @@
  *
  * Errors: ApiError (a stable `code` from the server), SessionExpired (signed out or expired; the
  * app listens for the "session-expired" event on `sessionEvents`), Offline (no answer at all).
+ * A device revoked by an administrator answers `device_revoked`: "device-revoked" fires instead,
+ * and the app deletes its local data (docs/adr/0027).
+ *
+ * The session's request rules (CSRF and device headers, one CSRF refresh, what a 401 means) are
+ * here once, for this client and the sync transport (sync/transport.ts) alike.
  */
+import { deviceKey } from "./device";
 
 export class ApiError extends Error {
   constructor(
@@ -43,10 +49,52 @@ export interface Session {
   csrfToken: string;
 }
 
-/** Fires "session-expired" whenever the server says the caller is not (or no longer) signed in. */
+/**
+ * Fires "session-expired" whenever the server says the caller is not (or no longer) signed in,
+ * and "device-revoked" when this device was revoked (the local data must go).
+ */
 export const sessionEvents = new EventTarget();
 
-const SIGNED_OUT_CODES = new Set(["unauthenticated", "session_expired"]);
+export const DEVICE_REVOKED = "device_revoked";
+const SIGNED_OUT_CODES = new Set(["unauthenticated", "session_expired", DEVICE_REVOKED]);
+
+/** Tell the app the session is gone, and why. */
+export function announceSignedOut(code: string): void {
+  sessionEvents.dispatchEvent(new CustomEvent(code === DEVICE_REVOKED ? "device-revoked" : "session-expired"));
+}
+
+/** The headers every request of the session carries: its CSRF token and this device's key. */
+export function sessionHeaders(extra: Record<string, string> = {}): Record<string, string> {
+  const headers: Record<string, string> = { ...extra };
+  if (csrfToken) headers["x-csrf-token"] = csrfToken;
+  const device = deviceKey();
+  if (device) headers["x-dossier-device"] = device;
+  return headers;
+}
+
+/** The stable code of an error answer (`{error: {code}}` or a bare `{code}`), else `http_<status>`. */
+export async function errorCodeOf(response: Response): Promise<{ code: string; message: string }> {
+  try {
+    const body = (await response.clone().json()) as { code?: unknown; message?: string; error?: { code: string; message: string } };
+    if (body.error) return body.error;
+    if (typeof body.code === "string") return { code: body.code, message: body.message ?? "" };
+  } catch {
+    /* not JSON */
+  }
+  return { code: `http_${response.status}`, message: response.statusText };
+}
+
+/**
+ * Send once; when the server refuses the CSRF token (the app may have started offline), ask for
+ * the session again (`refresh`, which sets the new token) and send once more. A refresh that finds
+ * no session answers the refusal as it was.
+ */
+export async function withCsrfRefresh(send: () => Promise<Response>, refresh: () => Promise<unknown>): Promise<Response> {
+  const response = await send();
+  if (response.status !== 403 || (await errorCodeOf(response)).code !== "csrf_failed") return response;
+  if ((await refresh()) === null) return response;
+  return send();
+}
 
 let csrfToken: string | null = null;
 
@@ -77,9 +125,9 @@ async function send(url: string, init: RequestInit): Promise<Response> {
   }
 }
 
-function expired(message?: string): SessionExpired {
+function expired(message?: string, code = "session_expired"): SessionExpired {
   const error = new SessionExpired(message);
-  sessionEvents.dispatchEvent(new CustomEvent("session-expired"));
+  announceSignedOut(code);
   return error;
 }
 
@@ -92,7 +140,7 @@ function unwrap<T>(answer: GraphQLAnswer<T>): T {
   const first = answer.errors?.[0];
   if (first) {
     const code = first.extensions?.code ?? "internal_error";
-    if (SIGNED_OUT_CODES.has(code)) throw expired(first.message);
+    if (SIGNED_OUT_CODES.has(code)) throw expired(first.message, code);
     throw new ApiError(code, first.message);
   }
   if (answer.data == null) throw new ApiError("internal_error", "empty answer");
@@ -108,7 +156,7 @@ async function errorOf(response: Response): Promise<ApiError> {
   } catch {
     /* not JSON: keep the status */
   }
-  if (response.status === 401 || SIGNED_OUT_CODES.has(code)) return expired(message);
+  if (response.status === 401 || SIGNED_OUT_CODES.has(code)) return expired(message, code);
   return new ApiError(code, message);
 }
 
@@ -120,21 +168,17 @@ export async function gql<T, V extends object = Record<string, never>>(
   query: string,
   variables?: V,
   signal?: AbortSignal,
-  retried = false,
 ): Promise<T> {
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (csrfToken) headers["x-csrf-token"] = csrfToken;
-  const response = await send("/graphql", {
-    method: "POST",
-    headers,
-    body: JSON.stringify({ query, variables: variables ?? {} }),
-    ...(signal ? { signal } : {}),
-  });
-  if (response.status === 403 && !retried) {
-    const error = await errorOf(response);
-    if (error.code === "csrf_failed" && (await currentSession())) return gql(query, variables, signal, true);
-    throw error;
-  }
+  const request = (): Promise<Response> =>
+    send("/graphql", {
+      method: "POST",
+      headers: sessionHeaders({ "content-type": "application/json" }),
+      body: JSON.stringify({ query, variables: variables ?? {} }),
+      ...(signal ? { signal } : {}),
+    });
+  const response = await withCsrfRefresh(request, currentSession);
+  // 401 and 403 are refusals of the whole request (device_revoked, csrf_failed), never GraphQL answers.
+  if (response.status === 401 || response.status === 403) throw await errorOf(response);
   if (!response.ok && response.headers.get("content-type")?.includes("json") !== true) {
     throw await errorOf(response);
   }
@@ -154,27 +198,66 @@ export async function signIn(email: string, password: string, tenant?: string): 
   }
   const session = (await response.json()) as Session;
   setCsrfToken(session.csrfToken);
+  markSignOutPending(false); // a new session: the old one's sign-out no longer matters here
   return session;
 }
 
-/** The current session, or null when signed out; refreshes the CSRF token. */
+/**
+ * The current session, or null when signed out; refreshes the CSRF token. A revoked device
+ * hears "device-revoked" as well.
+ */
 export async function currentSession(): Promise<Session | null> {
-  const response = await send("/auth/session", { method: "GET" });
-  if (response.status === 401) return null;
+  const response = await send("/auth/session", { method: "GET", headers: sessionHeaders() });
+  if (response.status === 401) {
+    if ((await errorCodeOf(response)).code === DEVICE_REVOKED) announceSignedOut(DEVICE_REVOKED);
+    return null;
+  }
   if (!response.ok) throw await errorOf(response);
   const session = (await response.json()) as Session;
   setCsrfToken(session.csrfToken);
   return session;
 }
 
-export async function signOut(): Promise<void> {
-  const headers: Record<string, string> = {};
-  if (csrfToken) headers["x-csrf-token"] = csrfToken;
+const SIGN_OUT_PENDING = "dossier.signOutPending";
+
+function markSignOutPending(pending: boolean): void {
   try {
-    await send("/auth/logout", { method: "POST", headers });
+    if (pending) localStorage.setItem(SIGN_OUT_PENDING, "1");
+    else localStorage.removeItem(SIGN_OUT_PENDING);
+  } catch {
+    /* storage blocked */
+  }
+}
+
+/**
+ * End the session on the server. Offline, the cookie (HttpOnly, out of the app's reach) would
+ * sign the next start in again: the sign-out is remembered and finished by
+ * `finishPendingSignOut` once there is a connection.
+ */
+export async function signOut(): Promise<void> {
+  try {
+    await send("/auth/logout", { method: "POST", headers: sessionHeaders() });
+    markSignOutPending(false);
+  } catch (error) {
+    if (error instanceof Offline) markSignOutPending(true);
+    throw error;
   } finally {
     setCsrfToken(null);
   }
+}
+
+/** A sign-out made offline, finished now; answers whether one was pending (Offline: still is). */
+export async function finishPendingSignOut(): Promise<boolean> {
+  let pending = false;
+  try {
+    pending = localStorage.getItem(SIGN_OUT_PENDING) === "1";
+  } catch {
+    return false;
+  }
+  if (!pending) return false;
+  if (await currentSession()) await signOut();
+  markSignOutPending(false);
+  return true;
 }
 
 export interface UploadFile {
@@ -204,7 +287,7 @@ export function gqlUpload<T>(
     const xhr = new XMLHttpRequest();
     xhr.open("POST", "/graphql");
     xhr.withCredentials = true;
-    if (csrfToken) xhr.setRequestHeader("x-csrf-token", csrfToken);
+    for (const [name, value] of Object.entries(sessionHeaders())) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);
     };
@@ -217,7 +300,7 @@ export function gqlUpload<T>(
         };
         if (body.error) {
           reject(
-            xhr.status === 401 ? expired(body.error.message) : new ApiError(body.error.code, body.error.message),
+            xhr.status === 401 ? expired(body.error.message, body.error.code) : new ApiError(body.error.code, body.error.message),
           );
           return;
         }

@@ -1,4 +1,4 @@
-/** Sign-in form; shows why the user is here when a session expired. */
+/** Sign-in form; shows why the user is here when a session expired or the device was revoked. */
 import { css, html, nothing, type TemplateResult } from "lit";
 import { ApiError, Offline, signIn } from "../data/client";
 import { t } from "../i18n";
@@ -8,17 +8,20 @@ import { shared } from "../ui/styles";
 export class LoginScreen extends LocalizedElement {
   static override properties = {
     expired: { type: Boolean },
+    revoked: { type: Boolean },
     error: { state: true },
     busy: { state: true },
   };
 
   declare expired: boolean;
+  declare revoked: boolean;
   declare error: string;
   declare busy: boolean;
 
   constructor() {
     super();
     this.expired = false;
+    this.revoked = false;
     this.error = "";
     this.busy = false;
   }
@@ -45,7 +48,11 @@ export class LoginScreen extends LocalizedElement {
   override render(): TemplateResult {
     return html`<div class="page narrow">
       <h1>${t("login.title")}</h1>
-      ${this.expired && !this.error ? html`<p class="card" role="status">${t("login.expired")}</p>` : nothing}
+      ${this.revoked && !this.error
+        ? html`<p class="card revoked" role="alert">${t("login.revoked")}</p>`
+        : this.expired && !this.error
+          ? html`<p class="card" role="status">${t("login.expired")}</p>`
+          : nothing}
       <form @submit=${this.submit} novalidate>
         <label for="email">${t("login.email")}</label>
         <input id="email" name="email" type="email" autocomplete="username" required autocapitalize="off" />

@@ -1,6 +1,12 @@
-/** Settings: language, theme, notifications on this device, who is signed in, sign out. */
+/**
+ * Settings: language, theme, notifications on this device, who is signed in, sign out. Signing
+ * out deletes what the device keeps (data/wipe.ts); when changes still wait to be sent, it says
+ * how many first and lets the user cancel.
+ */
 import { css, html, nothing, type TemplateResult } from "lit";
 import { signOut, type SessionUser } from "../data/client";
+import { unsentChanges } from "../data/wipe";
+import { waitingText } from "../sync/labels";
 import { language, LANGUAGE_NAMES, LANGUAGES, setLanguage, t, type Language } from "../i18n";
 import { applyTheme, savedTheme, type Theme } from "../theme";
 import { enablePush, pushDevices, pushSupport, removePushDevice, type PushDevice } from "../notifications/push-devices";
@@ -15,12 +21,17 @@ export class SettingsScreen extends LocalizedElement {
     theme: { state: true },
     devices: { state: true },
     pushError: { state: true },
+    unsent: { state: true },
+    signingOut: { state: true },
   };
 
   declare user: SessionUser | null;
   declare theme: Theme;
   declare devices: PushDevice[] | null;
   declare pushError: string | null;
+  /** Changes not sent yet, while the user decides whether to sign out anyway. */
+  declare unsent: number | null;
+  declare signingOut: boolean;
 
   constructor() {
     super();
@@ -28,6 +39,8 @@ export class SettingsScreen extends LocalizedElement {
     this.theme = savedTheme();
     this.devices = null;
     this.pushError = null;
+    this.unsent = null;
+    this.signingOut = false;
   }
 
   override connectedCallback(): void {
@@ -96,13 +109,43 @@ export class SettingsScreen extends LocalizedElement {
     applyTheme(theme);
   }
 
-  private async signOut(): Promise<void> {
+  /** `anyway`: the user saw how many changes wait and still signs out. */
+  private async signOut(anyway = false): Promise<void> {
+    if (this.signingOut) return;
+    this.signingOut = true;
     try {
-      await signOut();
-    } catch {
-      /* offline: the device forgets the session anyway */
+      if (!anyway) {
+        const unsent = await unsentChanges().catch(() => 0);
+        if (unsent > 0) {
+          this.unsent = unsent;
+          return;
+        }
+      }
+      this.unsent = null;
+      try {
+        await signOut();
+      } catch {
+        /* offline: the device forgets the session anyway */
+      }
+      this.dispatchEvent(new CustomEvent("signed-out", { bubbles: true, composed: true }));
+    } finally {
+      this.signingOut = false;
     }
-    this.dispatchEvent(new CustomEvent("signed-out", { bubbles: true, composed: true }));
+  }
+
+  private renderSignOut(): TemplateResult {
+    if (this.unsent === null) {
+      return html`<button class="danger sign-out" ?disabled=${this.signingOut} @click=${() => void this.signOut()}>${t("settings.signOut")}</button>
+        <p class="muted small-note">${t("settings.signOutWipes")}</p>`;
+    }
+    return html`<div class="card warn" role="alertdialog" aria-labelledby="unsent-title" aria-describedby="unsent-text">
+      <p id="unsent-title"><strong>${waitingText(this.unsent)}</strong></p>
+      <p id="unsent-text">${t("settings.signOutWaiting")}</p>
+      <div class="choices">
+        <button class="danger sign-out-anyway" ?disabled=${this.signingOut} @click=${() => void this.signOut(true)}>${t("settings.signOutAnyway")}</button>
+        <button class="cancel" @click=${() => (this.unsent = null)}>${t("form.cancel")}</button>
+      </div>
+    </div>`;
   }
 
   override render(): TemplateResult {
@@ -138,7 +181,7 @@ export class SettingsScreen extends LocalizedElement {
       </fieldset>
       ${this.renderNotifications()}
       ${this.user ? html`<p>${t("settings.signedInAs", { name: this.user.displayName })} <span class="muted">(${this.user.email})</span></p>` : nothing}
-      <button class="danger" @click=${this.signOut}>${t("settings.signOut")}</button>
+      ${this.renderSignOut()}
       <p class="muted small">${t("settings.version", { version: __APP_VERSION__ })}</p>
     </div>`;
   }
@@ -154,6 +197,22 @@ export class SettingsScreen extends LocalizedElement {
       .small {
         font-size: 0.85rem;
         margin-top: 2rem;
+      }
+      .small-note {
+        font-size: 0.85rem;
+        margin: 0.25rem 0 0;
+      }
+      .warn {
+        margin-top: 1rem;
+        border-color: var(--danger);
+      }
+      .choices {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+      }
+      .choices .danger {
+        margin-top: 0;
       }
       .small-heading {
         font-size: 1rem;

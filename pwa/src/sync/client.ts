@@ -94,6 +94,21 @@ export class SyncClient {
     return item.id;
   }
 
+  /** Send a refused change again, as a new mutation (Outbox.retry); false if it was not refused. */
+  async retry(id: number): Promise<boolean> {
+    const again = await this.outbox.retry(id);
+    if (!again) return false;
+    await this.changed(true);
+    this.events.dispatchEvent(new CustomEvent("local-change"));
+    return true;
+  }
+
+  /** Forget a refused change the user has read. */
+  async dismiss(id: number): Promise<void> {
+    await this.outbox.dismiss(id);
+    await this.changed(true);
+  }
+
   /**
    * Edit fields of an entity as the device shows it: the base is the shown value of every patched
    * field (a field not shown is absent from the base, as the protocol asks).

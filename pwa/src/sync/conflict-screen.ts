@@ -5,9 +5,8 @@
  */
 import { css, html, nothing, type TemplateResult } from "lit";
 import { formatDateTime, t } from "../i18n";
-import { LocalizedElement } from "../ui/localized";
 import { shared } from "../ui/styles";
-import type { SyncClient } from "./client";
+import { ClientView } from "./client-view";
 import type { Json } from "./merge";
 import { WHOLE_ENTITY, type Choice, type ConflictRecord } from "./protocol";
 import { entityLabel, fieldLabel, valueText } from "./labels";
@@ -25,37 +24,23 @@ export function parseNewValue(text: string, conflict: ConflictRecord): Json | un
   return trimmed;
 }
 
-export class ConflictScreen extends LocalizedElement {
+export class ConflictScreen extends ClientView {
   static override properties = {
-    client: { attribute: false },
+    ...ClientView.properties,
     customerId: { attribute: "customer-id" },
     conflicts: { state: true },
     busy: { state: true },
   };
 
-  declare client: SyncClient | null;
   declare customerId: string | null;
   declare conflicts: ConflictRecord[];
   declare busy: string | null;
-  private readonly reload = (): void => void this.refresh();
 
   constructor() {
     super();
-    this.client = null;
     this.customerId = null;
     this.conflicts = [];
     this.busy = null;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.client?.events.addEventListener("changed", this.reload);
-    void this.refresh();
-  }
-
-  override disconnectedCallback(): void {
-    this.client?.events.removeEventListener("changed", this.reload);
-    super.disconnectedCallback();
   }
 
   async refresh(): Promise<void> {

@@ -8,10 +8,11 @@
 import { currentSession, sessionEvents } from "../data/client";
 import { SyncClient } from "./client";
 import { openSyncDb } from "./db";
+import { setSyncHooks } from "./hooks";
+
+export { OPT_IN_KEY, syncOptedIn } from "./hooks";
 import { SyncScheduler } from "./scheduler";
 import { HttpTransport } from "./transport";
-
-export const OPT_IN_KEY = "dossier.sync";
 
 export interface RunningSync {
   client: SyncClient;
@@ -20,18 +21,18 @@ export interface RunningSync {
 }
 
 let running: RunningSync | null = null;
+let starting: Promise<RunningSync> | null = null;
 
-export function syncOptedIn(): boolean {
-  try {
-    return localStorage.getItem(OPT_IN_KEY) === "on";
-  } catch {
-    return false;
-  }
+/** Start once; later calls (also while the first is starting) answer the same instance. */
+export function startSync(): Promise<RunningSync> {
+  starting ??= start().catch((error: unknown) => {
+    starting = null;
+    throw error;
+  });
+  return starting;
 }
 
-/** Start once; later calls answer the same instance. */
-export async function startSync(): Promise<RunningSync> {
-  if (running) return running;
+async function start(): Promise<RunningSync> {
   const db = await openSyncDb();
   const user = async (): Promise<string | null> => {
     try {
@@ -53,14 +54,22 @@ export async function startSync(): Promise<RunningSync> {
     client,
     scheduler,
     stop() {
+      setSyncHooks(null);
       scheduler.stop();
       client.events.removeEventListener("signed-out", expired);
       client.events.removeEventListener("update-required", update);
       client.close();
       db.close();
       running = null;
+      starting = null;
     },
   };
+  setSyncHooks({
+    flush: async () => {
+      await client.sync();
+    },
+    stop: () => running?.stop(),
+  });
   return running;
 }
 

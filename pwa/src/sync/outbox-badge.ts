@@ -1,183 +1,89 @@
 /**
- * "3 changes waiting": the outbox at a glance, with each change's state and the server's reason
- * for a refusal, a "Send now" button and the way to the conflict screen (the "open-conflicts"
- * event; the shell decides where that goes). Shows nothing while nothing waits and all is well.
+ * The shell's sync strip (docs/adr/0027): "3 changes waiting" (or sending, or refused changes)
+ * leading to the outbox screen, and the number of open conflicts leading to the conflict screen.
+ * Shows nothing while nothing waits and all is well.
  */
 import { css, html, nothing, type TemplateResult } from "lit";
-import { t, formatDateTime } from "../i18n";
-import { LocalizedElement } from "../ui/localized";
+import { t } from "../i18n";
 import { shared } from "../ui/styles";
-import type { SyncClient, SyncStatus } from "./client";
-import type { OutboxItem } from "./db";
-import { mutationLabel, waitingText } from "./labels";
+import type { SyncStatus } from "./client";
+import { ClientView } from "./client-view";
+import { waitingText } from "./labels";
 
-const STATUS_TEXT = {
-  offline: "sync.offline",
-  "signed-out": "sync.signedOut",
-  "update-required": "sync.updateRequired",
-  "other-user": "sync.otherUser",
-} as const;
+export const OUTBOX_PATH = "/outbox";
+export const CONFLICTS_PATH = "/conflicts";
 
-export class OutboxBadge extends LocalizedElement {
-  static override properties = {
-    client: { attribute: false },
-    status: { state: true },
-    items: { state: true },
-    open: { state: true },
-  };
+/** What the strip says first: sending, waiting, or refused changes. */
+export function headline(status: SyncStatus): string {
+  if (status.state === "syncing") return t("sync.syncing");
+  if (status.waiting > 0) return waitingText(status.waiting);
+  if (status.rejected > 0) return t("sync.rejectedCount", { count: status.rejected });
+  return t("sync.allSent");
+}
 
-  declare client: SyncClient | null;
+export function quiet(status: SyncStatus): boolean {
+  return status.waiting === 0 && status.conflicts === 0 && status.rejected === 0 && status.state !== "syncing";
+}
+
+export class OutboxBadge extends ClientView {
+  static override properties = { ...ClientView.properties, status: { state: true } };
+
   declare status: SyncStatus | null;
-  declare items: OutboxItem[];
-  declare open: boolean;
-  private readonly reload = (): void => void this.refresh();
 
   constructor() {
     super();
-    this.client = null;
     this.status = null;
-    this.items = [];
-    this.open = false;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.client?.events.addEventListener("changed", this.reload);
-    void this.refresh();
-  }
-
-  override disconnectedCallback(): void {
-    this.client?.events.removeEventListener("changed", this.reload);
-    super.disconnectedCallback();
-  }
-
-  override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has("client")) {
-      (changed.get("client") as SyncClient | null | undefined)?.events.removeEventListener("changed", this.reload);
-      if (this.isConnected) {
-        this.client?.events.addEventListener("changed", this.reload);
-        void this.refresh();
-      }
-    }
   }
 
   async refresh(): Promise<void> {
-    if (!this.client) return;
-    this.status = await this.client.status();
-    this.items = await this.client.outbox.items();
-  }
-
-  private async sendNow(): Promise<void> {
-    await this.client?.sync();
-    await this.refresh();
-  }
-
-  private async dismiss(id: number): Promise<void> {
-    await this.client?.outbox.dismiss(id);
-    await this.refresh();
-  }
-
-  private headline(status: SyncStatus): string {
-    if (status.state === "syncing") return t("sync.syncing");
-    if (status.waiting > 0) return waitingText(status.waiting);
-    return t("sync.allSent");
-  }
-
-  private item(item: OutboxItem): TemplateResult {
-    return html`<li class="item ${item.state}">
-      <span class="what">${mutationLabel(item.mutation)}</span>
-      <span class="when">${formatDateTime(new Date(item.createdAt).toISOString())}</span>
-      <span class="state">${t(`sync.state.${item.state}`)}</span>
-      ${item.state === "rejected"
-        ? html`<p class="reason" role="note">${t("sync.refused", { code: item.code ?? "", message: item.message ?? "" })}</p>
-            <button type="button" @click=${() => void this.dismiss(item.id)}>${t("sync.dismiss")}</button>`
-        : item.code
-          ? html`<p class="reason">${t("sync.refused", { code: item.code, message: item.message ?? "" })}</p>`
-          : nothing}
-    </li>`;
+    if (this.client) this.status = await this.client.status();
   }
 
   override render(): TemplateResult | typeof nothing {
     const status = this.status;
-    if (!status) return nothing;
-    const quiet = status.waiting === 0 && status.conflicts === 0 && status.rejected === 0 && status.state === "idle";
-    if (quiet) return nothing;
-    const notice = status.state in STATUS_TEXT ? t(STATUS_TEXT[status.state as keyof typeof STATUS_TEXT]) : status.state === "error" ? t("sync.error", { message: status.message ?? "" }) : "";
-    return html`<section aria-label=${t("sync.outbox")}>
-      <div class="bar">
-        <button type="button" class="badge" aria-expanded=${this.open ? "true" : "false"} aria-controls="outbox-items"
-          @click=${() => (this.open = !this.open)}>
-          <span class="count" aria-hidden="true">${status.waiting}</span>
-          <span>${this.headline(status)}</span>
-        </button>
-        <span class="visually-hidden" role="status">${this.headline(status)}</span>
-        ${status.conflicts > 0
-          ? html`<button type="button" class="conflicts" @click=${() => this.dispatchEvent(new CustomEvent("open-conflicts", { bubbles: true, composed: true }))}>
-              ${t("sync.conflicts", { count: status.conflicts })}
-            </button>`
-          : nothing}
-      </div>
-      ${notice ? html`<p class="notice" role="alert">${notice}</p>` : nothing}
-      <div id="outbox-items" ?hidden=${!this.open}>
-        ${this.open
-          ? html`<ul>${this.items.map((item) => this.item(item))}</ul>
-              <button type="button" class="primary" ?disabled=${status.state === "syncing"} @click=${() => void this.sendNow()}>${t("sync.sendNow")}</button>`
-          : nothing}
-      </div>
-    </section>`;
+    if (!status || quiet(status)) return nothing;
+    const showOutbox = status.waiting > 0 || status.rejected > 0 || status.state === "syncing";
+    return html`<div class="strip" role="status" aria-label=${t("sync.outbox")}>
+      ${showOutbox
+        ? html`<a class="outbox ${status.rejected > 0 ? "refused" : ""}" href=${OUTBOX_PATH}>${headline(status)}</a>`
+        : nothing}
+      ${status.conflicts > 0
+        ? html`<a class="conflicts" href=${CONFLICTS_PATH}>${t("sync.conflicts", { count: status.conflicts })}</a>`
+        : nothing}
+    </div>`;
   }
 
   static override styles = [
     shared,
     css`
-      .bar {
+      .strip {
         display: flex;
         flex-wrap: wrap;
-        gap: 0.5rem;
+        gap: 0.25rem 1rem;
+        padding: 0.25rem 1rem;
+        background: var(--accent-soft);
+        font-size: 0.9rem;
       }
-      .count {
-        min-width: 1.6rem;
-        padding: 0 0.4rem;
-        border-radius: 999px;
-        background: var(--accent);
-        color: var(--accent-text);
+      a {
+        min-height: 36px;
+        display: inline-flex;
+        align-items: center;
+        gap: 0.4rem;
+        color: var(--text);
         font-weight: 600;
+      }
+      .outbox::before {
+        content: "";
+        width: 0.6rem;
+        height: 0.6rem;
+        border-radius: 50%;
+        background: var(--accent);
+      }
+      .refused::before {
+        background: var(--danger, #b3261e);
       }
       .conflicts {
-        border-color: var(--danger, #b3261e);
         color: var(--danger, #b3261e);
-      }
-      ul {
-        list-style: none;
-        padding: 0;
-        margin: 0.5rem 0;
-      }
-      .item {
-        display: grid;
-        grid-template-columns: 1fr auto;
-        gap: 0.2rem 0.75rem;
-        padding: 0.5rem 0;
-        border-bottom: 1px solid var(--border);
-      }
-      .when {
-        color: var(--muted, inherit);
-        font-size: 0.9em;
-      }
-      .state {
-        grid-column: 2;
-        grid-row: 1;
-        font-weight: 600;
-      }
-      .rejected .state,
-      .conflict .state {
-        color: var(--danger, #b3261e);
-      }
-      .reason {
-        grid-column: 1 / -1;
-        margin: 0;
-      }
-      .notice {
-        margin: 0.5rem 0 0;
       }
     `,
   ];

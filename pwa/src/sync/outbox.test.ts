@@ -114,4 +114,25 @@ describe("the outbox", () => {
     expect(await outbox.blob(sha)).toBeUndefined();
     expect(await outbox.items()).toEqual([]);
   });
+
+  it("sends a refused change again as a new mutation with the next id, and nothing else", async () => {
+    const outbox = new Outbox(await openSyncDb(freshName()));
+    await outbox.add(customerEdit("c1", { name: "A" }, { name: "B" }));
+    await outbox.add(documentView("d1", "c1"));
+    await outbox.claim(10);
+    await outbox.record([
+      { id: 1, outcome: "rejected", code: "forbidden", message: "no access" },
+      { id: 2, outcome: "applied", revision: 1 },
+    ]);
+    expect(await outbox.retry(2)).toBeNull(); // not refused: nothing to send again
+    const again = await outbox.retry(1);
+    expect(again).toMatchObject({ id: 3, state: "waiting", attempts: 0 });
+    expect(again?.mutation).toMatchObject({ id: 3, kind: "update", entity: "customer", entity_id: "c1" });
+    expect((await outbox.items()).map((i) => [i.id, i.state])).toEqual([
+      [2, "done"],
+      [3, "waiting"],
+    ]);
+    expect(await outbox.retry(1)).toBeNull();
+    expect((await outbox.add(documentView("d2", "c1"))).id).toBe(4);
+  });
 });

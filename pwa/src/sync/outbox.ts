@@ -182,6 +182,29 @@ export class Outbox {
     await tx.done;
   }
 
+  /**
+   * The user asks to send a refused change again (say, after access was granted): the server's
+   * ledger answers an id it has seen with the same refusal, so the change goes back as a new
+   * mutation with the next id; the refused item leaves, its file stays for the new one. Answers
+   * the new item, or null when the item is not (or no longer) refused.
+   */
+  async retry(id: number, now = Date.now()): Promise<OutboxItem | null> {
+    const tx = this.db.transaction(["meta", "outbox"], "readwrite");
+    const outbox = tx.objectStore("outbox");
+    const item = await outbox.get(id);
+    let again: OutboxItem | null = null;
+    if (item?.state === "rejected") {
+      const meta = tx.objectStore("meta");
+      const next = ((await meta.get(NEXT_ID)) as number | undefined) ?? 1;
+      await meta.put(next + 1, NEXT_ID);
+      again = { id: next, mutation: { ...item.mutation, id: next }, state: "waiting", createdAt: now, attempts: 0 };
+      await outbox.add(again);
+      await outbox.delete(id);
+    }
+    await tx.done;
+    return again;
+  }
+
   async counts(): Promise<Record<OutboxState, number>> {
     const counts: Record<OutboxState, number> = { waiting: 0, sending: 0, done: 0, conflict: 0, rejected: 0 };
     for (const item of await this.items()) counts[item.state] += 1;

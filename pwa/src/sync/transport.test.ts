@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { setCsrfToken } from "../data/client";
+import { sessionEvents, setCsrfToken } from "../data/client";
 import { HttpTransport, SyncOffline, SyncRefusedError, SyncSignedOut, SyncUpdateRequired, BlobRefused } from "./transport";
 
 interface Seen {
@@ -91,5 +91,20 @@ describe("the HTTP transport", () => {
       ["PUT", "/sync/blobs/ab", "bytes 6-9/10", 4],
       ["PUT", "/sync/blobs/ab", "bytes 0-9/10", 10],
     ]);
+  });
+
+  it("tells the app when the server says this device was revoked", async () => {
+    const { fetch } = server([json(401, { error: { code: "device_revoked", message: "revoked" } })]);
+    let told = 0;
+    const listener = (): void => void (told += 1);
+    sessionEvents.addEventListener("device-revoked", listener);
+    try {
+      const error = await new HttpTransport(fetch).pull({ client_id: "c", protocol_version: 1, cursors: {} }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SyncSignedOut);
+      expect(error).toMatchObject({ code: "device_revoked" });
+    } finally {
+      sessionEvents.removeEventListener("device-revoked", listener);
+    }
+    expect(told).toBe(1);
   });
 });

@@ -7,11 +7,13 @@
  *
  *     SyncTransportError
  *      ├── SyncOffline          no answer at all (no connection, server down, 5xx): try later
- *      ├── SyncSignedOut        401: sign in again; the outbox stays
+ *      ├── SyncSignedOut        401: sign in again; the outbox stays (`device_revoked`: the
+ *      │                        app wipes the device, outbox included; docs/adr/0027)
  *      ├── SyncUpdateRequired   426 update_required: update the app; the outbox stays
  *      └── SyncRefusedError     another refusal of the whole request (invalid, forbidden)
  */
-import { currentCsrfToken, currentSession } from "../data/client";
+import { announceSignedOut, currentSession, DEVICE_REVOKED, errorCodeOf, sessionHeaders, withCsrfRefresh } from "../data/client";
+import { deviceKey } from "../data/device";
 import type { PullRequest, PullResponse, PushRequest, PushResponse, SyncErrorBody } from "./protocol";
 
 export class SyncTransportError extends Error {
@@ -30,8 +32,8 @@ export class SyncOffline extends SyncTransportError {
   }
 }
 export class SyncSignedOut extends SyncTransportError {
-  constructor(message = "signed out") {
-    super("unauthenticated", message);
+  constructor(message = "signed out", code = "unauthenticated") {
+    super(code, message);
     this.name = "SyncSignedOut";
   }
 }
@@ -77,45 +79,53 @@ export class BlobRefused extends SyncTransportError {
 
 type Fetch = typeof fetch;
 
-/** The real thing: same origin, session cookie, CSRF header, the device name the server logs. */
+/**
+ * The real thing: same origin, session cookie, and the session's headers and CSRF refresh as the
+ * GraphQL client has them (data/client.ts); the device key is the one the server registers.
+ */
 export class HttpTransport implements SyncTransport {
   constructor(
     private readonly fetchImpl: Fetch = (...args) => fetch(...args),
-    private readonly device: () => string | null = () => null,
+    private readonly device: () => string | null = deviceKey,
     private readonly refreshSession: () => Promise<unknown> = currentSession,
   ) {}
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
-    const headers: Record<string, string> = { ...extra };
-    const csrf = currentCsrfToken();
-    if (csrf) headers["x-csrf-token"] = csrf;
+    const headers = sessionHeaders(extra);
     const device = this.device();
     if (device) headers["x-dossier-device"] = device;
+    else delete headers["x-dossier-device"];
     return headers;
   }
 
   /** One request; a CSRF refusal refreshes the token once (the app may have started offline). */
-  private async send(url: string, init: () => RequestInit, retried = false): Promise<Response> {
-    let response: Response;
-    try {
-      response = await this.fetchImpl(url, { credentials: "same-origin", ...init() });
-    } catch {
-      throw new SyncOffline();
-    }
-    if (response.status >= 500) throw new SyncOffline(`server answered ${response.status}`);
-    if (response.status === 401) throw new SyncSignedOut();
-    if (response.status === 403 && !retried) {
-      const error = await errorBody(response.clone());
-      if (error.code === "csrf_failed") {
-        let session;
-        try {
-          session = await this.refreshSession();
-        } catch {
-          throw new SyncOffline();
-        }
-        if (session === null) throw new SyncSignedOut();
-        return this.send(url, init, true);
+  private async send(url: string, init: () => RequestInit): Promise<Response> {
+    const once = async (): Promise<Response> => {
+      try {
+        return await this.fetchImpl(url, { credentials: "same-origin", ...init() });
+      } catch {
+        throw new SyncOffline();
       }
+    };
+    const refresh = async (): Promise<unknown> => {
+      let session: unknown;
+      try {
+        session = await this.refreshSession();
+      } catch {
+        throw new SyncOffline();
+      }
+      if (session === null) throw new SyncSignedOut();
+      return session;
+    };
+    const response = await withCsrfRefresh(once, refresh);
+    if (response.status >= 500) throw new SyncOffline(`server answered ${response.status}`);
+    if (response.status === 401) {
+      const { code, message } = await errorCodeOf(response);
+      if (code === DEVICE_REVOKED) {
+        announceSignedOut(code);
+        throw new SyncSignedOut(message, code);
+      }
+      throw new SyncSignedOut();
     }
     return response;
   }
@@ -172,13 +182,6 @@ export class HttpTransport implements SyncTransport {
 }
 
 /** Sync refusals are a bare SyncError; the rest of the API wraps errors in {error: {...}}. */
-async function errorBody(response: Response): Promise<SyncErrorBody> {
-  try {
-    const body = (await response.json()) as Partial<SyncErrorBody> & { error?: SyncErrorBody };
-    if (body.error) return body.error;
-    if (typeof body.code === "string") return { code: body.code, message: body.message ?? "" };
-  } catch {
-    /* not JSON */
-  }
-  return { code: `http_${response.status}`, message: response.statusText };
+function errorBody(response: Response): Promise<SyncErrorBody> {
+  return errorCodeOf(response);
 }

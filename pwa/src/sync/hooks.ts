@@ -1,0 +1,32 @@
+/**
+ * What the shell may ask of the running sync layer without loading it: a tiny module in the
+ * entry chunk that sync/index.ts fills in when it starts (docs/adr/0027). Nothing registered
+ * means sync is not running in this tab.
+ */
+export interface SyncHooks {
+  /** Try to send what waits now (resolves when the attempt ends, sent or not). */
+  flush(): Promise<void>;
+  /** Stop and close the sync database, so it can be deleted. */
+  stop(): void;
+}
+
+let hooks: SyncHooks | null = null;
+
+export function setSyncHooks(next: SyncHooks | null): void {
+  hooks = next;
+}
+
+export function syncHooks(): SyncHooks | null {
+  return hooks;
+}
+
+/** Offline sync is opt-in per device until the screens use it (docs/adr/0025). */
+export const OPT_IN_KEY = "dossier.sync";
+
+export function syncOptedIn(): boolean {
+  try {
+    return localStorage.getItem(OPT_IN_KEY) === "on";
+  } catch {
+    return false; // storage blocked: no opt-in
+  }
+}
