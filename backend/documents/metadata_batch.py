@@ -141,6 +141,7 @@ class MetadataBatch:
         self._stored_index: dict[str, dict[str, Any]] = {}
         self._staged: dict[str, Document] = {}
         self._types: dict[str, DocumentType] = {}
+        self._known_types: dict[str, DocumentType] = {}  # by type id, read once per batch
         self._changes: list[MetadataChange] = []
         self._events: list[DocumentEvent] = []
         self._feed: list[Document] = []
@@ -203,9 +204,12 @@ class MetadataBatch:
                 f"the document changed meanwhile (revision {current.revision}, "
                 f"you edited {expected_revision})"
             )
-        document_type = await self._catalog.document_type(
-            self._p.tenant_id, current.document_type_id
-        )
+        document_type = self._known_types.get(current.document_type_id)
+        if document_type is None:
+            document_type = await self._catalog.document_type(
+                self._p.tenant_id, current.document_type_id
+            )
+            self._known_types[document_type.id] = document_type
         issues: list[FieldIssue] = []
         title = current.title if patch.title is None else check_title(patch.title, issues)
         if patch.status is not None and patch.status not in DOCUMENT_STATUSES:
@@ -258,7 +262,9 @@ class MetadataBatch:
 
     async def flush(self) -> None:
         """Write what was staged (and the audit lines so far) in the current write transaction,
-        or in one of its own."""
+        or in one of its own (none when there is nothing to write)."""
+        if not (self._staged or self._feed or self._events or len(self._audit)):
+            return
         staged, self._staged = list(self._staged.values()), {}
         changes, self._changes = self._changes, []
         events, self._events = self._events, []

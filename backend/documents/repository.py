@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from piccolo.utils.encoding import dump_json
@@ -68,11 +68,51 @@ _UPDATE_SQLITE = (
 )
 
 
-def _update_sqlite(connection: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
-    """SQLite, in the connection's thread inside the write transaction: one prepared UPDATE run
-    for every row (Piccolo's adapters turn dates and times into what it stores itself)."""
-    record_statement(_UPDATE_SQLITE)
-    connection.executemany(_UPDATE_SQLITE, rows)
+_INSERT_HISTORY = (
+    "INSERT INTO document_history (id, tenant, document, revision, field, old_value, "
+    "new_value, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _executemany(sql: str) -> Callable[[sqlite3.Connection, list[tuple[Any, ...]]], None]:
+    """SQLite, in the connection's thread inside the write transaction: one prepared statement
+    run for every row (Piccolo's adapters turn dates and times into what it stores itself)."""
+
+    def run(connection: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+        record_statement(sql)
+        connection.executemany(sql, rows)
+
+    return run
+
+
+async def _insert_history(tenant_id: str, changes: list[MetadataChange]) -> None:
+    """History rows in one statement; values are stored as JSON text, as Piccolo stores them."""
+    rows = [
+        (
+            c.id,
+            tenant_id,
+            c.document_id,
+            c.revision,
+            c.field,
+            json.dumps(c.old_value),
+            json.dumps(c.new_value),
+            c.changed_at,
+            c.changed_by,
+        )
+        for c in changes
+    ]
+    engine = MetadataChangeTable._meta.db
+    if engine.engine_type == "postgres":
+        await MetadataChangeTable.raw(
+            "INSERT INTO document_history (id, tenant, document, revision, field, old_value, "
+            "new_value, changed_at, changed_by) SELECT i, t, d, r, f, o::json, n::json, a, b "
+            "FROM unnest({}::uuid[], {}::uuid[], {}::uuid[], {}::int[], {}::text[], {}::text[], "
+            "{}::text[], {}::timestamptz[], {}::uuid[]) AS v(i, t, d, r, f, o, n, a, b)",
+            *[list(column) for column in zip(*rows, strict=True)],
+        )
+        return
+    assert isinstance(engine, PooledSQLiteEngine)
+    await engine.run_in_transaction(lambda c: _executemany(_INSERT_HISTORY)(c, rows))
 
 
 def _legal_hold(row: dict[str, Any]) -> LegalHold | None:
@@ -288,24 +328,9 @@ class PiccoloDocumentRepository:
             )
         else:
             assert isinstance(engine, PooledSQLiteEngine)
-            await engine.run_in_transaction(lambda connection: _update_sqlite(connection, rows))
-        for start in range(0, len(changes), _ROWS_PER_INSERT):
-            await MetadataChangeTable.insert(
-                *[
-                    MetadataChangeTable(
-                        id=c.id,
-                        tenant=tenant_id,
-                        document=c.document_id,
-                        revision=c.revision,
-                        field=c.field,
-                        old_value=json.dumps(c.old_value),  # Piccolo stores a str as JSON text
-                        new_value=json.dumps(c.new_value),
-                        changed_at=c.changed_at,
-                        changed_by=c.changed_by,
-                    )
-                    for c in changes[start : start + _ROWS_PER_INSERT]
-                ]
-            )
+            await engine.run_in_transaction(lambda c: _executemany(_UPDATE_SQLITE)(c, rows))
+        if changes:
+            await _insert_history(tenant_id, changes)
         if index:
             await self._replace_indexes(tenant_id, index)
         await refresh_documents(tenant_id, [d.id for d in documents])

@@ -82,9 +82,11 @@ class PiccoloSyncStore:
     async def transaction(self) -> AsyncIterator[SyncTransaction]:
         with tenant_scope(self._principal.tenant_id):
             if not self._writes:
-                yield _Transaction(
+                tx = _Transaction(
                     self._database, self._services, self._principal, self._clock, hold=False
                 )
+                yield tx
+                await tx.flush()  # nothing, unless something was written (then in its own)
                 return
             async with self._database.write():
                 tx = _Transaction(
