@@ -3,8 +3,9 @@ protocol's largest size) against a raw bulk insert of the rows they add (one his
 in one transaction (budget: at most 3×).
 
 The push side is the whole path a device's batch takes on the server minus HTTP: the engine's
-push over the Piccolo store, the domain service per mutation (validation, access, history, index,
-audit), the engine's audit line, the ledger and the change feed.
+push over the Piccolo store, the domain's rules per mutation (validation, access, history, index,
+audit; applied through one metadata batch per push, docs/adr/0028), the engine's audit line, the
+ledger and the change feed.
 """
 
 from __future__ import annotations

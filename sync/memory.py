@@ -16,7 +16,7 @@ import asyncio
 import bisect
 import copy
 import datetime as dt
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -130,6 +130,9 @@ class _MemoryTransaction:
     async def record_mutation(self, client_id: str, mutation_id: int) -> None:
         self._keep(self._state.ledger, client_id)
         self._state.ledger[client_id] = mutation_id
+
+    async def prefetch(self, targets: Sequence[tuple[Entity, str]]) -> None:
+        """Everything is at hand already."""
 
     async def read(self, entity: Entity, entity_id: str) -> EntityState | None:
         return self._state.entities.get((entity, entity_id))

@@ -48,6 +48,7 @@ async def push(
     results: list[MutationResult] = []
     async with store.transaction() as tx:
         last = first_last = await tx.last_mutation_id(request.client_id)
+        await tx.prefetch([(m.entity, m.entity_id) for m in request.mutations if m.id > last])
         stopped = False
         for mutation in request.mutations:
             if mutation.id <= last:

@@ -23,7 +23,7 @@ serialize), and :meth:`~SyncTransaction.read` holds the entity it returns (Postg
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -107,6 +107,12 @@ class SyncTransaction(Protocol):
         ...
 
     # -- entities ------------------------------------------------------------------------------
+    async def prefetch(self, targets: Sequence[tuple[Entity, str]]) -> None:
+        """A hint before a batch: the entities it names, so that a store may read them together
+        (and hold them, as :meth:`read` would) instead of one by one. It changes nothing that
+        :meth:`read` answers."""
+        ...
+
     async def read(self, entity: Entity, entity_id: str) -> EntityState | None:
         """The entity's current state (a tombstone if deleted), or None if it never existed."""
         ...

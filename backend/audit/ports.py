@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Protocol
 
 from backend.audit.checkpoints import Checkpoint
@@ -12,6 +12,11 @@ class AuditRepository(Protocol):
         """Number ``draft`` as the next event of its tenant's chain, seal and store it; the
         database moves the tenant's head with it. Serialises appends per tenant (a row lock on
         PostgreSQL, the writer on SQLite). Joins the caller's write transaction."""
+        ...
+
+    async def append_many(self, items: Sequence[tuple[EventDraft, str]]) -> list[AuditEvent]:
+        """:meth:`append` for several drafts in their order, in a few statements per tenant
+        (claim the numbers once, seal in order, insert together)."""
         ...
 
     async def events(

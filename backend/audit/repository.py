@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from itertools import groupby
 from typing import Any
 
 from backend.audit.checkpoints import Checkpoint
@@ -13,7 +14,7 @@ from backend.audit.tables import AuditCheckpointTable, AuditEventTable, AuditHea
 from backend.ids import new_id
 from backend.persistence.engines import PooledSQLiteEngine, record_statement
 from backend.persistence.rows import as_datetime
-from backend.persistence.scope import tenant_scoped
+from backend.persistence.scope import tenant_scope, tenant_scoped
 from backend.persistence.sql import select
 
 __all__ = ["PiccoloAuditRepository"]
@@ -43,6 +44,23 @@ _INSERT = (
 )
 
 
+def _row(event: AuditEvent, details_json: str) -> tuple[Any, ...]:
+    return (
+        new_id(),
+        event.tenant_id,
+        event.seq,
+        event.occurred_at,
+        event.actor_id,
+        event.device,
+        event.action,
+        event.target_type,
+        event.target_id,
+        details_json,
+        event.prev_hash,
+        event.hash,
+    )
+
+
 def _append_sqlite(
     connection: sqlite3.Connection, draft: EventDraft, details_json: str
 ) -> AuditEvent:
@@ -57,28 +75,88 @@ def _append_sqlite(
         row = connection.execute(_ADVANCE, (draft.tenant_id,)).fetchone()
     event = draft.seal(int(row["seq"]), str(row["hash"]))
     record_statement(_INSERT)
-    connection.execute(
-        _INSERT,
-        (
-            new_id(),
-            event.tenant_id,
-            event.seq,
-            event.occurred_at,
-            event.actor_id,
-            event.device,
-            event.action,
-            event.target_type,
-            event.target_id,
-            details_json,
-            event.prev_hash,
-            event.hash,
-        ),
-    )
+    connection.execute(_INSERT, _row(event, details_json))
     return event
+
+
+_ADVANCE_BY = "UPDATE audit_head SET seq = seq + ? WHERE tenant = ? RETURNING seq, hash"
+
+
+def _seal_all(
+    items: Sequence[tuple[EventDraft, str]], last_seq: int, head_hash: str
+) -> list[AuditEvent]:
+    """Seal ``items`` in order as the events after ``last_seq`` / ``head_hash``."""
+    events: list[AuditEvent] = []
+    for offset, (draft, _) in enumerate(items, start=1):
+        events.append(draft.seal(last_seq + offset, head_hash))
+        head_hash = events[-1].hash
+    return events
+
+
+def _append_many_sqlite(
+    connection: sqlite3.Connection, tenant_id: str, items: Sequence[tuple[EventDraft, str]]
+) -> list[AuditEvent]:
+    """SQLite: claim ``len(items)`` sequence numbers at once, seal them in order and insert them
+    in one ``executemany``; the trigger moves the head hash (only the last event's seq matches)."""
+    record_statement(_ADVANCE_BY)
+    row = connection.execute(_ADVANCE_BY, (len(items), tenant_id)).fetchone()
+    if row is None:
+        record_statement(_START)
+        connection.execute(_START, (tenant_id, GENESIS_HASH))
+        record_statement(_ADVANCE_BY)
+        row = connection.execute(_ADVANCE_BY, (len(items), tenant_id)).fetchone()
+    events = _seal_all(items, int(row["seq"]) - len(items), str(row["hash"]))
+    record_statement(_INSERT)
+    connection.executemany(
+        _INSERT, [_row(event, text) for event, (_, text) in zip(events, items, strict=True)]
+    )
+    return events
 
 
 @tenant_scoped
 class PiccoloAuditRepository:
+    async def append_many(self, items: Sequence[tuple[EventDraft, str]]) -> list[AuditEvent]:
+        events: list[AuditEvent] = []
+        for tenant_id, group in groupby(items, lambda item: item[0].tenant_id):
+            with tenant_scope(tenant_id):
+                events += await self._append_run(tenant_id, list(group))
+        return events
+
+    async def _append_run(
+        self, tenant_id: str, items: list[tuple[EventDraft, str]]
+    ) -> list[AuditEvent]:
+        if len(items) == 1:
+            return [await self.append(*items[0])]
+        engine = AuditEventTable._meta.db
+        if engine.engine_type != "postgres":
+            assert isinstance(engine, PooledSQLiteEngine)
+            return await engine.run_in_transaction(
+                lambda connection: _append_many_sqlite(connection, tenant_id, items)
+            )
+        head = "SELECT seq, hash FROM audit_head WHERE tenant = {} FOR UPDATE"
+        rows = await AuditEventTable.raw(head, tenant_id)
+        if not rows:
+            await self._start_chain(tenant_id)
+            rows = await AuditEventTable.raw(head, tenant_id)
+        events = _seal_all(items, int(rows[0]["seq"]), str(rows[0]["hash"]))
+        columns = list(
+            zip(*[_row(e, t) for e, (_, t) in zip(events, items, strict=True)], strict=True)
+        )
+        await AuditEventTable.raw(
+            "INSERT INTO audit_event (id, tenant, seq, occurred_at, actor, device, action, "
+            "target_type, target_id, details, prev_hash, hash) SELECT * FROM unnest("
+            "{}::uuid[], {}::uuid[], {}::bigint[], {}::timestamptz[], {}::text[], {}::text[], "
+            "{}::text[], {}::text[], {}::text[], {}::text[], {}::text[], {}::text[])",
+            *[list(column) for column in columns],
+        )
+        await AuditEventTable.raw(
+            "UPDATE audit_head SET seq = {}, hash = {} WHERE tenant = {}",
+            events[-1].seq,
+            events[-1].hash,
+            tenant_id,
+        )
+        return events
+
     async def append(self, draft: EventDraft, details_json: str) -> AuditEvent:
         if AuditEventTable._meta.db.engine_type == "postgres":
             event = await self._append_in_one_statement(draft, details_json)

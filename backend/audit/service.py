@@ -20,7 +20,7 @@ from backend.audit.ports import AuditRepository
 from backend.errors import Forbidden
 from backend.ports import Clock, Transactions
 
-__all__ = ["Actor", "AuditTrail", "details_json"]
+__all__ = ["Actor", "AuditBuffer", "AuditTrail", "details_json"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +56,19 @@ class AuditTrail:
         details: Mapping[str, Any] | None = None,
     ) -> AuditEvent:
         """Append an event; joins the caller's write transaction (or opens one for reads)."""
+        draft, text = self.draft(actor, action, target_type, target_id, details)
+        async with self._tx.write():
+            return await self._repo.append(draft, text)
+
+    def draft(
+        self,
+        actor: Actor | Principal,
+        action: str,
+        target_type: str,
+        target_id: str,
+        details: Mapping[str, Any] | None = None,
+    ) -> tuple[EventDraft, str]:
+        """The event :meth:`record` would append now, and its details' stored text."""
         who = actor if isinstance(actor, Actor) else Actor.of(actor)
         text = details_json(details or {})
         draft = EventDraft(
@@ -68,8 +81,12 @@ class AuditTrail:
             target_id=target_id,
             details=json.loads(text),
         )
-        async with self._tx.write():
-            return await self._repo.append(draft, text)
+        return draft, text
+
+    def buffer(self) -> AuditBuffer:
+        """Lines to append together later, in the order they were added (see
+        :class:`AuditBuffer`)."""
+        return AuditBuffer(self, self._repo, self._tx)
 
     async def checkpoint(self, tenant_id: str, key: SigningKey) -> Checkpoint:
         """Sign the chain as it stands (length, head hash, Merkle root) and keep the checkpoint;
@@ -125,3 +142,40 @@ class AuditTrail:
             before_seq=before_seq,
             limit=max(1, min(limit, 1000)),
         )
+
+
+class AuditBuffer:
+    """Audit lines of one write transaction, kept in order and appended together by
+    :meth:`flush` (a few statements instead of one or two per line). Each line is dated when it
+    is added. Whoever fills a buffer flushes it inside the same write transaction, before any
+    line is recorded past it, so the chain keeps the order in which things happened."""
+
+    def __init__(self, trail: AuditTrail, repo: AuditRepository, tx: Transactions) -> None:
+        self._trail = trail
+        self._repo = repo
+        self._tx = tx
+        self._items: list[tuple[EventDraft, str]] = []
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def add(
+        self,
+        actor: Actor | Principal,
+        action: str,
+        target_type: str,
+        target_id: str,
+        details: Mapping[str, Any] | None = None,
+    ) -> None:
+        self._items.append(self._trail.draft(actor, action, target_type, target_id, details))
+
+    def forget_since(self, mark: int) -> None:
+        """Drop the lines added after ``mark`` (a ``len()`` taken before; a rolled-back step)."""
+        del self._items[mark:]
+
+    async def flush(self) -> None:
+        if not self._items:
+            return
+        items, self._items = self._items, []
+        async with self._tx.write():
+            await self._repo.append_many(items)

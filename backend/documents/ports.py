@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from backend.access.policy import Visibility
@@ -52,9 +53,24 @@ class DocumentRepository(Protocol):
         """Store the document's new metadata and its history; replace index entries if given."""
         ...
 
+    async def update_documents(
+        self,
+        tenant_id: str,
+        documents: list[Document],
+        changes: list[MetadataChange],
+        index: Mapping[str, list[IndexEntry]],
+    ) -> None:
+        """:meth:`update_document` for several documents of one tenant at once (each named once,
+        with its final state): one statement per kind of row, and one search rebuild."""
+        ...
+
     async def set_registers(self, document: Document, register_ids: list[str]) -> None: ...
 
-    async def documents_by_ids(self, tenant_id: str, ids: list[str]) -> list[Document]: ...
+    async def documents_by_ids(
+        self, tenant_id: str, ids: list[str], *, hold: bool = False
+    ) -> list[Document]:
+        """``hold``: lock the rows until the transaction ends (PostgreSQL ``FOR UPDATE``)."""
+        ...
 
     async def versions_of(
         self, tenant_id: str, document_ids: list[str]

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from typing import Any
+
+from piccolo.utils.encoding import dump_json
 
 from backend.access.policy import Visibility
 from backend.documents.indexing import FilterBounds
@@ -46,6 +50,7 @@ from backend.documents.tables import (
     VersionTextTable,
 )
 from backend.ids import new_id
+from backend.persistence.engines import PooledSQLiteEngine, record_statement
 from backend.persistence.rows import as_date, as_datetime, load_json, opt_str
 from backend.persistence.scope import tenant_scoped
 from backend.persistence.sql import in_list, select
@@ -53,6 +58,61 @@ from backend.persistence.visibility import document_condition
 from backend.search.index import refresh_documents
 
 __all__ = ["PiccoloDocumentRepository", "document_from_row"]
+
+_ROWS_PER_INSERT = 1000
+"""Rows per multi-row INSERT (SQLite binds at most 32,766 values in one statement)."""
+
+_UPDATE_SQLITE = (
+    "UPDATE document SET title = ?, document_date = ?, status = ?, index_values = ?, "
+    "revision = ?, updated_at = ? WHERE id = ? AND tenant = ?"
+)
+
+
+_INSERT_HISTORY = (
+    "INSERT INTO document_history (id, tenant, document, revision, field, old_value, "
+    "new_value, changed_at, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _executemany(sql: str) -> Callable[[sqlite3.Connection, list[tuple[Any, ...]]], None]:
+    """SQLite, in the connection's thread inside the write transaction: one prepared statement
+    run for every row (Piccolo's adapters turn dates and times into what it stores itself)."""
+
+    def run(connection: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+        record_statement(sql)
+        connection.executemany(sql, rows)
+
+    return run
+
+
+async def _insert_history(tenant_id: str, changes: list[MetadataChange]) -> None:
+    """History rows in one statement; values are stored as JSON text, as Piccolo stores them."""
+    rows = [
+        (
+            c.id,
+            tenant_id,
+            c.document_id,
+            c.revision,
+            c.field,
+            json.dumps(c.old_value),
+            json.dumps(c.new_value),
+            c.changed_at,
+            c.changed_by,
+        )
+        for c in changes
+    ]
+    engine = MetadataChangeTable._meta.db
+    if engine.engine_type == "postgres":
+        await MetadataChangeTable.raw(
+            "INSERT INTO document_history (id, tenant, document, revision, field, old_value, "
+            "new_value, changed_at, changed_by) SELECT i, t, d, r, f, o::json, n::json, a, b "
+            "FROM unnest({}::uuid[], {}::uuid[], {}::uuid[], {}::int[], {}::text[], {}::text[], "
+            "{}::text[], {}::timestamptz[], {}::uuid[]) AS v(i, t, d, r, f, o, n, a, b)",
+            *[list(column) for column in zip(*rows, strict=True)],
+        )
+        return
+    assert isinstance(engine, PooledSQLiteEngine)
+    await engine.run_in_transaction(lambda c: _executemany(_INSERT_HISTORY)(c, rows))
 
 
 def _legal_hold(row: dict[str, Any]) -> LegalHold | None:
@@ -205,26 +265,8 @@ class PiccoloDocumentRepository:
         )
         await VersionTable.insert(_version_row(version))
         await self.set_registers(document, register_ids)
-        await self._replace_index(document, index)
+        await self._replace_indexes(d.tenant_id, {d.id: index})
         await refresh_documents(d.tenant_id, [d.id])
-
-    async def _replace_index(self, document: Document, index: list[IndexEntry]) -> None:
-        await IndexValueTable.delete().where(IndexValueTable.document == document.id)
-        if index:
-            await IndexValueTable.insert(
-                *[
-                    IndexValueTable(
-                        id=new_id(),
-                        tenant=document.tenant_id,
-                        document=document.id,
-                        field=e.field,
-                        text_value=e.text_value,
-                        number_value=e.number_value,
-                        date_value=e.date_value,
-                    )
-                    for e in index
-                ]
-            )
 
     async def next_version_number(
         self, tenant_id: str, document_id: str, at: dt.datetime
@@ -246,37 +288,70 @@ class PiccoloDocumentRepository:
     async def update_document(
         self, document: Document, changes: list[MetadataChange], index: list[IndexEntry] | None
     ) -> None:
-        d = document
-        await DocumentTable.update(
-            {
-                DocumentTable.title: d.title,
-                DocumentTable.document_date: d.document_date,
-                DocumentTable.status: d.status,
-                DocumentTable.index_values: d.index_values,
-                DocumentTable.revision: d.revision,
-                DocumentTable.updated_at: d.updated_at,
-            }
-        ).where((DocumentTable.id == d.id) & (DocumentTable.tenant == d.tenant_id))
-        if changes:
-            await MetadataChangeTable.insert(
-                *[
-                    MetadataChangeTable(
-                        id=c.id,
-                        tenant=d.tenant_id,
-                        document=d.id,
-                        revision=c.revision,
-                        field=c.field,
-                        old_value=json.dumps(c.old_value),  # Piccolo stores a str as JSON text
-                        new_value=json.dumps(c.new_value),
-                        changed_at=c.changed_at,
-                        changed_by=c.changed_by,
-                    )
-                    for c in changes
-                ]
+        await self.update_documents(
+            document.tenant_id, [document], changes, {} if index is None else {document.id: index}
+        )
+
+    async def update_documents(
+        self,
+        tenant_id: str,
+        documents: list[Document],
+        changes: list[MetadataChange],
+        index: Mapping[str, list[IndexEntry]],
+    ) -> None:
+        if not documents:
+            return
+        rows = [
+            (
+                d.title,
+                d.document_date,
+                d.status,
+                dump_json(d.index_values),
+                d.revision,
+                d.updated_at,
+                d.id,
+                tenant_id,
             )
-        if index is not None:
-            await self._replace_index(document, index)
-        await refresh_documents(d.tenant_id, [d.id])
+            for d in documents
+        ]
+        engine = DocumentTable._meta.db
+        if engine.engine_type == "postgres":
+            await DocumentTable.raw(
+                "UPDATE document AS d SET title = v.title, document_date = v.document_date, "
+                "status = v.status, index_values = v.index_values::json, revision = v.revision, "
+                "updated_at = v.updated_at FROM unnest({}::text[], {}::date[], {}::text[], "
+                "{}::text[], {}::int[], {}::timestamptz[], {}::uuid[]) "
+                "AS v(title, document_date, status, index_values, revision, updated_at, id) "
+                "WHERE d.id = v.id AND d.tenant = {}",
+                *[list(column) for column in zip(*rows, strict=True)][:7],
+                tenant_id,
+            )
+        else:
+            assert isinstance(engine, PooledSQLiteEngine)
+            await engine.run_in_transaction(lambda c: _executemany(_UPDATE_SQLITE)(c, rows))
+        if changes:
+            await _insert_history(tenant_id, changes)
+        if index:
+            await self._replace_indexes(tenant_id, index)
+        await refresh_documents(tenant_id, [d.id for d in documents])
+
+    async def _replace_indexes(self, tenant_id: str, index: Mapping[str, list[IndexEntry]]) -> None:
+        await IndexValueTable.delete().where(IndexValueTable.document.is_in(list(index)))
+        entries = [
+            IndexValueTable(
+                id=new_id(),
+                tenant=tenant_id,
+                document=document_id,
+                field=e.field,
+                text_value=e.text_value,
+                number_value=e.number_value,
+                date_value=e.date_value,
+            )
+            for document_id, found in index.items()
+            for e in found
+        ]
+        for start in range(0, len(entries), _ROWS_PER_INSERT):
+            await IndexValueTable.insert(*entries[start : start + _ROWS_PER_INSERT])
 
     async def set_registers(self, document: Document, register_ids: list[str]) -> None:
         await DocumentRegisterTable.delete().where(DocumentRegisterTable.document == document.id)
@@ -294,12 +369,19 @@ class PiccoloDocumentRepository:
                 ]
             )
 
-    async def documents_by_ids(self, tenant_id: str, ids: list[str]) -> list[Document]:
+    async def documents_by_ids(
+        self, tenant_id: str, ids: list[str], *, hold: bool = False
+    ) -> list[Document]:
         if not ids:
             return []
+        # Held rows are locked in id order, so two batches holding some of the same wait
+        # for each other instead of deadlocking.
+        lock = ""
+        if hold and DocumentTable._meta.db.engine_type == "postgres":
+            lock = " ORDER BY id FOR UPDATE"
         rows = await select(
             DocumentTable,
-            f"SELECT * FROM document WHERE tenant = {{}} AND id IN ({in_list(ids)})",
+            f"SELECT * FROM document WHERE tenant = {{}} AND id IN ({in_list(ids)}){lock}",
             tenant_id,
             *ids,
         )

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from backend.access.policy import Action, Principal, Resource, can, visibility
-from backend.audit.service import AuditTrail
+from backend.audit.service import AuditBuffer, AuditTrail
 from backend.blobs.store import BlobStore
 from backend.changes.models import Entity, Op
 from backend.cursors import cursor_id, decode_cursor, encode_cursor
@@ -22,6 +22,14 @@ from backend.documents.content import inspect_content
 from backend.documents.extraction import extract_job
 from backend.documents.feed import record_assignments, record_document, record_version
 from backend.documents.indexing import index_entries, normalise_filter
+from backend.documents.metadata_batch import (
+    DELETED,
+    DOCUMENT_STATUSES,
+    MetadataBatch,
+    check_access,
+    check_title,
+    document_resource,
+)
 from backend.documents.models import (
     Document,
     DocumentDraft,
@@ -45,14 +53,13 @@ from backend.documents.pdf_preview import PDF_TYPES
 from backend.documents.ports import DocumentRepository
 from backend.documents.previews import preview_job
 from backend.errors import (
-    Conflict,
     DocumentDeleted,
     FieldIssue,
     Forbidden,
     NotFound,
     ValidationFailed,
 )
-from backend.fields import merge_values, validate_values
+from backend.fields import validate_values
 from backend.ids import new_id, parse_id, parse_ids
 from backend.jobs.queue import JobQueue
 from backend.notifications.events import document_job
@@ -62,9 +69,6 @@ from backend.tenancy.service import CatalogService
 
 __all__ = ["DOCUMENT_STATUSES", "DocumentService", "valid_reason"]
 
-DOCUMENT_STATUSES = ("active", "draft", "archived")
-DELETED = "deleted"  # set only by :meth:`DocumentService.delete`, never by a metadata change
-MAX_TITLE = 500
 MAX_REASON = 2000
 
 
@@ -78,10 +82,6 @@ def _version_facts(version: Version) -> dict[str, Any]:
         "mime_type": version.mime_type,
         "filename": version.filename,
     }
-
-
-def _refuse(action: Action) -> Forbidden:
-    return Forbidden(f"you may not {action.value} this document")
 
 
 def valid_reason(reason: str) -> str:
@@ -135,14 +135,6 @@ class DocumentService:
             raise ValidationFailed.one("registerIds", "unknown_register", ", ".join(unknown))
         return wanted
 
-    def _check_title(self, title: str, issues: list[FieldIssue]) -> str:
-        title = title.strip()
-        if not title:
-            issues.append(FieldIssue("title", "required", "is required"))
-        elif len(title) > MAX_TITLE:
-            issues.append(FieldIssue("title", "too_long", f"at most {MAX_TITLE} characters"))
-        return title
-
     async def _store(self, principal: Principal, content: NewContent) -> tuple[str, str, str]:
         """Check and store content; return (filename, mime type, sha256)."""
         filename, mime = inspect_content(content.filename, content.data, self._max_upload)
@@ -157,7 +149,7 @@ class DocumentService:
             principal.tenant_id, parse_id("document type", draft.document_type_id)
         )
         issues: list[FieldIssue] = []
-        title = self._check_title(draft.title, issues)
+        title = check_title(draft.title, issues)
         if draft.status not in DOCUMENT_STATUSES:
             issues.append(FieldIssue("status", "invalid_value", ", ".join(DOCUMENT_STATUSES)))
         values: dict[str, Any] = {}
@@ -336,7 +328,7 @@ class DocumentService:
             d
             for d in found
             if d.status != DELETED
-            and can(principal, Action.READ, _resource(d, registers.get(d.id, [])))
+            and can(principal, Action.READ, document_resource(d, registers.get(d.id, [])))
         ]
 
     async def text_summaries(
@@ -377,94 +369,25 @@ class DocumentService:
         expected_revision: int | None = None,
     ) -> Document:
         """Apply ``patch``; each changed field becomes one history entry of the new revision."""
-        current = await self.get(principal, document_id, Action.WRITE)
-        if expected_revision is not None and expected_revision != current.revision:
-            raise Conflict(
-                f"the document changed meanwhile (revision {current.revision}, "
-                f"you edited {expected_revision})"
-            )
-        document_type = await self._catalog.document_type(
-            principal.tenant_id, current.document_type_id
-        )
-        issues: list[FieldIssue] = []
-        title = current.title if patch.title is None else self._check_title(patch.title, issues)
-        if patch.status is not None and patch.status not in DOCUMENT_STATUSES:
-            issues.append(FieldIssue("status", "invalid_value", ", ".join(DOCUMENT_STATUSES)))
-        values = dict(current.index_values)
-        try:
-            values = merge_values(
-                document_type.fields, values, patch.index_values, path="indexValues"
-            )
-        except ValidationFailed as exc:
-            issues.extend(exc.issues)
-        if issues:
-            raise ValidationFailed(issues)
-        now = self._clock()
-        revision = current.revision + 1
-        updated = dataclasses.replace(
-            current,
-            title=title,
-            document_date=patch.document_date or current.document_date,
-            status=patch.status or current.status,
-            index_values=values,
-            revision=revision,
-            updated_at=now,
-        )
-        changes = self._diff(current, updated, principal.user_id, now)
-        if not changes:
-            return current
-        index_changed = values != current.index_values
-        async with self._tx.write():
-            await self._repo.update_document(
-                updated,
-                changes,
-                index_entries(document_type.fields, values) if index_changed else None,
-            )
-            record_document(updated, Entity.DOCUMENT)
-            if updated.status != current.status:
-                await self._notify(
-                    principal,
-                    DocumentEvent(Event.STATUS_CHANGED, updated.id, revision=updated.revision),
-                )
-            await self._audit.record(
-                principal,
-                "document.update",
-                "document",
-                updated.id,
-                {
-                    "revision": revision,
-                    "changes": [
-                        {"field": c.field, "old": c.old_value, "new": c.new_value} for c in changes
-                    ],
-                },
-            )
+        batch = self.metadata_batch(principal, self._audit.buffer())
+        updated = await batch.update(document_id, patch, expected_revision)
+        await batch.flush()
         return updated
 
-    @staticmethod
-    def _diff(old: Document, new: Document, user_id: str, at: dt.datetime) -> list[MetadataChange]:
-        pairs: list[tuple[str, Any, Any]] = [
-            ("title", old.title, new.title),
-            ("documentDate", old.document_date.isoformat(), new.document_date.isoformat()),
-            ("status", old.status, new.status),
-        ]
-        for key in sorted(set(old.index_values) | set(new.index_values)):
-            pairs.append(
-                (f"indexValues.{key}", old.index_values.get(key), new.index_values.get(key))
-            )
-        return [
-            MetadataChange(
-                id=new_id(),
-                document_id=new.id,
-                revision=new.revision,
-                field=name,
-                old_value=before,
-                new_value=after,
-                changed_at=at,
-                changed_by=user_id,
-            )
-            for name, before, after in pairs
-            if before != after
-        ]
+    def metadata_batch(
+        self, principal: Principal, audit: AuditBuffer, *, hold: bool = False
+    ) -> MetadataBatch:
+        """Metadata changes of many documents, written together (:class:`MetadataBatch`)."""
+        return MetadataBatch(
+            principal,
+            self._repo,
+            self._catalog,
+            audit,
+            self._tx,
+            self._clock,
+            self._notify,
+            hold=hold,
+        )
 
     async def assign_registers(
         self, principal: Principal, document_id: str, register_ids: list[str]
@@ -479,7 +402,7 @@ class DocumentService:
         )
         # Filing needs the right where the document lies now and where it goes.
         for registers in (before, wanted):
-            resource = _resource(current, registers)
+            resource = document_resource(current, registers)
             if not (
                 can(principal, Action.FILE, resource) or can(principal, Action.WRITE, resource)
             ):
@@ -523,11 +446,7 @@ class DocumentService:
             registers = (await self._repo.registers_of(principal.tenant_id, [document.id])).get(
                 document.id, []
             )
-        resource = _resource(document, registers)
-        if not can(principal, Action.READ, resource):
-            raise NotFound("document", document.id)
-        if action is not Action.READ and not can(principal, action, resource):
-            raise _refuse(action)
+        check_access(principal, document, registers, action)
 
     async def get(
         self, principal: Principal, document_id: str, action: Action = Action.READ
@@ -673,13 +592,3 @@ class DocumentService:
         return await self._repo.document_count(
             principal.tenant_id, parse_id("customer", customer_id), visible
         )
-
-
-def _resource(document: Document, register_ids: list[str]) -> Resource:
-    return Resource(
-        document.tenant_id,
-        customer_id=document.customer_id,
-        document_type_id=document.document_type_id,
-        register_ids=frozenset(register_ids),
-        document_id=document.id,
-    )

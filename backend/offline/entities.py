@@ -7,15 +7,18 @@ contacts keep theirs (the customer service keeps given ids when it replaces the 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import uuid
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from backend.access.policy import Principal, Resource
 from backend.changes.models import assignment_id
 from backend.customers.models import Address, AddressKind, Contact, CustomerDraft
-from backend.documents.models import DocumentDraft, MetadataPatch, NewContent
+from backend.documents.metadata_batch import document_resource
+from backend.documents.models import DocumentDraft, MetadataPatch, NewContent, Version
 from backend.documents.repository import PiccoloDocumentRepository
 from backend.offline.fields import (
     address_fields,
@@ -71,6 +74,50 @@ class EntityWrites:
         self._tenant = principal.tenant_id
         self._documents = PiccoloDocumentRepository()
         self._offline = PiccoloOfflineRepository()
+        self.audit_lines = services.audit.buffer()
+        """The audit lines of this unit of work, appended together (in order) when it flushes."""
+        self._batch = services.documents.metadata_batch(
+            principal, self.audit_lines, hold=self._hold_rows
+        )
+        self._versions: dict[str, list[Version]] = {}
+
+    # -- one unit of work ------------------------------------------------------------------------
+
+    async def prefetch(self, targets: Iterable[tuple[Entity, str]]) -> None:
+        """Read the documents named (and what belongs to them) together, once for the batch."""
+        ids = [
+            key
+            for entity, entity_id in targets
+            if entity in (Entity.DOCUMENT, Entity.REGISTER_ASSIGNMENT)
+            and (key := _uuid(entity_id.partition("/")[0])) is not None
+        ]
+        await self._batch.load(ids)
+        await self._load_versions(ids)
+
+    async def _load_versions(self, document_ids: list[str]) -> None:
+        wanted = [i for i in dict.fromkeys(document_ids) if i not in self._versions]
+        if wanted:
+            found = await self._documents.versions_of(self._tenant, wanted)
+            for document_id in wanted:
+                self._versions[document_id] = found.get(document_id, [])
+
+    async def flush(self) -> None:
+        """Write what the batch staged and the audit lines so far (before the unit commits, and
+        before any write that does not go through the batch)."""
+        await self._batch.flush()
+
+    @contextlib.asynccontextmanager
+    async def _elsewhere(self) -> AsyncIterator[None]:
+        """A write outside the batch: what was staged is written first, and what was read is
+        read again afterwards."""
+        await self.flush()
+        self._batch.forget()
+        self._versions.clear()
+        try:
+            yield
+        finally:
+            self._batch.forget()
+            self._versions.clear()
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -103,12 +150,11 @@ class EntityWrites:
             case Entity.ADDRESS | Entity.CONTACT:
                 return await self._listed(entity, key)
             case Entity.DOCUMENT:
-                await self._hold("document", key)
-                found = await self._documents.documents_by_ids(self._tenant, [key])
-                if not found:
+                document = await self._batch.document(key)  # held on PostgreSQL
+                if document is None:
                     return None
-                document = found[0]
-                versions = (await self._documents.versions_of(self._tenant, [key])).get(key, [])
+                await self._load_versions([key])
+                versions = self._versions[key]
                 first = min(versions, key=lambda v: v.number) if versions else None
                 return EntityState(
                     Target(entity, key, document.customer_id),
@@ -184,20 +230,10 @@ class EntityWrites:
             document_id = None if version is None else version.document_id
         if document_id is None:
             return None
-        found = await self._documents.documents_by_ids(self._tenant, [document_id])
-        if not found:
+        document = await self._batch.document(document_id)
+        if document is None:
             return None
-        document = found[0]
-        registers = (await self._documents.registers_of(self._tenant, [document.id])).get(
-            document.id, []
-        )
-        return Resource(
-            self._tenant,
-            customer_id=document.customer_id,
-            document_type_id=document.document_type_id,
-            register_ids=frozenset(registers),
-            document_id=document.id,
-        )
+        return document_resource(document, await self._batch.registers(document_id))
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -205,8 +241,12 @@ class EntityWrites:
         self, target: Target, fields: dict[str, Any], blob_sha256: str | None
     ) -> EntityState:
         current = await self.read(target.entity, target.entity_id)
-        async with savepoint(self._db.engine):
-            await self._write(target, current, fields, blob_sha256)
+        if target.entity is Entity.DOCUMENT and current is not None:
+            # Checked and staged in the batch (a refused change stages nothing).
+            await self._update_document(target, current, fields)
+        else:
+            async with self._elsewhere(), savepoint(self._db.engine):
+                await self._write(target, current, fields, blob_sha256)
         state = await self.read(target.entity, target.entity_id)
         assert state is not None
         return state
@@ -260,7 +300,7 @@ class EntityWrites:
         current = await self.read(target.entity, target.entity_id)
         if current is None:
             raise MutationRejected(Code.UNKNOWN_ENTITY, f"no {target.entity} {target.entity_id}")
-        async with savepoint(self._db.engine):
+        async with self._elsewhere(), savepoint(self._db.engine):
             match target.entity:
                 case Entity.DOCUMENT:
                     await self._s.archive.delete(self._p, target.entity_id, DELETED_ON_DEVICE)
@@ -310,8 +350,7 @@ class EntityWrites:
         for name in ("file_name", "media_type", "document_type_id"):
             if name in fields and fields[name] != current.fields.get(name):
                 raise _invalid(f"{name} cannot change (a new version brings new content)")
-        await self._s.documents.update_metadata(
-            self._p,
+        await self._batch.update(
             target.entity_id,
             MetadataPatch(
                 title=fields.get("title"),

@@ -3,8 +3,11 @@ tenant and one signed-in principal (docs/adr/0024).
 
 Writes go through the domain services (their validation, access checks and audit lines), each in
 a savepoint of the push's one write transaction, so a refused mutation leaves nothing and the
-batch goes on. Reads load the current state; the feed is :mod:`backend.changes`. Access is the
-one decision, :func:`backend.access.policy.can`, at the time the engine asks about.
+batch goes on. Document metadata changes and audit lines are staged for the whole unit of work
+and written together before it commits (:class:`backend.documents.metadata_batch.MetadataBatch`,
+docs/adr/0028); a refused change stages nothing. Reads load the current state; the feed is
+:mod:`backend.changes`. Access is the one decision, :func:`backend.access.policy.can`, at the
+time the engine asks about.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 import msgspec
@@ -79,14 +82,18 @@ class PiccoloSyncStore:
     async def transaction(self) -> AsyncIterator[SyncTransaction]:
         with tenant_scope(self._principal.tenant_id):
             if not self._writes:
-                yield _Transaction(
+                tx = _Transaction(
                     self._database, self._services, self._principal, self._clock, hold=False
                 )
+                yield tx
+                await tx.flush()  # nothing, unless something was written (then in its own)
                 return
             async with self._database.write():
-                yield _Transaction(
+                tx = _Transaction(
                     self._database, self._services, self._principal, self._clock, hold=True
                 )
+                yield tx
+                await tx.flush()
 
 
 class _Transaction:
@@ -107,6 +114,10 @@ class _Transaction:
         self._services = services
         self._entities = EntityWrites(database, services, principal, hold=hold)
 
+    async def flush(self) -> None:
+        """Write what the unit of work staged (document changes, audit lines) before it commits."""
+        await self._entities.flush()
+
     # -- ledger ----------------------------------------------------------------------------------
 
     async def last_mutation_id(self, client_id: str) -> int:
@@ -123,6 +134,9 @@ class _Transaction:
         await self._repo.move_ledger(self._tenant, client_id, mutation_id, self._clock())
 
     # -- entities --------------------------------------------------------------------------------
+
+    async def prefetch(self, targets: Sequence[tuple[Entity, str]]) -> None:
+        await self._entities.prefetch(targets)
 
     async def read(self, entity: Entity, entity_id: str) -> EntityState | None:
         if entity is Entity.LEASE:
@@ -267,7 +281,7 @@ class _Transaction:
         if entry.device_time is not None:
             details["device_time"] = entry.device_time.isoformat()
         action = "document.view" if entry.action == "view" else f"sync.{entry.action}"
-        await self._services.audit.record(
+        self._entities.audit_lines.add(
             self._p, action, entry.target.entity.value, entry.target.entity_id, details
         )
 
