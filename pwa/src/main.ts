@@ -38,14 +38,15 @@ async function start(): Promise<void> {
   startRouter();
   await import("./app"); // defines <dossier-app>, which then renders
   registerServiceWorker(updateEvents);
-  // Offline sync (docs/adr/0025) is opt-in per device until the screens use it.
-  let syncOptIn = false;
+  // Offline sync (docs/adr/0025, 0026) runs by default; it sends nothing until something is
+  // queued or pinned, so a signed-out device stays quiet. `dossier.sync = "off"` switches it off.
+  let syncOff = false;
   try {
-    syncOptIn = localStorage.getItem("dossier.sync") === "on";
+    syncOff = localStorage.getItem("dossier.sync") === "off";
   } catch {
-    /* storage blocked: no opt-in */
+    /* storage blocked: sync stays on */
   }
-  if (syncOptIn) {
+  if (!syncOff) {
     import("./sync/index")
       .then((sync) => sync.startSync())
       .catch((error: unknown) => console.warn("offline sync could not start", error));
