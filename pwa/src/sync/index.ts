@@ -1,37 +1,48 @@
 /**
- * The sync layer's opt-in entry point (main.ts loads it lazily only when the device has opted in
- * with `localStorage["dossier.sync"] = "on"`; no screen uses it yet). Opens the sync database,
+ * The sync layer's entry point (main.ts loads it lazily after start unless the device switched it
+ * off with `localStorage["dossier.sync"] = "off"`; docs/adr/0026). Opens the sync database,
  * talks HTTP to /sync, and starts the scheduler. A 401 on sync tells the shell the session
  * expired (it shows the sign-in form, the outbox stays); `update_required` asks the service worker
  * to look for a new version (the shell's "Reload" prompt follows), the outbox stays.
  */
 import { currentSession, sessionEvents } from "../data/client";
+import { repo } from "../services";
 import { SyncClient } from "./client";
 import { openSyncDb } from "./db";
 import { SyncScheduler } from "./scheduler";
 import { HttpTransport } from "./transport";
+import { Pinning } from "./pinning";
 
-export const OPT_IN_KEY = "dossier.sync";
+export const SWITCH_KEY = "dossier.sync";
 
 export interface RunningSync {
   client: SyncClient;
   scheduler: SyncScheduler;
+  pinning: Pinning;
   stop(): void;
 }
 
 let running: RunningSync | null = null;
 
-export function syncOptedIn(): boolean {
+/** Sync runs unless switched off on this device. */
+export function syncSwitchedOff(): boolean {
   try {
-    return localStorage.getItem(OPT_IN_KEY) === "on";
+    return localStorage.getItem(SWITCH_KEY) === "off";
   } catch {
     return false;
   }
 }
 
-/** Start once; later calls answer the same instance. */
-export async function startSync(): Promise<RunningSync> {
-  if (running) return running;
+let starting: Promise<RunningSync> | null = null;
+
+/** Start once; later (and concurrent) calls answer the same instance. */
+export function startSync(): Promise<RunningSync> {
+  if (running) return Promise.resolve(running);
+  starting ??= begin().finally(() => (starting = null));
+  return starting;
+}
+
+async function begin(): Promise<RunningSync> {
   const db = await openSyncDb();
   const user = async (): Promise<string | null> => {
     try {
@@ -46,12 +57,15 @@ export async function startSync(): Promise<RunningSync> {
   const update = (): void => void navigator.serviceWorker?.getRegistration().then((r) => r?.update());
   client.events.addEventListener("signed-out", expired);
   client.events.addEventListener("update-required", update);
+  const pinning = new Pinning(client, repo());
+  void pinning.renewDue().then(() => pinning.refresh());
   scheduler.start();
   // A newer app in another tab upgrades the database: let it, this tab's next start catches up.
   db.addEventListener("versionchange", () => running?.stop());
   running = {
     client,
     scheduler,
+    pinning,
     stop() {
       scheduler.stop();
       client.events.removeEventListener("signed-out", expired);
@@ -66,4 +80,10 @@ export async function startSync(): Promise<RunningSync> {
 
 export function runningSync(): RunningSync | null {
   return running;
+}
+
+/** Pinning, unless sync is switched off on this device (then null). */
+export async function pinning(): Promise<Pinning | null> {
+  if (syncSwitchedOff()) return null;
+  return (await startSync()).pinning;
 }
