@@ -175,7 +175,7 @@ export class DossierScreen extends LocalizedElement {
     return html`<section class="card pin" aria-labelledby="h-pin">
       <h2 id="h-pin" class="visually-hidden">${t("settings.offline")}</h2>
       <div class="pin-row">
-        <p class="pin-state" role="status">
+        <p class="pin-state" aria-live="polite">
           ${pinned ? html`${icon("pin")} ${t("pinned.pinned")}` : nothing}${busy ? html` ${t(state === "pinning" ? "pinned.pinning" : "pinned.unpinning")}` : nothing}
         </p>
         <button class="pin-toggle" aria-pressed=${pinned ? "true" : "false"} ?disabled=${busy} @click=${this.togglePin}>
@@ -211,7 +211,9 @@ export class DossierScreen extends LocalizedElement {
       this.editing = false;
       this.pin = { state: "unknown", leases: [], usage: null, error: "" };
       void this.load();
-      void this.readPin();
+      // After the dossier's first rows: the pin state is not what the user came for.
+      const later = window.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 200));
+      later(() => void this.readPin(), { timeout: 2000 });
     }
   }
 
