@@ -85,6 +85,7 @@ export class DossierScreen extends LocalizedElement {
   /** Pinning for offline use: loaded lazily (the sync code is not on the critical path). */
   declare pin: PinState;
   private pinning: Pinning | null = null;
+  private pinningReady: Promise<Pinning | null> | null = null;
   private touchStart: { x: number; y: number } | null = null;
 
   constructor() {
@@ -134,12 +135,14 @@ export class DossierScreen extends LocalizedElement {
   /** Whether this dossier is pinned, its leases and kept files (the sync code loads on first use). */
   private async readPin(): Promise<void> {
     const id = this.customerId;
-    if (!this.pinning) {
-      const sync = await import("../sync/index");
-      this.pinning = await sync.pinning().catch(() => null);
-      this.pinning?.events.addEventListener("changed", this.onPinChanged);
-    }
-    const pinning = this.pinning;
+    this.pinningReady ??= import("../sync/index")
+      .then((sync) => sync.pinning())
+      .catch(() => null)
+      .then((pinning) => {
+        pinning?.events.addEventListener("changed", this.onPinChanged);
+        return (this.pinning = pinning);
+      });
+    const pinning = await this.pinningReady;
     if (!pinning) {
       this.pin = { ...this.pin, state: "off" };
       return;
@@ -199,6 +202,7 @@ export class DossierScreen extends LocalizedElement {
   override disconnectedCallback(): void {
     this.pinning?.events.removeEventListener("changed", this.onPinChanged);
     this.pinning = null;
+    this.pinningReady = null;
     repo().events.removeEventListener("changed", this.onChanged);
     repo().views.events.removeEventListener("changed", this.onViews);
     super.disconnectedCallback();
@@ -211,7 +215,9 @@ export class DossierScreen extends LocalizedElement {
       this.editing = false;
       this.pin = { state: "unknown", leases: [], usage: null, error: "" };
       void this.load();
-      // After the dossier's first rows: the pin state is not what the user came for.
+    }
+    // The pin control is on the cover sheet: read its state there, once the sheet shows.
+    if ((changed.has("customerId") || changed.has("tab")) && this.customerId && this.tab === "cover" && this.pin.state === "unknown") {
       const later = window.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 200));
       later(() => void this.readPin(), { timeout: 2000 });
     }

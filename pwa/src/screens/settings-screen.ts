@@ -51,7 +51,9 @@ export class SettingsScreen extends LocalizedElement {
   override connectedCallback(): void {
     super.connectedCallback();
     void this.loadDevices();
-    void this.loadOffline();
+    // Storage figures after the screen shows: estimating and reading the pinned copies take a moment.
+    const later = window.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 200));
+    later(() => void this.loadOffline(), { timeout: 2000 });
   }
 
   override disconnectedCallback(): void {
