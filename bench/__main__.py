@@ -46,6 +46,7 @@ SUITES = {
     "sync": "sync pull of 10 changes, 10,000 vs 100 documents",
     "ocr": "OCR with one and two workers (no database)",
     "lighthouse": "Lighthouse scores of the PWA (needs npm, Chromium; not in all)",
+    "pinning": "pinned 1,000-document dossier: first pull, offline open (Chromium; not in all)",
 }
 
 
@@ -92,6 +93,15 @@ async def _run(args: argparse.Namespace) -> int:
         result = await asyncio.to_thread(run_lighthouse_benchmark, runs=1 if args.quick else 3)
         print(format_lighthouse_table([result]))
         return 0
+    if args.suite == "pinning":
+        # Playwright is a development dependency: imported only for this suite.
+        from bench.pinning import format_pinning, run_pinning_benchmark
+
+        documents = args.documents or (100 if args.quick else 1000)
+        print(f"building the PWA, pinning {documents} documents …", file=sys.stderr, flush=True)
+        pinned = await asyncio.to_thread(run_pinning_benchmark, documents)
+        print(format_pinning(pinned))
+        return 0 if pinned.passed else 1
     if args.suite == "ocr":
         print(f"reading {args.pages} scanned pages …", file=sys.stderr, flush=True)
         print(format_ocr_table([await asyncio.to_thread(run_ocr_benchmark, pages=args.pages)]))

@@ -60,6 +60,8 @@ def document_fields(document: Document, first: Version | None) -> dict[str, Any]
         "media_type": first.mime_type if first else None,
         "version_count": document.version_count,
         "legal_hold": document.legal_hold is not None,
+        "created_at": document.created_at.isoformat(),
+        "updated_at": document.updated_at.isoformat(),
     }
 
 
@@ -71,6 +73,7 @@ def version_fields(version: Version, preview: Preview | None) -> dict[str, Any]:
         "number": version.number,
         "blob_sha256": version.sha256,
         "size": version.size,
+        "created_at": version.created_at.isoformat(),
         "preview": None if preview is None else preview.state,
         "renditions": []
         if preview is None

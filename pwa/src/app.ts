@@ -10,7 +10,7 @@ import { css, html, nothing, type TemplateResult } from "lit";
 import { currentSession, finishPendingSignOut, Offline, sessionEvents, setCsrfToken, type SessionUser } from "./data/client";
 import { wipeLocalData } from "./data/wipe";
 import type { SyncClient } from "./sync/client";
-import { syncOptedIn } from "./sync/hooks";
+import { syncSwitchedOff } from "./sync/hooks";
 import { t } from "./i18n";
 import { navigate, parseRoute, routeEvents, type Route } from "./router";
 import { repo } from "./services";
@@ -133,9 +133,9 @@ export class DossierApp extends LocalizedElement {
     }
   }
 
-  /** On a device that opted in: the sync client for the strip and the sync screens (lazily). */
+  /** Unless sync is switched off here: the sync client for the strip and the sync screens (lazily). */
   private async startSyncUi(): Promise<void> {
-    if (!syncOptedIn()) return;
+    if (syncSwitchedOff()) return;
     try {
       const [sync] = await Promise.all([import("./sync/index"), import("./sync/outbox-badge")]);
       const running = await sync.startSync();

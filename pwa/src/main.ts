@@ -6,7 +6,7 @@ import { IdbStore, MemoryStore, type LocalStore } from "./data/store";
 import { language, setLanguage } from "./i18n";
 import { startRouter } from "./router";
 import { setRepository } from "./services";
-import { syncOptedIn } from "./sync/hooks";
+import { syncSwitchedOff } from "./sync/hooks";
 import { applyTheme, savedTheme } from "./theme";
 import { updateEvents } from "./updates";
 
@@ -39,8 +39,9 @@ async function start(): Promise<void> {
   startRouter();
   await import("./app"); // defines <dossier-app>, which then renders
   registerServiceWorker(updateEvents);
-  // Offline sync (docs/adr/0025) is opt-in per device until the screens use it.
-  if (syncOptedIn()) {
+  // Offline sync (docs/adr/0025, 0026) runs by default; it sends nothing until something is
+  // queued or pinned, so a signed-out device stays quiet. `dossier.sync = "off"` switches it off.
+  if (!syncSwitchedOff()) {
     import("./sync/index")
       .then((sync) => sync.startSync())
       .catch((error: unknown) => console.warn("offline sync could not start", error));

@@ -7,7 +7,8 @@
  */
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from "workbox-precaching";
 import { NavigationRoute, registerRoute } from "workbox-routing";
-import { CacheFirst } from "workbox-strategies";
+import { CacheFirst, type Strategy } from "workbox-strategies";
+import type { RouteHandlerCallbackOptions } from "workbox-core";
 import { ExpirationPlugin } from "workbox-expiration";
 import { SHARE_CACHE } from "./capture/shared-files";
 import { de } from "./i18n/de";
@@ -16,6 +17,7 @@ import { pl } from "./i18n/pl";
 import { pickLanguage, type Language } from "./i18n/index";
 import { clickTarget, notificationFor, parsePushPayload } from "./notifications/push-message";
 import { BACKGROUND_SYNC_TAG, SW_SYNC_MESSAGE } from "./sync/scheduler";
+import { PINNED_CACHE } from "./sync/files";
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -27,14 +29,32 @@ precacheAndRoute(self.__WB_MANIFEST);
 
 registerRoute(new NavigationRoute(createHandlerBoundToURL("/index.html"), { denylist: SERVER_PATHS }));
 
+/** Files of pinned dossiers (sync/files.ts, PINNED_CACHE) first: kept on purpose, within the user's budget. */
+function pinnedFirst(fallback: Strategy | null) {
+  return async (options: RouteHandlerCallbackOptions): Promise<Response> => {
+    const request = options.request as Request;
+    const pinned = await caches.match(request, { cacheName: PINNED_CACHE, ignoreSearch: request.url.includes("/files/"), ignoreVary: true });
+    if (pinned) return pinned;
+    return fallback ? fallback.handle(options as Parameters<Strategy["handle"]>[0]) : fetch(request);
+  };
+}
+
+const sameOriginGet = (prefix: string) => ({ url, request }: { url: URL; request: Request }): boolean =>
+  request.method === "GET" && url.origin === self.location.origin && url.pathname.startsWith(prefix);
+
 // Renditions are immutable (their id changes with the content): keep the ones the user has seen.
 registerRoute(
-  ({ url, request }) => request.method === "GET" && url.origin === self.location.origin && url.pathname.startsWith("/renditions/"),
-  new CacheFirst({
-    cacheName: "dossier-renditions",
-    plugins: [new ExpirationPlugin({ maxEntries: 500, maxAgeSeconds: 30 * 24 * 3600, purgeOnQuotaError: true })],
-  }),
+  sameOriginGet("/renditions/"),
+  pinnedFirst(
+    new CacheFirst({
+      cacheName: "dossier-renditions",
+      plugins: [new ExpirationPlugin({ maxEntries: 500, maxAgeSeconds: 30 * 24 * 3600, purgeOnQuotaError: true })],
+    }),
+  ),
 );
+
+// A version's file (immutable by version id): from a pinned dossier's files, else the network.
+registerRoute(sameOriginGet("/files/"), pinnedFirst(null));
 
 // Map tiles the user has seen (or prepared for offline where the tile server allows it; ADR 0022):
 // any other origin's /{z}/{x}/{y}.png|jpg|webp, a bounded cache whose least recently used tiles go

@@ -7,6 +7,7 @@ they fail rather than skip. They run once, on SQLite: the server under test is t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -255,6 +256,22 @@ def a_word_of(title: str) -> str:
 def search_settled(page: Page) -> None:
     """The server's answer (or its absence) has arrived."""
     expect(page.locator("document-search-screen section[aria-busy=false]")).to_be_attached()
+
+
+@contextlib.contextmanager
+def offline_reload(page: Page) -> Iterator[None]:
+    """Offline, with every request that still leaves the browser (the service worker's own fetches
+    are not covered by the offline emulation) failing as if the server were stopped; the page is
+    reloaded and says so. Back online afterwards."""
+    page.context.set_offline(True)
+    page.context.route("**/*", lambda route: route.abort("internetdisconnected"))
+    try:
+        page.reload()
+        expect(page.locator("dossier-app .notice")).to_contain_text("Offline")
+        yield
+    finally:
+        page.context.unroute("**/*")
+        page.context.set_offline(False)
 
 
 def screenshot(page: Page, name: str) -> None:

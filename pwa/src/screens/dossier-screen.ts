@@ -8,7 +8,9 @@ import { Offline } from "../data/client";
 import { registerTree } from "../data/register-tree";
 import type { LocalDossier } from "../data/repository";
 import type { Catalog, StoredDocument } from "../data/store";
-import { formatMonth, formatValue, t } from "../i18n";
+import { formatBytes, formatDateTime, formatMonth, formatValue, t } from "../i18n";
+import type { Pinning, PinnedUsage } from "../sync/pinning";
+import type { Lease } from "../sync/projection";
 import type { SavedView } from "../data/saved-views";
 import { documentSearchPath, dossierPath, navigate, VIEW_TAB } from "../router";
 import { repo } from "../services";
@@ -39,6 +41,13 @@ interface Tab {
 }
 /** Rows of a list rendered in the first frame, and added per frame after it. */
 const FIRST_ROWS = 40;
+
+interface PinState {
+  state: "unknown" | "off" | "pinned" | "unpinned" | "pinning" | "unpinning";
+  leases: Lease[];
+  usage: PinnedUsage | null;
+  error: string;
+}
 const MORE_ROWS = 400;
 
 export class DossierScreen extends LocalizedElement {
@@ -56,6 +65,7 @@ export class DossierScreen extends LocalizedElement {
     how: { state: true },
     shown: { state: true },
     views: { state: true },
+    pin: { state: true },
   };
 
   declare customerId: string;
@@ -73,6 +83,10 @@ export class DossierScreen extends LocalizedElement {
   declare shown: number;
   /** Saved views, each a virtual register after the real ones. */
   declare views: SavedView[];
+  /** Pinning for offline use: loaded lazily (the sync code is not on the critical path). */
+  declare pin: PinState;
+  private pinning: Pinning | null = null;
+  private pinningReady: Promise<Pinning | null> | null = null;
   private touchStart: { x: number; y: number } | null = null;
 
   constructor() {
@@ -91,11 +105,15 @@ export class DossierScreen extends LocalizedElement {
     this.how = { ...DEFAULT_ARRANGEMENT };
     this.shown = FIRST_ROWS;
     this.views = [];
+    this.pin = { state: "unknown", leases: [], usage: null, error: "" };
   }
 
   private readonly onChanged = (event: Event): void => {
     const { what, id } = (event as CustomEvent<{ what: string; id: string }>).detail;
-    if ((what === "dossier" || what === "customer") && id === this.customerId) void this.readLocal();
+    if ((what === "dossier" || what === "customer") && id === this.customerId) {
+      void this.readLocal();
+      if (this.pin.state === "pinned") void this.readPin();
+    }
   };
 
   private readonly onViews = (): void => {
@@ -111,7 +129,81 @@ export class DossierScreen extends LocalizedElement {
     void repo().views.refresh().catch(() => undefined);
   }
 
+  private readonly onPinChanged = (event: Event): void => {
+    if ((event as CustomEvent<{ customerId: string }>).detail.customerId === this.customerId) void this.readPin();
+  };
+
+  /** Whether this dossier is pinned, its leases and kept files (the sync code loads on first use). */
+  private async readPin(): Promise<void> {
+    const id = this.customerId;
+    this.pinningReady ??= import("../sync/index")
+      .then((sync) => sync.pinning())
+      .catch(() => null)
+      .then((pinning) => {
+        pinning?.events.addEventListener("changed", this.onPinChanged);
+        return (this.pinning = pinning);
+      });
+    const pinning = await this.pinningReady;
+    if (!pinning) {
+      this.pin = { ...this.pin, state: "off" };
+      return;
+    }
+    if (this.pin.state === "pinning" || this.pin.state === "unpinning") return;
+    const pinned = await pinning.isPinned(id);
+    const leases = pinned ? await pinning.leases(id) : [];
+    const usage = pinned ? ((await pinning.usage()).find((u) => u.customerId === id) ?? null) : null;
+    if (id === this.customerId) this.pin = { ...this.pin, state: pinned ? "pinned" : "unpinned", leases, usage };
+  }
+
+  private async togglePin(): Promise<void> {
+    const pinning = this.pinning;
+    if (!pinning) return;
+    const pinned = this.pin.state === "pinned";
+    this.pin = { ...this.pin, state: pinned ? "unpinning" : "pinning", error: "" };
+    try {
+      if (pinned) await pinning.unpin(this.customerId);
+      else await pinning.pin(this.customerId);
+    } catch (error) {
+      this.pin = { ...this.pin, error: error instanceof Error ? error.message : String(error) };
+    }
+    this.pin = { ...this.pin, state: "unknown" };
+    await this.readPin();
+  }
+
+  private renderPin(): TemplateResult | typeof nothing {
+    const { state, leases, usage, error } = this.pin;
+    if (state === "unknown") return nothing;
+    if (state === "off") return html`<p class="muted pin-state">${t("pinned.off")}</p>`;
+    const busy = state === "pinning" || state === "unpinning";
+    const pinned = state === "pinned" || state === "unpinning";
+    return html`<section class="card pin" aria-labelledby="h-pin">
+      <h2 id="h-pin" class="visually-hidden">${t("settings.offline")}</h2>
+      <div class="pin-row">
+        <p class="pin-state" aria-live="polite">
+          ${pinned ? html`${icon("pin")} ${t("pinned.pinned")}` : nothing}${busy ? html` ${t(state === "pinning" ? "pinned.pinning" : "pinned.unpinning")}` : nothing}
+        </p>
+        <button class="pin-toggle" aria-pressed=${pinned ? "true" : "false"} ?disabled=${busy} @click=${this.togglePin}>
+          ${pinned ? t("pinned.unpin") : t("pinned.pin")}
+        </button>
+      </div>
+      ${pinned && usage
+        ? html`<p class="muted pin-files">${t("pinned.files", { files: usage.files, size: formatBytes(usage.bytes) })}${usage.skipped
+            ? html` · ${t("pinned.skipped", { count: usage.skipped })}`
+            : nothing}</p>`
+        : nothing}
+      ${pinned
+        ? leases.map(
+            (l) => html`<p class="muted lease">${t("pinned.lease", { name: l.userName, device: l.device, until: formatDateTime(l.until) })}</p>`,
+          )
+        : nothing}
+      ${error ? html`<p class="error" role="alert">${t("pinned.failed", { message: error })}</p>` : nothing}
+    </section>`;
+  }
+
   override disconnectedCallback(): void {
+    this.pinning?.events.removeEventListener("changed", this.onPinChanged);
+    this.pinning = null;
+    this.pinningReady = null;
     repo().events.removeEventListener("changed", this.onChanged);
     repo().views.events.removeEventListener("changed", this.onViews);
     super.disconnectedCallback();
@@ -122,7 +214,13 @@ export class DossierScreen extends LocalizedElement {
     if (changed.has("customerId") && this.customerId) {
       this.local = undefined;
       this.editing = false;
+      this.pin = { state: "unknown", leases: [], usage: null, error: "" };
       void this.load();
+    }
+    // The pin control is on the cover sheet: read its state there, once the sheet shows.
+    if ((changed.has("customerId") || changed.has("tab")) && this.customerId && this.tab === "cover" && this.pin.state === "unknown") {
+      const later = window.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 200));
+      later(() => void this.readPin(), { timeout: 2000 });
     }
   }
 
@@ -324,6 +422,7 @@ export class DossierScreen extends LocalizedElement {
         <a class="button primary" href="/capture?customer=${encodeURIComponent(customer.id)}">${icon("plus")} ${t("dossier.capture")}</a>
         <button @click=${() => ((this.editing = true), (this.issues = []), (this.saveMessage = ""))}>${t("dossier.edit")}</button>
       </div>
+      ${this.renderPin()}
       ${this.saveMessage ? html`<p class="ok" role="status">${this.saveMessage}</p>` : nothing}
       ${this.editing ? this.renderEdit() : nothing}
       <section class="card" aria-labelledby="h-key">
@@ -540,6 +639,22 @@ export class DossierScreen extends LocalizedElement {
   static override styles = [
     shared,
     css`
+      .pin-row {
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        gap: 0.5rem;
+        flex-wrap: wrap;
+      }
+      .pin-state {
+        margin: 0;
+        display: inline-flex;
+        align-items: center;
+        gap: 0.35rem;
+      }
+      .pin .muted {
+        margin: 0.25rem 0 0;
+      }
       dossier-map {
         display: block;
         min-height: 302px; /* the map and its button, reserved before the map's code arrives */

@@ -1,19 +1,30 @@
 /**
- * Settings: language, theme, notifications on this device, who is signed in, sign out. Signing
- * out deletes what the device keeps (data/wipe.ts); when changes still wait to be sent, it says
- * how many first and lets the user cancel.
+/**
+ * Settings: language, theme, notifications on this device, offline dossiers (storage budget,
+ * usage, pinned dossiers), who is signed in, sign out. Signing out deletes what the device keeps
+ * (data/wipe.ts); when changes still wait to be sent, it says how many first and lets the user
+ * cancel.
  */
 import { css, html, nothing, type TemplateResult } from "lit";
 import { signOut, type SessionUser } from "../data/client";
 import { unsentChanges } from "../data/wipe";
 import { waitingText } from "../sync/labels";
-import { language, LANGUAGE_NAMES, LANGUAGES, setLanguage, t, type Language } from "../i18n";
+import { formatBytes, language, LANGUAGE_NAMES, LANGUAGES, setLanguage, t, type Language } from "../i18n";
+import type { Pinning, PinnedUsage } from "../sync/pinning";
 import { applyTheme, savedTheme, type Theme } from "../theme";
 import { enablePush, pushDevices, pushSupport, removePushDevice, type PushDevice } from "../notifications/push-devices";
+import { dossierPath } from "../router";
 import { LocalizedElement } from "../ui/localized";
 import { shared } from "../ui/styles";
 
 declare const __APP_VERSION__: string;
+
+interface OfflineUsage {
+  used: number | null;
+  quota: number | null;
+  persisted: boolean;
+  dossiers: PinnedUsage[];
+}
 
 export class SettingsScreen extends LocalizedElement {
   static override properties = {
@@ -23,6 +34,7 @@ export class SettingsScreen extends LocalizedElement {
     pushError: { state: true },
     unsent: { state: true },
     signingOut: { state: true },
+    offline: { state: true },
   };
 
   declare user: SessionUser | null;
@@ -32,6 +44,10 @@ export class SettingsScreen extends LocalizedElement {
   /** Changes not sent yet, while the user decides whether to sign out anyway. */
   declare unsent: number | null;
   declare signingOut: boolean;
+  /** Offline dossiers; null until the sync code has loaded (or when sync is switched off). */
+  declare offline: OfflineUsage | null;
+  private pinning: Pinning | null = null;
+  private budgets: { choices: readonly number[]; set: (mb: number) => void } | null = null;
 
   constructor() {
     super();
@@ -41,11 +57,87 @@ export class SettingsScreen extends LocalizedElement {
     this.pushError = null;
     this.unsent = null;
     this.signingOut = false;
+    this.offline = null;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     void this.loadDevices();
+    // Storage figures after the screen shows: estimating and reading the pinned copies take a moment.
+    const later = window.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 200));
+    later(() => void this.loadOffline(), { timeout: 2000 });
+  }
+
+  override disconnectedCallback(): void {
+    this.pinning?.events.removeEventListener("changed", this.onPinChanged);
+    this.pinning = null;
+    super.disconnectedCallback();
+  }
+
+  private readonly onPinChanged = (): void => void this.loadOffline();
+
+  /** The sync code loads lazily, on first use of this screen. */
+  private async loadOffline(): Promise<void> {
+    if (!this.pinning) {
+      const [sync, files] = await Promise.all([import("../sync/index"), import("../sync/files")]);
+      this.pinning = await sync.pinning().catch(() => null);
+      if (!this.pinning) return;
+      this.pinning.events.addEventListener("changed", this.onPinChanged);
+      this.budgets = { choices: files.BUDGET_CHOICES_MB, set: files.setStorageBudget };
+      this.budgetMb = files.storageBudget() / (1024 * 1024);
+    }
+    const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
+    const persisted = (await navigator.storage?.persisted?.().catch(() => false)) ?? false;
+    this.offline = {
+      used: estimate?.usage ?? null,
+      quota: estimate?.quota ?? null,
+      persisted,
+      dossiers: await this.pinning.usage(),
+    };
+  }
+
+  private budgetMb = 0;
+
+  private setBudget(event: Event): void {
+    const mb = Number((event.target as HTMLSelectElement).value);
+    this.budgets?.set(mb);
+    this.budgetMb = mb;
+    void this.pinning?.refresh();
+  }
+
+  private async unpin(customerId: string): Promise<void> {
+    await this.pinning?.unpin(customerId);
+    await this.loadOffline();
+  }
+
+  private renderOffline(): TemplateResult | typeof nothing {
+    const offline = this.offline;
+    if (!offline) return nothing;
+    const size = (mb: number): string => formatBytes(mb * 1024 * 1024);
+    return html`<fieldset class="offline">
+      <legend>${t("settings.offline")}</legend>
+      <label for="budget">${t("settings.budget")}</label>
+      <select id="budget" @change=${this.setBudget}>
+        ${(this.budgets?.choices ?? []).map((mb) => html`<option value=${mb} ?selected=${mb === this.budgetMb}>${size(mb)}</option>`)}
+      </select>
+      ${offline.used !== null && offline.quota !== null
+        ? html`<p class="muted usage">${t("settings.storageUsed", { used: formatBytes(offline.used), quota: formatBytes(offline.quota) })}</p>`
+        : nothing}
+      <p class="muted">${offline.persisted ? t("settings.persisted") : t("settings.notPersisted")}</p>
+      ${offline.dossiers.length === 0
+        ? html`<p class="muted">${t("settings.pinnedNone")}</p>`
+        : html`<ul class="pinned">
+            ${offline.dossiers.map(
+              (d) => html`<li data-customer=${d.customerId}>
+                <span class="row-main"
+                  ><a href=${dossierPath(d.customerId)}>${d.name}</a>
+                  <span class="muted">${t("settings.pinnedLine", { documents: d.documents, files: d.files, size: formatBytes(d.bytes) })}</span></span
+                >
+                <button @click=${() => this.unpin(d.customerId)} aria-label=${t("settings.unpin", { name: d.name })}>${t("pinned.unpin")}</button>
+              </li>`,
+            )}
+          </ul>`}
+    </fieldset>`;
   }
 
   private async loadDevices(): Promise<void> {
@@ -179,7 +271,7 @@ export class SettingsScreen extends LocalizedElement {
           >`,
         )}
       </fieldset>
-      ${this.renderNotifications()}
+      ${this.renderNotifications()} ${this.renderOffline()}
       ${this.user ? html`<p>${t("settings.signedInAs", { name: this.user.displayName })} <span class="muted">(${this.user.email})</span></p>` : nothing}
       ${this.renderSignOut()}
       <p class="muted small">${t("settings.version", { version: __APP_VERSION__ })}</p>
@@ -217,6 +309,22 @@ export class SettingsScreen extends LocalizedElement {
       .small-heading {
         font-size: 1rem;
         margin: 1rem 0 0.25rem;
+      }
+      .pinned {
+        list-style: none;
+        padding: 0;
+        margin: 0.5rem 0 0;
+      }
+      .pinned li {
+        display: flex;
+        justify-content: space-between;
+        align-items: center;
+        gap: 0.5rem;
+        padding: 0.25rem 0;
+      }
+      .pinned .row-main {
+        display: flex;
+        flex-direction: column;
       }
       .devices {
         list-style: none;

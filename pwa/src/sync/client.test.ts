@@ -23,6 +23,21 @@ function dossier(server: FakeServer): void {
 }
 
 describe("the sync client", () => {
+  it("asks nothing (not even who is signed in) while nothing is queued or pinned", async () => {
+    let asked = 0;
+    const transport = new FakeTransport(new FakeServer());
+    const client = new SyncClient(await openSyncDb(`client-test-${++n}`), transport, {
+      lock: soleTab,
+      channel: null,
+      user: async () => (asked++, "u1"),
+    });
+    expect(await client.sync()).toMatchObject({ ran: true, sent: 0, pulled: 0 });
+    expect([transport.calls, asked]).toEqual([0, 0]);
+    await client.track("c1");
+    await client.sync();
+    expect([transport.calls, asked]).toEqual([1, 1]);
+  });
+
   it("shows an edit at once and rebases it on the server's answer", async () => {
     const { server, client } = await setup();
     dossier(server);

@@ -187,7 +187,15 @@ export class SyncClient {
     return this.locked(false, true);
   }
 
+  /** Nothing queued and nothing pinned: no request at all (a signed-out device stays quiet). */
+  private async idle(pushing: boolean, pulling: boolean): Promise<boolean> {
+    const queued = pushing && (await this.outbox.pending()).length > 0;
+    const pinned = pulling && (await this.db.count("cursors")) > 0;
+    return !queued && !pinned;
+  }
+
   private async locked(pushing: boolean, pulling: boolean): Promise<SyncReport> {
+    if (await this.idle(pushing, pulling)) return { ran: true, sent: 0, pulled: 0 };
     const report = await this.lock.tryRun(async () => {
       const out: SyncReport = { ran: true, sent: 0, pulled: 0 };
       this.setState("syncing");

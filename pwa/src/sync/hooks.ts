@@ -20,13 +20,13 @@ export function syncHooks(): SyncHooks | null {
   return hooks;
 }
 
-/** Offline sync is opt-in per device until the screens use it (docs/adr/0025). */
-export const OPT_IN_KEY = "dossier.sync";
+/** Offline sync runs on every device unless switched off there (docs/adr/0026). */
+export const SWITCH_KEY = "dossier.sync";
 
-export function syncOptedIn(): boolean {
+export function syncSwitchedOff(): boolean {
   try {
-    return localStorage.getItem(OPT_IN_KEY) === "on";
+    return localStorage.getItem(SWITCH_KEY) === "off";
   } catch {
-    return false; // storage blocked: no opt-in
+    return false; // storage blocked: sync stays on
   }
 }

@@ -1,38 +1,39 @@
 /**
- * The sync layer's opt-in entry point (main.ts loads it lazily only when the device has opted in
- * with `localStorage["dossier.sync"] = "on"`; no screen uses it yet). Opens the sync database,
+ * The sync layer's entry point (main.ts loads it lazily after start unless the device switched it
+ * off with `localStorage["dossier.sync"] = "off"`; docs/adr/0026). Opens the sync database,
  * talks HTTP to /sync, and starts the scheduler. A 401 on sync tells the shell the session
  * expired (it shows the sign-in form, the outbox stays); `update_required` asks the service worker
  * to look for a new version (the shell's "Reload" prompt follows), the outbox stays.
  */
 import { currentSession, sessionEvents } from "../data/client";
+import { repo } from "../services";
 import { SyncClient } from "./client";
 import { openSyncDb } from "./db";
-import { setSyncHooks } from "./hooks";
-
-export { OPT_IN_KEY, syncOptedIn } from "./hooks";
+import { setSyncHooks, syncSwitchedOff } from "./hooks";
+import { Pinning } from "./pinning";
 import { SyncScheduler } from "./scheduler";
 import { HttpTransport } from "./transport";
+
+export { SWITCH_KEY, syncSwitchedOff } from "./hooks";
 
 export interface RunningSync {
   client: SyncClient;
   scheduler: SyncScheduler;
+  pinning: Pinning;
   stop(): void;
 }
 
 let running: RunningSync | null = null;
 let starting: Promise<RunningSync> | null = null;
 
-/** Start once; later calls (also while the first is starting) answer the same instance. */
+/** Start once; later (and concurrent) calls answer the same instance. */
 export function startSync(): Promise<RunningSync> {
-  starting ??= start().catch((error: unknown) => {
-    starting = null;
-    throw error;
-  });
+  if (running) return Promise.resolve(running);
+  starting ??= begin().finally(() => (starting = null));
   return starting;
 }
 
-async function start(): Promise<RunningSync> {
+async function begin(): Promise<RunningSync> {
   const db = await openSyncDb();
   const user = async (): Promise<string | null> => {
     try {
@@ -47,12 +48,15 @@ async function start(): Promise<RunningSync> {
   const update = (): void => void navigator.serviceWorker?.getRegistration().then((r) => r?.update());
   client.events.addEventListener("signed-out", expired);
   client.events.addEventListener("update-required", update);
+  const pinning = new Pinning(client, repo());
+  void pinning.renewDue().then(() => pinning.refresh());
   scheduler.start();
   // A newer app in another tab upgrades the database: let it, this tab's next start catches up.
   db.addEventListener("versionchange", () => running?.stop());
   running = {
     client,
     scheduler,
+    pinning,
     stop() {
       setSyncHooks(null);
       scheduler.stop();
@@ -75,4 +79,10 @@ async function start(): Promise<RunningSync> {
 
 export function runningSync(): RunningSync | null {
   return running;
+}
+
+/** Pinning, unless sync is switched off on this device (then null). */
+export async function pinning(): Promise<Pinning | null> {
+  if (syncSwitchedOff()) return null;
+  return (await startSync()).pinning;
 }

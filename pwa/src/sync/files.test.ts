@@ -1,0 +1,72 @@
+import "fake-indexeddb/auto";
+import { describe, expect, it } from "vitest";
+import { openSyncDb } from "./db";
+import { document, MemoryCache, server } from "./fake-files";
+import { bytesOf, dropFiles, filePlan, keepFiles, keptFiles } from "./files";
+
+let n = 0;
+
+describe("the files of a pinned dossier", () => {
+  it("plans every thumbnail first, then screen and file per document, newest first", () => {
+    const plan = filePlan([document("old", "2026-01-01T00:00:00Z", 5), document("new", "2026-11-01T00:00:00Z", 5)]);
+    expect(plan.map((p) => [p.kind, p.documentId])).toEqual([
+      ["thumbnail", "new"],
+      ["thumbnail", "old"],
+      ["screen", "new"],
+      ["file", "new"],
+      ["screen", "old"],
+      ["file", "old"],
+    ]);
+    expect(plan.find((p) => p.kind === "file")).toMatchObject({ url: "/files/v-new?inline=1", size: 5 });
+  });
+
+  it("keeps what the budget allows, newest documents first, and does not fetch them again", async () => {
+    const db = await openSyncDb(`files-${++n}`);
+    const cache = new MemoryCache() as unknown as Cache;
+    const docs = [document("a", "2026-01-01T00:00:00Z", 10_000), document("b", "2026-02-01T00:00:00Z", 10_000), document("c", "2026-03-01T00:00:00Z", 10_000)];
+    const net = server();
+    // Room for three thumbnails (300) and two documents' screen and file (2 × 11,000), not a third.
+    const record = await keepFiles(db, "c1", docs, { budget: 23_000, fetcher: net.fetcher, cache, parallel: 1 });
+    const kept = Object.entries(record.files).map(([url, f]) => [f.kind, f.documentId, url.startsWith("/files/") ? 10_000 : f.bytes]);
+    expect(kept.filter(([kind]) => kind === "thumbnail").length).toBe(3);
+    expect(kept.filter(([kind]) => kind === "file").map(([, id]) => id)).toEqual(["c", "b"]);
+    expect(record.skipped).toBe(2); // the oldest document's screen and file
+    expect(bytesOf(record)).toBe(300 + 2 * 11_000);
+    expect((cache as unknown as MemoryCache).entries.size).toBe(7);
+
+    net.asked.length = 0;
+    await keepFiles(db, "c1", docs, { budget: 23_000, fetcher: net.fetcher, cache, parallel: 1 });
+    expect(net.asked).toEqual([]); // the budget is still spent: nothing new fetched
+  });
+
+  it("counts the other pinned dossiers against the budget", async () => {
+    const db = await openSyncDb(`files-${++n}`);
+    const cache = new MemoryCache() as unknown as Cache;
+    const net = server();
+    await keepFiles(db, "c0", [document("x", "2026-01-01T00:00:00Z", 10_000)], { budget: 100_000, fetcher: net.fetcher, cache });
+    const record = await keepFiles(db, "c1", [document("a", "2026-01-01T00:00:00Z", 10_000)], { budget: 11_200, fetcher: net.fetcher, cache });
+    expect(Object.values(record.files).map((f) => f.kind)).toEqual(["thumbnail"]);
+  });
+
+  it("stops at the first failed request and keeps what arrived; unpinning drops it all", async () => {
+    const db = await openSyncDb(`files-${++n}`);
+    const cache = new MemoryCache() as unknown as Cache;
+    const docs = [document("a", "2026-01-01T00:00:00Z", 10_000), document("b", "2026-02-01T00:00:00Z", 10_000)];
+    const record = await keepFiles(db, "c1", docs, { budget: 1e9, fetcher: server(3).fetcher, cache, parallel: 1 });
+    expect(Object.keys(record.files).length).toBe(3);
+    expect(await keptFiles(db, "c1")).toEqual(record);
+    await dropFiles(db, "c1", cache);
+    expect((cache as unknown as MemoryCache).entries.size).toBe(0);
+    expect(await keptFiles(db, "c1")).toBeUndefined();
+  });
+
+  it("drops files of documents the dossier no longer has", async () => {
+    const db = await openSyncDb(`files-${++n}`);
+    const cache = new MemoryCache() as unknown as Cache;
+    const net = server();
+    await keepFiles(db, "c1", [document("a", "2026-01-01T00:00:00Z", 10), document("b", "2026-02-01T00:00:00Z", 10)], { fetcher: net.fetcher, cache, budget: 1e9 });
+    const record = await keepFiles(db, "c1", [document("b", "2026-02-01T00:00:00Z", 10)], { fetcher: net.fetcher, cache, budget: 1e9 });
+    expect(new Set(Object.values(record.files).map((f) => f.documentId))).toEqual(new Set(["b"]));
+    expect([...(cache as unknown as MemoryCache).entries.keys()].some((url) => url.includes("-a"))).toBe(false);
+  });
+});

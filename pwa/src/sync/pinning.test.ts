@@ -1,0 +1,93 @@
+import "fake-indexeddb/auto";
+import { describe, expect, it } from "vitest";
+import { Repository } from "../data/repository";
+import { IdbStore } from "../data/store";
+import { openSyncDb } from "./db";
+import { SyncClient } from "./client";
+import { FakeServer, FakeTransport } from "./fake-server";
+import { MemoryCache, server as fileServer } from "./fake-files";
+import type { PushLock } from "./coordination";
+import type { PushRequest } from "./protocol";
+import { LEASE_SECONDS, Pinning } from "./pinning";
+
+let n = 0;
+const soleTab: PushLock = { tryRun: (task) => task() };
+
+async function setup() {
+  const server = new FakeServer();
+  server.write("customer", "c1", "c1", { name: "Acme", erp_number: "K-1", key_data: {} });
+  server.write("document", "d1", "c1", { title: "Offer", document_date: "2026-11-01", status: "active", created_at: "2026-11-01T08:00:00Z" });
+  server.write("version", "v1", "c1", {
+    document_id: "d1",
+    file_name: "offer.pdf",
+    media_type: "application/pdf",
+    number: 1,
+    size: 10_000,
+    preview: "ready",
+    renditions: [{ id: "th1", kind: "thumbnail", page: 1, width: 10, height: 10 }],
+  });
+  const transport = new FakeTransport(server);
+  const sent: string[] = [];
+  const push = transport.push.bind(transport);
+  transport.push = (request: PushRequest) => (sent.push(...request.mutations.map((m) => `${m.kind}:${m.entity_id}`)), push(request));
+  const client = new SyncClient(await openSyncDb(`pinning-${++n}`), transport, { lock: soleTab, channel: null });
+  const store = await IdbStore.open(`pinning-store-${n}`);
+  const repo = new Repository(store, async () => {
+    throw new Error("no GraphQL here");
+  });
+  let persisted = 0;
+  const cache = new MemoryCache();
+  const files = fileServer();
+  const pinning = new Pinning(client, repo, async () => (persisted++, true), { cache: cache as unknown as Cache, fetcher: files.fetcher, budget: 1e9 });
+  return { server, client, store, pinning, sent, cache, files, persisted: () => persisted };
+}
+
+describe("pinning a dossier", () => {
+  it("checks it out, pulls it into the screens' store with its files; unpinning checks in and drops it", async () => {
+    const { client, store, pinning, sent, cache, persisted } = await setup();
+    await pinning.pin("c1");
+    await pinning.refresh();
+    expect(sent).toEqual(["checkout:c1"]);
+    expect(persisted()).toBe(1);
+    expect(await pinning.isPinned("c1")).toBe(true);
+    expect((await store.customer("c1"))?.name).toBe("Acme");
+    expect((await store.document("d1"))?.detail?.versions[0]?.viewUrl).toBe("/files/v1?inline=1");
+    expect([...cache.entries.keys()].sort()).toEqual(["/files/v1?inline=1", "/renditions/th1"]);
+    expect(await pinning.usage()).toEqual([{ customerId: "c1", name: "Acme", documents: 1, files: 2, bytes: 11_000, skipped: 0 }]);
+
+    await pinning.unpin("c1");
+    expect(sent).toEqual(["checkout:c1", "checkin:c1"]);
+    expect(await pinning.isPinned("c1")).toBe(false);
+    expect(cache.entries.size).toBe(0);
+    expect(await pinning.usage()).toEqual([]);
+    expect((await client.status()).waiting).toBe(0);
+  });
+
+  it("asks the browser to keep the storage on the first pin only", async () => {
+    const { server, pinning, persisted } = await setup();
+    server.write("customer", "c2", "c2", { name: "Beta" });
+    await pinning.pin("c1");
+    await pinning.pin("c2");
+    expect(persisted()).toBe(1);
+  });
+
+  it("drops the pin and files of a dossier the server evicted", async () => {
+    const { server, client, pinning, cache } = await setup();
+    await pinning.pin("c1");
+    await pinning.refresh();
+    server.remove("customer", "c1");
+    await client.pull();
+    await pinning.refresh();
+    expect(await pinning.pinned()).toEqual([]);
+    expect(cache.entries.size).toBe(0);
+  });
+
+  it("renews a check-out once half of it has passed", async () => {
+    const { pinning, sent, client } = await setup();
+    await pinning.pin("c1");
+    await pinning.renewDue(Date.now() + 1000);
+    await pinning.renewDue(Date.now() + (LEASE_SECONDS * 1000) / 2 + 60_000);
+    await client.push();
+    expect(sent).toEqual(["checkout:c1", "renew:c1"]);
+  });
+});
