@@ -30,6 +30,7 @@ from tests.e2e.conftest import (
     _Client,
     _free_port,
     new_context,
+    offline_reload,
     screenshot,
 )
 from tests.e2e.tile_stub import TileStub, running_tile_stub
@@ -604,3 +605,59 @@ def test_recorded_visits_move_customers_between_last_visit_filters(
     after = {c["id"]: c["lastVisitAt"] for c in maps.client.gql(LAST_VISITS)["customers"]["items"]}
     assert after[target["id"]]
     assert after[stop["id"]]
+
+
+#: Which of ``ids`` the device has pinned and kept (the sync database's cursors and kept-files
+#: records, written once a pinned dossier's pull has been projected and its files fetched).
+_PINNED = """(ids) => new Promise((resolve, reject) => {
+  const open = indexedDB.open('dossier-sync');
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const tx = open.result.transaction(['meta', 'cursors']);
+    const asked = ids.map((id) => [id, tx.objectStore('cursors').get(id),
+                                   tx.objectStore('meta').get('files:' + id)]);
+    tx.oncomplete = () => {
+      open.result.close();
+      resolve(Object.fromEntries(asked.map(([id, cursor, kept]) =>
+        [id, cursor.result !== undefined && kept.result !== undefined])));
+    };
+  };
+})"""
+
+
+def test_the_days_dossiers_are_pinned_in_one_go_and_open_offline(
+    page: Page, maps: MapServer
+) -> None:
+    sign_in(page)
+    page.goto("/map/route")
+    screen = page.locator("map-screen")
+    boxes = screen.locator("ul.picks input[type=checkbox]")
+    expect(boxes.first).to_be_visible()
+    for i in range(3):
+        boxes.nth(i).check()
+    screen.locator("#start").select_option("centre")
+    screen.get_by_role("button", name="Plan the route").click()
+    stops = screen.locator("ol.stops > li")
+    expect(stops).to_have_count(3)
+    links = [li.locator("a.stop") for li in stops.all()]
+    ids = [(link.get_attribute("href") or "").rsplit("/", 1)[1] for link in links]
+    names = [link.locator(".row-title").inner_text() for link in links]
+    screen.get_by_role("button", name="Pin these 3 dossiers for offline").click()
+    expect(screen.locator(".messages [role=status]")).to_have_text(
+        "Dossiers of the route pinned for offline: 3 (3 new)"
+    )
+    deadline = time.monotonic() + 60
+    while not all((pinned := page.evaluate(_PINNED, ids)).values()):
+        assert time.monotonic() < deadline, pinned
+        page.wait_for_timeout(500)
+    # Pinning again pins nothing new.
+    screen.get_by_role("button", name="Pin these 3 dossiers for offline").click()
+    expect(screen.locator(".messages [role=status]")).to_have_text(
+        "Dossiers of the route pinned for offline: 3 (0 new)"
+    )
+    # Offline, a stop's dossier never opened before opens from the pinned copy.
+    with offline_reload(page):
+        expect(stops).to_have_count(3)
+        links[2].click()
+        expect(page.locator("dossier-screen h1")).to_have_text(names[2])
+        expect(page.locator("dossier-screen .pin-state")).to_contain_text("Pinned on this device")

@@ -71,6 +71,7 @@ export class MapScreen extends LocalizedElement {
     complaints: { state: true },
     visits: { state: true },
     marking: { state: true },
+    pinningRoute: { state: true },
     hasComplaintType: { state: true },
     filters: { state: true },
     nearby: { state: true },
@@ -94,6 +95,8 @@ export class MapScreen extends LocalizedElement {
   declare visits: LastVisits;
   /** The customer whose stop is being marked visited. */
   declare marking: string;
+  /** The day's dossiers are being pinned for offline. */
+  declare pinningRoute: boolean;
   declare hasComplaintType: boolean;
   declare filters: MapFilters;
   declare nearby: NearbyAnswer | null;
@@ -120,6 +123,7 @@ export class MapScreen extends LocalizedElement {
     this.complaints = {};
     this.visits = {};
     this.marking = "";
+    this.pinningRoute = false;
     this.hasComplaintType = false;
     this.filters = filtersFromParams(new URLSearchParams(location.search));
     this.nearby = null;
@@ -472,6 +476,27 @@ export class MapScreen extends LocalizedElement {
     }
   }
 
+  /** Pin the dossiers of the day's stops for offline in one go (one check-out each, one sync). */
+  private async pinStops(plan: StoredRoute["plan"]): Promise<void> {
+    this.error = "";
+    this.status = "";
+    this.pinningRoute = true;
+    try {
+      const pinning = await (await import("../sync/index")).pinning();
+      if (!pinning) {
+        this.error = t("route.pinSwitchedOff");
+        return;
+      }
+      const ids = plan.stops.map((s) => s.customer.id);
+      const fresh = await pinning.pinAll(ids);
+      this.status = t("route.pinned", { count: ids.length, fresh });
+    } catch (error) {
+      this.error = t("route.pinFailed", { message: message(error) });
+    } finally {
+      this.pinningRoute = false;
+    }
+  }
+
   private togglePick(id: string, on: boolean): void {
     this.picked = on ? [...this.picked.filter((x) => x !== id), id] : this.picked.filter((x) => x !== id);
   }
@@ -564,6 +589,9 @@ export class MapScreen extends LocalizedElement {
         ${t("route.total", { count: plan.stops.length, km: km(plan.totalKm) })}
         ${plan.distances === "straight" ? html`<span class="muted">${t("route.straight")}</span>` : nothing}
       </p>
+      <button class="pin-stops" ?disabled=${this.pinningRoute || plan.stops.length === 0} @click=${() => void this.pinStops(plan)}>
+        ${t("route.pinStops", { count: plan.stops.length })}
+      </button>
       <leaflet-map
         .settings=${this.settings}
         .markers=${markers}

@@ -71,6 +71,24 @@ describe("pinning a dossier", () => {
     expect(persisted()).toBe(1);
   });
 
+  it("pins the day's dossiers in one go, each checked out once, with one sync", async () => {
+    const { server, client, store, pinning, sent } = await setup();
+    server.write("customer", "c2", "c2", { name: "Beta" });
+    server.write("customer", "c3", "c3", { name: "Gamma" });
+    await pinning.pin("c1");
+    let syncs = 0;
+    const sync = client.sync.bind(client);
+    client.sync = () => (syncs++, sync());
+    expect(await pinning.pinAll(["c2", "c1", "c3", "c2"])).toBe(2);
+    await pinning.refresh();
+    expect(syncs).toBe(1);
+    expect(sent).toEqual(["checkout:c1", "checkout:c2", "checkout:c3"]);
+    expect((await pinning.pinned()).sort()).toEqual(["c1", "c2", "c3"]);
+    expect((await store.customer("c3"))?.name).toBe("Gamma");
+    expect(await pinning.pinAll(["c1", "c3"])).toBe(0); // nothing new: no sync either
+    expect(syncs).toBe(1);
+  });
+
   it("drops the pin and files of a dossier the server evicted", async () => {
     const { server, client, pinning, cache } = await setup();
     await pinning.pin("c1");

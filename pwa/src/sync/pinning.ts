@@ -62,14 +62,27 @@ export class Pinning {
 
   /** Pin: cursor, check-out, a sync; the first pin asks the browser to keep the storage. */
   async pin(customerId: string): Promise<void> {
-    const first = (await this.pinned()).length === 0;
-    await this.client.track(customerId);
+    await this.pinAll([customerId]);
+  }
+
+  /**
+   * Pin several dossiers with one sync (the day's visits, issue 8); those pinned already keep
+   * their check-out. Answers how many were pinned now.
+   */
+  async pinAll(customerIds: readonly string[]): Promise<number> {
+    const pinned = new Set(await this.pinned());
+    const fresh = [...new Set(customerIds)].filter((id) => !pinned.has(id));
+    if (fresh.length === 0) return 0;
     const now = Date.now();
-    await this.db.put("meta", { customerId, pinnedAt: now, renewedAt: now } satisfies PinRecord, pinKey(customerId));
-    if (first) void this.persist().catch(() => false);
-    await this.client.change(checkout(customerId, LEASE_SECONDS));
-    this.notify(customerId);
+    for (const customerId of fresh) {
+      await this.client.track(customerId);
+      await this.db.put("meta", { customerId, pinnedAt: now, renewedAt: now } satisfies PinRecord, pinKey(customerId));
+      await this.client.change(checkout(customerId, LEASE_SECONDS));
+      this.notify(customerId);
+    }
+    if (pinned.size === 0) void this.persist().catch(() => false);
     await this.client.sync();
+    return fresh.length;
   }
 
   /** Unpin: push what waits, check in, drop the pinned copy. Offline, the check-in waits in the outbox. */
