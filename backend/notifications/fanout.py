@@ -12,6 +12,8 @@ and digest hour. Running it again records and queues nothing twice.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
@@ -35,6 +37,7 @@ from backend.notifications.models import (
 from backend.notifications.ports import NotificationRepository
 from backend.notifications.reading import Reader
 from backend.notifications.schedule import next_digest, quiet_until
+from backend.notifications.sending import BatchSending, Known
 from backend.ports import Clock, Transactions
 
 __all__ = ["FanOut"]
@@ -52,7 +55,10 @@ class FanOut:
         tx: Transactions,
         clock: Clock,
         publish: Callable[[LiveEvent], Awaitable[None]] | None = None,
+        sending: BatchSending | None = None,
     ) -> None:
+        """``sending``: when given, the batch due at once is sent by the fan-out's own worker
+        right after it is recorded (else every batch is left to a ``notify.send`` job)."""
         self._repo = repo
         self._reader = reader
         self._matcher = matcher
@@ -60,6 +66,7 @@ class FanOut:
         self._tx = tx
         self._clock = clock
         self._publish = publish
+        self._sending = sending
 
     async def handle_document(self, job: Job) -> None:
         """``notify.document``: record the deliveries of one event (idempotent)."""
@@ -124,9 +131,53 @@ class FanOut:
                 devices.get(user_id, []),
                 now,
             )
+        held: str | None = None
         async with self._tx.write():
             added = await self._repo.add_deliveries(planned)
-            await self._jobs.enqueue_many(_jobs([d for d in planned if d.id in added]))
+            fresh = [d for d in planned if d.id in added]
+            queued = _jobs(fresh)
+            first = queued[0] if queued else None
+            if (
+                self._sending is not None
+                and first is not None
+                and first.kind == SEND_JOB
+                and (first.run_after or now) <= now
+            ):
+                # The batch due now is sent by this worker at once, on what it has just read;
+                # the job is recorded as this worker's, so it is another's only if this one dies.
+                held = await self._jobs.enqueue_held(first, job)
+                queued = queued[1:]
+            await self._jobs.enqueue_many(queued)
+        if held is not None and first is not None:
+            ids = set(first.payload["deliveries"])
+            known = Known(principals, found, {d.id: d for ds in devices.values() for d in ds})
+            await self._send_held(held, job, [d for d in fresh if d.id in ids], known, now)
+
+    async def _send_held(
+        self, held: str, holder: Job, deliveries: list[Delivery], known: Known, now: dt.datetime
+    ) -> None:
+        """Send the batch this worker holds, keeping its lease; done when sent. A failure gives
+        the batch back to the queue, whose ``notify.send`` sends what was not marked sent."""
+        assert self._sending is not None
+        lease = self._jobs.lease_of(holder)
+        keeper = asyncio.create_task(self._keep(held, holder, lease))
+        try:
+            await self._sending.send(holder.tenant_id, deliveries, now, known)
+        except Exception as exc:
+            log.exception("sending the batch of job %s failed; queued for another try", held)
+            await self._jobs.release(held, holder, f"{type(exc).__name__}: {exc}")
+            return
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+        await self._jobs.finish(held, holder)
+
+    async def _keep(self, held: str, holder: Job, lease: dt.timedelta) -> None:
+        while True:
+            await asyncio.sleep(lease.total_seconds() / 3)
+            if not await self._jobs.extend(held, holder, lease):
+                return
 
     async def _live(self, event: LiveEvent) -> None:
         """Live updates are a courtesy to open apps: failing to publish one (a server still

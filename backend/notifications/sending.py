@@ -18,8 +18,9 @@ import json
 import logging
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 
-from backend.access.policy import Action, Principal, can
+from backend.access.policy import Action, Principal, Resource, can
 from backend.documents.models import Document
 from backend.jobs.models import Job, JobFailed, NewJob
 from backend.jobs.queue import JobQueue
@@ -44,6 +45,7 @@ __all__ = [
     "PUSH_TTL",
     "PUSH_URGENCY",
     "BatchSending",
+    "Known",
     "push_message",
     "push_payload",
 ]
@@ -89,6 +91,16 @@ def _delivery_ids(value: object) -> list[str]:
         ) from None
 
 
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What a fan-out read for the deliveries it just recorded, at the moment it sends them:
+    the users' principals (grants as of then), the document and the push devices by id."""
+
+    principals: dict[str, Principal]
+    document: tuple[Document, Resource]
+    devices: dict[str, PushDevice]
+
+
 def push_message(delivery: Delivery, document: Document, device: PushDevice) -> PushMessage:
     return PushMessage(
         device,
@@ -130,23 +142,37 @@ class BatchSending:
         ]
         if not todo:
             return  # all sent, dropped or handed to a retry job: never twice
-        now = self._clock()
+        await self.send(tenant_id, todo, self._clock())
+
+    async def send(
+        self, tenant_id: str, todo: list[Delivery], now: dt.datetime, known: Known | None = None
+    ) -> None:
+        """Send ``todo`` (fresh deliveries: pending, no attempt made), pushes first. ``known``:
+        what the caller read for them a moment ago, at ``now`` (the fan-out that recorded them),
+        so access is decided on it rather than read again."""
         # Pushes first, with only their users read: the mails' users do not hold them up.
         for channel in (Channel.PUSH, Channel.EMAIL):
-            await self._send(tenant_id, [d for d in todo if d.channel is channel], now)
+            await self._send(tenant_id, [d for d in todo if d.channel is channel], now, known)
 
-    async def _send(self, tenant_id: str, todo: list[Delivery], now: dt.datetime) -> None:
+    async def _send(
+        self, tenant_id: str, todo: list[Delivery], now: dt.datetime, known: Known | None
+    ) -> None:
         """Send ``todo`` (all of one channel) to the users who may still read the document."""
         if not todo:
             return
         by_document: dict[str, list[Delivery]] = defaultdict(list)
         for d in todo:
             by_document[d.document_id].append(d)
-        principals = await self._reader.principals(
-            tenant_id, sorted({d.user_id for d in todo}), now
-        )
+        users = sorted({d.user_id for d in todo})
+        if known is not None and known.principals.keys() >= set(users):
+            principals = known.principals
+        else:
+            principals = await self._reader.principals(tenant_id, users, now)
         for document_id, deliveries in by_document.items():
-            found = await self._reader.document(tenant_id, document_id)
+            if known is not None and known.document[0].id == document_id:
+                found: tuple[Document, Resource] | None = known.document
+            else:
+                found = await self._reader.document(tenant_id, document_id)
             if found is None:
                 await self._mark(deliveries, DeliveryState.DROPPED, error="document_gone")
                 continue
@@ -161,7 +187,7 @@ class BatchSending:
             )
             kept = [d for d in deliveries if d.user_id in allowed]
             if todo[0].channel is Channel.PUSH:
-                await self._push(kept, document, now)
+                await self._push(kept, document, now, known.devices if known else None)
             else:
                 await self._mail(kept, principals, document, now)
 
@@ -185,16 +211,21 @@ class BatchSending:
                 sent_at=sent_at,
             )
 
-    async def _push(self, deliveries: list[Delivery], document: Document, now: dt.datetime) -> None:
+    async def _push(
+        self,
+        deliveries: list[Delivery],
+        document: Document,
+        now: dt.datetime,
+        known_devices: dict[str, PushDevice] | None,
+    ) -> None:
         if not deliveries:
             return
         tenant_id = deliveries[0].tenant_id
-        devices = {
-            d.id: d
-            for d in await self._repo.devices_by_ids(
-                tenant_id, sorted({d.device_id for d in deliveries if d.device_id})
-            )
-        }
+        wanted = sorted({d.device_id for d in deliveries if d.device_id})
+        if known_devices is not None and known_devices.keys() >= set(wanted):
+            devices = known_devices
+        else:
+            devices = {d.id: d for d in await self._repo.devices_by_ids(tenant_id, wanted)}
         sendable: list[Delivery] = []
         removed: list[Delivery] = []
         for d in deliveries:
