@@ -18,7 +18,8 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 
-from backend.access.policy import Action, Principal, can
+from backend.access.policy import Action, Principal, Resource, can
+from backend.documents.models import Document
 from backend.ids import new_id
 from backend.jobs.models import Job, NewJob
 from backend.jobs.queue import JobQueue
@@ -37,7 +38,7 @@ from backend.notifications.models import (
 from backend.notifications.ports import NotificationRepository
 from backend.notifications.reading import Reader
 from backend.notifications.schedule import next_digest, quiet_until
-from backend.notifications.sending import BatchSending, Known
+from backend.notifications.sending import Ahead, BatchSending, Known
 from backend.ports import Clock, Transactions
 
 __all__ = ["FanOut"]
@@ -98,6 +99,43 @@ class FanOut:
         to_views = [
             s for s in await self._matcher.to_views(event.event, tenant_id) if s.user_id != actor
         ]
+        # The pushes are sealed on the other cores while this reads who may read the document
+        # and records the deliveries; only the ones then recorded and due now are sent.
+        devices, ahead = await self._seal_ahead(tenant_id, event, document, direct + to_views)
+        try:
+            await self._record_and_send(job, event, found, direct, to_views, devices, ahead, now)
+        finally:
+            if ahead is not None:
+                ahead.sealed.discard()
+
+    async def _seal_ahead(
+        self,
+        tenant_id: str,
+        event: DocumentEvent,
+        document: Document,
+        subscriptions: list[Subscription],
+    ) -> tuple[dict[str, list[PushDevice]], Ahead | None]:
+        """The devices of the users who asked for pushes, and their messages being sealed."""
+        pushed = sorted({s.user_id for s in subscriptions if Channel.PUSH in s.channels})
+        devices = await self._repo.devices_of_users(tenant_id, pushed) if pushed else {}
+        if self._sending is None or not devices:
+            return devices, None
+        every = [d for ds in devices.values() for d in ds]
+        return devices, await self._sending.seal_ahead(tenant_id, event, document, every)
+
+    async def _record_and_send(
+        self,
+        job: Job,
+        event: DocumentEvent,
+        found: tuple[Document, Resource],
+        direct: list[Subscription],
+        to_views: list[Subscription],
+        devices: dict[str, list[PushDevice]],
+        ahead: Ahead | None,
+        now: dt.datetime,
+    ) -> None:
+        tenant_id = job.tenant_id
+        document, resource = found
         principals = await self._reader.principals(
             tenant_id, sorted({s.user_id for s in direct + to_views}), now
         )
@@ -120,7 +158,6 @@ class FanOut:
             return
         users = sorted(by_user)
         preferences = await self._repo.preferences_of(tenant_id, users)
-        devices = await self._repo.devices_of_users(tenant_id, users)
         planned: list[Delivery] = []
         for user_id in users:
             planned += _deliveries(
@@ -150,7 +187,8 @@ class FanOut:
             await self._jobs.enqueue_many(queued)
         if held is not None and first is not None:
             ids = set(first.payload["deliveries"])
-            known = Known(principals, found, {d.id: d for ds in devices.values() for d in ds})
+            by_id = {d.id: d for ds in devices.values() for d in ds}
+            known = Known(principals, found, by_id, ahead)
             await self._send_held(held, job, [d for d in fresh if d.id in ids], known, now)
 
     async def _send_held(

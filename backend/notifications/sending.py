@@ -28,12 +28,20 @@ from backend.jobs.worker import backoff
 from backend.notifications.events import DELIVER_JOB
 from backend.notifications.keys import VapidKeyring
 from backend.notifications.mailing import Mailing
-from backend.notifications.models import Channel, Delivery, DeliveryState, Event, PushDevice
+from backend.notifications.models import (
+    Channel,
+    Delivery,
+    DeliveryState,
+    DocumentEvent,
+    Event,
+    PushDevice,
+)
 from backend.notifications.ports import (
     NotificationRepository,
     PushMessage,
     PushOutcome,
     PushSender,
+    SealedPushes,
 )
 from backend.notifications.reading import Reader
 from backend.ports import Clock, Transactions
@@ -44,8 +52,10 @@ __all__ = [
     "MAX_TITLE",
     "PUSH_TTL",
     "PUSH_URGENCY",
+    "Ahead",
     "BatchSending",
     "Known",
+    "event_message",
     "push_message",
     "push_payload",
 ]
@@ -99,14 +109,43 @@ class Known:
     principals: dict[str, Principal]
     document: tuple[Document, Resource]
     devices: dict[str, PushDevice]
+    ahead: Ahead | None = None
+    """The pushes of the event to these devices, sealing since before the fan-out recorded."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ahead:
+    """An event's push to each of some devices, handed to the sealing processes early."""
+
+    event: Event
+    version_id: str | None
+    document_id: str
+    sealed: SealedPushes
+    index: dict[str, int]
+    """Device id → the message's place in ``sealed``."""
+
+    def covers(self, deliveries: list[Delivery]) -> bool:
+        return all(
+            d.event is self.event
+            and d.version_id == self.version_id
+            and d.document_id == self.document_id
+            and (d.device_id or "") in self.index
+            for d in deliveries
+        )
 
 
 def push_message(delivery: Delivery, document: Document, device: PushDevice) -> PushMessage:
+    return event_message(delivery.event, delivery.version_id, document, device)
+
+
+def event_message(
+    event: Event, version_id: str | None, document: Document, device: PushDevice
+) -> PushMessage:
     return PushMessage(
         device,
-        push_payload(delivery.event, document, delivery.version_id),
-        ttl=PUSH_TTL.get(delivery.event, DEFAULT_TTL),
-        urgency=PUSH_URGENCY.get(delivery.event, DEFAULT_URGENCY),
+        push_payload(event, document, version_id),
+        ttl=PUSH_TTL.get(event, DEFAULT_TTL),
+        urgency=PUSH_URGENCY.get(event, DEFAULT_URGENCY),
     )
 
 
@@ -130,6 +169,21 @@ class BatchSending:
         self._jobs = jobs
         self._tx = tx
         self._clock = clock
+
+    async def seal_ahead(
+        self, tenant_id: str, event: DocumentEvent, document: Document, devices: list[PushDevice]
+    ) -> Ahead:
+        """Start sealing ``event``'s push to each of ``devices`` (pass it on in :class:`Known`;
+        discard what is not sent)."""
+        keys = await self._keyring.keys(tenant_id)
+        messages = [event_message(event.event, event.version_id, document, d) for d in devices]
+        return Ahead(
+            event.event,
+            event.version_id,
+            document.id,
+            self._pusher.seal(messages, keys),
+            {d.id: i for i, d in enumerate(devices)},
+        )
 
     async def handle_send(self, job: Job) -> None:
         """``notify.send``: send the batch's deliveries that are still to be sent."""
@@ -187,7 +241,7 @@ class BatchSending:
             )
             kept = [d for d in deliveries if d.user_id in allowed]
             if todo[0].channel is Channel.PUSH:
-                await self._push(kept, document, now, known.devices if known else None)
+                await self._push(kept, document, now, known)
             else:
                 await self._mail(kept, principals, document, now)
 
@@ -216,14 +270,14 @@ class BatchSending:
         deliveries: list[Delivery],
         document: Document,
         now: dt.datetime,
-        known_devices: dict[str, PushDevice] | None,
+        known: Known | None,
     ) -> None:
         if not deliveries:
             return
         tenant_id = deliveries[0].tenant_id
         wanted = sorted({d.device_id for d in deliveries if d.device_id})
-        if known_devices is not None and known_devices.keys() >= set(wanted):
-            devices = known_devices
+        if known is not None and known.devices.keys() >= set(wanted):
+            devices = known.devices
         else:
             devices = {d.id: d for d in await self._repo.devices_by_ids(tenant_id, wanted)}
         sendable: list[Delivery] = []
@@ -238,10 +292,16 @@ class BatchSending:
         )
         if not sendable:
             return
-        keys = await self._keyring.keys(tenant_id)
-        outcomes = await self._pusher.send_many(
-            [push_message(d, document, devices[d.device_id or ""]) for d in sendable], keys
-        )
+        ahead = known.ahead if known is not None else None
+        if ahead is not None and ahead.covers(sendable):
+            outcomes = await self._pusher.send_sealed(
+                ahead.sealed, [ahead.index[d.device_id or ""] for d in sendable]
+            )
+        else:
+            keys = await self._keyring.keys(tenant_id)
+            outcomes = await self._pusher.send_many(
+                [push_message(d, document, devices[d.device_id or ""]) for d in sendable], keys
+            )
         await self._record_pushes(list(zip(sendable, outcomes, strict=True)), now)
 
     async def _record_pushes(
