@@ -8,6 +8,11 @@ one delivery per user and device (push) or mailbox (e-mail) under a dedupe key b
 event, in one transaction with the jobs that send them: one ``notify.send`` job per moment the
 deliveries are due (quiet hours hold a user's pushes back), and a ``notify.digest`` job per user
 and digest hour. Running it again records and queues nothing twice.
+
+The batch due now is not left to another worker: it is queued as held by the fan-out's own
+worker, which sends it at once on what it has just read, with the pushes sealed by the sealing
+processes since the devices were known (see ADR 0019). Should the worker die, the held job is
+any worker's once its lease runs out.
 """
 
 from __future__ import annotations
@@ -168,6 +173,30 @@ class FanOut:
                 devices.get(user_id, []),
                 now,
             )
+        if self._sending is None or job.locked_by is None:
+            await self._record(job, planned, None, now)
+            return
+        # The pushes due now are recorded (with their batch) and sent first; then the rest
+        # (mails, digests, pushes held back by quiet hours), each part with the jobs sending it.
+        urgent = {
+            d.id
+            for d in planned
+            if d.channel is Channel.PUSH and d.state is DeliveryState.PENDING and d.due_at <= now
+        }
+        known = Known(principals, found, {d.id: d for ds in devices.values() for d in ds}, ahead)
+        for part in (
+            [d for d in planned if d.id in urgent],
+            [d for d in planned if d.id not in urgent],
+        ):
+            await self._record(job, part, known, now)
+
+    async def _record(
+        self, job: Job, planned: list[Delivery], known: Known | None, now: dt.datetime
+    ) -> None:
+        """Record ``planned`` with the jobs that send them, in one transaction. With ``known``,
+        the first batch due now is held by this worker and sent at once."""
+        if not planned:
+            return
         held: str | None = None
         async with self._tx.write():
             added = await self._repo.add_deliveries(planned)
@@ -175,7 +204,7 @@ class FanOut:
             queued = _jobs(fresh)
             first = queued[0] if queued else None
             if (
-                self._sending is not None
+                known is not None
                 and first is not None
                 and first.kind == SEND_JOB
                 and (first.run_after or now) <= now
@@ -185,10 +214,8 @@ class FanOut:
                 held = await self._jobs.enqueue_held(first, job)
                 queued = queued[1:]
             await self._jobs.enqueue_many(queued)
-        if held is not None and first is not None:
+        if held is not None and first is not None and known is not None:
             ids = set(first.payload["deliveries"])
-            by_id = {d.id: d for ds in devices.values() for d in ds}
-            known = Known(principals, found, by_id, ahead)
             await self._send_held(held, job, [d for d in fresh if d.id in ids], known, now)
 
     async def _send_held(
