@@ -6,16 +6,18 @@ signed by the key ``k``, ``aud`` the endpoint's origin, ``exp`` in the future an
 ahead, ``sub`` a ``mailto:`` or ``https:`` URL; RFC 8292), requires ``Content-Encoding: aes128gcm``
 and the ``TTL`` and ``Urgency`` headers (RFC 8030), and decrypts the body with the device's private
 key and auth secret (RFC 8291) — what the browser would show is what the test sees. A device can be
-told to answer 404, 410, 429 or 500 instead.
+told to answer 404, 410, 429 or 500 instead, or to hold its answers back.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -128,6 +130,8 @@ class PushService:
         self.answers: dict[str, int] = {}
         self.attempts: dict[str, int] = {}
         self.refusals: list[str] = []
+        self.stalls: dict[str, asyncio.Event] = {}
+        self._arrivals = asyncio.Condition()
         self._runner: web.AppRunner | None = None
 
     @classmethod
@@ -146,6 +150,8 @@ class PushService:
         return service
 
     async def stop(self) -> None:
+        for stall in self.stalls.values():
+            stall.set()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -162,10 +168,31 @@ class PushService:
         else:
             self.answers[name] = status
 
+    def stall(self, name: str) -> asyncio.Event:
+        """Hold every answer to ``name`` until the returned event is set (a slow push service);
+        the message is taken (and counted as received) only then."""
+        self.stalls[name] = asyncio.Event()
+        return self.stalls[name]
+
+    async def wait_until(self, done: Callable[[], bool]) -> None:
+        """Wait until ``done()`` holds, looking again as each request arrives and is answered."""
+        async with self._arrivals:
+            await self._arrivals.wait_for(done)
+
+    async def _arrived(self) -> None:
+        async with self._arrivals:
+            self._arrivals.notify_all()
+
     def payloads(self, name: str) -> list[dict[str, Any]]:
         return [r.payload for r in self.received.get(name, [])]
 
     async def _receive(self, request: web.Request) -> web.Response:
+        try:
+            return await self._answer(request)
+        finally:
+            await self._arrived()
+
+    async def _answer(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
         self.attempts[name] = self.attempts.get(name, 0) + 1
         device = self.browsers.get(name)
@@ -191,6 +218,10 @@ class PushService:
         except Refused as refused:
             self.refusals.append(f"{name}: {refused.status} {refused.reason}")
             return web.Response(status=refused.status, text=refused.reason)
+        stall = self.stalls.get(name)
+        if stall is not None:
+            await self._arrived()
+            await stall.wait()
         status = self.answers.get(name)
         if status is not None:
             headers = {"Retry-After": "1"} if status == 429 else {}

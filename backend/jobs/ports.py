@@ -16,6 +16,14 @@ class JobRepository(Protocol):
         whose dedupe key exists; return how many were added."""
         ...
 
+    async def add_held(
+        self, job: NewJob, worker: str, until: dt.datetime, at: dt.datetime
+    ) -> str | None:
+        """Queue ``job`` already claimed by ``worker`` until ``until`` (its first attempt counted;
+        joins the caller's transaction); its id, or None if its dedupe key exists. Once the lease
+        runs out unrenewed, any worker claims it as it would a job whose worker died."""
+        ...
+
     async def claim(
         self, worker: str, kinds: list[str], at: dt.datetime, lease: dt.timedelta
     ) -> Job | None:

@@ -98,6 +98,28 @@ class PiccoloJobRepository:
             added += len(rows)
         return added
 
+    async def add_held(
+        self, job: NewJob, worker: str, until: dt.datetime, at: dt.datetime
+    ) -> str | None:
+        job_id = new_id()
+        rows = await JobTable.raw(
+            "INSERT INTO job (id, tenant, kind, payload, dedupe_key, state, attempts, "
+            "max_attempts, run_after, lease_until, locked_by, created_at) "
+            "VALUES ({}, {}, {}, {}, {}, 'running', 1, {}, {}, {}, {}, {}) "
+            "ON CONFLICT DO NOTHING RETURNING id",
+            job_id,
+            job.tenant_id,
+            job.kind,
+            json.dumps(job.payload, sort_keys=True),
+            job.dedupe_key,
+            job.max_attempts,
+            job.run_after or at,
+            until,
+            worker,
+            at,
+        )
+        return job_id if rows else None
+
     @across_tenants
     async def claim(
         self, worker: str, kinds: list[str], at: dt.datetime, lease: dt.timedelta

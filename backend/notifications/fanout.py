@@ -8,15 +8,23 @@ one delivery per user and device (push) or mailbox (e-mail) under a dedupe key b
 event, in one transaction with the jobs that send them: one ``notify.send`` job per moment the
 deliveries are due (quiet hours hold a user's pushes back), and a ``notify.digest`` job per user
 and digest hour. Running it again records and queues nothing twice.
+
+The batch due now is not left to another worker: it is queued as held by the fan-out's own
+worker, which sends it at once on what it has just read, with the pushes sealed by the sealing
+processes since the devices were known (see ADR 0019). Should the worker die, the held job is
+any worker's once its lease runs out.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 
-from backend.access.policy import Action, Principal, can
+from backend.access.policy import Action, Principal, Resource, can
+from backend.documents.models import Document
 from backend.ids import new_id
 from backend.jobs.models import Job, NewJob
 from backend.jobs.queue import JobQueue
@@ -35,6 +43,7 @@ from backend.notifications.models import (
 from backend.notifications.ports import NotificationRepository
 from backend.notifications.reading import Reader
 from backend.notifications.schedule import next_digest, quiet_until
+from backend.notifications.sending import Ahead, BatchSending, Known
 from backend.ports import Clock, Transactions
 
 __all__ = ["FanOut"]
@@ -52,7 +61,10 @@ class FanOut:
         tx: Transactions,
         clock: Clock,
         publish: Callable[[LiveEvent], Awaitable[None]] | None = None,
+        sending: BatchSending | None = None,
     ) -> None:
+        """``sending``: when given, the batch due at once is sent by the fan-out's own worker
+        right after it is recorded (else every batch is left to a ``notify.send`` job)."""
         self._repo = repo
         self._reader = reader
         self._matcher = matcher
@@ -60,6 +72,7 @@ class FanOut:
         self._tx = tx
         self._clock = clock
         self._publish = publish
+        self._sending = sending
 
     async def handle_document(self, job: Job) -> None:
         """``notify.document``: record the deliveries of one event (idempotent)."""
@@ -91,6 +104,43 @@ class FanOut:
         to_views = [
             s for s in await self._matcher.to_views(event.event, tenant_id) if s.user_id != actor
         ]
+        # The pushes are sealed on the other cores while this reads who may read the document
+        # and records the deliveries; only the ones then recorded and due now are sent.
+        devices, ahead = await self._seal_ahead(tenant_id, event, document, direct + to_views)
+        try:
+            await self._record_and_send(job, event, found, direct, to_views, devices, ahead, now)
+        finally:
+            if ahead is not None:
+                ahead.sealed.discard()
+
+    async def _seal_ahead(
+        self,
+        tenant_id: str,
+        event: DocumentEvent,
+        document: Document,
+        subscriptions: list[Subscription],
+    ) -> tuple[dict[str, list[PushDevice]], Ahead | None]:
+        """The devices of the users who asked for pushes, and their messages being sealed."""
+        pushed = sorted({s.user_id for s in subscriptions if Channel.PUSH in s.channels})
+        devices = await self._repo.devices_of_users(tenant_id, pushed) if pushed else {}
+        if self._sending is None or not devices:
+            return devices, None
+        every = [d for ds in devices.values() for d in ds]
+        return devices, await self._sending.seal_ahead(tenant_id, event, document, every)
+
+    async def _record_and_send(
+        self,
+        job: Job,
+        event: DocumentEvent,
+        found: tuple[Document, Resource],
+        direct: list[Subscription],
+        to_views: list[Subscription],
+        devices: dict[str, list[PushDevice]],
+        ahead: Ahead | None,
+        now: dt.datetime,
+    ) -> None:
+        tenant_id = job.tenant_id
+        document, resource = found
         principals = await self._reader.principals(
             tenant_id, sorted({s.user_id for s in direct + to_views}), now
         )
@@ -113,7 +163,6 @@ class FanOut:
             return
         users = sorted(by_user)
         preferences = await self._repo.preferences_of(tenant_id, users)
-        devices = await self._repo.devices_of_users(tenant_id, users)
         planned: list[Delivery] = []
         for user_id in users:
             planned += _deliveries(
@@ -124,9 +173,76 @@ class FanOut:
                 devices.get(user_id, []),
                 now,
             )
+        if self._sending is None or job.locked_by is None:
+            await self._record(job, planned, None, now)
+            return
+        # The pushes due now are recorded (with their batch) and sent first; then the rest
+        # (mails, digests, pushes held back by quiet hours), each part with the jobs sending it.
+        urgent = {
+            d.id
+            for d in planned
+            if d.channel is Channel.PUSH and d.state is DeliveryState.PENDING and d.due_at <= now
+        }
+        known = Known(principals, found, {d.id: d for ds in devices.values() for d in ds}, ahead)
+        for part in (
+            [d for d in planned if d.id in urgent],
+            [d for d in planned if d.id not in urgent],
+        ):
+            await self._record(job, part, known, now)
+
+    async def _record(
+        self, job: Job, planned: list[Delivery], known: Known | None, now: dt.datetime
+    ) -> None:
+        """Record ``planned`` with the jobs that send them, in one transaction. With ``known``,
+        the first batch due now is held by this worker and sent at once."""
+        if not planned:
+            return
+        held: str | None = None
         async with self._tx.write():
             added = await self._repo.add_deliveries(planned)
-            await self._jobs.enqueue_many(_jobs([d for d in planned if d.id in added]))
+            fresh = [d for d in planned if d.id in added]
+            queued = _jobs(fresh)
+            first = queued[0] if queued else None
+            if (
+                known is not None
+                and first is not None
+                and first.kind == SEND_JOB
+                and (first.run_after or now) <= now
+            ):
+                # The batch due now is sent by this worker at once, on what it has just read;
+                # the job is recorded as this worker's, so it is another's only if this one dies.
+                held = await self._jobs.enqueue_held(first, job)
+                queued = queued[1:]
+            await self._jobs.enqueue_many(queued)
+        if held is not None and first is not None and known is not None:
+            ids = set(first.payload["deliveries"])
+            await self._send_held(held, job, [d for d in fresh if d.id in ids], known, now)
+
+    async def _send_held(
+        self, held: str, holder: Job, deliveries: list[Delivery], known: Known, now: dt.datetime
+    ) -> None:
+        """Send the batch this worker holds, keeping its lease; done when sent. A failure gives
+        the batch back to the queue, whose ``notify.send`` sends what was not marked sent."""
+        assert self._sending is not None
+        lease = self._jobs.lease_of(holder)
+        keeper = asyncio.create_task(self._keep(held, holder, lease))
+        try:
+            await self._sending.send(holder.tenant_id, deliveries, now, known)
+        except Exception as exc:
+            log.exception("sending the batch of job %s failed; queued for another try", held)
+            await self._jobs.release(held, holder, f"{type(exc).__name__}: {exc}")
+            return
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+        await self._jobs.finish(held, holder)
+
+    async def _keep(self, held: str, holder: Job, lease: dt.timedelta) -> None:
+        while True:
+            await asyncio.sleep(lease.total_seconds() / 3)
+            if not await self._jobs.extend(held, holder, lease):
+                return
 
     async def _live(self, event: LiveEvent) -> None:
         """Live updates are a courtesy to open apps: failing to publish one (a server still

@@ -22,6 +22,7 @@ __all__ = [
     "PushMessage",
     "PushOutcome",
     "PushSender",
+    "SealedPushes",
 ]
 
 
@@ -173,10 +174,29 @@ class PushOutcome:
     detail: str = ""
 
 
+class SealedPushes(Protocol):
+    """Messages handed to :meth:`PushSender.seal`: sealing on other cores while the caller does
+    other work; sent with :meth:`PushSender.send_sealed`."""
+
+    def discard(self) -> None:
+        """Stop sealing what is left; nothing of it will be sent."""
+        ...
+
+
 class PushSender(Protocol):
     async def send(
         self, device: PushDevice, payload: bytes, keys: VapidKeys, *, ttl: int, urgency: str
     ) -> PushOutcome: ...
+
+    def seal(self, messages: Sequence[PushMessage], keys: VapidKeys) -> SealedPushes:
+        """Start encrypting and signing ``messages`` now (call from the event loop)."""
+        ...
+
+    async def send_sealed(self, sealed: SealedPushes, which: Sequence[int]) -> list[PushOutcome]:
+        """Send the messages at indices ``which`` of ``sealed`` (each as soon as it is sealed),
+        the others not at all; one outcome per index, in order. Never raises for a single
+        message's failure."""
+        ...
 
     async def send_many(
         self, messages: Sequence[PushMessage], keys: VapidKeys

@@ -13,10 +13,9 @@ import asyncio
 import multiprocessing
 import os
 import threading
-from collections.abc import Coroutine, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
 
 from backend.notifications.sealing import Sealed, Unsealed, seal
 
@@ -48,8 +47,9 @@ def discard(pool: ProcessPoolExecutor) -> None:
 
 def seal_all(
     parts: Sequence[Sequence[Unsealed]], private_pem: bytes, subject: str, expiry: int
-) -> list[Coroutine[Any, Any, list[Sealed]]]:
-    """Hand every part to the pool at once; one awaitable per part, in order, to await in order.
+) -> list[asyncio.Task[list[Sealed]]]:
+    """Hand every part to the pool at once; one task per part, in order, to await in order
+    (cancel the ones no longer wanted).
 
     A pool that broke (a sealing process died) is replaced for the next batch, and what it had
     not sealed of this one is sealed here, in a thread: a batch is never lost to it."""
@@ -71,7 +71,7 @@ def seal_all(
                 discard(pool)
         return await asyncio.to_thread(seal, part, private_pem, subject, expiry)
 
-    return [sealed(number, part) for number, part in enumerate(parts)]
+    return [asyncio.ensure_future(sealed(number, part)) for number, part in enumerate(parts)]
 
 
 def _ready() -> int:

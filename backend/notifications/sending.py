@@ -18,8 +18,9 @@ import json
 import logging
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 
-from backend.access.policy import Action, Principal, can
+from backend.access.policy import Action, Principal, Resource, can
 from backend.documents.models import Document
 from backend.jobs.models import Job, JobFailed, NewJob
 from backend.jobs.queue import JobQueue
@@ -27,12 +28,20 @@ from backend.jobs.worker import backoff
 from backend.notifications.events import DELIVER_JOB
 from backend.notifications.keys import VapidKeyring
 from backend.notifications.mailing import Mailing
-from backend.notifications.models import Channel, Delivery, DeliveryState, Event, PushDevice
+from backend.notifications.models import (
+    Channel,
+    Delivery,
+    DeliveryState,
+    DocumentEvent,
+    Event,
+    PushDevice,
+)
 from backend.notifications.ports import (
     NotificationRepository,
     PushMessage,
     PushOutcome,
     PushSender,
+    SealedPushes,
 )
 from backend.notifications.reading import Reader
 from backend.ports import Clock, Transactions
@@ -43,7 +52,10 @@ __all__ = [
     "MAX_TITLE",
     "PUSH_TTL",
     "PUSH_URGENCY",
+    "Ahead",
     "BatchSending",
+    "Known",
+    "event_message",
     "push_message",
     "push_payload",
 ]
@@ -89,12 +101,51 @@ def _delivery_ids(value: object) -> list[str]:
         ) from None
 
 
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What a fan-out read for the deliveries it just recorded, at the moment it sends them:
+    the users' principals (grants as of then), the document and the push devices by id."""
+
+    principals: dict[str, Principal]
+    document: tuple[Document, Resource]
+    devices: dict[str, PushDevice]
+    ahead: Ahead | None = None
+    """The pushes of the event to these devices, sealing since before the fan-out recorded."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ahead:
+    """An event's push to each of some devices, handed to the sealing processes early."""
+
+    event: Event
+    version_id: str | None
+    document_id: str
+    sealed: SealedPushes
+    index: dict[str, int]
+    """Device id → the message's place in ``sealed``."""
+
+    def covers(self, deliveries: list[Delivery]) -> bool:
+        return all(
+            d.event is self.event
+            and d.version_id == self.version_id
+            and d.document_id == self.document_id
+            and (d.device_id or "") in self.index
+            for d in deliveries
+        )
+
+
 def push_message(delivery: Delivery, document: Document, device: PushDevice) -> PushMessage:
+    return event_message(delivery.event, delivery.version_id, document, device)
+
+
+def event_message(
+    event: Event, version_id: str | None, document: Document, device: PushDevice
+) -> PushMessage:
     return PushMessage(
         device,
-        push_payload(delivery.event, document, delivery.version_id),
-        ttl=PUSH_TTL.get(delivery.event, DEFAULT_TTL),
-        urgency=PUSH_URGENCY.get(delivery.event, DEFAULT_URGENCY),
+        push_payload(event, document, version_id),
+        ttl=PUSH_TTL.get(event, DEFAULT_TTL),
+        urgency=PUSH_URGENCY.get(event, DEFAULT_URGENCY),
     )
 
 
@@ -119,6 +170,21 @@ class BatchSending:
         self._tx = tx
         self._clock = clock
 
+    async def seal_ahead(
+        self, tenant_id: str, event: DocumentEvent, document: Document, devices: list[PushDevice]
+    ) -> Ahead:
+        """Start sealing ``event``'s push to each of ``devices`` (pass it on in :class:`Known`;
+        discard what is not sent)."""
+        keys = await self._keyring.keys(tenant_id)
+        messages = [event_message(event.event, event.version_id, document, d) for d in devices]
+        return Ahead(
+            event.event,
+            event.version_id,
+            document.id,
+            self._pusher.seal(messages, keys),
+            {d.id: i for i, d in enumerate(devices)},
+        )
+
     async def handle_send(self, job: Job) -> None:
         """``notify.send``: send the batch's deliveries that are still to be sent."""
         tenant_id = job.tenant_id
@@ -130,23 +196,37 @@ class BatchSending:
         ]
         if not todo:
             return  # all sent, dropped or handed to a retry job: never twice
-        now = self._clock()
+        await self.send(tenant_id, todo, self._clock())
+
+    async def send(
+        self, tenant_id: str, todo: list[Delivery], now: dt.datetime, known: Known | None = None
+    ) -> None:
+        """Send ``todo`` (fresh deliveries: pending, no attempt made), pushes first. ``known``:
+        what the caller read for them a moment ago, at ``now`` (the fan-out that recorded them),
+        so access is decided on it rather than read again."""
         # Pushes first, with only their users read: the mails' users do not hold them up.
         for channel in (Channel.PUSH, Channel.EMAIL):
-            await self._send(tenant_id, [d for d in todo if d.channel is channel], now)
+            await self._send(tenant_id, [d for d in todo if d.channel is channel], now, known)
 
-    async def _send(self, tenant_id: str, todo: list[Delivery], now: dt.datetime) -> None:
+    async def _send(
+        self, tenant_id: str, todo: list[Delivery], now: dt.datetime, known: Known | None
+    ) -> None:
         """Send ``todo`` (all of one channel) to the users who may still read the document."""
         if not todo:
             return
         by_document: dict[str, list[Delivery]] = defaultdict(list)
         for d in todo:
             by_document[d.document_id].append(d)
-        principals = await self._reader.principals(
-            tenant_id, sorted({d.user_id for d in todo}), now
-        )
+        users = sorted({d.user_id for d in todo})
+        if known is not None and known.principals.keys() >= set(users):
+            principals = known.principals
+        else:
+            principals = await self._reader.principals(tenant_id, users, now)
         for document_id, deliveries in by_document.items():
-            found = await self._reader.document(tenant_id, document_id)
+            if known is not None and known.document[0].id == document_id:
+                found: tuple[Document, Resource] | None = known.document
+            else:
+                found = await self._reader.document(tenant_id, document_id)
             if found is None:
                 await self._mark(deliveries, DeliveryState.DROPPED, error="document_gone")
                 continue
@@ -161,7 +241,7 @@ class BatchSending:
             )
             kept = [d for d in deliveries if d.user_id in allowed]
             if todo[0].channel is Channel.PUSH:
-                await self._push(kept, document, now)
+                await self._push(kept, document, now, known)
             else:
                 await self._mail(kept, principals, document, now)
 
@@ -185,16 +265,21 @@ class BatchSending:
                 sent_at=sent_at,
             )
 
-    async def _push(self, deliveries: list[Delivery], document: Document, now: dt.datetime) -> None:
+    async def _push(
+        self,
+        deliveries: list[Delivery],
+        document: Document,
+        now: dt.datetime,
+        known: Known | None,
+    ) -> None:
         if not deliveries:
             return
         tenant_id = deliveries[0].tenant_id
-        devices = {
-            d.id: d
-            for d in await self._repo.devices_by_ids(
-                tenant_id, sorted({d.device_id for d in deliveries if d.device_id})
-            )
-        }
+        wanted = sorted({d.device_id for d in deliveries if d.device_id})
+        if known is not None and known.devices.keys() >= set(wanted):
+            devices = known.devices
+        else:
+            devices = {d.id: d for d in await self._repo.devices_by_ids(tenant_id, wanted)}
         sendable: list[Delivery] = []
         removed: list[Delivery] = []
         for d in deliveries:
@@ -207,10 +292,16 @@ class BatchSending:
         )
         if not sendable:
             return
-        keys = await self._keyring.keys(tenant_id)
-        outcomes = await self._pusher.send_many(
-            [push_message(d, document, devices[d.device_id or ""]) for d in sendable], keys
-        )
+        ahead = known.ahead if known is not None else None
+        if ahead is not None and ahead.covers(sendable):
+            outcomes = await self._pusher.send_sealed(
+                ahead.sealed, [ahead.index[d.device_id or ""] for d in sendable]
+            )
+        else:
+            keys = await self._keyring.keys(tenant_id)
+            outcomes = await self._pusher.send_many(
+                [push_message(d, document, devices[d.device_id or ""]) for d in sendable], keys
+            )
         await self._record_pushes(list(zip(sendable, outcomes, strict=True)), now)
 
     async def _record_pushes(

@@ -3,19 +3,22 @@
 A batch is sealed (encrypted and signed, :mod:`backend.notifications.sealing`) in chunks by the
 sealing processes (:mod:`backend.notifications.sealing_pool`) while the event loop sends the chunks
 already sealed, at most ``concurrency`` requests at a time over kept-alive connections: the
-cryptography runs on other cores and overlaps the network.
+cryptography runs on other cores and overlaps the network. Sealing can start ahead of sending
+(:meth:`WebPushSender.seal`), while the caller still reads and records; only the messages then
+asked for are sent.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections import defaultdict
 from collections.abc import Sequence
 
 import aiohttp
 
 from backend.notifications.models import PushDevice, VapidKeys
-from backend.notifications.ports import PushMessage, PushOutcome
+from backend.notifications.ports import PushMessage, PushOutcome, SealedPushes
 from backend.notifications.sealing import JWT_LIFETIME, Sealed, Unsealed
 from backend.notifications.sealing_pool import seal_all
 
@@ -44,34 +47,64 @@ class WebPushSender:
     async def send_many(
         self, messages: Sequence[PushMessage], keys: VapidKeys
     ) -> list[PushOutcome]:
-        if not messages:
-            return []
+        return await self.send_sealed(self.seal(messages, keys), range(len(messages)))
+
+    def seal(self, messages: Sequence[PushMessage], keys: VapidKeys) -> _Sealing:
         expiry = int(time.time()) + JWT_LIFETIME
         unsealed = [
             Unsealed(m.device.endpoint, m.device.p256dh, m.device.auth, m.payload, m.ttl, m.urgency)
             for m in messages
         ]
-        # The sealing processes work through the chunks while the loop sends each one sealed.
         parts = [unsealed[start : start + CHUNK] for start in range(0, len(unsealed), CHUNK)]
-        chunks = seal_all(parts, keys.private_pem, self._subject, expiry)
-        outcomes: list[PushOutcome | None] = [None] * len(messages)
+        if not parts:
+            return _Sealing([])
+        # The sealing processes work through the chunks while the loop does other work.
+        return _Sealing(seal_all(parts, keys.private_pem, self._subject, expiry))
+
+    async def send_sealed(self, sealed: SealedPushes, which: Sequence[int]) -> list[PushOutcome]:
+        assert isinstance(sealed, _Sealing)
+        if not which:
+            sealed.discard()
+            return []
+        wanted: dict[int, list[int]] = defaultdict(list)  # chunk → indices within it
+        for index in which:
+            wanted[index // CHUNK].append(index)
+        outcomes: dict[int, PushOutcome] = {}
         gate = asyncio.Semaphore(self._concurrency)
         connector = aiohttp.TCPConnector(limit=self._concurrency)
         timeout = aiohttp.ClientTimeout(total=self._timeout)
-        async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        try:
+            async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
 
-            async def post(index: int, sealed: Sealed) -> None:
-                async with gate:
-                    outcomes[index] = await _post(session, sealed)
+                async def post(index: int, message: Sealed) -> None:
+                    async with gate:
+                        outcomes[index] = await _post(session, message)
 
-            sending: list[asyncio.Task[None]] = []
-            for number, chunk in enumerate(chunks):
-                sending += [
-                    asyncio.create_task(post(number * CHUNK + i, s))
-                    for i, s in enumerate(await chunk)
-                ]
-            await asyncio.gather(*sending)
-        return [o or PushOutcome("retry", None, "not sent") for o in outcomes]
+                sending: list[asyncio.Task[None]] = []
+                for number, chunk in enumerate(sealed.chunks):
+                    if number not in wanted:
+                        chunk.cancel()
+                        continue
+                    messages = await chunk  # each chunk's requests leave as soon as it is sealed
+                    sending += [
+                        asyncio.create_task(post(i, messages[i - number * CHUNK]))
+                        for i in wanted[number]
+                    ]
+                await asyncio.gather(*sending)
+        finally:
+            sealed.discard()
+        return [outcomes.get(i) or PushOutcome("retry", None, "not sent") for i in which]
+
+
+class _Sealing:
+    """Chunks of messages being sealed by the sealing processes, in order."""
+
+    def __init__(self, chunks: list[asyncio.Task[list[Sealed]]]) -> None:
+        self.chunks = chunks
+
+    def discard(self) -> None:
+        for chunk in self.chunks:
+            chunk.cancel()
 
 
 async def _post(session: aiohttp.ClientSession, sealed: Sealed) -> PushOutcome:

@@ -54,7 +54,11 @@ class NotificationJobs:
         }
 
 
-def notification_jobs(runtime: Runtime, pusher: PushSender | None = None) -> NotificationJobs:
+def notification_jobs(
+    runtime: Runtime, pusher: PushSender | None = None, *, send_at_fan_out: bool = True
+) -> NotificationJobs:
+    """``send_at_fan_out``: the fan-out's worker sends the batch due now itself (False leaves
+    every batch to ``notify.send`` jobs, as when that worker stops right after recording)."""
     settings = runtime.settings
     services = runtime.services()
     repo = PiccoloNotificationRepository()
@@ -105,9 +109,13 @@ def notification_jobs(runtime: Runtime, pusher: PushSender | None = None) -> Not
     keyring = VapidKeyring(repo, runtime.database, runtime.clock, settings.security.secret_key)
     pusher = pusher or WebPushSender(push_subject(settings.mail.mail_from))
     jobs, db, clock = services.jobs, runtime.database, runtime.clock
+    sending = BatchSending(repo, reader, mailing, keyring, pusher, jobs, db, clock)
+    matcher = Matcher(repo, membership.contains)
     return NotificationJobs(
-        FanOut(repo, reader, Matcher(repo, membership.contains), jobs, db, clock, publish),
-        BatchSending(repo, reader, mailing, keyring, pusher, jobs, db, clock),
+        FanOut(
+            repo, reader, matcher, jobs, db, clock, publish, sending if send_at_fan_out else None
+        ),
+        sending,
         NotificationDelivery(repo, reader, mailing, keyring, pusher, db, clock),
     )
 

@@ -153,6 +153,50 @@ async def test_an_expired_lease_is_claimed_again_and_the_late_worker_cannot_fini
     assert (await _job(ctx.tenant.id, job_id)).state is JobState.DONE
 
 
+async def test_a_job_queued_held_is_its_holders_until_the_lease_runs_out(
+    runtime: Runtime,
+) -> None:
+    clock = FakeClock(dt.datetime(2032, 6, 1, tzinfo=dt.UTC))
+    rt = runtime_with(runtime, clock=clock)
+    ctx = await make_tenant_context(rt)
+    holder_kind, held_kind = kind(), kind()
+    [holder_id] = await _enqueue(ctx, holder_kind)
+    repo = PiccoloJobRepository()
+    lease = dt.timedelta(seconds=60)
+    async with rt.database.write():
+        holder = await repo.claim("worker-a", [holder_kind], clock(), lease)
+    assert holder is not None
+    assert holder.id == holder_id
+    queue = rt.services().jobs
+    with tenant_scope(ctx.tenant.id):
+        async with rt.database.write():
+            held = await queue.enqueue_held(
+                NewJob(ctx.tenant.id, held_kind, {}, dedupe_key="once"), holder
+            )
+            again = await queue.enqueue_held(
+                NewJob(ctx.tenant.id, held_kind, {}, dedupe_key="once"), holder
+            )
+    assert held is not None
+    assert again is None, "the same dedupe key is queued once"
+    stored = await _job(ctx.tenant.id, held)
+    assert (stored.state, stored.attempts, stored.locked_by) == (JobState.RUNNING, 1, "worker-a")
+    assert stored.lease_until == clock() + lease
+    async with rt.database.write():
+        assert await repo.claim("worker-b", [held_kind], clock(), lease) is None, "held"
+    clock.advance(seconds=40)
+    assert await queue.extend(held, holder, lease)
+    clock.advance(seconds=40)
+    async with rt.database.write():
+        assert await repo.claim("worker-b", [held_kind], clock(), lease) is None, "renewed"
+    clock.advance(seconds=61)
+    async with rt.database.write():
+        taken = await repo.claim("worker-b", [held_kind], clock(), lease)
+    assert taken is not None
+    assert (taken.id, taken.attempts, taken.locked_by) == (held, 2, "worker-b")
+    assert not await queue.finish(held, holder), "the holder lost it"
+    assert await repo.finish(held, "worker-b", clock())
+
+
 async def test_concurrent_workers_run_every_job_exactly_once(runtime: Runtime) -> None:
     ctx = await make_tenant_context(runtime)
     job_kind = kind()

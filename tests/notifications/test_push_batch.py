@@ -19,6 +19,7 @@ from backend.notifications.events import DELIVER_JOB, DOCUMENT_JOB, SEND_JOB
 from backend.notifications.wiring import notification_jobs
 from backend.persistence.scope import tenant_scope
 from tests.notifications.conftest import Stand
+from tests.smtp_server import SmtpServer
 
 
 async def _jobs_of(stand: Stand, kind: str) -> list[dict[str, object]]:
@@ -49,13 +50,17 @@ def _job(stand: Stand, kind: str, payload: dict[str, object]) -> Job:
 
 
 async def _fan_out_only(stand: Stand) -> None:
-    jobs = notification_jobs(stand.runtime)
+    """Run the fan-out as a worker does that stops right after recording the deliveries: the
+    batch is left to its ``notify.send`` job."""
+    jobs = notification_jobs(stand.runtime, send_at_fan_out=False)
     worker = stand.runtime.worker({DOCUMENT_JOB: jobs.fan_out.handle_document})
     while await worker.run_once() is not None:
         pass
 
 
-async def test_one_fan_out_is_one_send_job_for_every_device_and_mailbox(stand: Stand) -> None:
+async def test_one_fan_out_is_one_send_job_for_the_pushes_and_one_for_the_mails(
+    stand: Stand,
+) -> None:
     ctx = stand.ctx
     customer = await ctx.customer()
     names = []
@@ -73,12 +78,86 @@ async def test_one_fan_out_is_one_send_job_for_every_device_and_mailbox(stand: S
 
     for name in names:
         assert [p["documentId"] for p in stand.push.payloads(name)] == [document.id]
-    [send] = await _jobs_of(stand, SEND_JOB)
-    assert send["state"] == "done"
+    sends = await _jobs_of(stand, SEND_JOB)
+    sizes = sorted(len(json.loads(str(s["payload"]))["deliveries"]) for s in sends)
+    assert sizes == [3, 12], "the 12 pushes, then the 3 mails"
+    assert {s["state"] for s in sends} == {"done"}
     assert await _jobs_of(stand, DELIVER_JOB) == [], "no job per delivery"
     states = [(d["channel"], d["state"], d["attempts"]) for d in await stand.deliveries()]
     assert sorted(states) == [("email", "sent", 1)] * 3 + [("push", "sent", 1)] * 12
     assert stand.push.refusals == []
+
+
+async def test_the_fan_out_sends_the_batch_due_now_itself_and_nothing_twice(
+    stand: Stand,
+) -> None:
+    ctx = stand.ctx
+    customer = await ctx.customer()
+    for i in range(3):
+        rep, _ = await ctx.user("sales", email=f"rep{i}@example.com")
+        await stand.device(rep, f"phone-{i}")
+        await stand.subscribe(
+            rep, target_kind="customer", target_id=customer.id, channels=["push", "email"]
+        )
+    document = await ctx.document(customer)
+    jobs = notification_jobs(stand.runtime)
+    fan_out = stand.runtime.worker({DOCUMENT_JOB: jobs.fan_out.handle_document})
+    assert await fan_out.run_once() is not None
+    assert await fan_out.run_once() is None, "the send job is not left for any worker"
+
+    for i in range(3):
+        assert [p["documentId"] for p in stand.push.payloads(f"phone-{i}")] == [document.id]
+    sends = await _jobs_of(stand, SEND_JOB)
+    assert [(s["state"], s["attempts"]) for s in sends] == [("done", 1)] * 2, "pushes, mails"
+    states = sorted((d["channel"], d["state"], d["attempts"]) for d in await stand.deliveries())
+    assert states == [("email", "sent", 1)] * 3 + [("push", "sent", 1)] * 3
+    assert await stand.drain() == 0
+    assert stand.push.attempts == {f"phone-{i}": 1 for i in range(3)}
+
+
+async def test_a_fan_out_whose_worker_dies_mid_send_leaves_its_batch_to_another(
+    stand: Stand, smtp: SmtpServer
+) -> None:
+    """The batch a fan-out sends itself is a job held by its worker: when that worker dies with
+    pushes in flight, another worker takes the job once the lease has run out and sends what
+    was not logged as sent; each delivery is logged once."""
+    ctx = stand.ctx
+    customer = await ctx.customer()
+    names = ["fast", "slow"]
+    for name in names:
+        rep, _ = await ctx.user("sales", email=f"{name}@example.com")
+        await stand.device(rep, name)
+        await stand.subscribe(
+            rep, target_kind="customer", target_id=customer.id, channels=["push", "email"]
+        )
+    slow = stand.push.stall("slow")
+    document = await ctx.document(customer)
+    dying = asyncio.create_task(stand.drain())
+    await stand.push.wait_until(
+        lambda: bool(stand.push.attempts.get("slow") and stand.push.payloads("fast"))
+    )
+    dying.cancel()  # the worker dies with the slow push unanswered and nothing logged yet
+    with contextlib.suppress(asyncio.CancelledError):
+        await dying
+    [send] = await _jobs_of(stand, SEND_JOB)
+    assert send["state"] == "running", "the pushes' batch, held by the dead worker"
+    assert await stand.drain() == 0, "not another's while the lease holds"
+    assert len(smtp.messages()) == 0
+
+    slow.set()
+    stand.clock.advance(seconds=61)
+    await stand.drain()
+    for name in names:
+        # Unlogged when the worker died, so sent again: at least once, at most twice.
+        assert {p["documentId"] for p in stand.push.payloads(name)} == {document.id}
+        assert 1 <= len(stand.push.payloads(name)) <= 2
+    assert stand.push.attempts["fast"] == 2
+    sends = sorted((s["state"], s["attempts"]) for s in await _jobs_of(stand, SEND_JOB))
+    assert sends == [("done", 1), ("done", 2)], "the mails recorded by the fan-out's rerun"
+    states = sorted((d["channel"], d["state"], d["attempts"]) for d in await stand.deliveries())
+    assert states == [("email", "sent", 1)] * 2 + [("push", "sent", 1)] * 2
+    assert len(smtp.messages()) == 2
+    assert await stand.drain() == 0
 
 
 async def test_running_a_send_job_again_sends_nothing_twice(stand: Stand) -> None:
@@ -91,10 +170,11 @@ async def test_running_a_send_job_again_sends_nothing_twice(stand: Stand) -> Non
     )
     await ctx.document(customer)
     await stand.drain()
-    [send] = await _jobs_of(stand, SEND_JOB)
-    payload = json.loads(str(send["payload"]))
-    with tenant_scope(ctx.tenant.id):
-        await notification_jobs(stand.runtime).sending.handle_send(_job(stand, SEND_JOB, payload))
+    for send in await _jobs_of(stand, SEND_JOB):
+        payload = json.loads(str(send["payload"]))
+        with tenant_scope(ctx.tenant.id):
+            sending = notification_jobs(stand.runtime).sending
+            await sending.handle_send(_job(stand, SEND_JOB, payload))
     assert len(stand.push.payloads("phone")) == 1
     assert stand.push.attempts == {"phone": 1}
 
