@@ -159,7 +159,7 @@ def _measure(base_url: str, documents: int) -> PinningResult:
         customer_id = customers["data"]["customers"]["items"][0]["id"]
         count = _previews_ready(page, customer_id, csrf, time.monotonic() + 3600)
         page.goto("/")
-        page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # evaluate awaits it
         page.reload()
         page.wait_for_function("navigator.serviceWorker.controller !== null")
         page.goto(f"/customers/{customer_id}")

@@ -258,6 +258,19 @@ def search_settled(page: Page) -> None:
     expect(page.locator("document-search-screen section[aria-busy=false]")).to_be_attached()
 
 
+_SERVICE_WORKER_READY = """(ms) => Promise.race([
+  navigator.serviceWorker.ready.then(() => true),
+  new Promise((_, reject) => setTimeout(() => reject(new Error(`no service worker within ${ms} ms`)), ms)),
+])"""
+
+
+def service_worker_ready(page: Page, timeout_ms: int = 30_000) -> None:
+    """Wait until a service worker is active for the page. ``wait_for_function`` cannot: its
+    predicate is synchronous, and the promise of ``navigator.serviceWorker.ready`` counts as
+    true at once; ``evaluate`` waits for it."""
+    page.evaluate(_SERVICE_WORKER_READY, timeout_ms)
+
+
 @contextlib.contextmanager
 def offline_reload(page: Page) -> Iterator[None]:
     """Offline, with every request that still leaves the browser (the service worker's own fetches

@@ -32,6 +32,7 @@ from tests.e2e.conftest import (
     new_context,
     offline_reload,
     screenshot,
+    service_worker_ready,
 )
 from tests.e2e.tile_stub import TileStub, running_tile_stub
 
@@ -138,7 +139,7 @@ def sign_in(page: Page) -> None:
 
 def controlled(page: Page) -> None:
     """The service worker controls the page, so it keeps the tiles the map shows."""
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    service_worker_ready(page)
     page.reload()
     page.wait_for_function("navigator.serviceWorker.controller !== null")
 

@@ -9,7 +9,14 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import Demo, new_context, offline_reload, screenshot, sign_in
+from tests.e2e.conftest import (
+    Demo,
+    new_context,
+    offline_reload,
+    screenshot,
+    service_worker_ready,
+    sign_in,
+)
 from tests.e2e.test_pwa_browser import _image_loaded, _open_dossier
 
 #: What the device keeps of the dossier: the sync database's record of kept files, and the
@@ -60,7 +67,7 @@ def test_a_pinned_dossier_opens_offline_and_unpinning_drops_it(
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
         sign_in(page, demo)
-        page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+        service_worker_ready(page)
         page.reload()  # now the service worker controls the page
         page.wait_for_function("navigator.serviceWorker.controller !== null")
         _open_dossier(page, demo)

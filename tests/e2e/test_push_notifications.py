@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import Demo, new_context, sign_in
+from tests.e2e.conftest import Demo, new_context, service_worker_ready, sign_in
 
 
 def _b64url(data: bytes) -> str:
@@ -66,7 +66,7 @@ def test_enable_push_list_the_device_and_remove_it(push_page: Page, demo: Demo) 
 def test_the_service_worker_shows_a_push_and_its_document_link(push_page: Page, demo: Demo) -> None:
     page = push_page
     sign_in(page, demo)
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    service_worker_ready(page)
     cdp = page.context.new_cdp_session(page)
     registrations: dict[str, bool] = {}
     cdp.on(

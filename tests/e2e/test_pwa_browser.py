@@ -10,7 +10,15 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, Route, expect
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.e2e.conftest import ROOT, Demo, a_word_of, new_context, screenshot, sign_in
+from tests.e2e.conftest import (
+    ROOT,
+    Demo,
+    a_word_of,
+    new_context,
+    screenshot,
+    service_worker_ready,
+    sign_in,
+)
 
 
 def _open_dossier(page: Page, demo: Demo) -> None:
@@ -102,7 +110,7 @@ def test_every_page_of_a_pdf_shows_later_ones_rendered_on_demand(
     for it (the test server's preview job renders page one alone); its space is kept before it
     loads, and once seen it shows offline too."""
     sign_in(page, demo)
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    service_worker_ready(page)
     page.reload()  # the service worker controls the page, so it keeps the images it sees
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     _open_dossier(page, demo)
@@ -254,7 +262,7 @@ def test_the_app_shell_starts_offline_with_the_stored_dossier(
     page: Page, demo: Demo, device: str
 ) -> None:
     sign_in(page, demo)
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    service_worker_ready(page)
     _open_dossier(page, demo)
     expect(page.locator("dossier-screen #tab-all .count")).to_be_visible()  # the refresh landed
     page.reload()  # now the service worker controls the page
@@ -363,7 +371,7 @@ def test_edit_customer_data_shows_the_servers_validation(page: Page, demo: Demo)
 
 def test_a_file_shared_from_another_app_arrives_in_capture(page: Page, demo: Demo) -> None:
     sign_in(page, demo)
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    service_worker_ready(page)
     page.reload()
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     # What the system share sheet does: a multipart POST to the manifest's share_target action.
