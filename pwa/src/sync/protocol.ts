@@ -11,8 +11,8 @@ import type { Json, JsonObject } from "./merge";
 export const PROTOCOL_VERSION = 1;
 /** Most mutations in one push (sync/protocol.py MAX_BATCH). */
 export const MAX_BATCH = 500;
-/** Most changes asked for in one pull (the server allows up to 1,000). */
-export const PULL_LIMIT = 500;
+/** Changes asked for in one pull: the most the server allows (sync/protocol.py MAX_PULL_LIMIT), so a first pull takes the fewest rounds. */
+export const PULL_LIMIT = 1000;
 
 export const ENTITIES = ["customer", "address", "contact", "document", "register_assignment", "version", "lease", "conflict"] as const;
 export type Entity = (typeof ENTITIES)[number];
