@@ -227,6 +227,16 @@ class DeviceRevoked(Unauthenticated):
         super().__init__("this device was revoked; its local data must be deleted")
 
 
+class SessionOfAnotherDevice(Unauthenticated):
+    """The session cookie came from another browser than the one it is bound to (a copied
+    cookie): refused, so that revoking a device also stops its copied cookie (docs/adr/0027)."""
+
+    code = "session_device_mismatch"
+
+    def __init__(self) -> None:
+        super().__init__("this session belongs to another device; sign in again")
+
+
 class Forbidden(DossierError):
     code = "forbidden"
 

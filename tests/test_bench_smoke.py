@@ -10,6 +10,7 @@ import pytest
 
 from backend.runtime import Runtime
 from bench import format_table, run_cover_benchmark
+from bench.device_check import run_device_check_benchmark
 from bench.last_visits import run_last_visits_benchmark
 from bench.lighthouse import (
     LighthouseResult,
@@ -192,3 +193,10 @@ async def test_the_last_visits_benchmark_times_busy_and_quiet_pages(runtime: Run
     many, one, visits = await run_last_visits_benchmark(runtime, runs=3, warmup=1, customers=40)
     assert visits == 20 * 100 + 20
     assert many.runs == one.runs == 3
+
+
+async def test_the_device_check_benchmark_times_requests_with_and_without_a_device(
+    runtime: Runtime,
+) -> None:
+    without, with_device = await run_device_check_benchmark(runtime, runs=3, warmup=1)
+    assert without.runs == with_device.runs == 3

@@ -2,7 +2,8 @@
 
 A browser names itself with a random key in ``X-Dossier-Device``. The first signed-in request with
 a key registers the device for that user (its id derived from user and key, so two tabs racing to
-register make one row); later requests move ``last_seen_at`` forward (at most once a minute).
+register make one row) and binds the session to it; later requests find the device in the session
+read and move ``last_seen_at`` forward (at most once a minute).
 Revoking a device is done by its user or an administrator of the tenant and is audited; the
 device's next request ends its session and answers ``device_revoked``, which tells the app to
 delete everything it keeps.
@@ -165,6 +166,16 @@ class DeviceRegistry:
                 await self._repo.touch_device(principal.tenant_id, ident, now)
         return device
 
+    async def still_seen(self, device: Device) -> Device:
+        """The bound device of a session, read with it, used again: "last seen" moves forward
+        at most once a minute, and nothing else is read."""
+        now = self._clock()
+        if now - device.last_seen_at < _TOUCH_EVERY:
+            return device
+        async with self._tx.write():
+            await self._repo.touch_device(device.tenant_id, device.id, now)
+        return dataclasses.replace(device, last_seen_at=now)
+
     async def devices(self, principal: Principal, user_id: str | None = None) -> list[Device]:
         """A user's devices, newest use first: one's own, or anyone's for an administrator."""
         owner = principal.user_id if user_id is None else parse_id("user", user_id)
@@ -173,7 +184,9 @@ class DeviceRegistry:
 
     async def revoke(self, principal: Principal, ident: str) -> Device:
         """Revoke a device (its user, or an administrator); revoking it again changes nothing.
-        A device of another tenant is not found, exactly like an unknown one."""
+        A session bound to it ends at its next use, with or without the device's key, so a
+        cookie copied from it stops working too. A device of another tenant is not found,
+        exactly like an unknown one."""
         ident = parse_id("device", ident)
         device = await self._repo.find_device(principal.tenant_id, ident)
         if device is None:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from backend.access.policy import Role
+from backend.accounts.devices import Device
 
 __all__ = ["ApiToken", "Session", "User"]
 
@@ -36,6 +37,9 @@ class Session:
     created_at: dt.datetime
     expires_at: dt.datetime
     max_expires_at: dt.datetime
+    device: Device | None = None
+    """The browser device the session is bound to: the first one it was used from (read with
+    the session, so a revoked one is known without another statement; docs/adr/0027)."""
 
 
 @dataclass(frozen=True, slots=True)

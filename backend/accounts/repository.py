@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from backend.access.policy import Role
+from backend.accounts.devices import Device
 from backend.accounts.models import ApiToken, Session, User
 from backend.accounts.tables import ApiTokenTable, SessionTable, UserTable
 from backend.errors import Conflict
@@ -39,6 +40,21 @@ def _user(row: dict[str, Any]) -> User:
         active=bool(row["active"]),
         created_at=as_datetime(row["created_at"]),
         time_zone=row.get("time_zone"),
+    )
+
+
+def _bound_device(row: dict[str, Any]) -> Device | None:
+    if row["device"] is None or row["device_key"] is None:
+        return None
+    return Device(
+        id=str(row["device"]),
+        tenant_id=str(row["tenant"]),
+        user_id=str(row["user"]),
+        key=row["device_key"],
+        name=row["device_name"],
+        first_seen_at=as_datetime(row["device_first_seen_at"]),
+        last_seen_at=as_datetime(row["device_last_seen_at"]),
+        revoked_at=opt_datetime(row["device_revoked_at"]),
     )
 
 
@@ -145,7 +161,14 @@ class PiccoloAccountRepository:
 
     @across_tenants
     async def find_session(self, token_hash: str) -> Session | None:
-        rows = await select(SessionTable, "SELECT * FROM user_session WHERE id = {}", token_hash)
+        rows = await select(
+            SessionTable,
+            "SELECT s.*, d.key AS device_key, d.name AS device_name, "
+            "d.first_seen_at AS device_first_seen_at, d.last_seen_at AS device_last_seen_at, "
+            "d.revoked_at AS device_revoked_at FROM user_session s "
+            "LEFT JOIN user_device d ON d.id = s.device WHERE s.id = {}",
+            token_hash,
+        )
         if not rows:
             return None
         row = rows[0]
@@ -157,12 +180,19 @@ class PiccoloAccountRepository:
             created_at=as_datetime(row["created_at"]),
             expires_at=as_datetime(row["expires_at"]),
             max_expires_at=as_datetime(row["max_expires_at"]),
+            device=_bound_device(row),
         )
 
     @across_tenants
     async def extend_session(self, token_hash: str, expires_at: dt.datetime) -> None:
         await SessionTable.update({SessionTable.expires_at: expires_at}).where(
             SessionTable.id == token_hash
+        )
+
+    @across_tenants
+    async def bind_session(self, token_hash: str, device_id: str) -> None:
+        await SessionTable.update({SessionTable.device: device_id}).where(
+            (SessionTable.id == token_hash) & SessionTable.device.is_null()
         )
 
     @across_tenants

@@ -18,12 +18,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from backend.access.policy import Action, Grant, Principal, Role, can
+from backend.accounts.devices import Device
 from backend.accounts.models import ApiToken, Session, User
 from backend.accounts.passwords import hash_password, verify_password
 from backend.accounts.ports import AccountRepository
 from backend.audit.service import Actor, AuditTrail
 from backend.errors import (
     Conflict,
+    DeviceRevoked,
     FieldIssue,
     Forbidden,
     InvalidCredentials,
@@ -37,7 +39,7 @@ from backend.ids import parse_id
 from backend.ports import Clock, Transactions
 from backend.time_zones import checked_time_zone
 
-__all__ = ["AccountService", "SignedIn", "principal_of", "token_hash"]
+__all__ = ["AccountService", "ResolvedSession", "SignedIn", "principal_of", "token_hash"]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 10
@@ -55,6 +57,14 @@ class SignedIn:
     token: str
     session: Session
     user: User
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedSession:
+    """Who a session cookie signs in, and the device the session is bound to (None: not yet)."""
+
+    principal: Principal
+    device: Device | None
 
 
 GrantsOf = Callable[[str, str, dt.datetime], Awaitable[tuple[Grant, ...]]]
@@ -183,12 +193,25 @@ class AccountService:
 
     async def principal_for_session(self, token: str) -> Principal:
         """Resolve a session cookie; extend the session if more than a minute has passed."""
+        return (await self.resolve_session(token)).principal
+
+    async def bind_session(self, token: str, device_id: str) -> None:
+        """Bind the session of ``token`` to the device it is used from, unless it is bound."""
+        async with self._tx.write():
+            await self._repo.bind_session(token_hash(token), device_id)
+
+    async def resolve_session(self, token: str) -> ResolvedSession:
+        """:meth:`principal_for_session`, with the device the session is bound to."""
         session = await self._repo.find_session(token_hash(token))
         if session is None:
             raise Unauthenticated()
         now = self._clock()
         if now >= session.expires_at or now >= session.max_expires_at:
             raise SessionExpired()
+        if session.device is not None and session.device.revoked_at is not None:
+            # With or without the device's key (a copied cookie): docs/adr/0027.
+            await self.sign_out(token, device="revoked device")
+            raise DeviceRevoked()
         user = await self._repo.find_user(session.tenant_id, session.user_id)
         if user is None or not user.active:
             raise Unauthenticated()
@@ -196,7 +219,10 @@ class AccountService:
         if new_expiry - session.expires_at > dt.timedelta(minutes=1):
             await self._repo.extend_session(session.token_hash, new_expiry)
         grants = await self._grants_of(user.tenant_id, user.id, now)
-        return principal_of(user, "session", session.csrf_token, grants=grants, as_of=now)
+        return ResolvedSession(
+            principal_of(user, "session", session.csrf_token, grants=grants, as_of=now),
+            session.device,
+        )
 
     async def sign_out(self, token: str, device: str = "web") -> None:
         """End the session of ``token`` and record it in its tenant's trail (a session that is

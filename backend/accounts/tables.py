@@ -49,6 +49,8 @@ class SessionTable(Table, tablename="user_session"):
     created_at = Timestamptz()
     expires_at = Timestamptz()
     max_expires_at = Timestamptz()
+    device = UUID(null=True, default=None, index=True)
+    """The device the session is bound to (its first use with ``X-Dossier-Device``)."""
 
 
 class ApiTokenTable(Table, tablename="api_token"):

@@ -19,7 +19,15 @@ from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 
 from backend.access.policy import Principal
-from backend.errors import CsrfRejected, DossierError, Unauthenticated, ValidationFailed
+from backend.accounts.devices import Device, checked_key, device_id
+from backend.errors import (
+    CsrfRejected,
+    DeviceRevoked,
+    DossierError,
+    SessionOfAnotherDevice,
+    Unauthenticated,
+    ValidationFailed,
+)
 from backend.runtime import Runtime
 
 __all__ = ["SESSION_COOKIE", "Authentication", "auth_routes", "authenticate"]
@@ -54,12 +62,15 @@ async def authenticate(
     if not cookie:
         return Authentication(None, None)
     try:
-        principal = await accounts.principal_for_session(cookie)
+        session = await accounts.resolve_session(cookie)
+    except DeviceRevoked:
+        raise  # whatever the request was: the app must delete what it keeps (docs/adr/0027)
     except Unauthenticated as exc:
         return Authentication(None, exc)
+    principal = session.principal
     key = connection.headers.get(DEVICE_HEADER)
     if key is not None:
-        principal = await _on_device(connection, runtime, principal, cookie, key)
+        principal = await _on_device(connection, runtime, principal, cookie, key, session.device)
     method = connection.scope.get("method", "GET")
     if method not in _SAFE_METHODS and connection.headers.get(CSRF_HEADER) != principal.csrf_token:
         raise CsrfRejected()
@@ -72,17 +83,26 @@ async def _on_device(
     principal: Principal,
     cookie: str,
     key: str,
+    bound_to: Device | None,
 ) -> Principal:
     """Register the browser's device; a revoked one ends its session and raises
-    ``device_revoked`` (401), whatever the request was (docs/adr/0027)."""
+    ``device_revoked`` (401), whatever the request was (docs/adr/0027). The session is bound to
+    the first device it is used from; another device presenting it gets
+    ``session_device_mismatch`` (401)."""
     services = runtime.services()
 
     async def end_session() -> None:
         await services.accounts.sign_out(cookie, device="revoked device")
 
-    device = await services.devices.seen(
-        principal, key, connection.headers.get("user-agent", ""), end_session
-    )
+    if bound_to is not None:
+        if bound_to.id != device_id(principal.user_id, checked_key(key)):
+            raise SessionOfAnotherDevice()
+        device = await services.devices.still_seen(bound_to)
+    else:
+        device = await services.devices.seen(
+            principal, key, connection.headers.get("user-agent", ""), end_session
+        )
+        await services.accounts.bind_session(cookie, device.id)
     return dataclasses.replace(principal, device_id=device.id, device=device.label)
 
 

@@ -12,7 +12,7 @@ import httpx
 from backend.accounts.devices import describe_user_agent, device_id
 from backend.runtime import Runtime
 from sync.protocol import PROTOCOL_VERSION
-from tests.api.conftest import Api, browser, sign_in
+from tests.api.conftest import PASSWORD, Api, browser, sign_in
 from tests.factories import make_tenant_context
 
 PHONE_UA = (
@@ -34,6 +34,13 @@ async def gql_on(api: Api, key: str, query: str, variables: dict[str, Any] | Non
         json={"query": query, "variables": variables or {}},
         headers={"X-CSRF-Token": api.csrf, **on(key)},
     )
+
+
+async def sign_in_again(client: httpx.AsyncClient, api: Api) -> Api:
+    """The same user signed in on another browser: a session of its own."""
+    response = await client.post("/auth/login", json={"email": api.email, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return Api(client=client, csrf=response.json()["csrfToken"], ctx=api.ctx, email=api.email)
 
 
 async def user_id(api: Api) -> str:
@@ -61,27 +68,64 @@ async def test_a_request_registers_its_device_once(api: Api) -> None:
 
 
 async def test_revoking_your_own_device_ends_its_session_with_device_revoked(
-    client: httpx.AsyncClient, runtime: Runtime
+    runtime: Runtime,
 ) -> None:
     ctx = await make_tenant_context(runtime)
-    api = await sign_in(client, ctx, role="clerk")
-    phone, laptop = uuid.uuid4().hex, uuid.uuid4().hex
-    await gql_on(api, phone, "{ me { id } }")
-    listed = (await gql_on(api, laptop, DEVICES)).json()["data"]["devices"]
-    target = next(d["id"] for d in listed if not d["current"])
-    revoked = (await gql_on(api, laptop, REVOKE, {"id": target})).json()["data"]["revokeDevice"]
-    assert revoked["__typename"] == "Device"
-    assert revoked["revokedAt"] is not None
-    again = (await gql_on(api, laptop, REVOKE, {"id": target})).json()["data"]["revokeDevice"]
-    assert again["revokedAt"] == revoked["revokedAt"]
+    async with browser(runtime) as phone_client, browser(runtime) as laptop_client:
+        on_phone = await sign_in(phone_client, ctx, role="clerk")
+        on_laptop = await sign_in_again(laptop_client, on_phone)
+        phone, laptop = uuid.uuid4().hex, uuid.uuid4().hex
+        await gql_on(on_phone, phone, "{ me { id } }")
+        listed = (await gql_on(on_laptop, laptop, DEVICES)).json()["data"]["devices"]
+        target = next(d["id"] for d in listed if not d["current"])
+        answer = await gql_on(on_laptop, laptop, REVOKE, {"id": target})
+        revoked = answer.json()["data"]["revokeDevice"]
+        assert revoked["__typename"] == "Device"
+        assert revoked["revokedAt"] is not None
+        again = (await gql_on(on_laptop, laptop, REVOKE, {"id": target})).json()["data"]
+        assert again["revokeDevice"]["revokedAt"] == revoked["revokedAt"]
 
-    answer = await gql_on(api, phone, "{ me { id } }")
-    assert answer.status_code == 401
-    assert answer.json()["error"]["code"] == "device_revoked"
-    # The session ended: the cookie no longer signs anything in, from any device.
-    session = await api.client.get("/auth/session")
-    assert session.status_code == 401
-    assert session.json()["error"]["code"] == "unauthenticated"
+        answer = await gql_on(on_phone, phone, "{ me { id } }")
+        assert answer.status_code == 401
+        assert answer.json()["error"]["code"] == "device_revoked"
+        # The session ended: the cookie no longer signs anything in, from any device.
+        session = await on_phone.client.get("/auth/session")
+        assert session.status_code == 401
+        assert session.json()["error"]["code"] == "unauthenticated"
+        # The laptop's session is another one and goes on.
+        assert (await gql_on(on_laptop, laptop, "{ me { id } }")).status_code == 200
+
+
+async def test_a_session_is_bound_to_the_first_device_it_is_used_from(api: Api) -> None:
+    phone = uuid.uuid4().hex
+    assert (await gql_on(api, phone, "{ me { id } }")).status_code == 200
+    # The same cookie from another browser (a copied cookie) is refused, and nothing registers.
+    copied = await gql_on(api, uuid.uuid4().hex, "{ me { id } }")
+    assert copied.status_code == 401
+    assert copied.json()["error"]["code"] == "session_device_mismatch"
+    listed = (await gql_on(api, phone, DEVICES)).json()["data"]["devices"]
+    assert [d["current"] for d in listed] == [True]
+
+
+async def test_revoking_a_device_stops_its_copied_cookie_without_the_device_key(
+    runtime: Runtime,
+) -> None:
+    ctx = await make_tenant_context(runtime)
+    async with browser(runtime) as phone_client, browser(runtime) as admin_client:
+        admin = await sign_in(admin_client, ctx)
+        on_phone = await sign_in(phone_client, ctx, role="clerk")
+        key = uuid.uuid4().hex
+        await gql_on(on_phone, key, "{ me { id } }")
+        # A copy of the cookie, sent without any device key, works until the device is revoked.
+        assert (await on_phone.client.get("/auth/session")).status_code == 200
+        target = device_id(await user_id(on_phone), key)
+        assert (await admin.data(REVOKE, {"id": target}))["revokeDevice"]["__typename"] == "Device"
+        refused = await on_phone.client.get("/auth/session")
+        assert refused.status_code == 401
+        assert refused.json()["error"]["code"] == "device_revoked"
+        # The session ended with it.
+        gone = await on_phone.client.get("/auth/session")
+        assert gone.json()["error"]["code"] == "unauthenticated"
 
 
 async def test_a_revoked_device_is_refused_by_sync_too(

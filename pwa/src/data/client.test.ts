@@ -100,8 +100,10 @@ it("names this device in every request, and a revoked device hears device-revoke
 it("finishes a sign-out made offline at the next chance, so the cookie cannot sign in again", async () => {
   const seen: string[] = [];
   let online = false;
-  setFetch(async (input) => {
+  setFetch(async (input, init) => {
     if (!online) throw new TypeError("Failed to fetch");
+    // The wipe forgot the key the session is bound to: finishing goes without a device key.
+    if (new Headers(init?.headers).has("x-dossier-device")) return json({ error: { code: "session_device_mismatch", message: "" } }, 401);
     seen.push(String(input));
     return String(input) === "/auth/session" ? json({ user: { id: "u" }, csrfToken: "tok" }) : new Response(null, { status: 204 });
   });

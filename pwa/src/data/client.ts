@@ -56,18 +56,22 @@ export interface Session {
 export const sessionEvents = new EventTarget();
 
 export const DEVICE_REVOKED = "device_revoked";
-const SIGNED_OUT_CODES = new Set(["unauthenticated", "session_expired", DEVICE_REVOKED]);
+/** `session_device_mismatch`: the cookie was bound to another browser (a copy); sign in again here. */
+const SIGNED_OUT_CODES = new Set(["unauthenticated", "session_expired", "session_device_mismatch", DEVICE_REVOKED]);
 
 /** Tell the app the session is gone, and why. */
 export function announceSignedOut(code: string): void {
   sessionEvents.dispatchEvent(new CustomEvent(code === DEVICE_REVOKED ? "device-revoked" : "session-expired"));
 }
 
-/** The headers every request of the session carries: its CSRF token and this device's key. */
-export function sessionHeaders(extra: Record<string, string> = {}): Record<string, string> {
+/**
+ * The headers every request of the session carries: its CSRF token and this device's key
+ * (`asDevice` false: no key, for a session bound to a key this browser has forgotten).
+ */
+export function sessionHeaders(extra: Record<string, string> = {}, asDevice = true): Record<string, string> {
   const headers: Record<string, string> = { ...extra };
   if (csrfToken) headers["x-csrf-token"] = csrfToken;
-  const device = deviceKey();
+  const device = asDevice ? deviceKey() : null;
   if (device) headers["x-dossier-device"] = device;
   return headers;
 }
@@ -206,8 +210,8 @@ export async function signIn(email: string, password: string, tenant?: string): 
  * The current session, or null when signed out; refreshes the CSRF token. A revoked device
  * hears "device-revoked" as well.
  */
-export async function currentSession(): Promise<Session | null> {
-  const response = await send("/auth/session", { method: "GET", headers: sessionHeaders() });
+export async function currentSession(asDevice = true): Promise<Session | null> {
+  const response = await send("/auth/session", { method: "GET", headers: sessionHeaders({}, asDevice) });
   if (response.status === 401) {
     if ((await errorCodeOf(response)).code === DEVICE_REVOKED) announceSignedOut(DEVICE_REVOKED);
     return null;
@@ -234,9 +238,9 @@ function markSignOutPending(pending: boolean): void {
  * sign the next start in again: the sign-out is remembered and finished by
  * `finishPendingSignOut` once there is a connection.
  */
-export async function signOut(): Promise<void> {
+export async function signOut(asDevice = true): Promise<void> {
   try {
-    await send("/auth/logout", { method: "POST", headers: sessionHeaders() });
+    await send("/auth/logout", { method: "POST", headers: sessionHeaders({}, asDevice) });
     markSignOutPending(false);
   } catch (error) {
     if (error instanceof Offline) markSignOutPending(true);
@@ -255,7 +259,9 @@ export async function finishPendingSignOut(): Promise<boolean> {
     return false;
   }
   if (!pending) return false;
-  if (await currentSession()) await signOut();
+  // The wipe forgot the device key the session is bound to (a new key would be refused with
+  // session_device_mismatch): these two requests go without one (docs/adr/0027).
+  if (await currentSession(false)) await signOut(false);
   markSignOutPending(false);
   return true;
 }
