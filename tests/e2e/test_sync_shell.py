@@ -201,6 +201,36 @@ def test_a_device_revoked_by_an_admin_wipes_itself_and_says_why(
     assert context.request.get(demo.base_url + "/auth/session").status == 401
 
 
+def test_a_lost_phone_is_signed_out_remotely_from_the_laptops_settings(
+    context: BrowserContext, browser: Browser, demo: Demo
+) -> None:
+    phone = open_dossier(context, demo)
+    key = phone.evaluate("localStorage.getItem('dossier.device')")
+    me = _Client(demo.base_url).gql("{ me { id } }")["me"]["id"]
+    laptop_context = new_context(browser, demo, "desktop")
+    try:
+        laptop = laptop_context.new_page()
+        sign_in_as(laptop, DEMO_EMAIL)
+        laptop.locator("dossier-app nav a", has_text="Settings").click()
+        devices = laptop.locator("settings-screen signed-in-devices")
+        expect(devices.locator("li").first).to_contain_text("This browser")
+        # Other tests' browsers of the demo admin are listed too: the phone is the one to sign out.
+        other = devices.locator(f"li[data-device='{device_id(me, key)}']")
+        expect(other).to_contain_text("Last used")
+        other.locator("button.revoke").click()
+        other.get_by_role("button", name="Sign out and delete its data").click()
+        expect(other).to_contain_text("Signed out remotely")
+        screenshot(laptop, "43-device-signed-out-remotely")
+        # The laptop's own session goes on.
+        expect(devices.locator("li").first).to_contain_text("This browser")
+    finally:
+        laptop_context.close()
+
+    phone.locator("dossier-app nav a", has_text="In-tray").click()
+    expect(phone.locator("login-screen .revoked")).to_contain_text("signed out remotely")
+    assert_wiped(phone)
+
+
 def test_a_grant_taken_back_while_offline_evicts_the_dossier_at_the_next_pull(
     context: BrowserContext, demo: Demo
 ) -> None:

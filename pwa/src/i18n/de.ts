@@ -393,4 +393,12 @@ export const de: Messages = {
   "settings.pinnedNone": "Auf diesem Gerät ist keine Akte offline verfügbar.",
   "settings.pinnedLine": "Dokumente: {documents} · gespeicherte Dateien: {files} · {size}",
   "settings.unpin": "{name} nicht mehr offline",
+  "devices.title": "Angemeldet auf",
+  "devices.explain": "Ein verlorenes oder weitergegebenes Gerät aus der Ferne abzumelden löscht die Akten, Dateien und nicht gesendeten Änderungen darauf, sobald es sich das nächste Mal verbindet.",
+  "devices.thisOne": "Dieser Browser",
+  "devices.lastSeen": "Zuletzt benutzt {when}",
+  "devices.revokedAt": "Aus der Ferne abgemeldet {when}",
+  "devices.revoke": "Aus der Ferne abmelden",
+  "devices.revokeNamed": "{name} aus der Ferne abmelden",
+  "devices.confirm": "Abmelden und Daten löschen",
 };

@@ -392,6 +392,14 @@ export const en = {
   "settings.pinnedNone": "No dossier is pinned on this device.",
   "settings.pinnedLine": "Documents: {documents} · files kept: {files} · {size}",
   "settings.unpin": "Unpin {name}",
+  "devices.title": "Signed in on",
+  "devices.explain": "Signing a lost or handed-over device out remotely deletes the dossiers, files and unsent changes kept on it the next time it connects.",
+  "devices.thisOne": "This browser",
+  "devices.lastSeen": "Last used {when}",
+  "devices.revokedAt": "Signed out remotely {when}",
+  "devices.revoke": "Sign out remotely",
+  "devices.revokeNamed": "Sign out {name} remotely",
+  "devices.confirm": "Sign out and delete its data",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -393,4 +393,12 @@ export const pl: Messages = {
   "settings.pinnedNone": "Na tym urządzeniu nie przypięto żadnej teczki.",
   "settings.pinnedLine": "Dokumenty: {documents} · zapisane pliki: {files} · {size}",
   "settings.unpin": "Odepnij {name}",
+  "devices.title": "Zalogowano na",
+  "devices.explain": "Zdalne wylogowanie zgubionego lub przekazanego urządzenia usuwa zapisane na nim teczki, pliki i niewysłane zmiany przy jego następnym połączeniu.",
+  "devices.thisOne": "Ta przeglądarka",
+  "devices.lastSeen": "Ostatnio używane {when}",
+  "devices.revokedAt": "Wylogowano zdalnie {when}",
+  "devices.revoke": "Wyloguj zdalnie",
+  "devices.revokeNamed": "Wyloguj zdalnie {name}",
+  "devices.confirm": "Wyloguj i usuń dane",
 };

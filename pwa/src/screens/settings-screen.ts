@@ -1,9 +1,8 @@
 /**
-/**
  * Settings: language, theme, notifications on this device, offline dossiers (storage budget,
- * usage, pinned dossiers), who is signed in, sign out. Signing out deletes what the device keeps
- * (data/wipe.ts); when changes still wait to be sent, it says how many first and lets the user
- * cancel.
+ * usage, pinned dossiers), the browsers the user is signed in on, who is signed in, sign out.
+ * Signing out deletes what the device keeps (data/wipe.ts); when changes still wait to be sent,
+ * it says how many first and lets the user cancel.
  */
 import { css, html, nothing, type TemplateResult } from "lit";
 import { signOut, type SessionUser } from "../data/client";
@@ -15,6 +14,7 @@ import { applyTheme, savedTheme, type Theme } from "../theme";
 import { enablePush, pushDevices, pushSupport, removePushDevice, type PushDevice } from "../notifications/push-devices";
 import { dossierPath } from "../router";
 import { LocalizedElement } from "../ui/localized";
+import "../ui/signed-in-devices";
 import { shared } from "../ui/styles";
 
 declare const __APP_VERSION__: string;
@@ -272,6 +272,7 @@ export class SettingsScreen extends LocalizedElement {
         )}
       </fieldset>
       ${this.renderNotifications()} ${this.renderOffline()}
+      <signed-in-devices></signed-in-devices>
       ${this.user ? html`<p>${t("settings.signedInAs", { name: this.user.displayName })} <span class="muted">(${this.user.email})</span></p>` : nothing}
       ${this.renderSignOut()}
       <p class="muted small">${t("settings.version", { version: __APP_VERSION__ })}</p>
