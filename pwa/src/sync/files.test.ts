@@ -2,7 +2,7 @@ import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
 import { openSyncDb } from "./db";
 import { document, MemoryCache, server } from "./fake-files";
-import { bytesOf, dropFiles, filePlan, keepFiles, keptFiles } from "./files";
+import { bytesOf, dropFiles, filePlan, keepFiles, keptFiles, trimToBudget } from "./files";
 
 let n = 0;
 
@@ -68,5 +68,38 @@ describe("the files of a pinned dossier", () => {
     const record = await keepFiles(db, "c1", [document("b", "2026-02-01T00:00:00Z", 10)], { fetcher: net.fetcher, cache, budget: 1e9 });
     expect(new Set(Object.values(record.files).map((f) => f.documentId))).toEqual(new Set(["b"]));
     expect([...(cache as unknown as MemoryCache).entries.keys()].some((url) => url.includes("-a"))).toBe(false);
+  });
+});
+
+describe("a lowered storage budget", () => {
+  it("drops files and screen images of the oldest documents first, across dossiers, thumbnails last", async () => {
+    const db = await openSyncDb(`files-${++n}`);
+    const cache = new MemoryCache() as unknown as Cache;
+    const net = server();
+    const first = [document("a-old", "2026-01-01T00:00:00Z", 10_000), document("a-new", "2026-06-01T00:00:00Z", 10_000)];
+    const second = [document("b-mid", "2026-03-01T00:00:00Z", 10_000)];
+    await keepFiles(db, "c1", first, { budget: 1e9, fetcher: net.fetcher, cache });
+    await keepFiles(db, "c2", second, { budget: 1e9, fetcher: net.fetcher, cache });
+    const dossiers = new Map([["c1", first], ["c2", second]]);
+    expect(await trimToBudget(db, dossiers, 1e9, cache)).toBe(0); // within the budget: nothing goes
+
+    // 3 × 11,100 kept; 23,000 leaves room for two documents' files: the oldest one's go.
+    expect(await trimToBudget(db, dossiers, 23_000, cache)).toBe(2);
+    const kinds = async (customerId: string) =>
+      Object.values((await keptFiles(db, customerId))?.files ?? {}).map((f) => `${f.kind}:${f.documentId}`).sort();
+    expect(await kinds("c1")).toEqual(["file:a-new", "screen:a-new", "thumbnail:a-new", "thumbnail:a-old"]);
+    expect(await kinds("c2")).toEqual(["file:b-mid", "screen:b-mid", "thumbnail:b-mid"]);
+    expect((await keptFiles(db, "c1"))?.skipped).toBe(2);
+    expect((cache as unknown as MemoryCache).entries.has("/files/v-a-old?inline=1")).toBe(false);
+
+    // Room for the thumbnails only: every file and screen image goes, the thumbnails stay.
+    await trimToBudget(db, dossiers, 300, cache);
+    expect(await kinds("c1")).toEqual(["thumbnail:a-new", "thumbnail:a-old"]);
+    expect(await kinds("c2")).toEqual(["thumbnail:b-mid"]);
+    expect((cache as unknown as MemoryCache).entries.size).toBe(3);
+
+    // Less than that: the oldest thumbnails go too.
+    await trimToBudget(db, dossiers, 150, cache);
+    expect([...(await kinds("c1")), ...(await kinds("c2"))]).toEqual(["thumbnail:a-new"]);
   });
 });

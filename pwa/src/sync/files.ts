@@ -159,3 +159,45 @@ export async function dropFiles(db: SyncDatabase, customerId: string, cache?: Ca
   for (const url of Object.keys(kept?.files ?? {})) await open.delete(url);
   await db.delete("meta", filesKey(customerId));
 }
+
+/**
+ * Drop kept files until every pinned dossier's files together fit `budget` (the user lowered it):
+ * the files and screen images go before any thumbnail, oldest documents first, across dossiers,
+ * the reverse of the order they are kept in; a file no longer in its dossier's plan goes first
+ * of all. `dossiers`: each pinned dossier's documents. Answers how many files were dropped.
+ */
+export async function trimToBudget(
+  db: SyncDatabase,
+  dossiers: ReadonlyMap<string, readonly StoredDocument[]>,
+  budget = storageBudget(),
+  cache?: Cache,
+): Promise<number> {
+  const records = await allKept(db);
+  let used = records.reduce((n, f) => n + bytesOf(f), 0);
+  if (used <= budget) return 0;
+  const candidates: { record: DossierFiles; url: string; rank: [number, string] }[] = [];
+  for (const record of records) {
+    const created = new Map((dossiers.get(record.customerId) ?? []).map((d) => [d.id, d.createdAt || d.documentDate]));
+    for (const [url, kept] of Object.entries(record.files)) {
+      const date = created.get(kept.documentId);
+      // Unplanned first (tier 0), then screens and files (1), thumbnails last (2); oldest first.
+      const tier = date === undefined ? 0 : kept.kind === "thumbnail" ? 2 : 1;
+      candidates.push({ record, url, rank: [tier, date ?? ""] });
+    }
+  }
+  candidates.sort((a, b) => a.rank[0] - b.rank[0] || a.rank[1].localeCompare(b.rank[1]));
+  const open = cache ?? (await caches.open(PINNED_CACHE));
+  const changed = new Set<DossierFiles>();
+  let dropped = 0;
+  for (const { record, url } of candidates) {
+    if (used <= budget) break;
+    used -= record.files[url]?.bytes ?? 0;
+    delete record.files[url];
+    record.skipped += 1;
+    changed.add(record);
+    dropped += 1;
+    await open.delete(url);
+  }
+  for (const record of changed) await db.put("meta", record, filesKey(record.customerId));
+  return dropped;
+}

@@ -38,8 +38,9 @@ async function setup() {
   let persisted = 0;
   const cache = new MemoryCache();
   const files = fileServer();
-  const pinning = new Pinning(client, repo, async () => (persisted++, true), { cache: cache as unknown as Cache, fetcher: files.fetcher, budget: 1e9 });
-  return { server, client, store, pinning, sent, cache, files, persisted: () => persisted };
+  const options = { cache: cache as unknown as Cache, fetcher: files.fetcher, budget: 1e9 };
+  const pinning = new Pinning(client, repo, async () => (persisted++, true), options);
+  return { server, client, store, pinning, sent, cache, files, options, persisted: () => persisted };
 }
 
 describe("pinning a dossier", () => {
@@ -61,6 +62,22 @@ describe("pinning a dossier", () => {
     expect(cache.entries.size).toBe(0);
     expect(await pinning.usage()).toEqual([]);
     expect((await client.status()).waiting).toBe(0);
+  });
+
+  it("drops what no longer fits when the budget is lowered, and fetches it again when raised", async () => {
+    const { pinning, cache, files, options } = await setup();
+    await pinning.pin("c1");
+    await pinning.refresh();
+    expect(cache.entries.size).toBe(2);
+    options.budget = 5_000; // the user chose less storage than the kept file needs
+    await pinning.refresh();
+    expect([...cache.entries.keys()]).toEqual(["/renditions/th1"]);
+    expect((await pinning.usage())[0]).toMatchObject({ files: 1, skipped: 1 });
+    files.asked.length = 0;
+    options.budget = 1e9;
+    await pinning.refresh();
+    expect(files.asked).toEqual(["/files/v1?inline=1"]);
+    expect(cache.entries.size).toBe(2);
   });
 
   it("asks the browser to keep the storage on the first pin only", async () => {

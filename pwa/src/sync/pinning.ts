@@ -7,7 +7,7 @@
  */
 import type { Repository } from "../data/repository";
 import type { SyncClient } from "./client";
-import { bytesOf, dropFiles, keepFiles, keptFiles, type FetchOptions } from "./files";
+import { bytesOf, dropFiles, keepFiles, keptFiles, storageBudget, trimToBudget, type FetchOptions } from "./files";
 import { checkin, checkout, renew } from "./mutations";
 import { project, writeProjection, type Lease, type Projection } from "./projection";
 
@@ -162,8 +162,12 @@ export class Pinning {
       const customerId = key.slice(4);
       if (!pinned.has(customerId)) await this.forget(customerId);
     }
-    for (const customerId of pinned) {
-      const projection = await this.projection(customerId);
+    const projections = new Map<string, Projection>();
+    for (const customerId of pinned) projections.set(customerId, await this.projection(customerId));
+    // A lowered budget: what no longer fits goes first (oldest documents' files, thumbnails last).
+    const documents = new Map([...projections].map(([id, projection]) => [id, projection.documents]));
+    await trimToBudget(this.db, documents, this.files.budget ?? storageBudget(), this.files.cache);
+    for (const [customerId, projection] of projections) {
       if (!(await writeProjection(this.repo.store, projection))) continue;
       this.repo.events.dispatchEvent(new CustomEvent("changed", { detail: { what: "dossier", id: customerId } }));
       this.notify(customerId);
