@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -27,6 +25,8 @@ from dataclasses import dataclass
 from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
+
+from bench.served import free_port, prepare, server_env, serving
 
 __all__ = [
     "BUDGETS",
@@ -92,56 +92,14 @@ def scores_of(report: Mapping[str, Any]) -> tuple[dict[str, int], list[str]]:
     return scores, findings
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def demo_server(dist: Path, *, customers: int = 4, documents: int = 40) -> Iterator[str]:
     """A ``dossier serve`` of ``dist`` with demo data on a throwaway SQLite database; its URL."""
     with tempfile.TemporaryDirectory(prefix="dossier-lighthouse-") as data:
-        port = _free_port()
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("DOSSIER_")},
-            "DOSSIER_ENV": "development",
-            "DOSSIER_DATA_DIR": data,
-            "DOSSIER_PORT": str(port),
-            "DOSSIER_BASE_URL": f"http://localhost:{port}",
-            "DOSSIER_PWA_DIR": str(dist),
-        }
-        cli = [sys.executable, "-m", "backend.cli"]
-        # Our own CLI, run by this interpreter with arguments made here (hence the S603 waivers).
-        subprocess.run([*cli, "migrate"], env=env, cwd=ROOT, check=True, capture_output=True)  # noqa: S603
-        subprocess.run(  # noqa: S603
-            [*cli, "demo", "--customers", str(customers), "--documents", str(documents)],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-        log_path = Path(data) / "server.log"
-        with log_path.open("wb") as log:
-            server = subprocess.Popen([*cli, "serve"], env=env, cwd=ROOT, stdout=log, stderr=log)  # noqa: S603
-            base_url = f"http://localhost:{port}"
-            try:
-                deadline = time.monotonic() + 60
-                while True:
-                    try:
-                        with urllib.request.urlopen(base_url + "/health", timeout=2):  # noqa: S310
-                            break
-                    except OSError:
-                        if server.poll() is not None or time.monotonic() > deadline:
-                            raise RuntimeError(log_path.read_text()) from None
-                        time.sleep(0.3)
-                yield base_url
-            finally:
-                server.terminate()
-                try:
-                    server.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    server.kill()
+        env = server_env(Path(data), free_port(), dist, environment="development")
+        prepare(env, customers=customers, documents=documents)
+        with serving(env, Path(data) / "server.log") as base_url:
+            yield base_url
 
 
 def _session(base_url: str) -> tuple[str, str]:

@@ -11,9 +11,6 @@ import contextlib
 import json
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -32,6 +29,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from bench.served import free_port, prepare, server_env, serving
 from tests.conftest import TEST_AUDIT_KEY, TEST_SECRET_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,12 +68,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if Path(str(item.fspath)).is_relative_to(here):
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.sqlite_only)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass(frozen=True)
@@ -167,50 +159,18 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         "the PWA is not built: run ./dev test (or: cd pwa && npm ci && npx vite build)"
     )
     data = tmp_path_factory.mktemp("e2e")
-    port = _free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("DOSSIER_")},
-        "DOSSIER_ENV": "test",
-        "DOSSIER_DATA_DIR": str(data),
-        "DOSSIER_SECRET_KEY": TEST_SECRET_KEY,
-        "DOSSIER_AUDIT_SIGNING_KEY": TEST_AUDIT_KEY,
-        "DOSSIER_PORT": str(port),
-        "DOSSIER_BASE_URL": f"http://localhost:{port}",
-        "DOSSIER_PWA_DIR": str(PWA_DIST),
+    env = server_env(
+        data,
+        free_port(),
+        PWA_DIST,
+        DOSSIER_SECRET_KEY=TEST_SECRET_KEY,
+        DOSSIER_AUDIT_SIGNING_KEY=TEST_AUDIT_KEY,
         # Only page one from the preview job: a PDF's later pages are rendered on demand.
-        "DOSSIER_PDF_PREVIEW_PAGES": "1",
-    }
-    cli = [sys.executable, "-m", "backend.cli"]
-    # Our own CLI, run by this interpreter with arguments made here (hence the S603 waivers).
-    subprocess.run([*cli, "migrate"], env=env, cwd=ROOT, check=True, capture_output=True)  # noqa: S603
-    subprocess.run(  # noqa: S603
-        [*cli, "demo", "--customers", "6", "--documents", "90"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
+        DOSSIER_PDF_PREVIEW_PAGES="1",
     )
-    log = (data / "server.log").open("wb")
-    server = subprocess.Popen([*cli, "serve"], env=env, cwd=ROOT, stdout=log, stderr=log)  # noqa: S603
-    base_url = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base_url + "/health", timeout=2):  # noqa: S310
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError((data / "server.log").read_text()) from None
-                time.sleep(0.3)
+    prepare(env, customers=6, documents=90)
+    with serving(env, data / "server.log") as base_url:
         yield _choose(_Client(base_url), base_url)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

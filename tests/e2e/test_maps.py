@@ -7,12 +7,8 @@ sheet and on the day's route."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from bench.served import free_port, prepare, server_env, serving
 from tests.conftest import TEST_AUDIT_KEY, TEST_SECRET_KEY
 from tests.e2e.conftest import (
     DEMO_EMAIL,
@@ -28,7 +25,6 @@ from tests.e2e.conftest import (
     ROOT,
     Demo,
     _Client,
-    _free_port,
     new_context,
     offline_reload,
     screenshot,
@@ -49,56 +45,24 @@ def maps(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MapServer]:
     """A server of its own: the tile settings point at the stub, which allows area downloads."""
     assert (PWA_DIST / "index.html").is_file(), "the PWA is not built: cd pwa && npx vite build"
     data = tmp_path_factory.mktemp("e2e-maps")
-    port = _free_port()
     with running_tile_stub() as tiles:
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("DOSSIER_")},
-            "DOSSIER_ENV": "test",
-            "DOSSIER_DATA_DIR": str(data),
-            "DOSSIER_SECRET_KEY": TEST_SECRET_KEY,
-            "DOSSIER_AUDIT_SIGNING_KEY": TEST_AUDIT_KEY,
-            "DOSSIER_PORT": str(port),
-            "DOSSIER_BASE_URL": f"http://localhost:{port}",
-            "DOSSIER_PWA_DIR": str(PWA_DIST),
-            "DOSSIER_EMBEDDED_WORKERS": "0",  # no previews needed here
-            "DOSSIER_TILE_URL": tiles.template,
-            "DOSSIER_TILE_ATTRIBUTION": "Test tiles",
-            "DOSSIER_TILE_PREFETCH": "true",
-            "DOSSIER_TILE_PREFETCH_MAX_TILES": "300",
-        }
-        cli = [sys.executable, "-m", "backend.cli"]
-        # Our own CLI, run by this interpreter with arguments made here (hence the S603 waivers).
-        subprocess.run([*cli, "migrate"], env=env, cwd=ROOT, check=True, capture_output=True)  # noqa: S603
-        subprocess.run(  # noqa: S603
-            [*cli, "demo", "--customers", "40", "--documents", "60"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
+        env = server_env(
+            data,
+            free_port(),
+            PWA_DIST,
+            DOSSIER_SECRET_KEY=TEST_SECRET_KEY,
+            DOSSIER_AUDIT_SIGNING_KEY=TEST_AUDIT_KEY,
+            DOSSIER_EMBEDDED_WORKERS="0",  # no previews needed here
+            DOSSIER_TILE_URL=tiles.template,
+            DOSSIER_TILE_ATTRIBUTION="Test tiles",
+            DOSSIER_TILE_PREFETCH="true",
+            DOSSIER_TILE_PREFETCH_MAX_TILES="300",
         )
-        log = (data / "server.log").open("wb")
-        server = subprocess.Popen([*cli, "serve"], env=env, cwd=ROOT, stdout=log, stderr=log)  # noqa: S603
-        base_url = f"http://localhost:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(base_url + "/health", timeout=2):  # noqa: S310
-                        break
-                except OSError:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        raise AssertionError((data / "server.log").read_text()) from None
-                    time.sleep(0.3)
+        prepare(env, customers=40, documents=60)
+        with serving(env, data / "server.log") as base_url:
             client = _Client(base_url)
             demo = Demo(base_url, "", "", "", "", "", "")
             yield MapServer(demo, tiles, client)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-            log.close()
 
 
 CUSTOMERS = """{ customers(first: 100) { items { id name status
