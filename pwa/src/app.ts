@@ -131,7 +131,10 @@ export class DossierApp extends LocalizedElement {
     } catch (error) {
       if (!(error instanceof Offline)) console.warn(error);
       if (!stored) this.user = null;
-      else void this.startSyncUi(); // offline with a stored user: the outbox still shows
+      else {
+        void this.startSyncUi(); // offline with a stored user: the outbox still shows
+        this.startLive(); // connects once online; an expired session then shows the sign-in
+      }
     }
   }
 

@@ -152,6 +152,27 @@ describe("LiveUpdates", () => {
     expect(clients).toHaveLength(1);
   });
 
+  it("a refusal sent as errors in a result (the server's way) stops it too, and its complete is ignored", () => {
+    const { env, clients, events, signedOut, live } = setUp();
+    live.start();
+    const client = clients[0]!;
+    client.sink.next({ data: null, errors: [{ message: "sign in first", extensions: { code: "unauthenticated" } }] });
+    client.sink.complete();
+    expect(signedOut).toEqual(["unauthenticated"]);
+    expect(client.disposed).toBe(true);
+    expect(env.timers).toHaveLength(0);
+    expect(events).toEqual([]);
+  });
+
+  it("errors in a result that are not about the session are no event and stop nothing", () => {
+    const { clients, events, signedOut, live } = setUp();
+    live.start();
+    clients[0]!.sink.next({ data: null, errors: [{ message: "oops", extensions: { code: "internal_error" } }] });
+    expect(signedOut).toEqual([]);
+    expect(events).toEqual([]);
+    expect(live.connected).toBe(true);
+  });
+
   it("stop() on sign-out closes the socket, cancels a pending retry and ignores late goodbyes", () => {
     const { env, clients, events, live } = setUp();
     live.start();

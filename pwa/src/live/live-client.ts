@@ -132,11 +132,15 @@ export class LiveUpdates {
   private subscribe(): void {
     const client = this.client;
     if (!client) return;
-    const sink: Sink<{ data?: { documentEvents: LiveEvent } | null }> = {
+    const sink: Sink<{ data?: { documentEvents: LiveEvent } | null; errors?: unknown }> = {
       next: (result) => {
-        this.failures = 0;
+        // The server answers a subscription it refuses with errors in a "next", then "complete".
+        const code = result.errors ? errorCode(result.errors) : null;
+        if (code !== null && SIGNED_OUT.has(code)) return this.signedOut(code);
         const event = result.data?.documentEvents;
-        if (event) this.options.onEvent(event);
+        if (!event) return;
+        this.failures = 0;
+        this.options.onEvent(event);
       },
       error: (error) => this.ended(client, errorCode(error)),
       complete: () => this.ended(client, null),
@@ -148,16 +152,17 @@ export class LiveUpdates {
   private ended(client: Pick<Client, "subscribe" | "dispose">, code: string | null): void {
     if (client !== this.client) return; // an old client's goodbye
     this.unsubscribe = null;
-    if (code !== null && SIGNED_OUT.has(code)) {
-      this.stop();
-      this.options.onSignedOut?.(code);
-      return;
-    }
+    if (code !== null && SIGNED_OUT.has(code)) return this.signedOut(code);
     const wait = retryDelay(this.failures++, this.baseMs, this.maxMs, this.env.random);
     this.resubscribe = this.env.setTimeout(() => {
       this.resubscribe = null;
       if (client === this.client) this.subscribe();
     }, wait);
+  }
+
+  private signedOut(code: string): void {
+    this.stop();
+    this.options.onSignedOut?.(code);
   }
 
   private disconnect(): void {
