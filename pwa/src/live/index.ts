@@ -44,6 +44,7 @@ export function startLive(): void {
     url: socketUrl(),
     createClient,
     onEvent: (event) => void router.handle(event),
+    onReconnected: () => void router.catchUp(),
     onSignedOut: (code) => {
       live = null;
       announceSignedOut(code);

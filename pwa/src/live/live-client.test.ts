@@ -66,6 +66,7 @@ function setUp(online = true) {
   const clients: FakeClient[] = [];
   const events: LiveEvent[] = [];
   const signedOut: string[] = [];
+  const reconnected: number[] = [];
   const live = new LiveUpdates({
     url: "ws://app.test/graphql",
     createClient: (options) => {
@@ -75,11 +76,12 @@ function setUp(online = true) {
     },
     onEvent: (event) => events.push(event),
     onSignedOut: (code) => signedOut.push(code),
+    onReconnected: () => reconnected.push(clients.length),
     environment: env,
     baseMs: 1000,
     maxMs: 8000,
   });
-  return { env, clients, events, signedOut, live };
+  return { env, clients, events, signedOut, reconnected, live };
 }
 
 describe("retryDelay", () => {
@@ -171,6 +173,24 @@ describe("LiveUpdates", () => {
     expect(signedOut).toEqual([]);
     expect(events).toEqual([]);
     expect(live.connected).toBe(true);
+  });
+
+  it("catches up after a gap: a retried socket, or the first one after being offline", () => {
+    const { env, clients, reconnected, live } = setUp();
+    live.start();
+    const connected = (client: FakeClient, wasRetry: boolean) => {
+      const listener = client.options.on?.connected as ((s: unknown, p: unknown, r: boolean) => void) | undefined;
+      listener?.({}, undefined, wasRetry);
+    };
+    connected(clients[0]!, false);
+    expect(reconnected).toEqual([]);
+    connected(clients[0]!, true);
+    expect(reconnected).toEqual([1]);
+    env.fire("offline");
+    env.fire("online");
+    connected(clients[1]!, false);
+    connected(clients[1]!, false);
+    expect(reconnected).toEqual([1, 2]);
   });
 
   it("stop() on sign-out closes the socket, cancels a pending retry and ignores late goodbyes", () => {

@@ -34,6 +34,8 @@ export interface LiveOptions {
   onEvent(event: LiveEvent): void;
   /** The server says the session is gone: the connection has stopped. */
   onSignedOut?(code: string): void;
+  /** Connected again after a gap (a dropped socket, or offline): events of the gap were missed. */
+  onReconnected?(): void;
   environment?: LiveEnvironment;
   /** First retry delay and the cap, in ms. */
   baseMs?: number;
@@ -109,13 +111,14 @@ export class LiveUpdates {
   private readonly onOnline = (): void => {
     if (this.running && !this.client) {
       this.failures = 0;
-      this.connect();
+      this.connect(true);
     }
   };
 
   private readonly onOffline = (): void => this.disconnect();
 
-  private connect(): void {
+  /** `afterGap`: the first connection already follows a gap (the browser was offline). */
+  private connect(afterGap = false): void {
     const { random } = this.env;
     this.client = this.options.createClient({
       url: this.options.url,
@@ -125,6 +128,12 @@ export class LiveUpdates {
       shouldRetry: () => true,
       retryWait: (retries) =>
         new Promise((resolve) => this.env.setTimeout(resolve, retryDelay(retries, this.baseMs, this.maxMs, random))),
+      on: {
+        connected: (_socket, _payload, wasRetry) => {
+          if (wasRetry || afterGap) this.options.onReconnected?.();
+          afterGap = false;
+        },
+      },
     });
     this.subscribe();
   }

@@ -92,3 +92,11 @@ describe("LiveRouter", () => {
     expect(calls).toEqual(["dossier:c1", "dossier:c1"]);
   });
 });
+
+describe("LiveRouter.catchUp", () => {
+  it("reads the open dossier again and syncs the pinned ones after a gap", async () => {
+    const { t, calls } = targets({ dossier: "c1" });
+    await new LiveRouter(t).catchUp();
+    expect(calls.sort()).toEqual(["dossier:c1", "pull"]);
+  });
+});

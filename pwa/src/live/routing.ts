@@ -63,6 +63,17 @@ export class LiveRouter {
     this.pulls = new Coalesced(() => targets.pull());
   }
 
+  /** After a gap in the connection: what may have changed meanwhile is read again (the open
+   * dossier or document, and the pinned dossiers by a sync). */
+  async catchUp(): Promise<void> {
+    const work: Promise<void>[] = [this.pulls.run("pinned")];
+    const dossier = this.targets.openDossier();
+    if (dossier) work.push(this.dossiers.run(dossier));
+    const document = this.targets.openDocument();
+    if (document) work.push(this.documents.run(document));
+    await Promise.all(work);
+  }
+
   /** Resolves when what the event caused is done (tests wait for it; the app does not). */
   async handle(event: LiveEvent): Promise<void> {
     const work: Promise<void>[] = [];
