@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from backend.access.policy import ScopeKind
 from backend.accounts.models import User
 from backend.persistence.scope import tenant_scope
 from tests.api.conftest import PASSWORD, Api, browser
@@ -135,4 +136,39 @@ def _text(message: EmailMessage) -> str:
     again = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
     part = again.get_body(preferencelist=("plain",))
     assert part is not None
-    return str(part.get_content())  # type: ignore[attr-defined]
+    return str(part.get_content())
+
+
+async def test_nothing_is_sent_once_the_dossier_is_no_longer_theirs(
+    stand: Stand, smtp: SmtpServer
+) -> None:
+    ctx = stand.ctx
+    customer = await ctx.customer(name="ACME", erp_number="E-1")
+    winner, _ = await ctx.user("clerk", password=PASSWORD)
+    loser, _ = await ctx.user("none", password=PASSWORD)
+    grant = await ctx.grant(loser, "clerk", ScopeKind.CUSTOMER, customer.id)
+    await stand.device(loser, "phone")
+    await _conflicting_edits(stand, winner, loser, customer.id)
+    await ctx.runtime.services().access.revoke(ctx.principal, grant.id)
+    await stand.drain()
+    assert stand.push.received["phone"] == []
+    assert smtp.messages() == []
+
+
+async def test_resolving_the_conflict_tells_no_one_again(stand: Stand) -> None:
+    ctx = stand.ctx
+    customer = await ctx.customer(name="ACME", erp_number="E-1")
+    winner, _ = await ctx.user("clerk", password=PASSWORD)
+    loser, _ = await ctx.user("clerk", password=PASSWORD)
+    await stand.device(loser, "phone")
+    conflict_id = await _conflicting_edits(stand, winner, loser, customer.id)
+    await stand.drain()
+    async with browser(stand.runtime) as b:
+        client = await _signed_in(stand, b, loser)
+        [resolved] = await client.push(
+            client.mutation("resolve", "conflict", conflict_id, resolution={"choice": "keep_mine"})
+        )
+    assert resolved["outcome"] in ("applied", "merged"), resolved
+    assert await _notice_jobs(stand) == 1
+    await stand.drain()
+    assert len(stand.push.received["phone"]) == 1
