@@ -1,5 +1,5 @@
 """The service worker shows "a conflict waits" (pushed to the user whose change lost a merge) in
-the user's language, naming the dossier, with the conflicts screen as what its click opens.
+the user's language, naming the dossier, with the conflicts screen as what its click opens."""
 
 from __future__ import annotations
 
