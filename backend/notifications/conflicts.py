@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from typing import Any
 
 from backend.access.policy import Action, Principal, Resource, can
@@ -64,10 +65,14 @@ def conflict_payload(conflict_id: str, customer_id: str, title: str) -> bytes:
 
 
 def _field(payload: dict[str, Any], name: str) -> str:
+    """An id of the payload, or a permanent failure (the job can never succeed)."""
     value = payload.get(name)
-    if not isinstance(value, str) or not value:
-        raise JobFailed(f"invalid_payload: {name} missing", permanent=True)
-    return value
+    try:
+        if not isinstance(value, str):
+            raise TypeError
+        return str(uuid.UUID(value))
+    except (TypeError, ValueError):
+        raise JobFailed(f"invalid_payload: {name} must be an id", permanent=True) from None
 
 
 class ConflictNotices:

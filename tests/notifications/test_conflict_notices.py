@@ -10,13 +10,18 @@ from email.message import EmailMessage
 from typing import Any
 
 import httpx
+import pytest
 
 from backend.access.policy import ScopeKind
 from backend.accounts.models import User
+from backend.jobs.models import JobFailed
+from backend.notifications.conflicts import CONFLICT_JOB
+from backend.notifications.wiring import notification_jobs
 from backend.persistence.scope import tenant_scope
 from tests.api.conftest import PASSWORD, Api, browser
 from tests.api.test_sync_api import Client
 from tests.notifications.conftest import Stand
+from tests.notifications.test_push_batch import _job
 from tests.smtp_server import SmtpServer
 
 
@@ -172,3 +177,25 @@ async def test_resolving_the_conflict_tells_no_one_again(stand: Stand) -> None:
     assert await _notice_jobs(stand) == 1
     await stand.drain()
     assert len(stand.push.received["phone"]) == 1
+
+
+async def test_a_notice_job_with_a_bad_payload_fails_at_once_and_sends_nothing(
+    stand: Stand, smtp: SmtpServer
+) -> None:
+    notices = notification_jobs(stand.runtime).conflicts
+    user, _ = await stand.ctx.user("clerk")
+    customer = await stand.ctx.customer()
+    good: dict[str, object] = {"user": user.id, "customer": customer.id, "conflict": customer.id}
+    with tenant_scope(stand.ctx.tenant.id):
+        bad: list[dict[str, object]] = [
+            {},
+            {**good, "user": 7},
+            {**good, "customer": "x"},
+            {**good, "conflict": ""},
+        ]
+        for payload in bad:
+            with pytest.raises(JobFailed) as failed:
+                await notices.handle_conflict(_job(stand, CONFLICT_JOB, payload))
+            assert failed.value.permanent
+            assert failed.value.reason.startswith("invalid_payload")
+    assert smtp.messages() == []
