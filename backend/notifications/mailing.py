@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from email.message import EmailMessage
 
 from backend.access.policy import Action, Principal, Resource, can
 from backend.documents.models import Document
@@ -67,6 +68,18 @@ class Mailing:
         )
         sender = await self._repo.mail_sender(principal.tenant_id) or self._policy.default_sender
         return locale, sender
+
+    @property
+    def base_url(self) -> str:
+        """Where the PWA is: deep links in mails start here."""
+        return self._policy.base_url
+
+    async def send(self, message: EmailMessage) -> None:
+        """Send a composed mail; :class:`JobFailed` if the mail server refused it."""
+        try:
+            await self._mailer.send(message)
+        except MailFailed as failed:
+            raise JobFailed(failed.reason, permanent=failed.permanent) from None
 
     def unsubscribe_url(self, principal: Principal, subscription_id: str) -> str:
         token = sign_unsubscribe(

@@ -11,6 +11,7 @@ from backend.accounts.repository import PiccoloAccountRepository
 from backend.customers.repository import PiccoloCustomerRepository
 from backend.documents.repository import PiccoloDocumentRepository
 from backend.jobs.worker import Handler
+from backend.notifications.conflicts import CONFLICT_JOB, ConflictNotices
 from backend.notifications.delivery import NotificationDelivery
 from backend.notifications.events import DELIVER_JOB, DIGEST_JOB, DOCUMENT_JOB, SEND_JOB
 from backend.notifications.fanout import FanOut
@@ -44,6 +45,7 @@ class NotificationJobs:
     fan_out: FanOut
     sending: BatchSending
     delivery: NotificationDelivery
+    conflicts: ConflictNotices
 
     def handlers(self) -> dict[str, Handler]:
         return {
@@ -51,6 +53,7 @@ class NotificationJobs:
             SEND_JOB: self.sending.handle_send,
             DELIVER_JOB: self.delivery.handle_delivery,
             DIGEST_JOB: self.delivery.handle_digest,
+            CONFLICT_JOB: self.conflicts.handle_conflict,
         }
 
 
@@ -117,6 +120,7 @@ def notification_jobs(
         ),
         sending,
         NotificationDelivery(repo, reader, mailing, keyring, pusher, db, clock),
+        ConflictNotices(repo, reader, mailing, keyring, pusher, db, clock),
     )
 
 

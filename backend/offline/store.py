@@ -27,6 +27,7 @@ from backend.changes.models import Op
 from backend.changes.recording import record_change
 from backend.changes.repository import PiccoloChangeFeed
 from backend.errors import DossierError, Forbidden, NotFound, ValidationFailed
+from backend.notifications.conflicts import conflict_job
 from backend.offline.entities import EntityWrites
 from backend.offline.repository import LeaseRow, PiccoloOfflineRepository
 from backend.persistence.database import Database
@@ -207,6 +208,17 @@ class _Transaction:
     async def put_conflict(self, conflict: ConflictRecord) -> None:
         await self._repo.put_conflict(self._tenant, conflict)
         record_change(self._tenant, conflict.customer_id, FeedEntity.CONFLICT, conflict.id)
+        if conflict.resolution is None:
+            # "A conflict waits" for the user whose value lost, queued with the push (ADR 0019).
+            await self._services.jobs.enqueue(
+                conflict_job(
+                    self._tenant,
+                    conflict.by,
+                    conflict.customer_id,
+                    conflict.id,
+                    conflict.at.isoformat(),
+                )
+            )
 
     # -- feed ------------------------------------------------------------------------------------
 

@@ -70,6 +70,7 @@ export class DossierApp extends LocalizedElement {
   };
   private readonly onExpired = (): void => {
     this.expired = true;
+    this.stopLive();
   };
   private readonly onOnline = (): void => {
     this.online = navigator.onLine;
@@ -122,6 +123,7 @@ export class DossierApp extends LocalizedElement {
         await repo().store.setMeta("user", session.user);
         void repo().refreshCatalog().catch(() => undefined);
         void this.startSyncUi();
+        this.startLive();
       } else {
         if (stored) this.expired = true;
         this.user = null;
@@ -129,7 +131,10 @@ export class DossierApp extends LocalizedElement {
     } catch (error) {
       if (!(error instanceof Offline)) console.warn(error);
       if (!stored) this.user = null;
-      else void this.startSyncUi(); // offline with a stored user: the outbox still shows
+      else {
+        void this.startSyncUi(); // offline with a stored user: the outbox still shows
+        this.startLive(); // connects once online; an expired session then shows the sign-in
+      }
     }
   }
 
@@ -145,6 +150,21 @@ export class DossierApp extends LocalizedElement {
     }
   }
 
+  /** Live updates for the open dossier and the pinned ones (docs/adr/0019), loaded lazily. */
+  private startLive(): void {
+    import("./live/index")
+      .then((live) => {
+        if (this.user && !this.expired) live.startLive();
+      })
+      .catch((error: unknown) => console.warn("live updates could not start", error));
+  }
+
+  private stopLive(): void {
+    import("./live/index")
+      .then((live) => live.stopLive())
+      .catch(() => undefined);
+  }
+
   /**
    * Delete everything the device keeps (data/wipe.ts) and show the sign-in screen; `revoked`: the
    * server revoked the device, and the sign-in screen says so. Several refusals in a row wipe once.
@@ -152,6 +172,7 @@ export class DossierApp extends LocalizedElement {
   private wipe(revoked: boolean): Promise<void> {
     this.wiping ??= (async () => {
       setCsrfToken(null);
+      this.stopLive();
       this.syncClient = null;
       try {
         await wipeLocalData(() => repo().forget());
@@ -177,6 +198,7 @@ export class DossierApp extends LocalizedElement {
     this.revoked = false;
     void repo().refreshCatalog().catch(() => undefined);
     void this.startSyncUi();
+    this.startLive();
     if (this.route.name === "login") navigate("/", true);
   }
 

@@ -566,3 +566,15 @@ export const CUSTOMER_VISITS = graphql`
     }
   }
 ${VISIT}`;
+
+/** Live updates (graphql-transport-ws): what happens to readable documents, as it happens. */
+export const DOCUMENT_EVENTS = graphql`
+  subscription DocumentEvents($customerId: ID) {
+    documentEvents(customerId: $customerId) {
+      event
+      documentId
+      customerId
+      versionId
+    }
+  }
+`;

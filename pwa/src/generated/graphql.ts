@@ -72,6 +72,11 @@ export type IndexConditionInput = {
   min?: unknown;
 };
 
+export type NotificationEvent =
+  | 'DOCUMENT_CREATED'
+  | 'STATUS_CHANGED'
+  | 'VERSION_ADDED';
+
 export type PointInput = {
   latitude: number;
   longitude: number;
@@ -443,3 +448,10 @@ export type CustomerVisitsQueryVariables = Exact<{
 
 
 export type CustomerVisitsQuery = { customer: { id: string, lastVisitAt: string | null, visits: { items: Array<{ id: string, visitedAt: string, note: string, user: { displayName: string } | null }> } } };
+
+export type DocumentEventsSubscriptionVariables = Exact<{
+  customerId?: string | null | undefined;
+}>;
+
+
+export type DocumentEventsSubscription = { documentEvents: { event: NotificationEvent, documentId: string, customerId: string, versionId: string | null } };

@@ -258,6 +258,7 @@ export const de: Messages = {
   "push.documentCreated": "Neues Dokument",
   "push.versionAdded": "Neue Version",
   "push.statusChanged": "Status geändert",
+  "push.conflictWaiting": "Ein Konflikt wartet auf Sie",
   "nav.documents": "Dokumente",
   "docs.title": "Dokumente suchen",
   "docs.label": "Wörter in Dokumenten",

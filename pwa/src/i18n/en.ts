@@ -257,6 +257,7 @@ export const en = {
   "push.documentCreated": "New document",
   "push.versionAdded": "New version",
   "push.statusChanged": "Status changed",
+  "push.conflictWaiting": "A conflict waits for you",
   "nav.documents": "Documents",
   "docs.title": "Search documents",
   "docs.label": "Words in documents",

@@ -258,6 +258,7 @@ export const pl: Messages = {
   "push.documentCreated": "Nowy dokument",
   "push.versionAdded": "Nowa wersja",
   "push.statusChanged": "Zmiana statusu",
+  "push.conflictWaiting": "Konflikt czeka na Twoją decyzję",
   "nav.documents": "Dokumenty",
   "docs.title": "Szukaj dokumentów",
   "docs.label": "Słowa w dokumentach",

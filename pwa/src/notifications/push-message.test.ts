@@ -57,3 +57,21 @@ it("opens only paths of this app when a notification is clicked", () => {
   expect(clickTarget({ url: "//evil.example/" })).toBe("/");
   expect(clickTarget(null)).toBe("/");
 });
+
+it("a conflict waiting names the dossier and opens the conflicts screen", () => {
+  const conflict = { type: "conflict_waiting", conflictId: "k-1", customerId: "c-1", title: "ACME" };
+  const parsed = parsePushPayload(JSON.stringify(conflict));
+  expect(parsed).toEqual(conflict);
+  expect(parsePushPayload({ ...conflict, conflictId: "" })).toBeNull();
+  for (const [catalog, heading] of [
+    [en, "A conflict waits for you"],
+    [pl, "Konflikt czeka na Twoją decyzję"],
+    [de, "Ein Konflikt wartet auf Sie"],
+  ] as const) {
+    const shown = notificationFor(parsed!, (key) => catalog[key], "x");
+    expect(shown.title).toBe(heading);
+    expect(shown.options.body).toBe("ACME");
+    expect(shown.options.tag).toBe("conflict:c-1");
+    expect(clickTarget(shown.options.data)).toBe("/conflicts");
+  }
+});

@@ -1,14 +1,15 @@
 /**
  * What a Web Push message from the server says, and the notification the service worker shows
  * for it. The payload carries ids, the event and a short title only (docs/adr/0019); anything
- * else is fetched with the user's session when the document opens.
+ * else is fetched with the user's session when the document opens. "A conflict waits" names the
+ * dossier and opens the conflicts screen.
  */
 import type { MessageKey } from "../i18n/en";
 import { documentPath } from "../router";
 
 export type PushEvent = "document_created" | "version_added" | "status_changed";
 
-export interface PushPayload {
+export interface DocumentPushPayload {
   type: PushEvent;
   documentId: string;
   customerId: string;
@@ -16,11 +17,24 @@ export interface PushPayload {
   versionId?: string;
 }
 
-const HEADINGS: Record<PushEvent, MessageKey> = {
+export interface ConflictPushPayload {
+  type: "conflict_waiting";
+  conflictId: string;
+  customerId: string;
+  /** The dossier's name. */
+  title: string;
+}
+
+export type PushPayload = DocumentPushPayload | ConflictPushPayload;
+
+const HEADINGS: Record<PushPayload["type"], MessageKey> = {
   document_created: "push.documentCreated",
   version_added: "push.versionAdded",
   status_changed: "push.statusChanged",
+  conflict_waiting: "push.conflictWaiting",
 };
+
+const CONFLICTS_PATH = "/conflicts";
 
 function isText(value: unknown): value is string {
   return typeof value === "string" && value.length > 0;
@@ -40,8 +54,13 @@ export function parsePushPayload(raw: unknown): PushPayload | null {
   const d = data as Record<string, unknown>;
   const type = d["type"];
   if (typeof type !== "string" || !(type in HEADINGS)) return null;
-  if (!isText(d["documentId"]) || !isText(d["customerId"]) || typeof d["title"] !== "string") return null;
-  const payload: PushPayload = {
+  if (!isText(d["customerId"]) || typeof d["title"] !== "string") return null;
+  if (type === "conflict_waiting") {
+    if (!isText(d["conflictId"])) return null;
+    return { type, conflictId: d["conflictId"], customerId: d["customerId"], title: d["title"] };
+  }
+  if (!isText(d["documentId"])) return null;
+  const payload: DocumentPushPayload = {
     type: type as PushEvent,
     documentId: d["documentId"],
     customerId: d["customerId"],
@@ -58,13 +77,20 @@ export interface ShownNotification {
 
 /**
  * The notification for ``payload``: the event as heading, the document's title as body, tagged by
- * document so a newer event replaces an older one, opening the document when clicked.
+ * document so a newer event replaces an older one, opening the document when clicked; a conflict
+ * names its dossier, is tagged by dossier and opens the conflicts screen.
  */
 export function notificationFor(
   payload: PushPayload,
   translate: (key: MessageKey) => string,
   lang: string,
 ): ShownNotification {
+  if (payload.type === "conflict_waiting") {
+    return {
+      title: translate(HEADINGS[payload.type]),
+      options: { body: payload.title, tag: `conflict:${payload.customerId}`, data: { url: CONFLICTS_PATH }, lang },
+    };
+  }
   return {
     title: translate(HEADINGS[payload.type]),
     options: {

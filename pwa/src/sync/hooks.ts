@@ -8,6 +8,10 @@ export interface SyncHooks {
   flush(): Promise<void>;
   /** Stop and close the sync database, so it can be deleted. */
   stop(): void;
+  /** Whether the dossier is pinned on this device (live updates ask, docs/adr/0019). */
+  isPinned?(customerId: string): Promise<boolean>;
+  /** Sync now, pulling the pinned dossiers (a live event says one changed). */
+  pull?(): Promise<void>;
 }
 
 let hooks: SyncHooks | null = null;

@@ -73,6 +73,10 @@ async function begin(): Promise<RunningSync> {
       await client.sync();
     },
     stop: () => running?.stop(),
+    isPinned: (customerId) => pinning.isPinned(customerId),
+    pull: async () => {
+      await scheduler.run();
+    },
   });
   return running;
 }
