@@ -98,6 +98,12 @@ export class SubscribeToggle extends LocalizedElement {
         gap: 0.35rem;
         min-height: 44px;
       }
+      /* On a phone the header has room for the bell alone; the name says what it does. */
+      @media (max-width: 480px) {
+        .follow span {
+          display: none;
+        }
+      }
       .follow[aria-pressed="true"] {
         color: var(--accent);
         border-color: var(--accent);
