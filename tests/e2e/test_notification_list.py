@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
-from tests.e2e.conftest import Demo, new_context, sign_in
+from tests.e2e.conftest import Demo, new_context, screenshot, sign_in
 from tests.factories import pdf_bytes
 
 CLERK_EMAIL = "joerg.mueller@demo.example"
@@ -108,6 +108,18 @@ def test_follow_a_dossier_and_see_a_colleagues_upload_in_the_list(
 
     title = "Letter from the e2e colleague"
     document_id = _upload_as_clerk(playwright, demo, title)
+
+    # Settings lead to the subscriptions, where the dossier is named and its e-mail rhythm set.
+    page.locator("dossier-app nav a", has_text="Settings").click()
+    page.locator("notification-preferences").get_by_role(
+        "link", name="Manage subscriptions"
+    ).click()
+    subscription = page.locator("subscriptions-screen li.card")
+    expect(subscription).to_have_count(1)
+    expect(subscription).to_contain_text(demo.customer_name)
+    expect(subscription.get_by_role("checkbox", name="New documents")).to_be_checked()
+    expect(subscription.get_by_role("checkbox", name="E-mail")).to_be_checked()
+    screenshot(page, "subscriptions-desktop")
 
     # The fan-out runs in the server's worker, which may still be busy with the demo's previews
     # and texts (the demo's mail attachments become documents too, so other events may come
