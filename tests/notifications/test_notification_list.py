@@ -10,7 +10,7 @@ from typing import Any
 from backend.access.policy import ScopeKind
 from backend.notifications.inbox import group_deliveries
 from backend.notifications.models import Channel, Delivery, DeliveryState, Event
-from tests.api.conftest import Api, browser, sign_in
+from tests.api.conftest import PASSWORD, Api, browser, sign_in
 from tests.notifications.conftest import Stand
 
 LIST = """query($first: Int!) { notifications(first: $first) {
@@ -105,17 +105,24 @@ async def test_one_row_per_event_and_an_unread_count_up_to_the_mark(stand: Stand
 async def test_a_document_no_longer_readable_is_listed_without_it(stand: Stand) -> None:
     ctx = stand.ctx
     customer = await ctx.customer()
-    rep, _ = await ctx.user("none")
+    rep, _ = await ctx.user("none", password=PASSWORD)
     grant = await ctx.grant(rep, "viewer", ScopeKind.CUSTOMER, customer.id)
     await stand.device(rep, "phone")
     await stand.subscribe(rep, target_kind="customer", target_id=customer.id)
     await ctx.document(customer, "letter", title="Secret")
     await stand.drain()
-    await ctx.runtime.services().access.revoke(ctx.principal, grant.id)
-    principal = await ctx.principal_of(rep)
-    inbox = await ctx.runtime.services().notification_inbox.inbox(principal)
-    assert len(inbox.items) == 1
-    assert inbox.unread_count == 1
+    async with browser(stand.runtime) as client:
+        login = await client.post("/auth/login", json={"email": rep.email, "password": PASSWORD})
+        api = Api(client=client, csrf=login.json()["csrfToken"], ctx=ctx, email=rep.email)
+        [before] = (await _list(api))["items"]
+        assert before["document"] == {"title": "Secret"}
+        await ctx.runtime.services().access.revoke(ctx.principal, grant.id)
+        listed = await _list(api)
+    [after] = listed["items"]
+    assert (after["documentId"], after["document"]) == (before["documentId"], None), (
+        "the row stays, the title goes"
+    )
+    assert listed["unreadCount"] == 1
 
 
 async def test_bad_input_gets_stable_codes(stand: Stand) -> None:
