@@ -98,9 +98,16 @@ export class SubscribeToggle extends LocalizedElement {
         gap: 0.35rem;
         min-height: 44px;
       }
-      /* On a phone the header has room for the bell alone; the name says what it does. */
+      /* compact: on a phone a header has room for the bell alone; its name says what it does. */
       @media (max-width: 480px) {
-        .follow span {
+        :host([compact]) .follow {
+          padding: 0;
+          width: 44px;
+          justify-content: center;
+          border: none;
+          background: transparent;
+        }
+        :host([compact]) .follow span {
           display: none;
         }
       }

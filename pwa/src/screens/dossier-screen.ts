@@ -612,7 +612,7 @@ export class DossierScreen extends LocalizedElement {
   private follow(kind: "CUSTOMER" | "REGISTER", id: string, label: string): TemplateResult {
     void import("../notifications/subscribe-toggle");
     const customerId = kind === "REGISTER" ? this.customerId : null;
-    return html`<subscribe-toggle kind=${kind} .targetId=${id} .customerId=${customerId} .label=${label}></subscribe-toggle>`;
+    return html`<subscribe-toggle kind=${kind} ?compact=${kind === "CUSTOMER"} .targetId=${id} .customerId=${customerId} .label=${label}></subscribe-toggle>`;
   }
 
   /** A saved view as a virtual register: what it finds within this customer. */
