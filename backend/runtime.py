@@ -38,6 +38,7 @@ from backend.geo.service import GeoService
 from backend.jobs.queue import JobQueue
 from backend.jobs.repository import PiccoloJobRepository
 from backend.jobs.worker import Handler, Worker, WorkerSettings
+from backend.notifications.inbox import NotificationInbox
 from backend.notifications.keys import VapidKeyring
 from backend.notifications.live import LiveHub
 from backend.notifications.repository import PiccoloNotificationRepository
@@ -74,6 +75,7 @@ class Services:
     pages: PageService
     views: ViewService
     notifications: SubscriptionService
+    notification_inbox: NotificationInbox
     geo: GeoService
     visits: VisitService
     search: SearchService
@@ -223,6 +225,7 @@ class Runtime:
                 allow_loopback_push=self.settings.is_development,
                 view_visible=ViewMembership(views, search).visible,
             ),
+            notification_inbox=NotificationInbox(notifications, self.database, self.clock),
             access=access,
             jobs=jobs,
             accounts=AccountService(

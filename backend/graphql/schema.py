@@ -39,6 +39,7 @@ from backend.graphql.errors import (
     ValidationError,
 )
 from backend.graphql.geo import GeoMutation, GeoQuery
+from backend.graphql.inbox import InboxMutation, InboxQuery
 from backend.graphql.live import LiveSubscription
 from backend.graphql.notifications import NotificationMutation, NotificationQuery
 from backend.graphql.renditions import RenditionMutation
@@ -64,6 +65,7 @@ Query = merge_types(
         ViewQuery,
         GeoQuery,
         NotificationQuery,
+        InboxQuery,
         SearchQuery,
     ),
 )
@@ -79,6 +81,7 @@ Mutation = merge_types(
         DocumentMutation,
         GeoMutation,
         NotificationMutation,
+        InboxMutation,
         RenditionMutation,
         ViewMutation,
         VisitMutation,

@@ -7,6 +7,7 @@ from backend.notifications.tables import (
     MailSenderTable,
     PreferencesTable,
     PushDeviceTable,
+    SeenTable,
     SubscriptionTable,
     VapidKeyTable,
 )
@@ -22,5 +23,6 @@ APP_CONFIG = AppConfig(
         DeliveryTable,
         VapidKeyTable,
         MailSenderTable,
+        SeenTable,
     ],
 )

@@ -136,6 +136,20 @@ class NotificationRepository(Protocol):
         """The user's delivery log, newest first."""
         ...
 
+    async def deliveries_since(
+        self, tenant_id: str, user_id: str, since: dt.datetime | None, limit: int
+    ) -> list[Delivery]:
+        """The user's deliveries recorded after ``since`` (None: all), newest first."""
+        ...
+
+    async def seen_up_to(self, tenant_id: str, user_id: str) -> dt.datetime | None:
+        """Up to when the user has seen their notifications (None: never opened them)."""
+        ...
+
+    async def mark_seen(self, tenant_id: str, user_id: str, at: dt.datetime) -> None:
+        """Move the user's mark to ``at``, unless it is later already."""
+        ...
+
     # -- keys and senders ------------------------------------------------------------------
     async def vapid_key(self, tenant_id: str) -> tuple[str, str] | None:
         """(public key, encrypted private key) of the tenant, if made."""

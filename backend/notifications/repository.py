@@ -24,6 +24,7 @@ from backend.notifications.tables import (
     MailSenderTable,
     PreferencesTable,
     PushDeviceTable,
+    SeenTable,
     SubscriptionTable,
     VapidKeyTable,
 )
@@ -576,6 +577,45 @@ class PiccoloNotificationRepository:
             limit,
         )
         return [_delivery(r) for r in rows]
+
+    async def deliveries_since(
+        self, tenant_id: str, user_id: str, since: dt.datetime | None, limit: int
+    ) -> list[Delivery]:
+        if since is None:
+            return await self.deliveries_of(tenant_id, user_id, limit)
+        rows = await select(
+            DeliveryTable,
+            _DELIVERY + ' WHERE tenant = {} AND "user" = {} AND created_at > {} '
+            "ORDER BY created_at DESC, id LIMIT {}",
+            tenant_id,
+            user_id,
+            since,
+            limit,
+        )
+        return [_delivery(r) for r in rows]
+
+    # -- read mark -------------------------------------------------------------------------
+
+    async def seen_up_to(self, tenant_id: str, user_id: str) -> dt.datetime | None:
+        rows = await select(
+            SeenTable,
+            'SELECT seen_up_to FROM notification_seen WHERE tenant = {} AND "user" = {}',
+            tenant_id,
+            user_id,
+        )
+        return as_datetime(rows[0]["seen_up_to"]) if rows else None
+
+    async def mark_seen(self, tenant_id: str, user_id: str, at: dt.datetime) -> None:
+        await SeenTable.raw(
+            'INSERT INTO notification_seen (id, tenant, "user", seen_up_to) '
+            "VALUES ({}, {}, {}, {}) "
+            'ON CONFLICT (tenant, "user") DO UPDATE SET seen_up_to = EXCLUDED.seen_up_to '
+            "WHERE notification_seen.seen_up_to < EXCLUDED.seen_up_to",
+            new_id(),
+            tenant_id,
+            user_id,
+            at,
+        )
 
     # -- keys and senders ------------------------------------------------------------------
 

@@ -87,3 +87,13 @@ class MailSenderTable(Table, tablename="notification_sender"):
     id = UUID(primary_key=True)
     tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict, index=True)
     mail_from = Varchar(length=320)
+
+
+class SeenTable(Table, tablename="notification_seen"):
+    """Up to when a user has seen their in-app notifications: one row per user who has opened
+    the list; later notifications count as unread."""
+
+    id = UUID(primary_key=True)
+    tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict, index=True)
+    user = ForeignKey(UserTable, on_delete=OnDelete.cascade)
+    seen_up_to = Timestamptz()

@@ -174,6 +174,7 @@ export class DossierApp extends LocalizedElement {
       setCsrfToken(null);
       this.stopLive();
       this.syncClient = null;
+      void import("./notifications/forget").then((n) => n.forgetNotifications());
       try {
         await wipeLocalData(() => repo().forget());
       } catch (error) {
@@ -251,9 +252,21 @@ export class DossierApp extends LocalizedElement {
       case "conflicts":
         void import("./sync/conflict-screen");
         return html`<div class="page"><conflict-screen .client=${this.syncClient}></conflict-screen></div>`;
+      case "notifications":
+        void import("./notifications/notifications-screen");
+        return html`<notifications-screen></notifications-screen>`;
+      case "subscriptions":
+        void import("./notifications/subscriptions-screen");
+        return html`<subscriptions-screen></subscriptions-screen>`;
       case "not-found":
         return this.placeholder("404", location.pathname);
     }
+  }
+
+  /** The notification bell with the unread count (loaded after the first screen, off the critical path). */
+  private bell(current: boolean): TemplateResult {
+    void import("./notifications/notification-bell");
+    return html`<notification-bell ?current=${current}></notification-bell>`;
   }
 
   private placeholder(title: string, text: string): TemplateResult {
@@ -287,6 +300,7 @@ export class DossierApp extends LocalizedElement {
       <div class="bar">
         <a class="brand" href="/">${t("app.name")}</a>
         <span class="user muted-on-bar">${this.user.displayName}</span>
+        ${this.bell(route === "notifications")}
         <a
           class="find"
           href="/map"

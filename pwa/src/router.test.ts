@@ -13,6 +13,9 @@ it("parses every client route and round-trips the paths it makes", () => {
   expect(route(documentPath("d1"))).toEqual({ name: "document", documentId: "d1" });
   expect(route("/capture?customer=c1&shared=1")).toEqual({ name: "capture", customerId: "c1", shared: true });
   expect(route("/settings").name).toBe("settings");
+  expect(route("/notifications").name).toBe("notifications");
+  expect(route("/notifications/subscriptions").name).toBe("subscriptions");
+  expect(route("/notifications/other").name).toBe("not-found");
   expect(route(documentSearchPath())).toEqual({ name: "documents", search: EMPTY_FORM });
   const full = { text: "offer & co", customerId: "c1", documentTypeId: "t1", status: "active", period: "months3", sort: "date" } as const;
   expect(route(documentSearchPath(full))).toEqual({ name: "documents", search: full });

@@ -20,6 +20,8 @@ export type Route =
   | { name: "map"; mode: "all" | "near" | "route" }
   | { name: "outbox" }
   | { name: "conflicts" }
+  | { name: "notifications" }
+  | { name: "subscriptions" }
   | { name: "not-found" };
 
 /** The tab of a dossier that shows a saved view (a virtual register). */
@@ -58,6 +60,8 @@ export function parseRoute(url: URL): Route {
   if (first === "outbox" && parts.length === 1) return { name: "outbox" };
   if (first === "conflicts" && parts.length === 1) return { name: "conflicts" };
   if (first === "views" && second && parts.length === 2) return { name: "view", viewId: second };
+  if (first === "notifications" && parts.length === 1) return { name: "notifications" };
+  if (first === "notifications" && second === "subscriptions" && parts.length === 2) return { name: "subscriptions" };
   return { name: "not-found" };
 }
 
@@ -76,6 +80,9 @@ export const documentSearchPath = searchPath;
 export function viewPath(viewId: string): string {
   return `/views/${encodeURIComponent(viewId)}`;
 }
+
+export const NOTIFICATIONS_PATH = "/notifications";
+export const SUBSCRIPTIONS_PATH = "/notifications/subscriptions";
 
 export function documentPath(documentId: string): string {
   return `/documents/${encodeURIComponent(documentId)}`;

@@ -15,7 +15,7 @@ import { de } from "./i18n/de";
 import { en, type MessageKey } from "./i18n/en";
 import { pl } from "./i18n/pl";
 import { pickLanguage, type Language } from "./i18n/index";
-import { clickTarget, notificationFor, parsePushPayload } from "./notifications/push-message";
+import { clickTarget, notificationFor, parsePushPayload, PUSH_ARRIVED_MESSAGE } from "./notifications/push-message";
 import { BACKGROUND_SYNC_TAG, SW_SYNC_MESSAGE } from "./sync/scheduler";
 import { PINNED_CACHE } from "./sync/files";
 
@@ -113,7 +113,11 @@ self.addEventListener("push", (event) => {
   if (payload === null) return;
   const { translate, lang } = translator();
   const shown = notificationFor(payload, translate, lang);
-  event.waitUntil(self.registration.showNotification(shown.title, shown.options));
+  // Open windows read their unread count again (notifications/notification-bell.ts).
+  const tellWindows = self.clients
+    .matchAll({ type: "window" })
+    .then((windows) => windows.forEach((client) => client.postMessage({ type: PUSH_ARRIVED_MESSAGE })));
+  event.waitUntil(Promise.all([self.registration.showNotification(shown.title, shown.options), tellWindows]));
 });
 
 async function openApp(path: string): Promise<void> {

@@ -7,6 +7,9 @@
 import type { MessageKey } from "../i18n/en";
 import { documentPath } from "../router";
 
+/** Posted by the service worker to open windows when a push arrived. */
+export const PUSH_ARRIVED_MESSAGE = "dossier-push-arrived";
+
 export type PushEvent = "document_created" | "version_added" | "status_changed";
 
 export interface DocumentPushPayload {

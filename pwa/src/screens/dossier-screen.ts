@@ -336,6 +336,7 @@ export class DossierScreen extends LocalizedElement {
       <a class="button icon" href=${documentSearchPath({ customerId: this.customerId })} aria-label=${t("docs.inDossier")} title=${t("docs.inDossier")}
         >${icon("search")}</a
       >
+      ${this.follow("CUSTOMER", this.customerId, t("notify.followDossier"))}
       <button
         class="icon"
         aria-pressed=${this.favourite ? "true" : "false"}
@@ -559,7 +560,9 @@ export class DossierScreen extends LocalizedElement {
       return documents.length ? [{ key: g.key, documents }] : [];
     });
     this.growLater(total);
+    const register = registerId ? this.catalog?.registers.find((r) => r.id === registerId) : undefined;
     return html`
+      ${register ? this.follow("REGISTER", register.id, t("notify.followRegister", { register: register.name })) : nothing}
       <div class="toolbar" role="group" aria-label=${t("list.filter")}>
         <div>
           <label for="f-text">${t("list.filter")}</label>
@@ -603,6 +606,13 @@ export class DossierScreen extends LocalizedElement {
                 <ul class="list documents">${g.documents.map((d) => documentRow(d, this.typeName(d.documentTypeId)))}</ul>`,
             )}
     `;
+  }
+
+  /** One-tap follow of this dossier or of a register in it (notifications, loaded lazily). */
+  private follow(kind: "CUSTOMER" | "REGISTER", id: string, label: string): TemplateResult {
+    void import("../notifications/subscribe-toggle");
+    const customerId = kind === "REGISTER" ? this.customerId : null;
+    return html`<subscribe-toggle kind=${kind} ?compact=${kind === "CUSTOMER"} .targetId=${id} .customerId=${customerId} .label=${label}></subscribe-toggle>`;
   }
 
   /** A saved view as a virtual register: what it finds within this customer. */

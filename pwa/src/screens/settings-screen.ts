@@ -193,7 +193,14 @@ export class SettingsScreen extends LocalizedElement {
                     </li>`,
                   )}
                 </ul>`}`}
+      ${this.preferences()}
     </fieldset>`;
+  }
+
+  /** Subscriptions link and preferences (time zone, quiet hours, mail language), loaded lazily. */
+  private preferences(): TemplateResult {
+    void import("../notifications/notification-preferences");
+    return html`<notification-preferences></notification-preferences>`;
   }
 
   private setTheme(theme: Theme): void {

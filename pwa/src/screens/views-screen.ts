@@ -115,6 +115,12 @@ export class ViewsScreen extends LocalizedElement {
       <p><a class="button" href="/search">${t("docs.title")}</a></p>`;
   }
 
+  /** Notifications when the view lists something new (loaded lazily). */
+  private follow(viewId: string, name: string): TemplateResult {
+    void import("../notifications/subscribe-toggle");
+    return html`<subscribe-toggle kind="VIEW" .targetId=${viewId} .label=${t("views.follow", { name })}></subscribe-toggle>`;
+  }
+
   private renderView(id: string): TemplateResult {
     const view = this.views?.find((v) => v.id === id);
     if (!view) {
@@ -127,9 +133,12 @@ export class ViewsScreen extends LocalizedElement {
           <h1>${view.name}</h1>
           <p class="muted sub">${audienceLabel(view)} · ${placementLabel(view)}</p>
         </div>
-        ${view.canEdit && !this.confirming
-          ? html`<button type="button" @click=${() => (this.confirming = true)}>${t("views.delete")}</button>`
-          : nothing}
+        <div class="actions">
+          ${this.follow(view.id, view.name)}
+          ${view.canEdit && !this.confirming
+            ? html`<button type="button" @click=${() => (this.confirming = true)}>${t("views.delete")}</button>`
+            : nothing}
+        </div>
       </div>
       ${this.confirming
         ? html`<div class="card confirm" role="alert">
@@ -159,6 +168,12 @@ export class ViewsScreen extends LocalizedElement {
       }
       .sub {
         margin: 0;
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        justify-content: flex-end;
+        gap: 0.5rem;
       }
       .head button {
         flex: none;
