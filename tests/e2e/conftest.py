@@ -94,12 +94,10 @@ class Demo:
 class _Client:
     """A tiny signed-in API client (standard library only) to choose the test data."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, email: str = DEMO_EMAIL) -> None:
         self.base_url = base_url
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
-        body = json.dumps(
-            {"email": DEMO_EMAIL, "password": DEMO_PASSWORD, "tenant": "demo"}
-        ).encode()
+        body = json.dumps({"email": email, "password": DEMO_PASSWORD, "tenant": "demo"}).encode()
         with self.opener.open(self._request("/auth/login", body)) as r:
             self.csrf = json.load(r)["csrfToken"]
 
@@ -161,56 +159,92 @@ def _choose(client: _Client, base_url: str) -> Demo:
         time.sleep(2)
 
 
-@pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    assert (PWA_DIST / "index.html").is_file(), (
-        "the PWA is not built: run ./dev test (or: cd pwa && npm ci && npx vite build)"
-    )
-    data = tmp_path_factory.mktemp("e2e")
-    port = _free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("DOSSIER_")},
-        "DOSSIER_ENV": "test",
-        "DOSSIER_DATA_DIR": str(data),
-        "DOSSIER_SECRET_KEY": TEST_SECRET_KEY,
-        "DOSSIER_AUDIT_SIGNING_KEY": TEST_AUDIT_KEY,
-        "DOSSIER_PORT": str(port),
-        "DOSSIER_BASE_URL": f"http://localhost:{port}",
-        "DOSSIER_PWA_DIR": str(PWA_DIST),
-        # Only page one from the preview job: a PDF's later pages are rendered on demand.
-        "DOSSIER_PDF_PREVIEW_PAGES": "1",
-    }
-    cli = [sys.executable, "-m", "backend.cli"]
-    # Our own CLI, run by this interpreter with arguments made here (hence the S603 waivers).
-    subprocess.run([*cli, "migrate"], env=env, cwd=ROOT, check=True, capture_output=True)  # noqa: S603
-    subprocess.run(  # noqa: S603
-        [*cli, "demo", "--customers", "6", "--documents", "90"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    log = (data / "server.log").open("wb")
-    server = subprocess.Popen([*cli, "serve"], env=env, cwd=ROOT, stdout=log, stderr=log)  # noqa: S603
-    base_url = f"http://localhost:{port}"
-    try:
+class DossierServer:
+    """``dossier serve`` on one port and one data directory (SQLite database and files), which a
+    test may stop and start again: the same address, the same data (offline tests)."""
+
+    def __init__(self, data: Path) -> None:
+        self.data = data
+        self.port = _free_port()
+        self.base_url = f"http://localhost:{self.port}"
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("DOSSIER_")},
+            "DOSSIER_ENV": "test",
+            "DOSSIER_DATA_DIR": str(data),
+            "DOSSIER_SECRET_KEY": TEST_SECRET_KEY,
+            "DOSSIER_AUDIT_SIGNING_KEY": TEST_AUDIT_KEY,
+            "DOSSIER_PORT": str(self.port),
+            "DOSSIER_BASE_URL": self.base_url,
+            "DOSSIER_PWA_DIR": str(PWA_DIST),
+            # Only page one from the preview job: a PDF's later pages are rendered on demand.
+            "DOSSIER_PDF_PREVIEW_PAGES": "1",
+        }
+        self._cli = [sys.executable, "-m", "backend.cli"]
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log = (data / "server.log").open("ab")
+
+    def prepare(self, customers: int, documents: int) -> None:
+        """Migrate and make the demo data."""
+        # Our own CLI, run by this interpreter with arguments made here (hence the S603 waivers).
+        for args in (
+            ["migrate"],
+            ["demo", "--customers", str(customers), "--documents", str(documents)],
+        ):
+            subprocess.run(  # noqa: S603
+                [*self._cli, *args], env=self.env, cwd=ROOT, check=True, capture_output=True
+            )
+
+    def start(self) -> None:
+        """Serve and wait until it answers."""
+        assert self._process is None, "already serving"
+        self._process = subprocess.Popen(  # noqa: S603
+            [*self._cli, "serve"], env=self.env, cwd=ROOT, stdout=self._log, stderr=self._log
+        )
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(base_url + "/health", timeout=2):  # noqa: S310
-                    break
+                with urllib.request.urlopen(self.base_url + "/health", timeout=2):  # noqa: S310
+                    return
             except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError((data / "server.log").read_text()) from None
+                if self._process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError((self.data / "server.log").read_text()) from None
                 time.sleep(0.3)
-        yield _choose(_Client(base_url), base_url)
-    finally:
-        server.terminate()
+
+    def stop(self) -> None:
+        """Stop serving (nothing answers on the port until :meth:`start`)."""
+        if self._process is None:
+            return
+        self._process.terminate()
         try:
-            server.wait(timeout=15)
+            self._process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+            self._process.kill()
+            self._process.wait()
+        self._process = None
+
+    def close(self) -> None:
+        self.stop()
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DossierServer]:
+    """The server under test, with demo data; a test that stops it starts it again."""
+    assert (PWA_DIST / "index.html").is_file(), (
+        "the PWA is not built: run ./dev test (or: cd pwa && npm ci && npx vite build)"
+    )
+    running = DossierServer(tmp_path_factory.mktemp("e2e"))
+    try:
+        running.prepare(customers=6, documents=90)
+        running.start()
+        yield running
+    finally:
+        running.close()
+
+
+@pytest.fixture(scope="session")
+def demo(server: DossierServer) -> Demo:
+    return _choose(_Client(server.base_url), server.base_url)
 
 
 @pytest.fixture(scope="module")
