@@ -18,18 +18,22 @@ async function edits(customerId: string, force: boolean): Promise<OfflineEdits |
   }
 }
 
+/** Where the outbox is found: null means GraphQL (`force`: no connection, whatever the pin). */
+export type FindEdits = (customerId: string, force: boolean) => Promise<OfflineEdits | null>;
+
 export async function editThrough<Queued, Online>(
   customerId: string,
   queued: (edits: OfflineEdits) => Promise<Queued>,
   online: () => Promise<Online>,
+  find: FindEdits = edits,
 ): Promise<Queued | Online> {
-  const first = await edits(customerId, false);
+  const first = await find(customerId, false);
   if (first) return queued(first);
   try {
     return await online();
   } catch (error) {
     if (!(error instanceof Offline)) throw error;
-    const outbox = await edits(customerId, true);
+    const outbox = await find(customerId, true);
     if (!outbox) throw error;
     return queued(outbox);
   }
