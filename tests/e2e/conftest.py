@@ -2,11 +2,14 @@
 against a real ``dossier serve`` on a free port with a temporary SQLite database and demo data.
 
 They need ``pwa/dist`` (``./dev test`` builds it first) and ``/usr/bin/chromium``; without either
-they fail rather than skip. They run once, on SQLite: the server under test is the embedded one.
+they fail rather than skip. They run once, on SQLite: the server under test is the embedded one;
+a module marked ``both_engines`` runs with ``DOSSIER_TEST_DB=postgres`` too, its server then on a
+fresh PostgreSQL database.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -17,6 +20,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -32,7 +36,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from tests.conftest import TEST_AUDIT_KEY, TEST_SECRET_KEY
+from bench.databases import scratch_postgres
+from tests.conftest import ENGINE, POSTGRES_ADMIN_URL, TEST_AUDIT_KEY, TEST_SECRET_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 PWA_DIST = ROOT / "pwa" / "dist"
@@ -69,7 +74,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if Path(str(item.fspath)).is_relative_to(here):
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.sqlite_only)
+            if not item.get_closest_marker("both_engines"):
+                item.add_marker(pytest.mark.sqlite_only)
 
 
 def _free_port() -> int:
@@ -159,11 +165,31 @@ def _choose(client: _Client, base_url: str) -> Demo:
         time.sleep(2)
 
 
+@contextlib.contextmanager
+def _database() -> Iterator[dict[str, str]]:
+    """With ``DOSSIER_TEST_DB=postgres`` a fresh PostgreSQL database (dropped after), as settings;
+    else nothing: the server keeps SQLite in its data directory."""
+    if ENGINE != "postgres":
+        yield {}
+        return
+    scratch = scratch_postgres(POSTGRES_ADMIN_URL, "dossier_e2e")
+    # A loop in a thread of its own (the browser's event loop may be this thread's), kept from
+    # creating to dropping: asyncio.run would finish the generator, dropping it at once.
+    loop = asyncio.new_event_loop()
+    with ThreadPoolExecutor(1) as pool:
+        owner_url, app_url = pool.submit(loop.run_until_complete, scratch.__aenter__()).result()
+        try:
+            yield {"DOSSIER_DATABASE_URL": app_url, "DOSSIER_DATABASE_OWNER_URL": owner_url}
+        finally:
+            pool.submit(loop.run_until_complete, scratch.__aexit__(None, None, None)).result()
+            pool.submit(loop.close).result()
+
+
 class DossierServer:
     """``dossier serve`` on one port and one data directory (SQLite database and files), which a
     test may stop and start again: the same address, the same data (offline tests)."""
 
-    def __init__(self, data: Path) -> None:
+    def __init__(self, data: Path, database: dict[str, str]) -> None:
         self.data = data
         self.port = _free_port()
         self.base_url = f"http://localhost:{self.port}"
@@ -178,6 +204,7 @@ class DossierServer:
             "DOSSIER_PWA_DIR": str(PWA_DIST),
             # Only page one from the preview job: a PDF's later pages are rendered on demand.
             "DOSSIER_PDF_PREVIEW_PAGES": "1",
+            **database,
         }
         self._cli = [sys.executable, "-m", "backend.cli"]
         self._process: subprocess.Popen[bytes] | None = None
@@ -190,9 +217,10 @@ class DossierServer:
             ["migrate"],
             ["demo", "--customers", str(customers), "--documents", str(documents)],
         ):
-            subprocess.run(  # noqa: S603
-                [*self._cli, *args], env=self.env, cwd=ROOT, check=True, capture_output=True
+            done = subprocess.run(  # noqa: S603
+                [*self._cli, *args], env=self.env, cwd=ROOT, capture_output=True, check=False
             )
+            assert done.returncode == 0, (args, done.stderr.decode(errors="replace")[-4000:])
 
     def start(self) -> None:
         """Serve and wait until it answers."""
@@ -233,13 +261,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DossierServer]:
     assert (PWA_DIST / "index.html").is_file(), (
         "the PWA is not built: run ./dev test (or: cd pwa && npm ci && npx vite build)"
     )
-    running = DossierServer(tmp_path_factory.mktemp("e2e"))
-    try:
-        running.prepare(customers=6, documents=90)
-        running.start()
-        yield running
-    finally:
-        running.close()
+    with _database() as database:
+        running = DossierServer(tmp_path_factory.mktemp("e2e"), database)
+        try:
+            running.prepare(customers=6, documents=90)
+            running.start()
+            yield running
+        finally:
+            running.close()
 
 
 @pytest.fixture(scope="session")

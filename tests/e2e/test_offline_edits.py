@@ -13,8 +13,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from tests.e2e.conftest import (
     Demo,
@@ -25,6 +26,8 @@ from tests.e2e.conftest import (
     service_worker_ready,
     sign_in,
 )
+
+pytestmark = pytest.mark.both_engines
 
 COLLEAGUE = "joerg.mueller@demo.example"
 
@@ -134,9 +137,8 @@ def test_offline_edits_capture_and_views_arrive_once_with_conflicts_resolved(
         page.goto(f"/capture?customer={demo.customer_id}")
         capture = page.locator("capture-screen")
         expect(capture.locator(".chosen")).to_contain_text(mine)
-        capture.locator("#file").set_input_files(
-            files=[{"name": "delivery-note.jpg", "mimeType": "image/jpeg", "buffer": photo}]
-        )
+        file: FilePayload = {"name": "delivery-note.jpg", "mimeType": "image/jpeg", "buffer": photo}
+        capture.locator("#file").set_input_files(files=[file])
         capture.locator("#type").select_option(label="Foto")
         capture.locator("#title").fill(title)
         capture.get_by_role("button", name="Upload").click()
