@@ -240,6 +240,13 @@ def test_offline_edits_capture_and_views_arrive_once_with_conflicts_resolved(
         assert abs((device_time - viewed_at).total_seconds()) < 60, view
         assert device_time < dt.datetime.fromisoformat(view["occurredAt"]), view
         assert view["actor"]["email"] == "anna.nowak@demo.example", view
+
+        # Unpinned again (checked in), so other tests see no check-out of this device.
+        for customer_id in (demo.customer_id, other["id"]):
+            page.goto(f"/customers/{customer_id}")
+            page.locator("dossier-screen .pin-toggle", has_text="Unpin").click()
+            expect(page.locator("dossier-screen .pin-toggle")).to_have_text("Pin for offline")
+        _until("checked in", lambda: _outbox(page) == {"outbox": [], "pinned": []}, page)
     finally:
         if stopped:
             server.start()
