@@ -52,15 +52,16 @@ def server_env(
 
 
 def prepare(env: Mapping[str, str], *, customers: int, documents: int) -> None:
-    """Migrate the database and load the demo."""
-    subprocess.run([*_CLI, "migrate"], env=env, cwd=ROOT, check=True, capture_output=True)  # noqa: S603
-    subprocess.run(  # noqa: S603
-        [*_CLI, "demo", "--customers", str(customers), "--documents", str(documents)],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    """Migrate the database and load the demo; a failure raises with the command's error output."""
+    for args in (
+        ["migrate"],
+        ["demo", "--customers", str(customers), "--documents", str(documents)],
+    ):
+        done = subprocess.run(  # noqa: S603
+            [*_CLI, *args], env=env, cwd=ROOT, capture_output=True, check=False
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"{args[0]}: {done.stderr.decode(errors='replace')[-4000:]}")
 
 
 @contextmanager

@@ -2,11 +2,14 @@
 against a real ``dossier serve`` on a free port with a temporary SQLite database and demo data.
 
 They need ``pwa/dist`` (``./dev test`` builds it first) and ``/usr/bin/chromium``; without either
-they fail rather than skip. They run once, on SQLite: the server under test is the embedded one.
+they fail rather than skip. They run once, on SQLite: the server under test is the embedded one;
+a module marked ``both_engines`` runs with ``DOSSIER_TEST_DB=postgres`` too, its server then on a
+fresh PostgreSQL database.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -14,6 +17,7 @@ import re
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -29,8 +33,9 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from bench.databases import scratch_postgres
 from bench.served import free_port, prepare, server_env, serving
-from tests.conftest import TEST_AUDIT_KEY, TEST_SECRET_KEY
+from tests.conftest import ENGINE, POSTGRES_ADMIN_URL, TEST_AUDIT_KEY, TEST_SECRET_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 PWA_DIST = ROOT / "pwa" / "dist"
@@ -67,7 +72,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if Path(str(item.fspath)).is_relative_to(here):
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.sqlite_only)
+            if not item.get_closest_marker("both_engines"):
+                item.add_marker(pytest.mark.sqlite_only)
 
 
 @dataclass(frozen=True)
@@ -86,12 +92,10 @@ class Demo:
 class _Client:
     """A tiny signed-in API client (standard library only) to choose the test data."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, email: str = DEMO_EMAIL) -> None:
         self.base_url = base_url
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
-        body = json.dumps(
-            {"email": DEMO_EMAIL, "password": DEMO_PASSWORD, "tenant": "demo"}
-        ).encode()
+        body = json.dumps({"email": email, "password": DEMO_PASSWORD, "tenant": "demo"}).encode()
         with self.opener.open(self._request("/auth/login", body)) as r:
             self.csrf = json.load(r)["csrfToken"]
 
@@ -153,24 +157,85 @@ def _choose(client: _Client, base_url: str) -> Demo:
         time.sleep(2)
 
 
+@contextlib.contextmanager
+def _database() -> Iterator[dict[str, str]]:
+    """With ``DOSSIER_TEST_DB=postgres`` a fresh PostgreSQL database (dropped after), as settings;
+    else nothing: the server keeps SQLite in its data directory."""
+    if ENGINE != "postgres":
+        yield {}
+        return
+    scratch = scratch_postgres(POSTGRES_ADMIN_URL, "dossier_e2e")
+    # A loop in a thread of its own (the browser's event loop may be this thread's), kept from
+    # creating to dropping: asyncio.run would finish the generator, dropping it at once.
+    loop = asyncio.new_event_loop()
+    with ThreadPoolExecutor(1) as pool:
+        owner_url, app_url = pool.submit(loop.run_until_complete, scratch.__aenter__()).result()
+        try:
+            yield {"DOSSIER_DATABASE_URL": app_url, "DOSSIER_DATABASE_OWNER_URL": owner_url}
+        finally:
+            pool.submit(loop.run_until_complete, scratch.__aexit__(None, None, None)).result()
+            pool.submit(loop.close).result()
+
+
+class DossierServer:
+    """``dossier serve`` on one port and one data directory (SQLite database and files), which a
+    test may stop and start again: the same address, the same data (offline tests)."""
+
+    def __init__(self, data: Path, database: dict[str, str]) -> None:
+        self.data = data
+        self.env = server_env(
+            data,
+            free_port(),
+            PWA_DIST,
+            DOSSIER_SECRET_KEY=TEST_SECRET_KEY,
+            DOSSIER_AUDIT_SIGNING_KEY=TEST_AUDIT_KEY,
+            # Only page one from the preview job: a PDF's later pages are rendered on demand.
+            DOSSIER_PDF_PREVIEW_PAGES="1",
+            **database,
+        )
+        self.base_url = self.env["DOSSIER_BASE_URL"]
+        self._serving: contextlib.ExitStack | None = None
+
+    def prepare(self, customers: int, documents: int) -> None:
+        """Migrate and make the demo data."""
+        prepare(self.env, customers=customers, documents=documents)
+
+    def start(self) -> None:
+        """Serve and wait until it answers."""
+        assert self._serving is None, "already serving"
+        stack = contextlib.ExitStack()
+        stack.enter_context(serving(self.env, self.data / "server.log"))
+        self._serving = stack
+
+    def stop(self) -> None:
+        """Stop serving (nothing answers on the port until :meth:`start`)."""
+        if self._serving is not None:
+            self._serving.close()
+            self._serving = None
+
+    def close(self) -> None:
+        self.stop()
+
+
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DossierServer]:
+    """The server under test, with demo data; a test that stops it starts it again."""
     assert (PWA_DIST / "index.html").is_file(), (
         "the PWA is not built: run ./dev test (or: cd pwa && npm ci && npx vite build)"
     )
-    data = tmp_path_factory.mktemp("e2e")
-    env = server_env(
-        data,
-        free_port(),
-        PWA_DIST,
-        DOSSIER_SECRET_KEY=TEST_SECRET_KEY,
-        DOSSIER_AUDIT_SIGNING_KEY=TEST_AUDIT_KEY,
-        # Only page one from the preview job: a PDF's later pages are rendered on demand.
-        DOSSIER_PDF_PREVIEW_PAGES="1",
-    )
-    prepare(env, customers=6, documents=90)
-    with serving(env, data / "server.log") as base_url:
-        yield _choose(_Client(base_url), base_url)
+    with _database() as database:
+        running = DossierServer(tmp_path_factory.mktemp("e2e"), database)
+        try:
+            running.prepare(customers=6, documents=90)
+            running.start()
+            yield running
+        finally:
+            running.close()
+
+
+@pytest.fixture(scope="session")
+def demo(server: DossierServer) -> Demo:
+    return _choose(_Client(server.base_url), server.base_url)
 
 
 @pytest.fixture(scope="module")

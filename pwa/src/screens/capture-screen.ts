@@ -18,6 +18,7 @@ import { LocalizedElement } from "../ui/localized";
 import { icon } from "../ui/icons";
 import { avatar, shared } from "../ui/styles";
 import { CatalogWatch } from "../ui/catalog-watch";
+import { editThrough } from "../sync/edit-route";
 
 interface Page {
   file: File;
@@ -166,19 +167,26 @@ export class CaptureScreen extends LocalizedElement {
     }
     this.issues = [];
     this.progress = 0;
+    const input = {
+      customerId: customer.id,
+      documentTypeId: this.typeId,
+      title: String(form.get("title") ?? "").trim(),
+      documentDate: String(form.get("documentDate") ?? "") || null,
+      indexValues,
+      registerIds: this.registerIds,
+    };
+    const defaults = new Set(type?.defaultRegisterKeys ?? []);
+    const defaultRegisterIds = (this.catalog?.registers ?? []).filter((r) => defaults.has(r.key)).map((r) => r.id);
     try {
-      const saved = await repo().uploadDocument(
-        {
-          customerId: customer.id,
-          documentTypeId: this.typeId,
-          title: String(form.get("title") ?? "").trim(),
-          documentDate: String(form.get("documentDate") ?? "") || null,
-          indexValues,
-          registerIds: this.registerIds,
+      // Pinned or without a connection: the file stays on the device and the new document waits
+      // in the outbox (its id chosen here); it is uploaded when the connection is back (docs/adr/0031).
+      const saved = await editThrough(
+        customer.id,
+        async (edits) => {
+          const id = await edits.capture({ ...input, defaultRegisterIds, file: content.blob, fileName: content.name });
+          return { ok: true as const, value: { id } };
         },
-        content.blob,
-        content.name,
-        (fraction) => (this.progress = fraction),
+        () => repo().uploadDocument(input, content.blob, content.name, (fraction) => (this.progress = fraction)),
       );
       if (saved.ok) {
         navigate(documentPath(saved.value.id), true);

@@ -16,6 +16,7 @@ import { icon } from "../ui/icons";
 import { shared } from "../ui/styles";
 import "../ui/zoom-view";
 import { CatalogWatch } from "../ui/catalog-watch";
+import { editThrough, recordOfflineView } from "../sync/edit-route";
 
 export class DocumentScreen extends LocalizedElement {
   static override properties = {
@@ -51,6 +52,30 @@ export class DocumentScreen extends LocalizedElement {
     this.busy = false;
   }
 
+  /** An edit queued on the device, a sync's rebase or a refresh: show the stored document again. */
+  private readonly onChanged = (event: Event): void => {
+    const { what, id } = (event as CustomEvent<{ what: string; id: string }>).detail;
+    const stored = this.stored;
+    if (!stored || this.editing) return;
+    if ((what === "document" && id === stored.id) || (what === "dossier" && id === stored.customerId)) {
+      void repo()
+        .document(stored.id)
+        .then((again) => {
+          if (again && again.id === this.documentId) this.stored = again;
+        });
+    }
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    repo().events.addEventListener("changed", this.onChanged);
+  }
+
+  override disconnectedCallback(): void {
+    repo().events.removeEventListener("changed", this.onChanged);
+    super.disconnectedCallback();
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has("documentId") && this.documentId) void this.load();
   }
@@ -67,6 +92,11 @@ export class DocumentScreen extends LocalizedElement {
     } catch (error) {
       if (!(error instanceof Offline)) console.warn(error);
       if (id === this.documentId && !this.stored?.detail) this.failed = !this.stored;
+      // Shown from the device without a connection: the view goes to the audit trail later.
+      const shown = this.stored;
+      if (error instanceof Offline && shown && shown.revision > 0 && id === this.documentId) {
+        void recordOfflineView(id, shown.customerId).catch((e: unknown) => console.warn("offline view", e));
+      }
     }
   }
 
@@ -137,25 +167,35 @@ export class DocumentScreen extends LocalizedElement {
 
   private async save(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    const detail = this.stored?.detail;
-    if (!detail) return;
+    const stored = this.stored;
+    const detail = stored?.detail;
+    if (!stored || !detail) return;
     const form = new FormData(event.target as HTMLFormElement);
     const title = String(form.get("title") ?? "").trim();
     const documentDate = String(form.get("documentDate") ?? "");
     const indexValues = changedValues(this.fields(), form, "indexValues", (detail.indexValues ?? {}) as Record<string, unknown>);
+    const change = {
+      ...(title !== detail.title ? { title } : {}),
+      ...(documentDate && documentDate !== detail.documentDate ? { documentDate } : {}),
+      ...(Object.keys(indexValues).length ? { indexValues } : {}),
+    };
     this.busy = true;
     try {
-      const saved = await repo().updateDocument(detail.id, {
-        expectedRevision: detail.revision,
-        ...(title !== detail.title ? { title } : {}),
-        ...(documentDate && documentDate !== detail.documentDate ? { documentDate } : {}),
-        ...(Object.keys(indexValues).length ? { indexValues } : {}),
-      });
+      // Pinned or without a connection: into the outbox, on the values shown (docs/adr/0031).
+      const saved = await editThrough(
+        stored.customerId,
+        async (edits) => {
+          // The base is what the form showed: the detail's values.
+          const shown = { ...stored, title: detail.title, documentDate: detail.documentDate, indexValues: detail.indexValues };
+          return { ok: true as const, value: await edits.editDocument(shown, change), queued: true };
+        },
+        () => repo().updateDocument(detail.id, { expectedRevision: detail.revision, ...change }),
+      );
       if (saved.ok) {
         this.stored = await repo().document(detail.id);
         this.editing = false;
         this.issues = [];
-        this.message = t("form.saved");
+        this.message = "queued" in saved ? t("form.queued") : t("form.saved");
       } else {
         this.issues = saved.error.issues.length
           ? saved.error.issues
@@ -182,7 +222,11 @@ export class DocumentScreen extends LocalizedElement {
             <p class="muted">${formatDate(stored.documentDate)} · ${typeName}</p>`
         : html`<span class="skeleton h1"></span>`}
       <div class="layout">
-        <section aria-label=${t("doc.preview")} class="viewer">${this.renderPreview(detail)}</section>
+        <section aria-label=${t("doc.preview")} class="viewer">
+          ${stored && stored.revision === 0 && !stored.currentVersion
+            ? html`<p class="card muted on-device" role="status">${t("doc.onDevice")}</p>`
+            : this.renderPreview(detail)}
+        </section>
         <div class="side">
           ${this.message ? html`<p class="ok" role="status">${this.message}</p>` : nothing}
           ${detail && this.editing ? this.renderEdit(detail) : nothing}

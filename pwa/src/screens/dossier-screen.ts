@@ -11,6 +11,7 @@ import type { Catalog, StoredDocument } from "../data/store";
 import { formatBytes, formatDateTime, formatMonth, formatValue, t } from "../i18n";
 import type { Pinning, PinnedUsage } from "../sync/pinning";
 import type { Lease } from "../sync/projection";
+import { editThrough } from "../sync/edit-route";
 import type { SavedView } from "../data/saved-views";
 import { documentSearchPath, dossierPath, navigate, VIEW_TAB } from "../router";
 import { repo } from "../services";
@@ -517,16 +518,19 @@ export class DossierScreen extends LocalizedElement {
       "keyData",
       (customer.keyData ?? {}) as Record<string, unknown>,
     );
+    const change = { ...(name !== customer.name ? { name } : {}), ...(Object.keys(keyData).length ? { keyData } : {}) };
     try {
-      const saved = await repo().updateCustomer(customer.id, {
-        ...(name !== customer.name ? { name } : {}),
-        ...(Object.keys(keyData).length ? { keyData } : {}),
-      });
+      // Pinned or without a connection: into the outbox, shown at once (docs/adr/0031).
+      const saved = await editThrough(
+        customer.id,
+        async (edits) => ({ ok: true as const, value: await edits.editCustomer(customer, change), queued: true }),
+        () => repo().updateCustomer(customer.id, change),
+      );
       if (saved.ok) {
         this.editing = false;
         this.issues = [];
-        this.saveMessage = t("form.saved");
-        void repo().refreshDossier(customer.id).catch(() => undefined);
+        this.saveMessage = "queued" in saved ? t("form.queued") : t("form.saved");
+        if (!("queued" in saved)) void repo().refreshDossier(customer.id).catch(() => undefined);
       } else {
         this.issues = saved.error.issues.length
           ? saved.error.issues

@@ -10,6 +10,7 @@ import { repo } from "../services";
 import { SyncClient } from "./client";
 import { openSyncDb } from "./db";
 import { setSyncHooks, syncSwitchedOff } from "./hooks";
+import { OfflineEdits } from "./offline-edits";
 import { Pinning } from "./pinning";
 import { SyncScheduler } from "./scheduler";
 import { HttpTransport } from "./transport";
@@ -20,6 +21,8 @@ export interface RunningSync {
   client: SyncClient;
   scheduler: SyncScheduler;
   pinning: Pinning;
+  /** The screens' edits through the outbox (pinned dossiers, or no connection). */
+  edits: OfflineEdits;
   stop(): void;
 }
 
@@ -49,6 +52,7 @@ async function begin(): Promise<RunningSync> {
   client.events.addEventListener("signed-out", expired);
   client.events.addEventListener("update-required", update);
   const pinning = new Pinning(client, repo());
+  const edits = new OfflineEdits(client, repo(), pinning);
   void pinning.renewDue().then(() => pinning.refresh());
   scheduler.start();
   // A newer app in another tab upgrades the database: let it, this tab's next start catches up.
@@ -57,6 +61,7 @@ async function begin(): Promise<RunningSync> {
     client,
     scheduler,
     pinning,
+    edits,
     stop() {
       setSyncHooks(null);
       scheduler.stop();
@@ -89,4 +94,15 @@ export function runningSync(): RunningSync | null {
 export async function pinning(): Promise<Pinning | null> {
   if (syncSwitchedOff()) return null;
   return (await startSync()).pinning;
+}
+
+/**
+ * Where the screens' edits of this dossier go: the outbox (answered here) when the dossier is
+ * pinned or the device has no connection; null (GraphQL, as before) otherwise, or when sync is
+ * switched off on this device.
+ */
+export async function offlineEdits(customerId: string, force = false): Promise<OfflineEdits | null> {
+  if (syncSwitchedOff()) return null;
+  const { edits } = await startSync();
+  return force || (await edits.queues(customerId)) ? edits : null;
 }
