@@ -305,7 +305,7 @@ def offline_reload(page: Page) -> Iterator[None]:
     page.context.route("**/*", lambda route: route.abort("internetdisconnected"))
     try:
         page.reload()
-        expect(page.locator("dossier-app .notice")).to_contain_text("Offline")
+        expect(page.locator("dossier-app .notice", has_text="Offline").first).to_be_visible()
         yield
     finally:
         page.context.unroute("**/*")

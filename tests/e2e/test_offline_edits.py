@@ -121,7 +121,7 @@ def test_offline_edits_capture_and_views_arrive_once_with_conflicts_resolved(
         server.stop()
         stopped = True
         page.goto(f"/customers/{demo.customer_id}")
-        expect(page.locator("dossier-app .notice")).to_contain_text("Offline")
+        expect(page.locator("dossier-app .notice", has_text="Offline").first).to_be_visible()
         expect(page.locator("dossier-screen h1")).to_have_text(demo.customer_name)
 
         # 1. Edit the customer: the name (a colleague changes it too) and the payment terms.

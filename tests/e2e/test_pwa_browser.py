@@ -153,7 +153,7 @@ def test_every_page_of_a_pdf_shows_later_ones_rendered_on_demand(
     page.context.route("**/*", lambda route: route.abort("internetdisconnected"))
     try:
         page.reload()
-        expect(page.locator("dossier-app .notice")).to_contain_text("Offline")
+        expect(page.locator("dossier-app .notice", has_text="Offline").first).to_be_visible()
         expect(pages).to_have_count(2)
         pages.nth(1).scroll_into_view_if_needed()
         page.wait_for_function(
@@ -273,7 +273,7 @@ def test_the_app_shell_starts_offline_with_the_stored_dossier(
     page.context.route("**/*", lambda route: route.abort("internetdisconnected"))
     try:
         page.reload()
-        expect(page.locator("dossier-app .notice")).to_contain_text("Offline")
+        expect(page.locator("dossier-app .notice", has_text="Offline").first).to_be_visible()
         expect(page.locator("dossier-screen h1")).to_have_text(demo.customer_name)
         page.goto("/settings")  # a deep link, answered by the service worker
         expect(page.locator("settings-screen h1")).to_have_text("Settings")
