@@ -224,6 +224,17 @@ class AccountService:
             session.device,
         )
 
+    async def session_alive(self, token: str) -> bool:
+        """Whether ``token`` still signs in (not ended, not expired, its device not revoked),
+        without extending the session: a long-lived stream asks this per event."""
+        session = await self._repo.find_session(token_hash(token))
+        if session is None:
+            return False
+        now = self._clock()
+        if now >= session.expires_at or now >= session.max_expires_at:
+            return False
+        return session.device is None or session.device.revoked_at is None
+
     async def sign_out(self, token: str, device: str = "web") -> None:
         """End the session of ``token`` and record it in its tenant's trail (a session that is
         already gone is not an error, and not recorded twice)."""

@@ -90,6 +90,8 @@ class Context(BaseContext, kw_only=True, dict=True):
     settings: Settings
     principal_or_none: Principal | None
     auth_error: DossierError | None = None
+    session_token: str | None = None
+    """The session cookie the principal signed in with (a live stream checks it still does)."""
 
     def __post_init__(self) -> None:
         self.loaders = _loaders(self.services, self.principal_or_none, self._readable_nodes)

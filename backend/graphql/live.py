@@ -1,7 +1,8 @@
 """Live updates over WebSocket (graphql-transport-ws): ``documentEvents`` streams the documents
 added, versioned or changed in status that the signed-in user may read, optionally of one
 customer. Fed by Litestar channels (docs/adr/0019); each event is checked with ``can`` and the
-user's grants as they are when it arrives, so a revoked grant stops the stream's events at once."""
+user's grants as they are when it arrives, so a revoked grant stops the stream's events at once;
+a session that ended (signed out, expired, its device revoked) ends the stream at the next event."""
 
 from __future__ import annotations
 
@@ -47,6 +48,10 @@ class LiveSubscription:
                     continue
                 if only is not None and event.customer_id != only:
                     continue
+                if ctx.session_token is not None and not (
+                    await ctx.services.accounts.session_alive(ctx.session_token)
+                ):
+                    return  # signed out, expired or its device revoked: the stream ends
                 now = utcnow()
                 users = await ctx.services.accounts.users(principal.tenant_id, [principal.user_id])
                 if not users or not users[0].active:

@@ -21,7 +21,7 @@ from backend.audit.schedule import checkpoint_periodically
 from backend.graphql.context import Context
 from backend.graphql.schema import build_schema
 from backend.http.audit import audit_routes
-from backend.http.auth import auth_routes, authenticate
+from backend.http.auth import SESSION_COOKIE, auth_routes, authenticate
 from backend.http.errors import exception_handlers, plain_errors_as_json
 from backend.http.files import file_routes
 from backend.http.pwa import pwa_csp, pwa_router
@@ -52,11 +52,13 @@ def create_app(runtime: Runtime, *, own_runtime: bool = True) -> Litestar:
 
     async def graphql_context(request: ASGIConnection[Any, Any, Any, Any]) -> Context:
         auth = await authenticate(request, runtime)
+        signed_in = auth.principal is not None and auth.principal.via == "session"
         return Context(
             services=runtime.services(),
             settings=settings,
             principal_or_none=auth.principal,
             auth_error=auth.error,
+            session_token=request.cookies.get(SESSION_COOKIE) if signed_in else None,
         )
 
     graphql = make_graphql_controller(

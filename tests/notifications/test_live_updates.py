@@ -166,3 +166,23 @@ async def test_an_upload_on_one_server_reaches_a_client_of_another(runtime: Runt
 @asynccontextmanager
 async def _same(address: str) -> AsyncIterator[str]:
     yield address
+
+
+async def test_a_session_that_ended_ends_its_stream_at_the_next_event(runtime: Runtime) -> None:
+    ctx = await make_tenant_context(runtime)
+    customer = await ctx.customer()
+    async with serving(runtime) as address:
+        uploader, _ = await _session(address, ctx, "clerk")
+        reader, _ = await _session(address, ctx, "viewer")
+        async with listening(address, reader, customer.id) as socket:
+            first = await _upload(uploader, ctx, customer.id)
+            await _run_jobs(runtime)
+            assert (await _next(socket))["documentId"] == first
+            # Signed out elsewhere (another tab): the open socket hears nothing more, and ends.
+            assert (await reader.post("/auth/logout")).status_code == 204
+            await _upload(uploader, ctx, customer.id)
+            await _run_jobs(runtime)
+            message = json.loads(await asyncio.wait_for(socket.recv(), 10))
+            assert message == {"id": "1", "type": "complete"}, message
+        for client in (uploader, reader):
+            await client.aclose()
