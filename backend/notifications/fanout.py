@@ -139,11 +139,61 @@ class FanOut:
         ahead: Ahead | None,
         now: dt.datetime,
     ) -> None:
-        tenant_id = job.tenant_id
-        document, resource = found
-        principals = await self._reader.principals(
-            tenant_id, sorted({s.user_id for s in direct + to_views}), now
+        everyone = sorted({s.user_id for s in direct + to_views})
+        seen: ViewAnswers = {}  # one search per view and time zone
+        if self._sending is None or job.locked_by is None:
+            _, planned = await self._plan(
+                event, found, direct, to_views, devices, everyone, seen, now
+            )
+            await self._record(job, planned, None, now)
+            return
+        # The users with devices to push to are decided, recorded and sent first: the first push
+        # waits neither for the other subscribers' reads nor for their deliveries. Then the rest
+        # (mails, digests, pushes held back by quiet hours) of everyone, each part in one
+        # transaction with the jobs sending it; the others' access is read just before.
+        pushed = [u for u in everyone if devices.get(u)]
+        principals, planned = await self._plan(
+            event, found, direct, to_views, devices, pushed, seen, now
         )
+        urgent = {
+            d.id
+            for d in planned
+            if d.channel is Channel.PUSH and d.state is DeliveryState.PENDING and d.due_at <= now
+        }
+        by_id = {d.id: d for ds in devices.values() for d in ds}
+        await self._record(
+            job,
+            [d for d in planned if d.id in urgent],
+            Known(principals, found, by_id, ahead),
+            now,
+        )
+        others = sorted(set(everyone) - set(pushed))
+        more, rest = await self._plan(event, found, direct, to_views, devices, others, seen, now)
+        await self._record(
+            job,
+            [d for d in planned if d.id not in urgent] + rest,
+            Known({**principals, **more}, found, by_id, None),
+            now,
+        )
+
+    async def _plan(
+        self,
+        event: DocumentEvent,
+        found: tuple[Document, Resource],
+        direct: list[Subscription],
+        to_views: list[Subscription],
+        devices: dict[str, list[PushDevice]],
+        user_ids: list[str],
+        seen: ViewAnswers,
+        now: dt.datetime,
+    ) -> tuple[dict[str, Principal], list[Delivery]]:
+        """The principals of ``user_ids`` (grants as of now), and the deliveries due to those who
+        may read the document now and whose subscriptions match it."""
+        if not user_ids:
+            return {}, []
+        document, resource = found
+        tenant_id = resource.tenant_id
+        principals = await self._reader.principals(tenant_id, user_ids, now)
         readers = {
             user_id: p
             for user_id, p in principals.items()
@@ -153,14 +203,13 @@ class FanOut:
         for s in direct:
             if s.user_id in readers:
                 by_user.setdefault(s.user_id, []).append(s)
-        seen: ViewAnswers = {}  # one search per view and time zone
         for s in to_views:
             if s.user_id in readers and await self._matcher.in_view(
                 readers[s.user_id], s, document, seen
             ):
                 by_user.setdefault(s.user_id, []).append(s)
         if not by_user:
-            return
+            return principals, []
         users = sorted(by_user)
         preferences = await self._repo.preferences_of(tenant_id, users)
         planned: list[Delivery] = []
@@ -173,22 +222,7 @@ class FanOut:
                 devices.get(user_id, []),
                 now,
             )
-        if self._sending is None or job.locked_by is None:
-            await self._record(job, planned, None, now)
-            return
-        # The pushes due now are recorded (with their batch) and sent first; then the rest
-        # (mails, digests, pushes held back by quiet hours), each part with the jobs sending it.
-        urgent = {
-            d.id
-            for d in planned
-            if d.channel is Channel.PUSH and d.state is DeliveryState.PENDING and d.due_at <= now
-        }
-        known = Known(principals, found, {d.id: d for ds in devices.values() for d in ds}, ahead)
-        for part in (
-            [d for d in planned if d.id in urgent],
-            [d for d in planned if d.id not in urgent],
-        ):
-            await self._record(job, part, known, now)
+        return principals, planned
 
     async def _record(
         self, job: Job, planned: list[Delivery], known: Known | None, now: dt.datetime

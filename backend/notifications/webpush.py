@@ -1,9 +1,10 @@
-"""Sending Web Push messages (RFC 8030/8291/8292) over one aiohttp connection pool.
+"""Sending Web Push messages (RFC 8030/8291/8292) over kept-alive HTTP/1.1 connections.
 
 A batch is sealed (encrypted and signed, :mod:`backend.notifications.sealing`) in chunks by the
 sealing processes (:mod:`backend.notifications.sealing_pool`) while the event loop sends the chunks
-already sealed, at most ``concurrency`` requests at a time over kept-alive connections: the
-cryptography runs on other cores and overlaps the network. Sealing can start ahead of sending
+already sealed, at most ``concurrency`` requests at a time over kept-alive connections
+(:mod:`backend.notifications.push_http`, a client light on CPU): the cryptography runs on other
+cores and overlaps the network. Sealing can start ahead of sending
 (:meth:`WebPushSender.seal`), while the caller still reads and records; only the messages then
 asked for are sent.
 """
@@ -15,10 +16,9 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 
-import aiohttp
-
 from backend.notifications.models import PushDevice, VapidKeys
 from backend.notifications.ports import PushMessage, PushOutcome, SealedPushes
+from backend.notifications.push_http import PushClient, PushHTTPError
 from backend.notifications.sealing import JWT_LIFETIME, Sealed, Unsealed
 from backend.notifications.sealing_pool import seal_all
 
@@ -70,28 +70,30 @@ class WebPushSender:
         for index in which:
             wanted[index // CHUNK].append(index)
         outcomes: dict[int, PushOutcome] = {}
-        gate = asyncio.Semaphore(self._concurrency)
-        connector = aiohttp.TCPConnector(limit=self._concurrency)
-        timeout = aiohttp.ClientTimeout(total=self._timeout)
+        client = PushClient(self._timeout)
+        # ``concurrency`` senders take the messages in order as their chunks are sealed.
+        queue: asyncio.Queue[tuple[int, Sealed] | None] = asyncio.Queue()
+
+        async def sender() -> None:
+            while (item := await queue.get()) is not None:
+                outcomes[item[0]] = await _post(client, item[1])
+
+        senders = [asyncio.create_task(sender()) for _ in range(self._concurrency)]
         try:
-            async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-
-                async def post(index: int, message: Sealed) -> None:
-                    async with gate:
-                        outcomes[index] = await _post(session, message)
-
-                sending: list[asyncio.Task[None]] = []
-                for number, chunk in enumerate(sealed.chunks):
-                    if number not in wanted:
-                        chunk.cancel()
-                        continue
-                    messages = await chunk  # each chunk's requests leave as soon as it is sealed
-                    sending += [
-                        asyncio.create_task(post(i, messages[i - number * CHUNK]))
-                        for i in wanted[number]
-                    ]
-                await asyncio.gather(*sending)
+            for number, chunk in enumerate(sealed.chunks):
+                if number not in wanted:
+                    chunk.cancel()
+                    continue
+                messages = await chunk  # each chunk's requests leave as soon as it is sealed
+                for i in wanted[number]:
+                    queue.put_nowait((i, messages[i - number * CHUNK]))
+            for _ in senders:
+                queue.put_nowait(None)
+            await asyncio.gather(*senders)
         finally:
+            for task in senders:
+                task.cancel()
+            client.close()
             sealed.discard()
         return [outcomes.get(i) or PushOutcome("retry", None, "not sent") for i in which]
 
@@ -107,18 +109,16 @@ class _Sealing:
             chunk.cancel()
 
 
-async def _post(session: aiohttp.ClientSession, sealed: Sealed) -> PushOutcome:
+async def _post(client: PushClient, sealed: Sealed) -> PushOutcome:
     if sealed.error is not None:
         return PushOutcome("retry", None, sealed.error)
     try:
-        async with session.post(sealed.endpoint, data=sealed.body, headers=sealed.headers) as r:
-            status = r.status
-            # Read every answer, so the connection goes back to the pool for the next message.
-            text = (await r.read())[:200].decode(errors="replace")
-    except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+        answer = await client.post(sealed.endpoint, sealed.body, sealed.headers)
+    except (PushHTTPError, TimeoutError, OSError) as exc:
         return PushOutcome("retry", None, f"{type(exc).__name__}: {exc}"[:200])
+    status = answer.status
     if status in ACCEPTED:
         return PushOutcome("sent", status)
     if status in GONE:
         return PushOutcome("gone", status)
-    return PushOutcome("retry", status, f"Push failed: {status} {text}".strip()[:200])
+    return PushOutcome("retry", status, f"Push failed: {status} {answer.text}".strip()[:200])

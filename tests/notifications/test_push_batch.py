@@ -12,10 +12,11 @@ import signal
 
 import pytest
 
-from backend.access.policy import ScopeKind
+from backend.access.policy import Principal, ScopeKind
 from backend.jobs.models import Job, JobFailed, JobState
 from backend.notifications import sealing_pool
 from backend.notifications.events import DELIVER_JOB, DOCUMENT_JOB, SEND_JOB
+from backend.notifications.reading import Reader
 from backend.notifications.wiring import notification_jobs
 from backend.persistence.scope import tenant_scope
 from tests.notifications.conftest import Stand
@@ -113,6 +114,40 @@ async def test_the_fan_out_sends_the_batch_due_now_itself_and_nothing_twice(
     assert states == [("email", "sent", 1)] * 3 + [("push", "sent", 1)] * 3
     assert await stand.drain() == 0
     assert stand.push.attempts == {f"phone-{i}": 1 for i in range(3)}
+
+
+async def test_the_pushes_leave_before_the_other_subscribers_are_read(
+    stand: Stand, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx = stand.ctx
+    customer = await ctx.customer()
+    pushed, mailed = set(), set()
+    for i, channels in enumerate([["push"], ["push", "email"], ["email"], ["email"]]):
+        rep, _ = await ctx.user("sales", email=f"rep{i}@example.com")
+        if "push" in channels:
+            await stand.device(rep, f"phone-{i}")
+            pushed.add(rep.id)
+        else:
+            mailed.add(rep.id)
+        await stand.subscribe(rep, target_kind="customer", target_id=customer.id, channels=channels)
+    reads: list[tuple[set[str], int]] = []
+    principals = Reader.principals
+
+    async def spy(
+        reader: Reader, tenant_id: str, user_ids: list[str], now: dt.datetime
+    ) -> dict[str, Principal]:
+        arrived = sum(len(r) for r in stand.push.received.values())
+        reads.append((set(user_ids), arrived))
+        return await principals(reader, tenant_id, user_ids, now)
+
+    monkeypatch.setattr(Reader, "principals", spy)
+    await ctx.document(customer)
+    jobs = notification_jobs(stand.runtime)
+    assert await stand.runtime.worker({DOCUMENT_JOB: jobs.fan_out.handle_document}).run_once()
+
+    assert reads == [(pushed, 0), (mailed, 2)], "push subscribers first, the rest after the pushes"
+    states = sorted((d["channel"], d["state"]) for d in await stand.deliveries())
+    assert states == [("email", "sent")] * 3 + [("push", "sent")] * 2
 
 
 async def test_a_fan_out_whose_worker_dies_mid_send_leaves_its_batch_to_another(
