@@ -76,6 +76,7 @@ __all__ = [
     "format_utc",
     "parse_utc",
     "seal",
+    "seal_run",
 ]
 
 #: The ``prev_hash`` of every tenant's first event.
@@ -251,10 +252,47 @@ def canonical_bytes(
         raise ValueError(f"seq must be an integer >= 1, got {seq!r}")
     if not isinstance(prev_hash, str) or not _HASH.fullmatch(prev_hash):
         raise ValueError(f"prev_hash must be 64 lowercase hex digits, got {prev_hash!r}")
+    text = _canonical_text(
+        tenant_id=tenant_id,
+        seq=seq,
+        occurred_at=occurred_at,
+        actor_id=actor_id,
+        device=device,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        plain_details=_details(details),
+        prev_hash=prev_hash,
+    )
+    return _utf8(text)
+
+
+def _utf8(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("the event contains a lone surrogate, which UTF-8 cannot encode") from None
+
+
+def _canonical_text(
+    *,
+    tenant_id: str,
+    seq: int,
+    occurred_at: datetime,
+    actor_id: str | None,
+    device: str,
+    action: str,
+    target_type: str,
+    target_id: str,
+    plain_details: dict[str, JSONValue],
+    prev_hash: str,
+) -> str:
+    """The canonical JSON text; ``plain_details`` already checked and copied by
+    :func:`_details`, ``seq`` and ``prev_hash`` already checked."""
     document = {
         "action": _text("action", action),
         "actor_id": None if actor_id is None else _text("actor_id", actor_id),
-        "details": _details(details),
+        "details": plain_details,
         "device": _text("device", device),
         "occurred_at": format_utc(occurred_at),
         "prev_hash": str.__str__(prev_hash),
@@ -263,11 +301,7 @@ def canonical_bytes(
         "target_type": _text("target_type", target_type),
         "tenant_id": _text("tenant_id", tenant_id),
     }
-    text = _ENCODER.encode(document)
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("the event contains a lone surrogate, which UTF-8 cannot encode") from None
+    return _ENCODER.encode(document)
 
 
 def event_hash(
@@ -411,3 +445,64 @@ def seal(
         prev_hash=prev_hash,
         hash=digest,
     )
+
+
+def seal_run(drafts: Sequence[EventDraft], last_seq: int, head_hash: str) -> list[AuditEvent]:
+    """``drafts`` sealed in order as the events after ``last_seq`` (whose hash is
+    ``head_hash``): exactly the events :meth:`EventDraft.seal` makes one by one, with the same
+    checks, but each event's canonical text is made once, around its two chain fields
+    (:class:`HashParts`), and only those are filled in along the chain."""
+    if not isinstance(last_seq, int) or isinstance(last_seq, bool) or last_seq < 0:
+        raise ValueError(f"last_seq must be an integer >= 0, got {last_seq!r}")
+    if not isinstance(head_hash, str) or not _HASH.fullmatch(head_hash):
+        raise ValueError(f"head_hash must be 64 lowercase hex digits, got {head_hash!r}")
+    head_at = _SEAM.index(GENESIS_HASH)
+    events: list[AuditEvent] = []
+    seq = last_seq
+    prev_hash = str.__str__(head_hash)
+    for draft in drafts:
+        seq += 1
+        for name, value in (
+            ("tenant_id", draft.tenant_id),
+            ("device", draft.device),
+            ("action", draft.action),
+        ):
+            if _text(name, value) == "":
+                raise ValueError(f"{name} must not be empty")
+        plain = _details(draft.details)
+        text = _canonical_text(
+            tenant_id=draft.tenant_id,
+            seq=1,
+            occurred_at=draft.occurred_at,
+            actor_id=draft.actor_id,
+            device=draft.device,
+            action=draft.action,
+            target_type=draft.target_type,
+            target_id=draft.target_id,
+            plain_details=plain,
+            prev_hash=GENESIS_HASH,
+        )
+        at = text.rindex(_SEAM)
+        digest = hashlib.sha256(
+            _utf8(text[: at + head_at])
+            + f"{prev_hash}{_SEAM_MIDDLE}{seq}".encode()
+            + _utf8(text[at + len(_SEAM) :])
+        ).hexdigest()
+        actor_id = draft.actor_id
+        events.append(
+            AuditEvent(
+                tenant_id=str.__str__(draft.tenant_id),
+                seq=seq,
+                occurred_at=draft.occurred_at.astimezone(UTC),
+                actor_id=None if actor_id is None else str.__str__(actor_id),
+                device=str.__str__(draft.device),
+                action=str.__str__(draft.action),
+                target_type=str.__str__(draft.target_type),
+                target_id=str.__str__(draft.target_id),
+                details=plain,
+                prev_hash=prev_hash,
+                hash=digest,
+            )
+        )
+        prev_hash = digest
+    return events

@@ -9,7 +9,7 @@ from itertools import groupby
 from typing import Any
 
 from backend.audit.checkpoints import Checkpoint
-from backend.audit.events import GENESIS_HASH, AuditEvent, EventDraft
+from backend.audit.events import GENESIS_HASH, AuditEvent, EventDraft, seal_run
 from backend.audit.tables import AuditCheckpointTable, AuditEventTable, AuditHeadTable
 from backend.ids import new_id
 from backend.persistence.engines import PooledSQLiteEngine, record_statement
@@ -86,11 +86,7 @@ def _seal_all(
     items: Sequence[tuple[EventDraft, str]], last_seq: int, head_hash: str
 ) -> list[AuditEvent]:
     """Seal ``items`` in order as the events after ``last_seq`` / ``head_hash``."""
-    events: list[AuditEvent] = []
-    for offset, (draft, _) in enumerate(items, start=1):
-        events.append(draft.seal(last_seq + offset, head_hash))
-        head_hash = events[-1].hash
-    return events
+    return seal_run([draft for draft, _ in items], last_seq, head_hash)
 
 
 def _append_many_sqlite(

@@ -9,12 +9,14 @@ time (docs/adr/0024).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
 from backend.changes.models import Change, ChangeDraft, Entity, Op
 from backend.changes.tables import ChangeTable
+from backend.persistence.engines import PooledSQLiteEngine, record_statement
 from backend.persistence.rows import as_datetime
 from backend.persistence.scope import tenant_scope, tenant_scoped
 from backend.persistence.sql import select
@@ -25,7 +27,11 @@ _ADVANCE = (
     "INSERT INTO change_head (tenant, seq) VALUES ({}, {}) "
     "ON CONFLICT (tenant) DO UPDATE SET seq = change_head.seq + excluded.seq RETURNING seq"
 )
-_SQLITE_ROWS = 500  # 7 values a row, well under SQLite's limit of bound values per statement
+_ADVANCE_SQLITE = _ADVANCE.replace("{}", "?")
+_INSERT_SQLITE = (
+    "INSERT INTO change (tenant, seq, customer, entity, entity_id, op, at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 async def append_changes(drafts: Sequence[ChangeDraft]) -> None:
@@ -38,9 +44,9 @@ async def append_changes(drafts: Sequence[ChangeDraft]) -> None:
 
 
 async def _append(tenant_id: str, drafts: list[ChangeDraft]) -> None:
-    [head] = await ChangeTable.raw(_ADVANCE, tenant_id, len(drafts))
-    first = int(head["seq"]) - len(drafts) + 1
     if ChangeTable._meta.db.engine_type == "postgres":
+        [head] = await ChangeTable.raw(_ADVANCE, tenant_id, len(drafts))
+        first = int(head["seq"]) - len(drafts) + 1
         await ChangeTable.raw(
             "INSERT INTO change (tenant, seq, customer, entity, entity_id, op, at) "
             "SELECT {}, {} + n - 1, c, e, i, o, a FROM unnest("
@@ -55,17 +61,30 @@ async def _append(tenant_id: str, drafts: list[ChangeDraft]) -> None:
             [d.at for d in drafts],
         )
         return
-    for start in range(0, len(drafts), _SQLITE_ROWS):
-        chunk = drafts[start : start + _SQLITE_ROWS]
-        args: list[Any] = []
-        for offset, d in enumerate(chunk):
-            args += [tenant_id, first + start + offset, d.customer_id]
-            args += [d.entity.value, d.entity_id, d.op.value, d.at]
-        await ChangeTable.raw(
-            "INSERT INTO change (tenant, seq, customer, entity, entity_id, op, at) VALUES "
-            + ", ".join("({}, {}, {}, {}, {}, {}, {})" for _ in chunk),
-            *args,
-        )
+    engine = ChangeTable._meta.db
+    assert isinstance(engine, PooledSQLiteEngine)
+    await engine.run_in_transaction(
+        lambda connection: _append_sqlite(connection, tenant_id, drafts)
+    )
+
+
+def _append_sqlite(
+    connection: sqlite3.Connection, tenant_id: str, drafts: list[ChangeDraft]
+) -> None:
+    """SQLite, in the connection's thread inside the write transaction: move the head, then one
+    prepared insert run for every change (one hop between threads, no statement text to build
+    for thousands of values)."""
+    record_statement(_ADVANCE_SQLITE)
+    row = connection.execute(_ADVANCE_SQLITE, (tenant_id, len(drafts))).fetchone()
+    first = int(row["seq"]) - len(drafts) + 1
+    record_statement(_INSERT_SQLITE)
+    connection.executemany(
+        _INSERT_SQLITE,
+        [
+            (tenant_id, first + n, d.customer_id, d.entity.value, d.entity_id, d.op.value, d.at)
+            for n, d in enumerate(drafts)
+        ],
+    )
 
 
 def _change(row: dict[str, Any]) -> Change:

@@ -166,11 +166,13 @@ class MetadataBatch:
 
     async def document(self, document_id: str) -> Document | None:
         """The document as this batch has it (with what it staged); None if there is none."""
-        await self.load([document_id])
+        if document_id not in self._documents:
+            await self.load([document_id])
         return self._documents[document_id]
 
     async def registers(self, document_id: str) -> list[str]:
-        await self.load([document_id])
+        if document_id not in self._registers:
+            await self.load([document_id])
         return list(self._registers[document_id])
 
     def forget(self) -> None:
@@ -192,7 +194,8 @@ class MetadataBatch:
     ) -> Document:
         """Check and stage ``patch``; each changed field becomes one history entry of the new
         revision. Raises (staging nothing) for anything refused."""
-        key = parse_id("document", document_id)
+        # An id the batch read is already in its canonical form.
+        key = document_id if document_id in self._documents else parse_id("document", document_id)
         current = await self.document(key)
         if current is None:
             raise NotFound("document", document_id)

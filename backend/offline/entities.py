@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import uuid
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
@@ -18,7 +19,7 @@ from backend.access.policy import Principal, Resource
 from backend.changes.models import assignment_id
 from backend.customers.models import Address, AddressKind, Contact, CustomerDraft
 from backend.documents.metadata_batch import document_resource
-from backend.documents.models import DocumentDraft, MetadataPatch, NewContent, Version
+from backend.documents.models import Document, DocumentDraft, MetadataPatch, NewContent, Version
 from backend.documents.repository import PiccoloDocumentRepository
 from backend.offline.fields import (
     address_fields,
@@ -40,11 +41,18 @@ __all__ = ["EntityWrites"]
 DELETED_ON_DEVICE = "deleted on a device (offline sync)"
 
 
-def _uuid(value: object) -> str | None:
+@functools.lru_cache(maxsize=4096)
+def _canonical_uuid(value: str) -> str | None:
     try:
-        return str(uuid.UUID(str(value)))
+        return str(uuid.UUID(value))
     except ValueError:
         return None
+
+
+def _uuid(value: object) -> str | None:
+    """The canonical form of an id, None if it is none (a push names each entity several
+    times: the canonical forms of recent ids are kept)."""
+    return _canonical_uuid(str(value))
 
 
 def _invalid(message: str) -> MutationRejected:
@@ -80,6 +88,10 @@ class EntityWrites:
             principal, self.audit_lines, hold=self._hold_rows
         )
         self._versions: dict[str, list[Version]] = {}
+        # A document's sync state, as last made from the batch's document object: the engine
+        # reads an entity before and after each change (versions are read again only after a
+        # write elsewhere, which clears this too).
+        self._states: dict[str, tuple[Document, EntityState]] = {}
 
     # -- one unit of work ------------------------------------------------------------------------
 
@@ -113,11 +125,13 @@ class EntityWrites:
         await self.flush()
         self._batch.forget()
         self._versions.clear()
+        self._states.clear()
         try:
             yield
         finally:
             self._batch.forget()
             self._versions.clear()
+            self._states.clear()
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -153,15 +167,20 @@ class EntityWrites:
                 document = await self._batch.document(key)  # held on PostgreSQL
                 if document is None:
                     return None
+                known = self._states.get(key)
+                if known is not None and known[0] is document:
+                    return known[1]  # made from this very state of the document
                 await self._load_versions([key])
                 versions = self._versions[key]
                 first = min(versions, key=lambda v: v.number) if versions else None
-                return EntityState(
+                state = EntityState(
                     Target(entity, key, document.customer_id),
                     document_fields(document, first),
                     document.revision,
                     deleted=document.status == "deleted",
                 )
+                self._states[key] = (document, state)
+                return state
             case Entity.VERSION:
                 version = await self._documents.version(self._tenant, key)
                 if version is None:

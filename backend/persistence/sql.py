@@ -22,5 +22,6 @@ def in_list(values: Sequence[object]) -> str:
 
 
 async def select(table: type[Table], sql: str, *args: Any) -> list[dict[str, Any]]:
-    """Run a read on ``table``'s engine; rows as dicts on both engines."""
-    return [dict(row) for row in await table.raw(sql, *args)]
+    """Run a read on ``table``'s engine; rows as dicts on both engines (SQLite's already are:
+    each is a new dict made for this read)."""
+    return [row if type(row) is dict else dict(row) for row in await table.raw(sql, *args)]
