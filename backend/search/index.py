@@ -4,7 +4,7 @@ documents (one, a customer's, a type's, a tenant's) up to date from the rows the
 Metadata changes call :func:`refresh_documents` in their own transaction, so a search never finds
 a title that was changed or a document that was deleted; text extracted by a job arrives through
 the ``search.index`` job (:mod:`backend.search.jobs`). Only what differs is written (an entry that
-is still right keeps its row, its vector and its words; docs/adr/0030), which gives exactly what
+is still right keeps its row, its vector and its words; docs/adr/0033), which gives exactly what
 deleting and inserting the entries again gives: :func:`refresh_tenant` (``dossier reindex``) still
 does that. Both are idempotent, and the engines' triggers keep the full-text index in step.
 """
