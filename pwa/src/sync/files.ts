@@ -51,6 +51,8 @@ export interface DossierFiles {
   skipped: number;
   /** Sizes learnt of files fetched but left out, so the next run need not fetch them to know. */
   sizes?: Record<string, number>;
+  /** Written by a run for one kind only (thumbnails during a pull): the full run is still to come. */
+  only?: FileKind;
 }
 
 const newestFirst = (a: StoredDocument, b: StoredDocument): number =>
@@ -89,6 +91,8 @@ export function bytesOf(files: DossierFiles | undefined): number {
 }
 
 export interface FetchOptions {
+  /** Only these kinds (thumbnails while a pull goes on): nothing kept is dropped. */
+  only?: FileKind;
   budget?: number;
   /** Parallel requests. */
   parallel?: number;
@@ -107,12 +111,13 @@ export async function keepFiles(db: SyncDatabase, customerId: string, documents:
   const budget = options.budget ?? storageBudget();
   const before = await keptFiles(db, customerId);
   const others = (await allKept(db)).filter((f) => f.customerId !== customerId).reduce((n, f) => n + bytesOf(f), 0);
-  const plan = filePlan(documents);
+  const plan = filePlan(documents).filter((p) => !options.only || p.kind === options.only);
   const wanted = new Set(plan.map((p) => p.url));
   const sizes = before?.sizes ?? {};
   const record: DossierFiles = { customerId, documents: documents.length, files: {}, skipped: 0, sizes: {} };
+  if (options.only) record.only = options.only;
   for (const [url, kept] of Object.entries(before?.files ?? {})) {
-    if (wanted.has(url)) record.files[url] = kept;
+    if (wanted.has(url) || options.only) record.files[url] = kept;
     else await cache.delete(url);
   }
   let used = others + bytesOf(record);
