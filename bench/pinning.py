@@ -103,7 +103,8 @@ _OPEN = """([customerId, count]) => new Promise((resolve) => {
 _FILES_RECORDED = """(id) => new Promise((resolve) => { const open = indexedDB.open('dossier-sync');
   open.onsuccess = () => { const get = open.result.transaction('meta').objectStore('meta')
     .get('files:' + id);
-  get.onsuccess = () => { open.result.close(); resolve(!!get.result); }; }; })"""
+  get.onsuccess = () => { open.result.close(); resolve(!!get.result && !get.result.only); };
+}; })"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +169,8 @@ def _measure(base_url: str, documents: int) -> PinningResult:
         pulled: Any = page.evaluate(_PIN, [customer_id, count])
         if not isinstance(pulled, float | int):
             raise RuntimeError(f"pull: {pulled}")
-        # Let the rest of the files arrive (the run's record is written at its end).
+        # Let the rest of the files arrive (the full run's record is written at its end; one
+        # written while the pull went on has only the thumbnails).
         deadline = time.monotonic() + 600
         while not page.evaluate(_FILES_RECORDED, customer_id) and time.monotonic() < deadline:
             page.wait_for_timeout(500)

@@ -25,7 +25,15 @@ import msgspec
 
 from sync.entities import Entity
 from sync.protocol import Change, ChangeOp, ConflictRecord
-from sync.store import Action, Actor, AuditEntry, EntityState, SyncTransaction, Target
+from sync.store import (
+    Action,
+    Actor,
+    AuditEntry,
+    EntityState,
+    SnapshotItem,
+    SyncTransaction,
+    Target,
+)
 
 __all__ = ["AuditLine", "MemoryAccess", "MemoryStore", "StoreCrash"]
 
@@ -180,6 +188,56 @@ class _MemoryTransaction:
         feed = self._state.feeds.get(customer_id, [])
         start = bisect.bisect_right(feed, after_seq, key=lambda change: change.seq)
         return feed[start : start + limit]
+
+    async def feed_head(self) -> int:
+        return self._state.seq
+
+    async def snapshot(self, customer_id: str, after: str, limit: int) -> list[SnapshotItem]:
+        items = sorted(self._snapshot_items(customer_id), key=lambda item: item.key)
+        start = bisect.bisect_right(items, after, key=lambda item: item.key)
+        return items[start : start + limit]
+
+    def _snapshot_items(self, customer_id: str) -> list[SnapshotItem]:
+        """Keys: ``0`` the customer, ``1:…`` addresses, ``2:…`` contacts, ``3:…`` leases,
+        ``4:…`` conflicts, ``5:<document>`` a document, followed by its register assignments
+        (``/a:…``) and versions (``/v:…``)."""
+        prefix = {
+            Entity.CUSTOMER: "0",
+            Entity.ADDRESS: "1:",
+            Entity.CONTACT: "2:",
+            Entity.LEASE: "3:",
+        }
+        items = []
+        for (entity, entity_id), state in self._state.entities.items():
+            if state.target.customer_id != customer_id or state.deleted:
+                continue
+            if entity in prefix:
+                key = prefix[entity] + ("" if entity is Entity.CUSTOMER else entity_id)
+            elif entity is Entity.DOCUMENT:
+                key = f"5:{entity_id}"
+            else:
+                kind = "a" if entity is Entity.REGISTER_ASSIGNMENT else "v"
+                key = f"5:{state.fields.get('document_id')}/{kind}:{entity_id}"
+            change = Change(
+                op=ChangeOp.PUT,
+                entity=entity,
+                entity_id=entity_id,
+                seq=0,
+                revision=state.revision,
+                fields=copy.deepcopy(dict(state.fields)),
+            )
+            items.append(SnapshotItem(key, change))
+        for conflict in self._state.conflicts.values():
+            if conflict.customer_id == customer_id and conflict.resolution is None:
+                change = Change(
+                    op=ChangeOp.PUT,
+                    entity=Entity.CONFLICT,
+                    entity_id=conflict.id,
+                    seq=0,
+                    fields=msgspec.to_builtins(conflict),
+                )
+                items.append(SnapshotItem(f"4:{conflict.id}", change))
+        return items
 
     async def can(self, actor: Actor, action: Action, target: Target, at: dt.datetime) -> bool:
         document_id = self._document_of(target)

@@ -22,6 +22,7 @@ __all__ = [
     "MIN_LEASE_SECONDS",
     "MIN_SUPPORTED_VERSION",
     "PROTOCOL_VERSION",
+    "SNAPSHOT_VERSION",
     "Change",
     "ChangeOp",
     "Choice",
@@ -39,9 +40,13 @@ __all__ = [
 
 # History (one line per bump):
 # 1: pull per dossier with cursors, push with a per-client ledger, field merge, leases, views.
-PROTOCOL_VERSION = 1
+# 2: a pull from cursor 0 answers the dossier as it is now (a snapshot, paged with ``snapshots``
+#    tokens) instead of replaying its whole feed; version 1 clients still get the feed.
+PROTOCOL_VERSION = 2
 #: Clients older than this get ``update_required`` (and keep their outbox).
 MIN_SUPPORTED_VERSION = 1
+#: The first version whose pulls from cursor 0 are answered with a snapshot.
+SNAPSHOT_VERSION = 2
 
 MAX_BATCH = 500
 """Most mutations in one push."""
@@ -161,6 +166,9 @@ class PullRequest(_Request):
     cursors: dict[str, int]
     """Per dossier (customer id): the last change seen; 0 for everything."""
     limit: int = 500
+    snapshots: dict[str, str] = msgspec.field(default_factory=dict)
+    """Per dossier whose snapshot is under way (its cursor is 0): the token the last answer gave,
+    to get the next page of the snapshot (protocol 2)."""
 
 
 class ChangeOp(StrEnum):
@@ -182,11 +190,20 @@ class Change(_Answer):
 
 
 class PullResponse(_Answer):
+    """A pull from cursor 0 by a protocol 2 client answers the dossier as it is now: one ``put``
+    per entity that exists (no deletes, no history), in pages; while more pages wait, the dossier's
+    cursor stays 0 and ``snapshots`` carries the token for the next page. The last page gives the
+    cursor the snapshot was read at, and the feed goes on from there, so whatever changed while the
+    snapshot was read arrives as changes. A client starting a snapshot (cursor 0, no token) drops
+    what it holds of that dossier first: the snapshot is all of it."""
+
     changes: dict[str, list[Change]]
     """Per dossier, in server order."""
     cursors: dict[str, int]
     """The cursor to send next time, per dossier; an evicted dossier is not in it."""
     has_more: bool = False
+    snapshots: dict[str, str] = msgspec.field(default_factory=dict)
+    """Per dossier whose snapshot continues: the token to send back (with cursor 0)."""
 
 
 class SyncError(_Answer):

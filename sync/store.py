@@ -37,6 +37,7 @@ __all__ = [
     "Actor",
     "AuditEntry",
     "EntityState",
+    "SnapshotItem",
     "SyncStore",
     "SyncTransaction",
     "Target",
@@ -79,6 +80,15 @@ class EntityState:
     fields: Mapping[str, Any]
     revision: int
     deleted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotItem:
+    """One entity of a dossier's snapshot: its place in the snapshot's order and a ``put`` of its
+    current state (``seq`` 0: the engine gives it the snapshot's cursor)."""
+
+    key: str
+    change: Change
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +155,20 @@ class SyncTransaction(Protocol):
     async def changes_since(self, customer_id: str, after_seq: int, limit: int) -> list[Change]:
         """At most ``limit`` changes of one dossier with ``seq > after_seq``, in ``seq`` order.
         A ``put`` carries the entity's fields (as now, or as at that change)."""
+        ...
+
+    async def feed_head(self) -> int:
+        """The tenant's last sequence number so far (0 before any change): every change numbered
+        up to it is committed, and any change committed later is numbered above it. A snapshot
+        reads it first, so what changes while the snapshot is read comes after it in the feed."""
+        ...
+
+    async def snapshot(self, customer_id: str, after: str, limit: int) -> list[SnapshotItem]:
+        """The dossier as it is now, at most ``limit`` entities whose key is above ``after``
+        (``""``: from the start), in key order: one ``put`` for the customer, each address,
+        contact, lease, unresolved conflict, and each document that is not deleted with its
+        register assignments and versions. Nothing deleted is in it. Keys are the store's own
+        strings (compared as strings); the order must stay stable while the dossier changes."""
         ...
 
     # -- hooks ---------------------------------------------------------------------------------

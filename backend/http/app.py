@@ -25,6 +25,7 @@ from backend.http.auth import SESSION_COOKIE, auth_routes, authenticate
 from backend.http.errors import exception_handlers, plain_errors_as_json
 from backend.http.files import file_routes
 from backend.http.pwa import pwa_csp, pwa_router
+from backend.http.rendition_bundle import rendition_bundle_routes
 from backend.http.sync_api import sync_routes
 from backend.http.sync_blobs import sync_blob_routes
 from backend.http.unsubscribe import unsubscribe_routes
@@ -121,6 +122,7 @@ def create_app(runtime: Runtime, *, own_runtime: bool = True) -> Litestar:
             health,
             *auth_routes,
             *file_routes,
+            *rendition_bundle_routes,
             *audit_routes,
             *unsubscribe_routes,
             *sync_blob_routes,

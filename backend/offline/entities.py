@@ -21,6 +21,7 @@ from backend.customers.models import Address, AddressKind, Contact, CustomerDraf
 from backend.documents.metadata_batch import document_resource
 from backend.documents.models import Document, DocumentDraft, MetadataPatch, NewContent, Version
 from backend.documents.repository import PiccoloDocumentRepository
+from backend.documents.tables import DocumentTable
 from backend.offline.fields import (
     address_fields,
     contact_fields,
@@ -31,6 +32,7 @@ from backend.offline.fields import (
 from backend.offline.repository import PiccoloOfflineRepository
 from backend.offline.savepoints import savepoint
 from backend.persistence.database import Database
+from backend.persistence.sql import select
 from backend.runtime import Services
 from sync.entities import Entity
 from sync.errors import Code, MutationRejected
@@ -39,6 +41,15 @@ from sync.store import EntityState, Target
 __all__ = ["EntityWrites"]
 
 DELETED_ON_DEVICE = "deleted on a device (offline sync)"
+
+_DOCUMENTS_OF = (
+    "SELECT id FROM document WHERE tenant = {} AND customer = {} AND status <> 'deleted' "
+    "ORDER BY id LIMIT {}"
+)
+_DOCUMENTS_OF_FROM = (
+    "SELECT id FROM document WHERE tenant = {} AND customer = {} AND status <> 'deleted' "
+    "AND id >= {} ORDER BY id LIMIT {}"
+)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -92,6 +103,8 @@ class EntityWrites:
         # reads an entity before and after each change (versions are read again only after a
         # write elsewhere, which clears this too).
         self._states: dict[str, tuple[Document, EntityState]] = {}
+        self._version_documents: dict[str, str] = {}
+        """Version id → document id, as read by :meth:`documents_of` (versions never move)."""
 
     # -- one unit of work ------------------------------------------------------------------------
 
@@ -134,6 +147,60 @@ class EntityWrites:
             self._states.clear()
 
     # -- reading ---------------------------------------------------------------------------------
+
+    async def documents_of(
+        self, customer_id: str, from_id: str, count: int
+    ) -> list[tuple[EntityState, list[EntityState], list[EntityState]]]:
+        """Up to ``count`` documents of the dossier that are not deleted, with ids from
+        ``from_id`` on, in id order: each with its register assignments and versions (a few
+        statements for the whole page, whatever its size)."""
+        start = _uuid(from_id)
+        query = _DOCUMENTS_OF if start is None else _DOCUMENTS_OF_FROM
+        bounds = [] if start is None else [start]
+        rows = await select(DocumentTable, query, self._tenant, customer_id, *bounds, count)
+        ids = [str(r["id"]) for r in rows]
+        if not ids:
+            return []
+        await self._batch.load(ids)
+        await self._load_versions(ids)
+        version_ids = [v.id for i in ids for v in self._versions[i]]
+        previews = await self._documents.previews_of(self._tenant, version_ids)
+        page = []
+        for document_id in ids:
+            document = await self._batch.document(document_id)
+            if document is None or document.status == "deleted":
+                continue
+            versions = self._versions[document_id]
+            first = min(versions, key=lambda v: v.number) if versions else None
+            state = EntityState(
+                Target(Entity.DOCUMENT, document_id, document.customer_id),
+                document_fields(document, first),
+                document.revision,
+            )
+            assignments = [
+                EntityState(
+                    Target(
+                        Entity.REGISTER_ASSIGNMENT,
+                        assignment_id(document_id, register_id),
+                        document.customer_id,
+                    ),
+                    {"document_id": document_id, "register_id": register_id},
+                    1,
+                )
+                for register_id in sorted(await self._batch.registers(document_id))
+            ]
+            for version in versions:
+                self._version_documents[version.id] = document_id
+            version_states = [
+                EntityState(
+                    Target(Entity.VERSION, version.id, document.customer_id),
+                    version_fields(version, previews.get(version.id)),
+                    1,
+                )
+                for version in versions
+            ]
+            page.append((state, assignments, version_states))
+        return page
 
     async def _hold(self, table: str, row_id: str) -> None:
         """Lock the customer or document row an entity belongs to (see ``hold``)."""
@@ -245,8 +312,10 @@ class EntityWrites:
         elif target.entity is Entity.REGISTER_ASSIGNMENT:
             document_id = _uuid(target.entity_id.partition("/")[0])
         elif (key := _uuid(target.entity_id)) is not None:
-            version = await self._documents.version(self._tenant, key)
-            document_id = None if version is None else version.document_id
+            document_id = self._version_documents.get(key)
+            if document_id is None:
+                version = await self._documents.version(self._tenant, key)
+                document_id = None if version is None else version.document_id
         if document_id is None:
             return None
         document = await self._batch.document(document_id)

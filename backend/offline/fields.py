@@ -7,12 +7,14 @@ from typing import Any
 
 from backend.customers.models import Address, Contact, Customer
 from backend.documents.models import Document, Preview, Version
+from backend.offline.repository import LeaseRow
 
 __all__ = [
     "address_fields",
     "contact_fields",
     "customer_fields",
     "document_fields",
+    "lease_fields",
     "version_fields",
 ]
 
@@ -81,4 +83,16 @@ def version_fields(version: Version, preview: Preview | None) -> dict[str, Any]:
             {"id": r.id, "kind": r.kind, "page": r.page, "width": r.width, "height": r.height}
             for r in preview.renditions
         ],
+    }
+
+
+def lease_fields(row: LeaseRow) -> dict[str, Any]:
+    return {
+        "customer_id": row.customer_id,
+        "user_id": row.user_id,
+        "user_name": row.user_name,
+        "device": row.device,
+        "since": row.since.isoformat(),
+        "until": row.until.isoformat(),
+        "checked_in_at": None if row.checked_in_at is None else row.checked_in_at.isoformat(),
     }

@@ -41,6 +41,19 @@ def _json(value: Any) -> str | None:
     return None if value is msgspec.UNSET else json.dumps(value, sort_keys=True)
 
 
+def _lease(r: dict[str, Any]) -> LeaseRow:
+    return LeaseRow(
+        customer_id=str(r["customer"]),
+        user_id=str(r["user_id"]),
+        user_name=str(r["user_name"]),
+        device=str(r["device"]),
+        since=as_datetime(r["since"]),
+        until=as_datetime(r["until"]),
+        checked_in_at=opt_datetime(r["checked_in_at"]),
+        revision=int(r["revision"]),
+    )
+
+
 @tenant_scoped
 class PiccoloOfflineRepository:
     # -- ledger ----------------------------------------------------------------------------------
@@ -95,6 +108,17 @@ class PiccoloOfflineRepository:
             return None
         return msgspec.json.decode(str(rows[0]["record"]), type=ConflictRecord)
 
+    async def open_conflicts(self, tenant_id: str, customer_id: str) -> list[ConflictRecord]:
+        """The dossier's conflicts nobody has resolved yet."""
+        rows = await select(
+            SyncClientTable,
+            "SELECT record FROM sync_conflict WHERE tenant = {} AND customer = {} "
+            "AND resolution IS NULL",
+            tenant_id,
+            customer_id,
+        )
+        return [msgspec.json.decode(str(r["record"]), type=ConflictRecord) for r in rows]
+
     async def put_conflict(self, tenant_id: str, record: ConflictRecord) -> None:
         args = [
             record.customer_id,
@@ -140,19 +164,18 @@ class PiccoloOfflineRepository:
             user_id,
             device,
         )
-        if not rows:
-            return None
-        r = rows[0]
-        return LeaseRow(
-            customer_id=str(r["customer"]),
-            user_id=str(r["user_id"]),
-            user_name=str(r["user_name"]),
-            device=str(r["device"]),
-            since=as_datetime(r["since"]),
-            until=as_datetime(r["until"]),
-            checked_in_at=opt_datetime(r["checked_in_at"]),
-            revision=int(r["revision"]),
+        return _lease(rows[0]) if rows else None
+
+    async def leases_of(self, tenant_id: str, customer_id: str) -> list[LeaseRow]:
+        """Every check-out of the dossier (ended ones too: the feed sends them as they are)."""
+        rows = await select(
+            SyncClientTable,
+            "SELECT customer, user_id, user_name, device, since, until, checked_in_at, revision "
+            "FROM sync_checkout WHERE tenant = {} AND customer = {}",
+            tenant_id,
+            customer_id,
         )
+        return [_lease(r) for r in rows]
 
     async def put_lease(self, tenant_id: str, lease: LeaseRow) -> None:
         await SyncClientTable.raw(

@@ -29,14 +29,24 @@ from backend.changes.repository import PiccoloChangeFeed
 from backend.errors import DossierError, Forbidden, NotFound, ValidationFailed
 from backend.notifications.conflicts import conflict_job
 from backend.offline.entities import EntityWrites
+from backend.offline.fields import lease_fields
 from backend.offline.repository import LeaseRow, PiccoloOfflineRepository
+from backend.offline.snapshot import read_snapshot
 from backend.persistence.database import Database
 from backend.persistence.scope import tenant_scope
 from backend.runtime import Services
 from sync.entities import Entity
 from sync.errors import Code, MutationRejected, SyncRefused
 from sync.protocol import Change, ChangeOp, ConflictRecord
-from sync.store import Action, Actor, AuditEntry, EntityState, SyncTransaction, Target
+from sync.store import (
+    Action,
+    Actor,
+    AuditEntry,
+    EntityState,
+    SnapshotItem,
+    SyncTransaction,
+    Target,
+)
 
 __all__ = ["PiccoloSyncStore", "rejection_of"]
 
@@ -175,7 +185,7 @@ class _Transaction:
         if row is None:
             return None
         target = Target(Entity.LEASE, entity_id, row.customer_id)
-        return EntityState(target, _lease_fields(row), row.revision)
+        return EntityState(target, lease_fields(row), row.revision)
 
     async def _write_lease(self, target: Target, fields: Mapping[str, Any]) -> EntityState:
         current = await self._read_lease(target.entity_id)
@@ -195,7 +205,7 @@ class _Transaction:
         )
         await self._repo.put_lease(self._tenant, row)
         record_change(self._tenant, target.customer_id, FeedEntity.LEASE, target.entity_id)
-        return EntityState(target, _lease_fields(row), row.revision)
+        return EntityState(target, lease_fields(row), row.revision)
 
     # -- conflicts -------------------------------------------------------------------------------
 
@@ -267,6 +277,18 @@ class _Transaction:
             )
         return changes
 
+    async def feed_head(self) -> int:
+        return await self._feed.head(self._tenant)
+
+    async def snapshot(self, customer_id: str, after: str, limit: int) -> list[SnapshotItem]:
+        try:
+            customer_id = _uuid(customer_id)
+        except ValueError:
+            return []
+        return await read_snapshot(
+            self._entities, self._services, self._p, customer_id, after, limit
+        )
+
     # -- hooks -----------------------------------------------------------------------------------
 
     async def can(self, actor: Actor, action: Action, target: Target, at: dt.datetime) -> bool:
@@ -303,15 +325,3 @@ class _Transaction:
 
 def _uuid(value: str) -> str:
     return str(uuid.UUID(value))
-
-
-def _lease_fields(row: LeaseRow) -> dict[str, Any]:
-    return {
-        "customer_id": row.customer_id,
-        "user_id": row.user_id,
-        "user_name": row.user_name,
-        "device": row.device,
-        "since": row.since.isoformat(),
-        "until": row.until.isoformat(),
-        "checked_in_at": None if row.checked_in_at is None else row.checked_in_at.isoformat(),
-    }

@@ -17,7 +17,7 @@ import { pl } from "./i18n/pl";
 import { pickLanguage, type Language } from "./i18n/index";
 import { clickTarget, notificationFor, parsePushPayload, PUSH_ARRIVED_MESSAGE } from "./notifications/push-message";
 import { BACKGROUND_SYNC_TAG, SW_SYNC_MESSAGE } from "./sync/scheduler";
-import { PINNED_CACHE } from "./sync/files";
+import { PIN_FETCH_HEADER, PINNED_CACHE } from "./sync/files";
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -39,8 +39,13 @@ function pinnedFirst(fallback: Strategy | null) {
   };
 }
 
+/**
+ * Same-origin GETs under `prefix`, except the page's own fetches for pinned files (sync/files.ts
+ * marks them with PIN_FETCH_HEADER): the page keeps those itself, so they go straight to the
+ * network instead of being matched and stored once more here.
+ */
 const sameOriginGet = (prefix: string) => ({ url, request }: { url: URL; request: Request }): boolean =>
-  request.method === "GET" && url.origin === self.location.origin && url.pathname.startsWith(prefix);
+  request.method === "GET" && url.origin === self.location.origin && url.pathname.startsWith(prefix) && !request.headers.has(PIN_FETCH_HEADER);
 
 // Renditions are immutable (their id changes with the content): keep the ones the user has seen.
 registerRoute(

@@ -23,6 +23,8 @@ from tests.api.conftest import Api, browser, sign_in
 from tests.factories import make_tenant_context, pdf_bytes
 
 DEVICE = {"X-Dossier-Device": "Anna's tablet"}
+FEED_VERSION = 1
+"""A client of protocol 1, whose pull from cursor 0 replays the dossier's whole feed."""
 
 
 async def device_label(api: Api) -> str:
@@ -49,8 +51,13 @@ class Client:
         assert response.status_code == 200, response.text
         return response.json()["results"]  # type: ignore[no-any-return]
 
-    async def pull(self, cursors: dict[str, int], limit: int = 500) -> dict[str, Any]:
-        response = await self.post("/sync/pull", {"cursors": cursors, "limit": limit})
+    async def pull(
+        self, cursors: dict[str, int], limit: int = 500, *, version: int = FEED_VERSION
+    ) -> dict[str, Any]:
+        """A protocol 1 pull by default: from cursor 0 it replays the feed, every change (the
+        snapshot of a protocol 2 pull is tested in test_sync_snapshot.py)."""
+        body = {"cursors": cursors, "limit": limit, "protocol_version": version}
+        response = await self.post("/sync/pull", body)
         assert response.status_code == 200, response.text
         return response.json()  # type: ignore[no-any-return]
 
@@ -74,7 +81,7 @@ async def test_a_pull_brings_the_dossier_and_then_only_what_changed(api: Api) ->
     customer = await api.ctx.customer()
     document = await api.ctx.document(customer, "invoice")
     client = Client(api)
-    first = await client.pull({customer.id: 0})
+    first = await client.pull({customer.id: 0}, version=PROTOCOL_VERSION)
     changes = first["changes"][customer.id]
     entities = [(c["entity"], c["op"]) for c in changes]
     assert entities[:3] == [("customer", "put"), ("address", "put"), ("contact", "put")]

@@ -46,6 +46,7 @@ class Envelope:
     path: str  # "push" | "pull"
     body: bytes
     sent_cursors: dict[str, int] = field(default_factory=dict)
+    sent_snapshots: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -58,6 +59,8 @@ class Client:
     outbox: list[Mutation] = field(default_factory=list)
     replica: dict[Key, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     cursors: dict[str, int] = field(default_factory=dict)
+    snapshots: dict[str, str] = field(default_factory=dict)
+    """Per dossier whose snapshot is under way: the token for its next page."""
     pending_blobs: set[str] = field(default_factory=set)
     answered: dict[int, Outcome] = field(default_factory=dict)
     """The outcome the client saw for each of its mutations (not counting ``duplicate``)."""
@@ -101,13 +104,15 @@ class Client:
 
     def pull_message(self, index: int) -> Envelope:
         cursors = {customer: self.cursors.get(customer, 0) for customer in self.wanted}
+        snapshots = {c: t for c, t in self.snapshots.items() if cursors.get(c) == 0}
         request = PullRequest(
             client_id=self.client_id,
             protocol_version=PROTOCOL_VERSION,
             cursors=cursors,
             limit=PULL_LIMIT,
+            snapshots=snapshots,
         )
-        return Envelope(True, index, self.epoch, "pull", encode(request), cursors)
+        return Envelope(True, index, self.epoch, "pull", encode(request), cursors, snapshots)
 
     def on_push_answer(self, body: bytes) -> None:
         answer = msgspec.json.decode(body, type=PushResponse)
@@ -118,12 +123,16 @@ class Client:
             if result.outcome is not Outcome.DUPLICATE:
                 self.answered[result.id] = result.outcome
 
-    def on_pull_answer(self, body: bytes, sent: dict[str, int]) -> bool:
-        """Apply the answer's dossiers whose cursor is still the one sent; True if more waits."""
+    def on_pull_answer(self, body: bytes, sent: dict[str, int], tokens: dict[str, str]) -> bool:
+        """Apply the answer's dossiers whose cursor (and snapshot token) is still the one sent;
+        True if more waits. A snapshot that starts (cursor 0, no token) replaces the dossier."""
         answer = msgspec.json.decode(body, type=PullResponse)
         for customer, cursor in sent.items():
-            if self.cursors.get(customer, 0) != cursor:
+            token = tokens.get(customer)
+            if self.cursors.get(customer, 0) != cursor or self.snapshots.get(customer) != token:
                 continue  # a late answer to an older pull
+            if cursor == 0 and token is None:
+                self.replica = {k: v for k, v in self.replica.items() if v[0] != customer}
             for change in answer.changes.get(customer, []):
                 key = (change.entity.value, change.entity_id)
                 if change.op is ChangeOp.PUT:
@@ -136,6 +145,10 @@ class Client:
                 self.cursors[customer] = answer.cursors[customer]
             else:
                 self.cursors.pop(customer, None)
+            if customer in answer.snapshots:
+                self.snapshots[customer] = answer.snapshots[customer]
+            else:
+                self.snapshots.pop(customer, None)
         return answer.has_more
 
 
@@ -156,7 +169,13 @@ class Server:
         except StoreCrash:
             return None
         return Envelope(
-            False, message.client, message.epoch, message.path, body, message.sent_cursors
+            False,
+            message.client,
+            message.epoch,
+            message.path,
+            body,
+            message.sent_cursors,
+            message.sent_snapshots,
         )
 
 
@@ -167,4 +186,4 @@ def deliver_to_client(client: Client, message: Envelope) -> bool:
     if message.path == "push":
         client.on_push_answer(message.body)
         return False
-    return client.on_pull_answer(message.body, message.sent_cursors)
+    return client.on_pull_answer(message.body, message.sent_cursors, message.sent_snapshots)

@@ -1,4 +1,6 @@
-"""Pull over the in-memory store: cursors, paging, visibility and evictions."""
+"""Pull over the in-memory store: cursors, paging, visibility and evictions. The feed's own
+behaviour from cursor 0 is that of a protocol 1 client (``FEED_VERSION``); snapshots are in
+``test_snapshot.py``."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from tests.sync.world import (
     CUSTOMER,
     DOCUMENT,
     DOCUMENT_FIELDS,
+    FEED_VERSION,
     NOW,
     OTHER_CUSTOMER,
     make_store,
@@ -29,7 +32,8 @@ from tests.sync.world import (
 
 async def test_a_first_pull_brings_each_dossier_and_a_cursor() -> None:
     store = await make_store()
-    answer = await pull(store, ANNA, pull_request("a1", {CUSTOMER: 0, OTHER_CUSTOMER: 0}), NOW)
+    cursors = {CUSTOMER: 0, OTHER_CUSTOMER: 0}
+    answer = await pull(store, ANNA, pull_request("a1", cursors, version=FEED_VERSION), NOW)
     assert [(c.op, c.entity, c.entity_id) for c in answer.changes[CUSTOMER]] == [
         (ChangeOp.PUT, Entity.CUSTOMER, CUSTOMER),
         (ChangeOp.PUT, Entity.DOCUMENT, DOCUMENT),
@@ -51,7 +55,8 @@ async def test_pages_end_with_has_more_and_continue_from_the_cursors() -> None:
     cursors = {CUSTOMER: 0, OTHER_CUSTOMER: 0}
     seen: list[int] = []
     for _ in range(10):
-        answer = await pull(store, ANNA, pull_request("a1", cursors, limit=3), NOW)
+        request = pull_request("a1", cursors, limit=3, version=FEED_VERSION)
+        answer = await pull(store, ANNA, request, NOW)
         seen += [c.seq for changes in answer.changes.values() for c in changes]
         assert sum(len(c) for c in answer.changes.values()) <= 3
         cursors = answer.cursors
@@ -76,7 +81,7 @@ async def test_a_dossier_the_user_may_no_longer_read_is_evicted() -> None:
 async def test_a_hidden_document_comes_as_an_eviction_of_that_document() -> None:
     store = await make_store()
     store.access.hidden_documents["ben"] = {DOCUMENT}
-    answer = await pull(store, BEN, pull_request("b1", {CUSTOMER: 0}), NOW)
+    answer = await pull(store, BEN, pull_request("b1", {CUSTOMER: 0}, version=FEED_VERSION), NOW)
     assert [(c.op, c.entity) for c in answer.changes[CUSTOMER]] == [
         (ChangeOp.PUT, Entity.CUSTOMER),
         (ChangeOp.EVICT, Entity.DOCUMENT),

@@ -54,7 +54,22 @@ def push_request(client_id: str, *mutations: Mutation) -> PushRequest:
     )
 
 
-def pull_request(client_id: str, cursors: dict[str, int], limit: int = 500) -> PullRequest:
+def pull_request(
+    client_id: str,
+    cursors: dict[str, int],
+    limit: int = 500,
+    *,
+    snapshots: dict[str, str] | None = None,
+    version: int = PROTOCOL_VERSION,
+) -> PullRequest:
     return PullRequest(
-        client_id=client_id, protocol_version=PROTOCOL_VERSION, cursors=cursors, limit=limit
+        client_id=client_id,
+        protocol_version=version,
+        cursors=cursors,
+        limit=limit,
+        snapshots=snapshots or {},
     )
+
+
+FEED_VERSION = 1
+"""A protocol 1 client: its pull from cursor 0 replays the whole feed (no snapshot)."""

@@ -6,6 +6,7 @@ import { FakeServer, FakeTransport, seeded } from "./fake-server";
 import { checkin, checkout, documentView, newDocument, sha256Hex } from "./mutations";
 import { same, type JsonObject } from "./merge";
 import type { PushLock } from "./coordination";
+import { PROTOCOL_VERSION, type PullRequest } from "./protocol";
 
 let n = 0;
 /** Each test its own database; one tab, so the lock is trivial. */
@@ -124,7 +125,7 @@ describe("the sync client", () => {
     const { server, client } = await setup();
     dossier(server);
     await client.change(checkout("c1", 3600));
-    server.minVersion = 2;
+    server.minVersion = PROTOCOL_VERSION + 1;
     let asked = 0;
     client.events.addEventListener("update-required", () => (asked += 1));
     await client.sync();
@@ -201,6 +202,64 @@ describe("the sync client", () => {
     expect(await client.entity("document", "x0")).toBeUndefined();
     expect(await client.dossier("c2")).toEqual([]);
     expect(await client.tracked()).toEqual(["c1"]);
+  });
+});
+
+describe("a first pull (snapshot)", () => {
+  it("brings each entity once, in pages, and loses nothing changed between them", async () => {
+    const { server, client, transport } = await setup();
+    dossier(server);
+    for (let i = 0; i < 6; i++) server.write("document", `x${i}`, "c1", { title: `Doc ${i}` });
+    for (let i = 0; i < 6; i++) server.write("document", `x${i}`, "c1", { title: `Doc ${i} again` });
+    server.write("document", "gone", "c1", { title: "Gone" });
+    server.remove("document", "gone");
+    server.pageLimit = 3;
+    const requests: PullRequest[] = [];
+    const pull = transport.pull.bind(transport);
+    let round = 0;
+    transport.pull = async (request) => {
+      requests.push(structuredClone(request));
+      const answer = await pull(request);
+      if (++round === 1) {
+        // Between the first and the second page: one already sent changes, one not yet sent goes.
+        server.write("customer", "c1", "c1", { name: "Acme Renamed" });
+        server.remove("document", "x5");
+      }
+      return answer;
+    };
+    await client.track("c1");
+    const report = await client.pull();
+    expect(report.pulled).toBeLessThan(12);
+    expect(requests[0]?.snapshots).toBeUndefined();
+    expect(requests[1]?.snapshots?.["c1"]).toMatch(/^\d+:customer:c1$|^\d+:document:/);
+    const shown = await client.dossier("c1");
+    expect(shown.map((e) => e.entityId).sort()).toEqual(["c1", "d1", "x0", "x1", "x2", "x3", "x4"]);
+    expect((await client.entity("customer", "c1"))?.fields["name"]).toBe("Acme Renamed");
+    expect((await client.entity("document", "x3"))?.fields["title"]).toBe("Doc 3 again");
+    expect(await client.db.get("meta", "snapshot:c1")).toBeUndefined();
+  });
+
+  it("starts over when its token is lost, dropping what the device held", async () => {
+    const { server, client, transport } = await setup();
+    dossier(server);
+    server.write("document", "d2", "c1", { title: "Two" });
+    server.pageLimit = 2;
+    await client.track("c1");
+    const pull = transport.pull.bind(transport);
+    transport.pull = async (request) => {
+      const answer = await pull(request);
+      answer.has_more = false; // the app closed after the first page
+      return answer;
+    };
+    await client.pull();
+    expect(typeof (await client.db.get("meta", "snapshot:c1"))).toBe("string");
+    await client.db.delete("meta", "snapshot:c1");
+    server.remove("document", "d1");
+    transport.pull = pull;
+    await client.pull();
+    expect((await client.dossier("c1")).map((e) => e.entityId).sort()).toEqual(["c1", "d2"]);
+    await client.untrack("c1");
+    expect(await client.db.get("meta", "snapshot:c1")).toBeUndefined();
   });
 });
 

@@ -8,10 +8,10 @@
  *   outbox and say so (status "update-required" / "signed-out").
  * - One pusher per browser (coordination.ts); other tabs hear "changed" and read again.
  */
-import { applyPull, localDossier, localEntity, type LocalEntity } from "./replica";
+import { applyPull, localDossier, localEntity, snapshotKey, snapshotTokens, type LocalEntity } from "./replica";
 import type { SyncDatabase, StoredBlob } from "./db";
 import { Outbox, type BlobInput, type MutationDraft } from "./outbox";
-import { PROTOCOL_VERSION, MAX_BATCH, PULL_LIMIT, type Choice, type ConflictRecord, type Entity } from "./protocol";
+import { PROTOCOL_VERSION, MAX_BATCH, PULL_LIMIT, type Choice, type ConflictRecord, type Entity, type PullRequest } from "./protocol";
 import { newDocument, resolution, sha256Hex, type NewDocument } from "./mutations";
 import { pushLockFor, SyncChannel, type PushLock } from "./coordination";
 import type { Json, JsonObject } from "./merge";
@@ -158,8 +158,9 @@ export class SyncClient {
   }
 
   async untrack(customerId: string): Promise<void> {
-    const tx = this.db.transaction(["cursors", "entities"], "readwrite");
+    const tx = this.db.transaction(["cursors", "entities", "meta"], "readwrite");
     await tx.objectStore("cursors").delete(customerId);
+    await tx.objectStore("meta").delete(snapshotKey(customerId));
     const entities = tx.objectStore("entities");
     for (const key of await entities.index("customerId").getAllKeys(customerId)) await entities.delete(key);
     await tx.done;
@@ -264,10 +265,17 @@ export class SyncClient {
         cursor = await cursor.continue();
       }
       if (Object.keys(cursors).length === 0) break;
-      const response = await this.transport.pull({ client_id: clientId, protocol_version: PROTOCOL_VERSION, cursors, limit: PULL_LIMIT });
-      await applyPull(this.db, response);
+      const starting = Object.keys(cursors).filter((id) => cursors[id] === 0);
+      const snapshots = await snapshotTokens(this.db, starting);
+      const fresh = starting.filter((id) => snapshots[id] === undefined);
+      const request: PullRequest = { client_id: clientId, protocol_version: PROTOCOL_VERSION, cursors, limit: PULL_LIMIT };
+      if (Object.keys(snapshots).length > 0) request.snapshots = snapshots;
+      const response = await this.transport.pull(request);
+      await applyPull(this.db, response, fresh);
       pulled += Object.values(response.changes).reduce((n, list) => n + list.length, 0);
       if (!response.has_more) break;
+      // Let the screens (and the pinned files) catch up while the next round is on its way.
+      this.events.dispatchEvent(new CustomEvent("pulled"));
     }
     return pulled;
   }

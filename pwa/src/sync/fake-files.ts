@@ -3,6 +3,7 @@
  * (happy-dom has none), a server answering every file URL, and a document with all three files.
  */
 import type { StoredDocument } from "../data/store";
+import { BUNDLE_TYPE } from "./files";
 
 /** A document with a thumbnail, a screen image and a file of `size` bytes. */
 export function document(id: string, createdAt: string, size: number): StoredDocument {
@@ -38,13 +39,24 @@ export class MemoryCache {
   }
 }
 
-/** The server: every URL answers `size` bytes (thumbnails 100, screens 1,000), counting requests. */
-export function server(offlineAfter = Infinity) {
+/**
+ * The server: every URL answers `size` bytes (thumbnails 100, screens 1,000), counting requests;
+ * `/renditions?ids=…` answers a bundle of those (none without `bundles`: an older server).
+ */
+export function server(offlineAfter = Infinity, { bundles = true } = {}) {
   const asked: string[] = [];
   const fetcher = (async (input: RequestInfo | URL) => {
     const url = String(input);
     if (asked.length >= offlineAfter) throw new TypeError("Failed to fetch");
     asked.push(url);
+    if (url.startsWith("/renditions?ids=")) {
+      if (!bundles) return new Response("not found", { status: 404 });
+      const ids = url.slice("/renditions?ids=".length).split(",").map(decodeURIComponent);
+      const found = ids.filter((id) => !id.includes("missing"));
+      const sizes = found.map((id) => (id.startsWith("th-") ? 100 : 1_000));
+      const head = new TextEncoder().encode(JSON.stringify(found.map((id, i) => ({ id, type: "image/webp", size: sizes[i] }))) + "\n");
+      return new Response(new Blob([head, ...sizes.map((size) => new Uint8Array(size))]), { headers: { "content-type": BUNDLE_TYPE } });
+    }
     const size = url.startsWith("/files/") ? 10_000 : url.includes("/th-") ? 100 : 1_000;
     return new Response(new Uint8Array(size), { headers: { "content-type": "application/octet-stream" } });
   }) as typeof fetch;

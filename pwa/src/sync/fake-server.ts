@@ -203,6 +203,7 @@ export class FakeServer {
     let budget = Math.min(request.limit ?? 500, this.pageLimit);
     const changes: Record<string, Change[]> = {};
     const cursors: Record<string, number> = {};
+    const snapshots: Record<string, string> = {};
     let hasMore = false;
     for (const customerId of Object.keys(request.cursors).sort()) {
       const cursor = request.cursors[customerId] ?? 0;
@@ -211,20 +212,44 @@ export class FakeServer {
         changes[customerId] = [{ op: "evict", entity: "customer", entity_id: customerId, seq: 0 }];
         continue;
       }
-      const rows = (this.feed.get(customerId) ?? []).filter((r) => r.seq > cursor);
+      const list: Change[] = [];
+      let from = cursor;
+      if (cursor === 0 && request.protocol_version >= 2) {
+        // A snapshot: every live entity once, in key order, paged by "<head>:<last key>".
+        const token = request.snapshots?.[customerId];
+        const head = token ? Number(token.slice(0, token.indexOf(":"))) : this.seq;
+        const after = token ? token.slice(token.indexOf(":") + 1) : "";
+        const rest = [...this.entities.entries()]
+          .filter(([key, e]) => e.customerId === customerId && !e.deleted && key > after)
+          .sort(([a], [b]) => (a < b ? -1 : 1));
+        const page = rest.slice(0, budget);
+        budget -= page.length;
+        for (const [, e] of page) list.push({ op: "put", entity: e.entity, entity_id: e.id, seq: head, revision: e.revision, fields: structuredClone(e.fields) });
+        if (rest.length > page.length) {
+          hasMore = true;
+          cursors[customerId] = 0;
+          snapshots[customerId] = `${head}:${(page.at(-1) ?? [after])[0]}`;
+          if (list.length > 0) changes[customerId] = list;
+          continue;
+        }
+        from = head;
+      }
+      const rows = (this.feed.get(customerId) ?? []).filter((r) => r.seq > from);
       const page = rows.slice(0, budget);
       if (rows.length > page.length) hasMore = true;
       budget -= page.length;
-      cursors[customerId] = page.length > 0 ? (page[page.length - 1] as FeedRow).seq : cursor;
-      const list = page.map((row): Change => {
+      cursors[customerId] = page.length > 0 ? (page[page.length - 1] as FeedRow).seq : from;
+      for (const row of page) {
         const e = this.entities.get(row.key) as ServerEntity;
-        return e.deleted
-          ? { op: "delete", entity: e.entity, entity_id: e.id, seq: row.seq, revision: e.revision }
-          : { op: "put", entity: e.entity, entity_id: e.id, seq: row.seq, revision: e.revision, fields: structuredClone(e.fields) };
-      });
+        list.push(
+          e.deleted
+            ? { op: "delete", entity: e.entity, entity_id: e.id, seq: row.seq, revision: e.revision }
+            : { op: "put", entity: e.entity, entity_id: e.id, seq: row.seq, revision: e.revision, fields: structuredClone(e.fields) },
+        );
+      }
       if (list.length > 0) changes[customerId] = list;
     }
-    return { changes, cursors, has_more: hasMore };
+    return { changes, cursors, has_more: hasMore, snapshots };
   }
 
   blobStatus(sha256: string): BlobStatus | null {

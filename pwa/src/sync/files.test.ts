@@ -52,12 +52,33 @@ describe("the files of a pinned dossier", () => {
     const db = await openSyncDb(`files-${++n}`);
     const cache = new MemoryCache() as unknown as Cache;
     const docs = [document("a", "2026-01-01T00:00:00Z", 10_000), document("b", "2026-02-01T00:00:00Z", 10_000)];
+    // The thumbnails in one request, then the newest document's screen image and file.
     const record = await keepFiles(db, "c1", docs, { budget: 1e9, fetcher: server(3).fetcher, cache, parallel: 1 });
-    expect(Object.keys(record.files).length).toBe(3);
+    expect(Object.keys(record.files).length).toBe(4);
     expect(await keptFiles(db, "c1")).toEqual(record);
     await dropFiles(db, "c1", cache);
     expect((cache as unknown as MemoryCache).entries.size).toBe(0);
     expect(await keptFiles(db, "c1")).toBeUndefined();
+  });
+
+  it("fetches thumbnails many to a request, and one by one from a server without bundles", async () => {
+    const db = await openSyncDb(`files-${++n}`);
+    const cache = new MemoryCache() as unknown as Cache;
+    const docs = Array.from({ length: 150 }, (_, i) => document(`d${i}`, `2026-01-01T00:00:${String(i % 60).padStart(2, "0")}Z`, 10));
+    docs.push({ ...document("missing", "2025-01-01T00:00:00Z", 10) });
+    const net = server();
+    const record = await keepFiles(db, "c1", docs, { budget: 150 * 100 + 10, fetcher: net.fetcher, cache });
+    expect(net.asked.filter((url) => url.startsWith("/renditions?ids=")).length).toBe(2);
+    expect(net.asked.filter((url) => url.startsWith("/renditions/th-"))).toEqual([]);
+    expect(Object.values(record.files).filter((f) => f.kind === "thumbnail").length).toBe(150);
+    expect(record.skipped).toBe(1 + 2 * 151); // the missing thumbnail; no room for screens and files
+    const thumb = (cache as unknown as MemoryCache).entries.get("/renditions/th-d0");
+    expect([thumb?.headers.get("content-type"), (await thumb?.arrayBuffer())?.byteLength]).toEqual(["image/webp", 100]);
+
+    const old = server(Infinity, { bundles: false });
+    const again = await keepFiles(await openSyncDb(`files-${++n}`), "c1", docs.slice(0, 3), { budget: 1e9, fetcher: old.fetcher, cache: new MemoryCache() as unknown as Cache });
+    expect(Object.keys(again.files).length).toBe(9);
+    expect(old.asked.filter((url) => url.startsWith("/renditions/th-")).length).toBe(3);
   });
 
   it("drops files of documents the dossier no longer has", async () => {

@@ -10,6 +10,8 @@ import type { StoredDocument } from "../data/store";
 import type { SyncDatabase } from "./db";
 
 export const PINNED_CACHE = "dossier-pinned";
+/** Marks the page's fetches of files to keep: the service worker lets them through untouched. */
+export const PIN_FETCH_HEADER = "x-dossier-pin";
 const BUDGET_KEY = "dossier.storageBudget";
 /** Choices offered in Settings, in MB. */
 export const BUDGET_CHOICES_MB = [50, 200, 500, 1000, 2000, 5000] as const;
@@ -49,6 +51,8 @@ export interface DossierFiles {
   skipped: number;
   /** Sizes learnt of files fetched but left out, so the next run need not fetch them to know. */
   sizes?: Record<string, number>;
+  /** Written by a run for one kind only (thumbnails during a pull): the full run is still to come. */
+  only?: FileKind;
 }
 
 const newestFirst = (a: StoredDocument, b: StoredDocument): number =>
@@ -87,6 +91,8 @@ export function bytesOf(files: DossierFiles | undefined): number {
 }
 
 export interface FetchOptions {
+  /** Only these kinds (thumbnails while a pull goes on): nothing kept is dropped. */
+  only?: FileKind;
   budget?: number;
   /** Parallel requests. */
   parallel?: number;
@@ -105,17 +111,58 @@ export async function keepFiles(db: SyncDatabase, customerId: string, documents:
   const budget = options.budget ?? storageBudget();
   const before = await keptFiles(db, customerId);
   const others = (await allKept(db)).filter((f) => f.customerId !== customerId).reduce((n, f) => n + bytesOf(f), 0);
-  const plan = filePlan(documents);
+  const plan = filePlan(documents).filter((p) => !options.only || p.kind === options.only);
   const wanted = new Set(plan.map((p) => p.url));
   const sizes = before?.sizes ?? {};
   const record: DossierFiles = { customerId, documents: documents.length, files: {}, skipped: 0, sizes: {} };
+  if (options.only) record.only = options.only;
   for (const [url, kept] of Object.entries(before?.files ?? {})) {
-    if (wanted.has(url)) record.files[url] = kept;
+    if (wanted.has(url) || options.only) record.files[url] = kept;
     else await cache.delete(url);
   }
   let used = others + bytesOf(record);
   let offline = false;
-  const queue = plan.filter((p) => !record.files[p.url]);
+  let queue = plan.filter((p) => !record.files[p.url]);
+  /** Keep one fetched file if the budget allows. */
+  const keep = async (next: PlannedFile, body: Blob, headers: Headers): Promise<void> => {
+    if (record.sizes) record.sizes[next.url] = body.size;
+    if (used + body.size > budget) {
+      record.skipped += 1;
+      return;
+    }
+    used += body.size;
+    headers.set("content-length", String(body.size));
+    await cache.put(next.url, new Response(body, { status: 200, headers }));
+    record.files[next.url] = { documentId: next.documentId, kind: next.kind, bytes: body.size };
+  };
+  // Thumbnails first, many to a request (GET /renditions?ids=…); what a bundle cannot bring
+  // (an older server) is fetched one by one below.
+  const bundles: PlannedFile[][] = [];
+  const thumbs = queue.filter((p) => p.kind === "thumbnail" && renditionIdOf(p.url) !== null);
+  for (let i = 0; i < thumbs.length; i += BUNDLE_SIZE) bundles.push(thumbs.slice(i, i + BUNDLE_SIZE));
+  const bundled = new Set<string>();
+  const bundleWorker = async (): Promise<void> => {
+    for (let bundle = bundles.shift(); bundle && !offline; bundle = bundles.shift()) {
+      let found: Map<string, Blob> | null;
+      try {
+        found = used >= budget ? new Map() : await fetchBundle(fetcher, bundle);
+      } catch {
+        offline = true;
+        return;
+      }
+      if (found === null) continue;
+      await Promise.all(
+        bundle.map(async (next) => {
+          bundled.add(next.url);
+          const body = found.get(next.url);
+          if (body) await keep(next, body, new Headers({ "content-type": body.type }));
+          else record.skipped += 1;
+        }),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: BUNDLES_AT_ONCE }, bundleWorker));
+  queue = queue.filter((p) => !bundled.has(p.url));
   const worker = async (): Promise<void> => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const known = next.size ?? sizes[next.url] ?? null;
@@ -125,22 +172,12 @@ export async function keepFiles(db: SyncDatabase, customerId: string, documents:
         continue;
       }
       try {
-        const response = await fetcher(next.url, { credentials: "same-origin" });
+        const response = await fetcher(next.url, { credentials: "same-origin", headers: { [PIN_FETCH_HEADER]: "1" } });
         if (!response.ok) {
           record.skipped += 1;
           continue;
         }
-        const body = await response.blob();
-        if (record.sizes) record.sizes[next.url] = body.size;
-        if (used + body.size > budget) {
-          record.skipped += 1;
-          continue;
-        }
-        used += body.size;
-        const headers = new Headers(response.headers);
-        headers.set("content-length", String(body.size));
-        await cache.put(next.url, new Response(body, { status: 200, headers }));
-        record.files[next.url] = { documentId: next.documentId, kind: next.kind, bytes: body.size };
+        await keep(next, await response.blob(), new Headers(response.headers));
       } catch {
         offline = true;
         record.skipped += 1;
@@ -150,6 +187,41 @@ export async function keepFiles(db: SyncDatabase, customerId: string, documents:
   await Promise.all(Array.from({ length: options.parallel ?? 6 }, worker));
   await db.put("meta", record, filesKey(customerId));
   return record;
+}
+
+/** Renditions per bundle request (the server takes up to 200) and bundle requests at once. */
+const BUNDLE_SIZE = 100;
+const BUNDLES_AT_ONCE = 3;
+export const BUNDLE_TYPE = "application/vnd.dossier.renditions";
+
+/** The rendition id of a `/renditions/{id}` URL (projection.ts renditionUrl), else null. */
+export function renditionIdOf(url: string): string | null {
+  const match = /^\/renditions\/([^/?#]+)$/.exec(url);
+  return match?.[1] ? decodeURIComponent(match[1]) : null;
+}
+
+/**
+ * Several renditions in one request (backend/http/rendition_bundle.py): one line of JSON naming
+ * each one found (id, type, size), then their bytes in that order. Answers them by URL, or null
+ * when the server has no such request (the caller fetches them one by one).
+ */
+export async function fetchBundle(fetcher: typeof fetch, files: readonly PlannedFile[]): Promise<Map<string, Blob> | null> {
+  const byId = new Map(files.map((f) => [renditionIdOf(f.url) ?? "", f.url]));
+  const ids = [...byId.keys()].map(encodeURIComponent).join(",");
+  const response = await fetcher(`/renditions?ids=${ids}`, { credentials: "same-origin", headers: { [PIN_FETCH_HEADER]: "1" } });
+  if (!response.ok || !(response.headers.get("content-type") ?? "").startsWith(BUNDLE_TYPE)) return null;
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const end = bytes.indexOf(10);
+  if (end < 0) return null;
+  const index = JSON.parse(new TextDecoder().decode(bytes.subarray(0, end))) as { id: string; type: string; size: number }[];
+  const found = new Map<string, Blob>();
+  let offset = end + 1;
+  for (const entry of index) {
+    const url = byId.get(entry.id);
+    if (url) found.set(url, new Blob([bytes.subarray(offset, offset + entry.size)], { type: entry.type }));
+    offset += entry.size;
+  }
+  return found;
 }
 
 /** Forget a dossier's files (unpinned or evicted). */

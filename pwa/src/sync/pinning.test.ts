@@ -117,6 +117,34 @@ describe("pinning a dossier", () => {
     expect(cache.entries.size).toBe(0);
   });
 
+  it("fetches thumbnails while the pull goes on, and the rest once the dossier is in", async () => {
+    const { server, client, store, pinning, cache, files } = await setup();
+    // A second dossier still being pulled when the first one's entities are all in.
+    server.write("customer", "c2", "c2", { name: "Beta" });
+    for (let i = 0; i < 6; i++) server.write("document", `e${i}`, "c2", { title: `E${i}`, document_date: "2026-11-02", status: "active" });
+    server.pageLimit = 3;
+    let storedWhenThumbnailsCame: number | null = null;
+    let secondStillPulling: boolean | null = null;
+    const fetcher = files.fetcher;
+    const watched = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input).startsWith("/renditions?ids=") && storedWhenThumbnailsCame === null) {
+        storedWhenThumbnailsCame = (await store.documentsOf("c1")).length;
+        secondStillPulling = (await client.db.get("cursors", "c2")) === 0;
+      }
+      return fetcher(input, init);
+    }) as typeof fetch;
+    files.fetcher = watched;
+    Object.assign(pinning as unknown as { files: object }, { files: { cache, fetcher: watched, budget: 1e9 } });
+    await pinning.pinAll(["c1", "c2"]);
+    await pinning.refresh();
+    // The thumbnail came while the other dossier was still being pulled, and the screens' store
+    // had none of the dossier's documents yet (it gets them after the whole pull).
+    expect([secondStillPulling, storedWhenThumbnailsCame]).toEqual([true, 0]);
+    expect([...cache.entries.keys()].sort()).toEqual(["/files/v1?inline=1", "/renditions/th1"]);
+    expect((await store.documentsOf("c1")).length).toBe(1);
+    expect((await store.documentsOf("c2")).length).toBe(6);
+  });
+
   it("renews a check-out once half of it has passed", async () => {
     const { pinning, sent, client } = await setup();
     await pinning.pin("c1");

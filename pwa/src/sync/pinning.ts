@@ -46,6 +46,28 @@ export class Pinning {
     private readonly files: FetchOptions = {},
   ) {
     client.events.addEventListener("changed", () => this.refresh());
+    client.events.addEventListener("pulled", () => this.thumbnailsSoon());
+  }
+
+  private fetchingThumbnails = false;
+
+  /**
+   * While a pull goes on (a round landed, more wait): fetch the thumbnails of what has arrived,
+   * so the list has its images when the pull ends. The screens' store is written only after the
+   * whole pull (a half-pulled dossier would show half its documents). Once at a time.
+   */
+  private thumbnailsSoon(): void {
+    if (this.fetchingThumbnails || navigator.onLine === false) return;
+    this.fetchingThumbnails = true;
+    this.running = this.running
+      .then(async () => {
+        for (const customerId of await this.pinned()) {
+          const projection = await this.projection(customerId);
+          await keepFiles(this.db, customerId, projection.documents, { ...this.files, only: "thumbnail" });
+        }
+      })
+      .catch((error: unknown) => console.warn("pinned thumbnails", error))
+      .finally(() => (this.fetchingThumbnails = false));
   }
 
   private get db() {
@@ -168,12 +190,18 @@ export class Pinning {
     const documents = new Map([...projections].map(([id, projection]) => [id, projection.documents]));
     await trimToBudget(this.db, documents, this.files.budget ?? storageBudget(), this.files.cache);
     for (const [customerId, projection] of projections) {
-      if (!(await writeProjection(this.repo.store, projection))) continue;
-      this.repo.events.dispatchEvent(new CustomEvent("changed", { detail: { what: "dossier", id: customerId } }));
-      this.notify(customerId);
-      if (navigator.onLine !== false) {
-        await keepFiles(this.db, customerId, projection.documents, this.files);
+      if (!projection.customer) continue;
+      // The files are fetched while the screens' store is written: they need only the plan.
+      const files = navigator.onLine !== false ? keepFiles(this.db, customerId, projection.documents, this.files) : null;
+      try {
+        await writeProjection(this.repo.store, projection);
+        this.repo.events.dispatchEvent(new CustomEvent("changed", { detail: { what: "dossier", id: customerId } }));
         this.notify(customerId);
+      } finally {
+        if (files) {
+          await files;
+          this.notify(customerId);
+        }
       }
     }
   }

@@ -7,8 +7,8 @@
  */
 import type { Json, JsonObject } from "./merge";
 
-/** Must match sync/protocol.py's PROTOCOL_VERSION at the time this client was built. */
-export const PROTOCOL_VERSION = 1;
+/** Must match sync/protocol.py's PROTOCOL_VERSION at the time this client was built (2: a pull from cursor 0 is a snapshot). */
+export const PROTOCOL_VERSION = 2;
 /** Most mutations in one push (sync/protocol.py MAX_BATCH). */
 export const MAX_BATCH = 500;
 /** Changes asked for in one pull: the most the server allows (sync/protocol.py MAX_PULL_LIMIT), so a first pull takes the fewest rounds. */
@@ -93,6 +93,8 @@ export interface PullRequest {
   protocol_version: number;
   cursors: Record<string, number>;
   limit?: number;
+  /** Per dossier whose snapshot is under way (cursor 0): the token the last answer gave. */
+  snapshots?: Record<string, string>;
 }
 
 export const CHANGE_OPS = ["put", "delete", "evict"] as const;
@@ -107,10 +109,16 @@ export interface Change {
   fields?: JsonObject | null;
 }
 
+/**
+ * From cursor 0 the server answers a snapshot: the dossier as it is now, one `put` per entity, in
+ * pages; while pages wait the cursor stays 0 and `snapshots` has the token for the next one. A
+ * snapshot that starts (cursor 0, no token) replaces what the device held of the dossier.
+ */
 export interface PullResponse {
   changes: Record<string, Change[]>;
   cursors: Record<string, number>;
   has_more?: boolean;
+  snapshots?: Record<string, string>;
 }
 
 /** A refused request's body (HTTP 4xx). */

@@ -55,27 +55,61 @@ export async function acknowledge(
   }
 }
 
-/** Write one pull answer: changes, evictions and the new cursors, in one transaction. */
-export async function applyPull(db: SyncDatabase, response: PullResponse): Promise<string[]> {
-  const tx = db.transaction(["entities", "cursors", "conflicts"], "readwrite");
+/** Where the token of a dossier's snapshot under way is kept (meta store). */
+export const snapshotKey = (customerId: string): string => `snapshot:${customerId}`;
+
+/** The snapshot tokens of the dossiers whose snapshot is under way. */
+export async function snapshotTokens(db: SyncDatabase, customerIds: readonly string[]): Promise<Record<string, string>> {
+  const tx = db.transaction("meta");
+  const tokens: Record<string, string> = {};
+  for (const customerId of customerIds) {
+    const token = await tx.store.get(snapshotKey(customerId));
+    if (typeof token === "string") tokens[customerId] = token;
+  }
+  await tx.done;
+  return tokens;
+}
+
+/**
+ * Write one pull answer: changes, evictions, the new cursors and snapshot tokens, in one
+ * transaction. `fresh`: dossiers whose snapshot starts with this answer (sent with cursor 0 and no
+ * token): what the device held of them is dropped first, the snapshot is all of them.
+ */
+export async function applyPull(db: SyncDatabase, response: PullResponse, fresh: readonly string[] = []): Promise<string[]> {
+  const tx = db.transaction(["entities", "cursors", "conflicts", "meta"], "readwrite");
   const entities = tx.objectStore("entities");
   const conflicts = tx.objectStore("conflicts");
   const cursors = tx.objectStore("cursors");
+  const meta = tx.objectStore("meta");
   const evicted: string[] = [];
+  const pinned = new Set((await cursors.getAllKeys()).map(String));
+  for (const customerId of fresh) {
+    if (pinned.has(customerId) && customerId in response.cursors) await evictDossier(entities, conflicts, customerId);
+  }
+  const writes: Promise<unknown>[] = [];
   for (const [customerId, changes] of Object.entries(response.changes)) {
+    // A dossier unpinned while the pull was on its way stays unpinned (and empty).
+    if (!pinned.has(customerId)) continue;
     for (const change of changes) {
       if (change.op === "evict" && change.entity === "customer") {
+        await Promise.all(writes.splice(0));
         evicted.push(customerId);
         await evictDossier(entities, conflicts, customerId);
         await cursors.delete(customerId);
+        await meta.delete(snapshotKey(customerId));
         break;
       }
-      await applyChange(entities, conflicts, customerId, change);
+      // Requests of one transaction run in order: queue them all, wait once.
+      writes.push(applyChange(entities, conflicts, customerId, change));
     }
   }
+  await Promise.all(writes);
+  const tokens = response.snapshots ?? {};
   for (const [customerId, seq] of Object.entries(response.cursors)) {
-    // A dossier unpinned while the pull was on its way stays unpinned.
-    if ((await cursors.get(customerId)) !== undefined) await cursors.put(seq, customerId);
+    if (!pinned.has(customerId)) continue;
+    await cursors.put(seq, customerId);
+    if (tokens[customerId] !== undefined) await meta.put(tokens[customerId], snapshotKey(customerId));
+    else await meta.delete(snapshotKey(customerId));
   }
   await tx.done;
   return evicted;

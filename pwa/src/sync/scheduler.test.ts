@@ -45,7 +45,7 @@ describe("the sync scheduler", () => {
 
   it("stops retrying while the app must update, keeping the outbox", async () => {
     const { server, transport, client, scheduler } = await setup();
-    server.minVersion = 2;
+    server.minVersion = 3;
     await client.change(documentView("d1", "c1"));
     const report = await scheduler.run();
     expect(report.error).toBe("update-required");
