@@ -94,6 +94,10 @@ class PreferencesNode:
     quiet_start: str | None = strawberry.field(description="HH:MM; pushes wait until quietEnd.")
     quiet_end: str | None
     locale: str | None = strawberry.field(description="en, pl or de; null: the tenant's.")
+    saved: bool = strawberry.field(
+        description="False until the user saves them: the values are defaults (the user's "
+        "own time zone, else UTC)."
+    )
 
     @classmethod
     def of(cls, p: Preferences) -> PreferencesNode:
@@ -102,6 +106,7 @@ class PreferencesNode:
             quiet_start=p.quiet_start.strftime("%H:%M") if p.quiet_start else None,
             quiet_end=p.quiet_end.strftime("%H:%M") if p.quiet_end else None,
             locale=p.locale,
+            saved=p.saved,
         )
 
 

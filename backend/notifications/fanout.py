@@ -326,7 +326,7 @@ def _deliveries(
     if wanted.instant_mail:
         planned.append(delivery(Channel.EMAIL, "instant", DeliveryState.PENDING, now))
     elif wanted.digest_hour is not None:
-        zone = preferences.time_zone if preferences else "UTC"
+        zone = preferences.time_zone if preferences else (principal.time_zone or "UTC")
         at = next_digest(now, zone, wanted.digest_hour)
         planned.append(delivery(Channel.EMAIL, "digest", DeliveryState.DIGEST, at))
     return planned

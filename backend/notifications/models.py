@@ -95,6 +95,8 @@ class Preferences:
     quiet_end: dt.time | None = None
     locale: str | None = None
     """``en``, ``pl`` or ``de``; None: the tenant's language."""
+    saved: bool = False
+    """Whether the user saved them; False: defaults (the user's own time zone, else UTC)."""
 
 
 @dataclass(frozen=True, slots=True)

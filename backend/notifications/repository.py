@@ -298,6 +298,7 @@ class PiccoloNotificationRepository:
             quiet_start=_time(r["quiet_start"]),
             quiet_end=_time(r["quiet_end"]),
             locale=opt_str(r["locale"]),
+            saved=True,
         )
 
     async def preferences_of(self, tenant_id: str, user_ids: list[str]) -> dict[str, Preferences]:
@@ -318,6 +319,7 @@ class PiccoloNotificationRepository:
                     quiet_start=_time(r["quiet_start"]),
                     quiet_end=_time(r["quiet_end"]),
                     locale=opt_str(r["locale"]),
+                    saved=True,
                 )
         return found
 

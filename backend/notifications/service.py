@@ -263,7 +263,9 @@ class SubscriptionService:
 
     async def preferences(self, principal: Principal) -> Preferences:
         found = await self._repo.preferences(principal.tenant_id, principal.user_id)
-        return found or Preferences(principal.tenant_id, principal.user_id)
+        # Never saved: the zone of the user's calendar (relative search dates), else UTC.
+        zone = principal.time_zone or "UTC"
+        return found or Preferences(principal.tenant_id, principal.user_id, time_zone=zone)
 
     async def set_preferences(
         self,

@@ -8,29 +8,16 @@ from __future__ import annotations
 import base64
 import json
 import os
-from collections.abc import Iterator
 
-import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Demo, new_context, service_worker_ready, sign_in
+from tests.e2e.conftest import Demo, notifications_after_push, sign_in
 
 
 def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
-@pytest.fixture
-def push_page(browser: Browser, demo: Demo) -> Iterator[Page]:
-    context = new_context(browser, demo, "desktop")
-    context.grant_permissions(["notifications"])
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 def test_enable_push_list_the_device_and_remove_it(push_page: Page, demo: Demo) -> None:
@@ -64,45 +51,14 @@ def test_enable_push_list_the_device_and_remove_it(push_page: Page, demo: Demo) 
 
 
 def test_the_service_worker_shows_a_push_and_its_document_link(push_page: Page, demo: Demo) -> None:
-    page = push_page
-    sign_in(page, demo)
-    service_worker_ready(page)
-    cdp = page.context.new_cdp_session(page)
-    registrations: dict[str, bool] = {}
-    cdp.on(
-        "ServiceWorker.workerRegistrationUpdated",
-        lambda event: registrations.update(
-            (r["registrationId"], not r["isDeleted"]) for r in event["registrations"]
-        ),
-    )
-    cdp.send("ServiceWorker.enable")
-    page.wait_for_timeout(500)
-    live = [rid for rid, alive in registrations.items() if alive]
-    assert live, "the service worker is registered"
+    sign_in(push_page, demo)
     payload = {
         "type": "document_created",
         "documentId": "doc-1",
         "customerId": "cust-1",
         "title": "Invoice 4711",
     }
-    shown: list[dict[str, str]] = []
-    # A push that reaches a worker still starting up can be dropped, as a push service may
-    # deliver again: deliver until it shows (the tag makes a repeat replace, not add).
-    for _ in range(5):
-        cdp.send(
-            "ServiceWorker.deliverPushMessage",
-            {"origin": demo.base_url, "registrationId": live[-1], "data": json.dumps(payload)},
-        )
-        for _ in range(20):
-            shown = page.evaluate(
-                """async () => (await (await navigator.serviceWorker.ready).getNotifications())
-                     .map(n => ({title: n.title, body: n.body, tag: n.tag, url: n.data && n.data.url}))"""
-            )
-            if shown:
-                break
-            page.wait_for_timeout(100)
-        if shown:
-            break
+    shown = notifications_after_push(push_page, demo, payload)
     assert shown == [
         {
             "title": "New document",

@@ -118,6 +118,33 @@ async def test_the_digest_collects_the_day_at_the_users_hour_grouped_by_customer
     assert len(smtp.messages()) == 1, "one digest, once"
 
 
+async def test_a_digest_never_set_up_follows_the_users_own_time_zone(
+    stand: Stand, smtp: SmtpServer
+) -> None:
+    ctx = stand.ctx
+    customer = await ctx.customer(name="ACME")
+    clerk, _ = await ctx.user("viewer", email="berlin@example.com")
+    services = ctx.runtime.services()
+    await services.accounts.set_time_zone(await ctx.principal_of(clerk), "Europe/Berlin")
+    await stand.subscribe(
+        clerk,
+        target_kind="customer",
+        target_id=customer.id,
+        channels=["email"],
+        rhythm="digest",
+        digest_hour=17,
+    )
+    # No notification preferences saved: 17:00 is the user's own (Berlin), 16:00 UTC, not UTC's.
+    await ctx.document(customer, "letter", title="Brief")
+    await stand.drain()
+    stand.clock.now = dt.datetime(2030, 1, 15, 15, 59, tzinfo=dt.UTC)
+    await stand.drain()
+    assert smtp.messages() == []
+    stand.clock.now = dt.datetime(2030, 1, 15, 16, 0, tzinfo=dt.UTC)
+    await stand.drain()
+    assert len(smtp.messages()) == 1
+
+
 async def test_quiet_hours_hold_pushes_until_they_end(stand: Stand) -> None:
     ctx = stand.ctx
     customer = await ctx.customer()

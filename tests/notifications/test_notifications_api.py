@@ -168,6 +168,17 @@ async def test_devices_preferences_and_the_vapid_key(api: Api) -> None:
     assert removed["removePushDevice"] == {"__typename": "Removed"}
     assert (await api.data("{ pushDevices { id } }"))["pushDevices"] == []
 
+    # Never saved: defaults, in the user's own time zone once they have one.
+    defaults = "{ notificationPreferences { timeZone saved } }"
+    assert (await api.data(defaults))["notificationPreferences"] == {
+        "timeZone": "UTC",
+        "saved": False,
+    }
+    await api.data('mutation { setMyTimeZone(timeZone: "Europe/Berlin") { __typename } }')
+    assert (await api.data(defaults))["notificationPreferences"] == {
+        "timeZone": "Europe/Berlin",
+        "saved": False,
+    }
     quiet = {"timeZone": "Europe/Warsaw", "quietStart": "22:00", "quietEnd": "06:30"}
     saved = await api.data(PREFERENCES, {"i": {**quiet, "locale": "pl"}})
     assert saved["setNotificationPreferences"]["quietEnd"] == "06:30"
@@ -180,8 +191,12 @@ async def test_devices_preferences_and_the_vapid_key(api: Api) -> None:
         ("quietStart", "invalid_time"),
         ("timeZone", "unknown_time_zone"),
     ]
-    back = await api.data("{ notificationPreferences { timeZone locale } }")
-    assert back["notificationPreferences"] == {"timeZone": "Europe/Warsaw", "locale": "pl"}
+    back = await api.data("{ notificationPreferences { timeZone locale saved } }")
+    assert back["notificationPreferences"] == {
+        "timeZone": "Europe/Warsaw",
+        "locale": "pl",
+        "saved": True,
+    }
 
 
 async def test_only_administrators_set_the_mail_sender(runtime: Runtime) -> None:

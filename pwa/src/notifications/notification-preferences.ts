@@ -46,9 +46,9 @@ export class NotificationPreferences extends LocalizedElement {
 
   private async load(): Promise<void> {
     try {
-      const found = await fetchPreferences();
-      // The server answers UTC for a user who never chose; the browser's zone is the better guess.
-      this.prefs = withBrowserDefaults(found, found.quietStart !== null || found.locale !== null);
+      const { preferences, saved } = await fetchPreferences();
+      // Never saved: the server's UTC default is a worse guess than the browser's zone.
+      this.prefs = withBrowserDefaults(preferences, saved);
     } catch {
       this.prefs = null; // offline: the section is not shown
     }

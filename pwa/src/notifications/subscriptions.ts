@@ -172,9 +172,13 @@ export interface Preferences {
   locale: string | null;
 }
 
-export async function fetchPreferences(): Promise<Preferences> {
-  return (await gql<{ notificationPreferences: Preferences }>("{ notificationPreferences { timeZone quietStart quietEnd locale } }"))
-    .notificationPreferences;
+/** The preferences, and whether the user ever saved them (else they are the server's defaults). */
+export async function fetchPreferences(): Promise<{ preferences: Preferences; saved: boolean }> {
+  const { notificationPreferences: found } = await gql<{ notificationPreferences: Preferences & { saved: boolean } }>(
+    "{ notificationPreferences { timeZone quietStart quietEnd locale saved } }",
+  );
+  const { saved, ...preferences } = found;
+  return { preferences, saved };
 }
 
 export async function savePreferences(input: Preferences): Promise<Preferences> {
@@ -212,8 +216,8 @@ export function timeZones(...always: string[]): string[] {
 }
 
 /**
- * Preferences as stored when the user has never chosen: the server answers UTC then, but the
- * browser knows better, so a first-time form starts from the browser's zone.
+ * Preferences the user never saved: the server answers the user's own zone, else UTC; for UTC
+ * the browser knows better, so a first-time form starts from the browser's zone.
  */
 export function withBrowserDefaults(found: Preferences, stored: boolean, zone = browserTimeZone()): Preferences {
   return stored || found.timeZone !== "UTC" ? found : { ...found, timeZone: zone };
