@@ -11,7 +11,7 @@ from backend.customers.models import Customer
 from backend.documents.models import Document, MetadataPatch
 from backend.runtime import Runtime
 from tests.api.conftest import Api, browser, sign_in
-from tests.api.test_sync_api import Client, _grant_draft
+from tests.api.test_sync_api import DEVICE, Client, _grant_draft
 
 Replica = dict[tuple[str, str], dict[str, Any]]
 
@@ -173,7 +173,8 @@ async def test_a_protocol_1_client_still_gets_the_feed_and_bad_tokens_are_refuse
     old = await client.api.client.post(
         "/sync/pull",
         json={"client_id": client.id, "protocol_version": 1, "cursors": {customer.id: 0}},
-        headers={"X-CSRF-Token": api.csrf, "X-Dossier-Device": "old app"},
+        # The same browser, an app of the old protocol (a session belongs to one device).
+        headers={"X-CSRF-Token": api.csrf, **DEVICE},
     )
     assert old.status_code == 200, old.text
     puts = [c["entity_id"] for c in old.json()["changes"][customer.id] if c["entity"] == "document"]
