@@ -6,6 +6,7 @@
  * files) is dropped; what the screens' store holds stays as any opened dossier's does.
  */
 import type { Repository } from "../data/repository";
+import type { StoredDocument } from "../data/store";
 import type { SyncClient } from "./client";
 import { bytesOf, dropFiles, keepFiles, keptFiles, storageBudget, trimToBudget, type FetchOptions } from "./files";
 import { checkin, checkout, renew } from "./mutations";
@@ -184,13 +185,12 @@ export class Pinning {
       const customerId = key.slice(4);
       if (!pinned.has(customerId)) await this.forget(customerId);
     }
-    const projections = new Map<string, Projection>();
-    for (const customerId of pinned) projections.set(customerId, await this.projection(customerId));
-    // A lowered budget: what no longer fits goes first (oldest documents' files, thumbnails last).
-    const documents = new Map([...projections].map(([id, projection]) => [id, projection.documents]));
-    await trimToBudget(this.db, documents, this.files.budget ?? storageBudget(), this.files.cache);
-    for (const [customerId, projection] of projections) {
+    const documents = new Map<string, readonly StoredDocument[]>();
+    for (const customerId of pinned) {
+      // Made just before it is written: a change made on the device meanwhile (a capture) is in it.
+      const projection = await this.projection(customerId);
       if (!projection.customer) continue;
+      documents.set(customerId, projection.documents);
       // The files are fetched while the screens' store is written: they need only the plan.
       const files = navigator.onLine !== false ? keepFiles(this.db, customerId, projection.documents, this.files) : null;
       try {
@@ -204,6 +204,9 @@ export class Pinning {
         }
       }
     }
+    // A lowered budget: what no longer fits goes (oldest documents' files first, thumbnails
+    // last); the runs above fetched nothing new beyond it.
+    await trimToBudget(this.db, documents, this.files.budget ?? storageBudget(), this.files.cache);
   }
 
   private notify(customerId: string): void {
