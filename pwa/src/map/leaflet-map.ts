@@ -245,6 +245,10 @@ export class LeafletMap extends LitElement {
     unsafeCSS(leafletCss),
     unsafeCSS(clusterCss),
     css`
+      /* Links in the attribution's text are underlined, not told apart by colour alone. */
+      .leaflet-control-attribution a {
+        text-decoration: underline;
+      }
       :host {
         display: block;
         position: relative;
