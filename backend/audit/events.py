@@ -75,6 +75,7 @@ __all__ = [
     "event_hash",
     "format_utc",
     "parse_utc",
+    "plain_details",
     "seal",
     "seal_run",
 ]
@@ -103,6 +104,8 @@ ProblemKind: TypeAlias = Literal[
 _ENCODER = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
 )
+#: How ``_ENCODER`` writes a string (``ensure_ascii=False``), for the members written by hand.
+_string = json.encoder.encode_basestring
 _HASH = re.compile(r"[0-9a-f]{64}")
 _UTC_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
 
@@ -204,7 +207,7 @@ def _json(value: object, path: str, depth: int) -> JSONValue:
         return float(value)
     if depth >= MAX_DETAILS_DEPTH:
         raise ValueError(f"{path} nests deeper than {MAX_DETAILS_DEPTH} levels")
-    if isinstance(value, Mapping):
+    if type(value) is dict or isinstance(value, Mapping):
         copy: dict[str, JSONValue] = {}
         for key, item in value.items():
             if not isinstance(key, str):
@@ -215,7 +218,7 @@ def _json(value: object, path: str, depth: int) -> JSONValue:
             else:
                 copy[plain_key] = _json(item, f"{path}.{key}", depth + 1)
         return copy
-    if isinstance(value, list | tuple):
+    if type(value) is list or isinstance(value, list | tuple):
         return [
             item if type(item) in _PLAIN else _json(item, f"{path}[{i}]", depth + 1)
             for i, item in enumerate(value)
@@ -336,7 +339,10 @@ def event_hash(
 
 @dataclass(frozen=True, slots=True)
 class EventDraft:
-    """An event before the chain numbers it: everything but ``seq``, ``prev_hash`` and ``hash``."""
+    """An event before the chain numbers it: everything but ``seq``, ``prev_hash`` and ``hash``.
+
+    ``details_text``, when given, is the canonical text of ``details`` (made together with the
+    plain copy by :func:`plain_details`); sealing then writes it instead of encoding again."""
 
     tenant_id: str
     occurred_at: datetime
@@ -346,6 +352,7 @@ class EventDraft:
     target_type: str
     target_id: str
     details: Mapping[str, JSONValue]
+    details_text: str | None = field(default=None, repr=False, compare=False)
 
     def _fields(self) -> dict[str, object]:
         return {
@@ -363,19 +370,15 @@ class EventDraft:
         return seal(seq=seq, prev_hash=prev_hash, **self._fields())  # type: ignore[arg-type]
 
     def hash_parts(self) -> HashParts:
-        """:class:`HashParts` of this event (refuses what :func:`seal` refuses).
+        """:class:`HashParts` of this event (refuses what :func:`seal` refuses)."""
+        _check_names(self)
+        prefix, suffix = _around_chain_fields(self, self._details_text())
+        return HashParts(prefix=prefix, middle=_SEAM_MIDDLE, suffix=suffix)
 
-        The top-level ``prev_hash`` and ``seq`` stand together (keys sorted) and after
-        ``details``; no key after them can hold the seam unescaped, so the last occurrence is
-        theirs."""
-        text = canonical_bytes(seq=1, prev_hash=GENESIS_HASH, **self._fields()).decode("utf-8")  # type: ignore[arg-type]
-        at = text.rindex(_SEAM)
-        head = _SEAM[: _SEAM.index(GENESIS_HASH)]  # "prev_hash":"
-        return HashParts(
-            prefix=(text[:at] + head).encode("utf-8"),
-            middle=_SEAM_MIDDLE,
-            suffix=text[at + len(_SEAM) :].encode("utf-8"),
-        )
+    def _details_text(self) -> str:
+        if self.details_text is not None:
+            return self.details_text
+        return _ENCODER.encode(_details(self.details))
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,7 +397,6 @@ class HashParts:
         ).hexdigest()
 
 
-_SEAM = _ENCODER.encode({"prev_hash": GENESIS_HASH, "seq": 1})[1:-1]  # "prev_hash":"0…0","seq":1
 _SEAM_MIDDLE = '","seq":'
 
 
@@ -447,47 +449,68 @@ def seal(
     )
 
 
+def plain_details(details: object) -> tuple[dict[str, JSONValue], str]:
+    """A plain copy of ``details`` and its canonical text, as an event hashes and stores them;
+    ``ValueError`` for what :func:`seal` refuses."""
+    plain = _details(details)
+    return plain, _ENCODER.encode(plain)
+
+
+def _check_names(draft: EventDraft) -> None:
+    for name, value in (
+        ("tenant_id", draft.tenant_id),
+        ("device", draft.device),
+        ("action", draft.action),
+    ):
+        if _text(name, value) == "":
+            raise ValueError(f"{name} must not be empty")
+
+
+def _around_chain_fields(draft: EventDraft, details_text: str) -> tuple[bytes, bytes]:
+    """The canonical bytes of ``draft`` before ``prev_hash``'s value and after ``seq``'s.
+
+    The members are written in their sorted order (``action`` … ``tenant_id``) as the encoder
+    writes them: strings by the same function it uses, ``details`` as its canonical text. A test
+    holds this to :func:`canonical_bytes` on random events."""
+    actor_id = draft.actor_id
+    actor = "null" if actor_id is None else _string(_text("actor_id", actor_id))
+    head = (
+        f'{{"action":{_string(_text("action", draft.action))},"actor_id":{actor},'
+        f'"details":{details_text},"device":{_string(_text("device", draft.device))},'
+        f'"occurred_at":"{format_utc(draft.occurred_at)}","prev_hash":"'
+    )
+    tail = (
+        f',"target_id":{_string(_text("target_id", draft.target_id))},'
+        f'"target_type":{_string(_text("target_type", draft.target_type))},'
+        f'"tenant_id":{_string(_text("tenant_id", draft.tenant_id))}}}'
+    )
+    return _utf8(head), _utf8(tail)
+
+
 def seal_run(drafts: Sequence[EventDraft], last_seq: int, head_hash: str) -> list[AuditEvent]:
     """``drafts`` sealed in order as the events after ``last_seq`` (whose hash is
     ``head_hash``): exactly the events :meth:`EventDraft.seal` makes one by one, with the same
-    checks, but each event's canonical text is made once, around its two chain fields
-    (:class:`HashParts`), and only those are filled in along the chain."""
+    checks, but each event's canonical bytes are made once around its two chain fields
+    (a draft's ``details_text`` is used as it is), and only those are filled in along the
+    chain."""
     if not isinstance(last_seq, int) or isinstance(last_seq, bool) or last_seq < 0:
         raise ValueError(f"last_seq must be an integer >= 0, got {last_seq!r}")
     if not isinstance(head_hash, str) or not _HASH.fullmatch(head_hash):
         raise ValueError(f"head_hash must be 64 lowercase hex digits, got {head_hash!r}")
-    head_at = _SEAM.index(GENESIS_HASH)
     events: list[AuditEvent] = []
     seq = last_seq
     prev_hash = str.__str__(head_hash)
+    sha256 = hashlib.sha256
     for draft in drafts:
         seq += 1
-        for name, value in (
-            ("tenant_id", draft.tenant_id),
-            ("device", draft.device),
-            ("action", draft.action),
-        ):
-            if _text(name, value) == "":
-                raise ValueError(f"{name} must not be empty")
-        plain = _details(draft.details)
-        text = _canonical_text(
-            tenant_id=draft.tenant_id,
-            seq=1,
-            occurred_at=draft.occurred_at,
-            actor_id=draft.actor_id,
-            device=draft.device,
-            action=draft.action,
-            target_type=draft.target_type,
-            target_id=draft.target_id,
-            plain_details=plain,
-            prev_hash=GENESIS_HASH,
-        )
-        at = text.rindex(_SEAM)
-        digest = hashlib.sha256(
-            _utf8(text[: at + head_at])
-            + f"{prev_hash}{_SEAM_MIDDLE}{seq}".encode()
-            + _utf8(text[at + len(_SEAM) :])
-        ).hexdigest()
+        _check_names(draft)
+        plain: Mapping[str, JSONValue]
+        if draft.details_text is None:
+            plain, text = plain_details(draft.details)
+        else:
+            plain, text = draft.details, draft.details_text
+        prefix, suffix = _around_chain_fields(draft, text)
+        digest = sha256(prefix + f"{prev_hash}{_SEAM_MIDDLE}{seq}".encode() + suffix).hexdigest()
         actor_id = draft.actor_id
         events.append(
             AuditEvent(

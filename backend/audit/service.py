@@ -7,14 +7,14 @@ transaction*: the change and its audit line commit together or not at all. Reads
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from backend.access.policy import Action, Principal, can
 from backend.audit.checkpoints import Checkpoint, SigningKey, sign_checkpoint
-from backend.audit.events import GENESIS_HASH, AuditEvent, EventDraft
+from backend.audit.events import GENESIS_HASH, AuditEvent, EventDraft, plain_details
 from backend.audit.merkle import MerkleAccumulator
 from backend.audit.ports import AuditRepository
 from backend.errors import Forbidden
@@ -37,8 +37,9 @@ class Actor:
 
 
 def details_json(details: Mapping[str, Any]) -> str:
-    """The stored text of ``details``: canonical JSON, the same bytes on every engine."""
-    return json.dumps(details, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The stored text of ``details``: canonical JSON (the text that is hashed), the same bytes
+    on every engine."""
+    return plain_details(details)[1]
 
 
 class AuditTrail:
@@ -67,26 +68,30 @@ class AuditTrail:
         target_type: str,
         target_id: str,
         details: Mapping[str, Any] | None = None,
+        *,
+        occurred_at: dt.datetime | None = None,
     ) -> tuple[EventDraft, str]:
-        """The event :meth:`record` would append now, and its details' stored text."""
+        """The event :meth:`record` would append now (or at ``occurred_at``), and its details'
+        stored text."""
         who = actor if isinstance(actor, Actor) else Actor.of(actor)
-        text = details_json(details or {})
+        plain, text = plain_details(details or {})
         draft = EventDraft(
             tenant_id=who.tenant_id,
-            occurred_at=self._clock(),
+            occurred_at=self._clock() if occurred_at is None else occurred_at,
             actor_id=who.user_id,
             device=who.device,
             action=action,
             target_type=target_type,
             target_id=target_id,
-            details=json.loads(text),
+            details=plain,
+            details_text=text,
         )
         return draft, text
 
     def buffer(self) -> AuditBuffer:
         """Lines to append together later, in the order they were added (see
         :class:`AuditBuffer`)."""
-        return AuditBuffer(self, self._repo, self._tx)
+        return AuditBuffer(self, self._repo, self._tx, self._clock)
 
     async def checkpoint(self, tenant_id: str, key: SigningKey) -> Checkpoint:
         """Sign the chain as it stands (length, head hash, Merkle root) and keep the checkpoint;
@@ -144,20 +149,35 @@ class AuditTrail:
         )
 
 
+@dataclass(slots=True)
+class _Line:
+    """A buffered line, drafted when the buffer flushes (so that it can still be annotated)."""
+
+    actor: Actor | Principal
+    occurred_at: dt.datetime
+    action: str
+    target_type: str
+    target_id: str
+    details: Mapping[str, Any]
+
+
 class AuditBuffer:
     """Audit lines of one write transaction, kept in order and appended together by
     :meth:`flush` (a few statements instead of one or two per line). Each line is dated when it
     is added. Whoever fills a buffer flushes it inside the same write transaction, before any
     line is recorded past it, so the chain keeps the order in which things happened."""
 
-    def __init__(self, trail: AuditTrail, repo: AuditRepository, tx: Transactions) -> None:
+    def __init__(
+        self, trail: AuditTrail, repo: AuditRepository, tx: Transactions, clock: Clock
+    ) -> None:
         self._trail = trail
         self._repo = repo
         self._tx = tx
-        self._items: list[tuple[EventDraft, str]] = []
+        self._clock = clock
+        self._lines: list[_Line] = []
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._lines)
 
     def add(
         self,
@@ -167,15 +187,40 @@ class AuditBuffer:
         target_id: str,
         details: Mapping[str, Any] | None = None,
     ) -> None:
-        self._items.append(self._trail.draft(actor, action, target_type, target_id, details))
+        self._lines.append(
+            _Line(actor, self._clock(), action, target_type, target_id, details or {})
+        )
+
+    def annotate(
+        self, since: int, target_type: str, target_id: str, extra: Mapping[str, Any]
+    ) -> bool:
+        """Add ``extra`` to the details of the last line about the target added after ``since``
+        (a ``len()`` taken before); False if there is none."""
+        for line in reversed(self._lines[since:]):
+            if line.target_id == target_id and line.target_type == target_type:
+                line.details = {**line.details, **extra}
+                return True
+        return False
 
     def forget_since(self, mark: int) -> None:
         """Drop the lines added after ``mark`` (a ``len()`` taken before; a rolled-back step)."""
-        del self._items[mark:]
+        del self._lines[mark:]
 
     async def flush(self) -> None:
-        if not self._items:
+        if not self._lines:
             return
-        items, self._items = self._items, []
+        lines, self._lines = self._lines, []
+        draft = self._trail.draft
+        items = [
+            draft(
+                line.actor,
+                line.action,
+                line.target_type,
+                line.target_id,
+                line.details,
+                occurred_at=line.occurred_at,
+            )
+            for line in lines
+        ]
         async with self._tx.write():
             await self._repo.append_many(items)

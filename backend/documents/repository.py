@@ -53,7 +53,7 @@ from backend.ids import new_id
 from backend.persistence.engines import PooledSQLiteEngine, record_statement
 from backend.persistence.rows import as_date, as_datetime, load_json, opt_str
 from backend.persistence.scope import tenant_scoped
-from backend.persistence.sql import in_list, select
+from backend.persistence.sql import in_ids, in_list, select
 from backend.persistence.visibility import document_condition
 from backend.search.index import refresh_documents
 
@@ -379,11 +379,12 @@ class PiccoloDocumentRepository:
         lock = ""
         if hold and DocumentTable._meta.db.engine_type == "postgres":
             lock = " ORDER BY id FOR UPDATE"
+        wanted, value = in_ids(DocumentTable, ids)
         rows = await select(
             DocumentTable,
-            f"SELECT * FROM document WHERE tenant = {{}} AND id IN ({in_list(ids)}){lock}",
+            f"SELECT * FROM document WHERE tenant = {{}} AND id {wanted}{lock}",
             tenant_id,
-            *ids,
+            value,
         )
         return [_document(r) for r in rows]
 
@@ -392,12 +393,13 @@ class PiccoloDocumentRepository:
     ) -> dict[str, list[Version]]:
         result: dict[str, list[Version]] = defaultdict(list)
         if document_ids:
+            wanted, value = in_ids(VersionTable, document_ids)
             rows = await select(
                 VersionTable,
                 "SELECT * FROM document_version "
-                f"WHERE tenant = {{}} AND document IN ({in_list(document_ids)}) ORDER BY number",
+                f"WHERE tenant = {{}} AND document {wanted} ORDER BY number",
                 tenant_id,
-                *document_ids,
+                value,
             )
             for r in rows:
                 result[str(r["document"])].append(_version(r))
@@ -415,12 +417,13 @@ class PiccoloDocumentRepository:
     async def registers_of(self, tenant_id: str, document_ids: list[str]) -> dict[str, list[str]]:
         result: dict[str, list[str]] = defaultdict(list)
         if document_ids:
+            wanted, value = in_ids(DocumentRegisterTable, document_ids)
             rows = await select(
                 DocumentRegisterTable,
-                "SELECT document, register FROM document_register "
-                f"WHERE tenant = {{}} AND document IN ({in_list(document_ids)})",
+                f"SELECT document, register FROM document_register WHERE tenant = {{}} "
+                f"AND document {wanted}",
                 tenant_id,
-                *document_ids,
+                value,
             )
             for r in rows:
                 result[str(r["document"])].append(str(r["register"]))

@@ -124,6 +124,8 @@ class _Transaction:
         self._clock = clock
         self._services = services
         self._entities = EntityWrites(database, services, principal, hold=hold)
+        self._audit_mark = 0
+        """How many buffered audit lines there were after the last mutation's line."""
 
     async def flush(self) -> None:
         """Write what the unit of work staged (document changes, audit lines) before it commits."""
@@ -310,14 +312,23 @@ class _Transaction:
         return False
 
     async def audit(self, actor: Actor, entry: AuditEntry, at: dt.datetime) -> None:
+        """One line per mutation (docs/adr/0035): the line its effect wrote into this unit of
+        work (a document's metadata change) carries the push's details under ``sync``; a
+        mutation whose effect wrote no buffered line gets a line of its own."""
         details: dict[str, Any] = dict(entry.details)
         details["device"] = actor.device
         if entry.device_time is not None:
             details["device_time"] = entry.device_time.isoformat()
+        lines = self._entities.audit_lines
+        since, self._audit_mark = min(self._audit_mark, len(lines)), len(lines)
+        target = entry.target
+        if entry.action != "view" and lines.annotate(
+            since, target.entity.value, _canonical(target.entity_id), {"sync": details}
+        ):
+            return
         action = "document.view" if entry.action == "view" else f"sync.{entry.action}"
-        self._entities.audit_lines.add(
-            self._p, action, entry.target.entity.value, entry.target.entity_id, details
-        )
+        lines.add(self._p, action, target.entity.value, target.entity_id, details)
+        self._audit_mark = len(lines)
 
     async def blob_complete(self, sha256: str) -> bool:
         return await self._services.uploads.complete(self._p, sha256)
@@ -325,3 +336,11 @@ class _Transaction:
 
 def _uuid(value: str) -> str:
     return str(uuid.UUID(value))
+
+
+def _canonical(entity_id: str) -> str:
+    """A UUID in the form the domain writes it; other ids as they are."""
+    try:
+        return _uuid(entity_id)
+    except ValueError:
+        return entity_id

@@ -6,12 +6,13 @@ every dossier screen makes are written as SQL that both engines accept (``{}`` p
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from piccolo.table import Table
 
-__all__ = ["in_list", "select"]
+__all__ = ["in_ids", "in_list", "select"]
 
 
 def in_list(values: Sequence[object]) -> str:
@@ -19,6 +20,17 @@ def in_list(values: Sequence[object]) -> str:
     if not values:
         raise ValueError("an IN list needs at least one value")
     return ", ".join("{}" for _ in values)
+
+
+def in_ids(table: type[Table], ids: Sequence[str]) -> tuple[str, object]:
+    """``IN …`` of many UUIDs as one bound value (a JSON array on SQLite, a ``uuid[]`` on
+    PostgreSQL) and that value: a batch's 500 ids cost one placeholder, not 500 for Piccolo to
+    substitute and the engine to parse."""
+    if not ids:
+        raise ValueError("an IN list needs at least one value")
+    if table._meta.db.engine_type == "postgres":
+        return "= ANY({}::uuid[])", list(ids)
+    return "IN (SELECT value FROM json_each({}))", json.dumps(list(ids))
 
 
 async def select(table: type[Table], sql: str, *args: Any) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.persistence.sql import in_list
+from backend.persistence.sql import in_ids
 from backend.search.tables import SearchEntryTable
 from backend.search.tags import SQLITE_TAGS
 
@@ -147,8 +147,8 @@ async def _bring_up_to_date(tenant_id: str, selection: str, args: list[Any]) -> 
 async def refresh_documents(tenant_id: str, document_ids: list[str]) -> None:
     """Rebuild the entries of these documents (a deleted or unknown one ends up with none)."""
     if document_ids:
-        selection = f"d.id IN ({in_list(document_ids)})"
-        await _bring_up_to_date(tenant_id, selection, list(document_ids))
+        wanted, value = in_ids(SearchEntryTable, document_ids)
+        await _bring_up_to_date(tenant_id, f"d.id {wanted}", [value])
 
 
 async def refresh_customer(tenant_id: str, customer_id: str) -> None:

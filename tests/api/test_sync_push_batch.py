@@ -5,6 +5,7 @@ time: order, merges, refusals that leave nothing, history, search, audit chain, 
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -19,7 +20,7 @@ from sync.protocol import PROTOCOL_VERSION, Mutation, Outcome, PushRequest
 from sync.push import push
 from sync.store import Actor
 from tests.api.conftest import Api
-from tests.api.test_sync_api import Client, audit_actions
+from tests.api.test_sync_api import Client
 
 
 async def _rows(api: Api, sql: str, *args: Any) -> list[dict[str, Any]]:
@@ -49,6 +50,23 @@ async def _chain_is_clean(api: Api) -> None:
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert verify_chain(events, tenant_id=tenant_id) == []
     assert await PiccoloAuditRepository().head(tenant_id) == (len(events), events[-1].hash)
+
+
+async def _audit_lines(api: Api, target_id: str) -> list[tuple[str, int | None, dict[str, Any]]]:
+    """Each line's action, revision and push details (client and device left out)."""
+    rows = await _rows(
+        api,
+        "SELECT action, details FROM audit_event WHERE tenant = {} AND target_id = {} ORDER BY seq",
+        api.ctx.tenant.id,
+        target_id,
+    )
+    lines = []
+    for row in rows:
+        details = json.loads(row["details"])
+        sync = details.get("sync", details) if row["action"] != "document.create" else {}
+        pushed = {k: v for k, v in sync.items() if k in ("mutation_id", "outcome", "code")}
+        lines.append((str(row["action"]), details.get("revision"), pushed))
+    return lines
 
 
 def _title(client: Client, document: Document | str, old: str, new: str) -> dict[str, Any]:
@@ -90,16 +108,16 @@ async def test_mutations_of_one_document_in_a_batch_apply_in_order(api: Api) -> 
         (r + 3, "title"),
     ]
     assert await _searched_title(api, document.id) == "Second"
-    actions = await audit_actions(api, document.id)
-    assert actions[-7:] == [
-        "document.update",
-        "sync.update",
-        "document.update",
-        "sync.update",
-        "document.update",
-        "sync.update",
-        "sync.update",
+    # One line per mutation (docs/adr/0035): an applied edit's line carries the push's details,
+    # the conflict, which changed nothing, has a line of its own.
+    lines = await _audit_lines(api, document.id)
+    assert [(action, sync) for action, _, sync in lines[-4:]] == [
+        ("document.update", {"mutation_id": 1, "outcome": "applied"}),
+        ("document.update", {"mutation_id": 2, "outcome": "applied"}),
+        ("document.update", {"mutation_id": 3, "outcome": "applied"}),
+        ("sync.update", {"mutation_id": 4, "outcome": "conflict"}),
     ]
+    assert [revision for _, revision, _ in lines[-4:-1]] == [r + 1, r + 2, r + 3]
     await _chain_is_clean(api)
     pulled = await client.pull({customer.id: 0})
     changes = [c for c in pulled["changes"][customer.id] if c["entity"] == "document"]
@@ -147,11 +165,10 @@ async def test_a_refused_mutation_in_the_middle_stages_nothing_and_the_rest_appl
         (one.revision + 1, "title"),
         (one.revision + 2, "status"),
     ]
-    # The refusal's line (its outcome in the details), then the edit's two.
-    assert (await audit_actions(api, two.id))[-3:] == [
-        "sync.update",
-        "document.update",
-        "sync.update",
+    # The refusal's line (its outcome in the details), then the edit's one.
+    assert [(action, sync) for action, _, sync in (await _audit_lines(api, two.id))[-2:]] == [
+        ("sync.update", {"mutation_id": 3, "outcome": "rejected", "code": "invalid"}),
+        ("document.update", {"mutation_id": 4, "outcome": "applied"}),
     ]
     assert await _searched_title(api, two.id) == "Two"
     await _chain_is_clean(api)
