@@ -160,7 +160,10 @@ async def _run(args: argparse.Namespace) -> int:
                     print(f"{engine}: timing sync pushes …", file=sys.stderr, flush=True)
                     push_results.append(
                         await run_sync_push_benchmark(
-                            runtime, engine=engine, mutations=500 if args.quick else 10_000
+                            runtime,
+                            engine=engine,
+                            mutations=500 if args.quick else 10_000,
+                            rounds=1 if args.quick else 3,
                         )
                     )
             except DatabaseUnavailable as exc:

@@ -11,11 +11,11 @@ from typing import Any
 from backend.audit.checkpoints import Checkpoint
 from backend.audit.events import GENESIS_HASH, AuditEvent, EventDraft, seal_run
 from backend.audit.tables import AuditCheckpointTable, AuditEventTable, AuditHeadTable
-from backend.ids import new_id
+from backend.ids import new_id, new_row_id
 from backend.persistence.engines import PooledSQLiteEngine, record_statement
 from backend.persistence.rows import as_datetime
 from backend.persistence.scope import tenant_scope, tenant_scoped
-from backend.persistence.sql import select
+from backend.persistence.sql import recordset, select
 
 __all__ = ["PiccoloAuditRepository"]
 
@@ -44,9 +44,26 @@ _INSERT = (
 )
 
 
+_COLUMNS = (
+    ("id", "uuid"),
+    ("tenant", "uuid"),
+    ("seq", "bigint"),
+    ("occurred_at", "timestamptz"),
+    ("actor", "text"),
+    ("device", "text"),
+    ("action", "text"),
+    ("target_type", "text"),
+    ("target_id", "text"),
+    ("details", "text"),
+    ("prev_hash", "text"),
+    ("hash", "text"),
+)
+"""The columns of :func:`_row`, as PostgreSQL reads them from JSON."""
+
+
 def _row(event: AuditEvent, details_json: str) -> tuple[Any, ...]:
     return (
-        new_id(),
+        new_row_id(),
         event.tenant_id,
         event.seq,
         event.occurred_at,
@@ -135,15 +152,13 @@ class PiccoloAuditRepository:
             await self._start_chain(tenant_id)
             rows = await AuditEventTable.raw(head, tenant_id)
         events = _seal_all(items, int(rows[0]["seq"]), str(rows[0]["hash"]))
-        columns = list(
-            zip(*[_row(e, t) for e, (_, t) in zip(events, items, strict=True)], strict=True)
+        source, value = recordset(
+            _COLUMNS, (_row(e, t) for e, (_, t) in zip(events, items, strict=True))
         )
         await AuditEventTable.raw(
             "INSERT INTO audit_event (id, tenant, seq, occurred_at, actor, device, action, "
-            "target_type, target_id, details, prev_hash, hash) SELECT * FROM unnest("
-            "{}::uuid[], {}::uuid[], {}::bigint[], {}::timestamptz[], {}::text[], {}::text[], "
-            "{}::text[], {}::text[], {}::text[], {}::text[], {}::text[], {}::text[])",
-            *[list(column) for column in columns],
+            f"target_type, target_id, details, prev_hash, hash) SELECT v.* FROM {source}",
+            value,
         )
         await AuditEventTable.raw(
             "UPDATE audit_head SET seq = {}, hash = {} WHERE tenant = {}",
@@ -199,7 +214,7 @@ class PiccoloAuditRepository:
             parts.middle,
             parts.suffix,
             draft.tenant_id,
-            new_id(),
+            new_row_id(),
             draft.occurred_at,
             draft.actor_id,
             draft.device,

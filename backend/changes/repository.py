@@ -19,7 +19,7 @@ from backend.changes.tables import ChangeTable
 from backend.persistence.engines import PooledSQLiteEngine, record_statement
 from backend.persistence.rows import as_datetime
 from backend.persistence.scope import tenant_scope, tenant_scoped
-from backend.persistence.sql import select
+from backend.persistence.sql import recordset, select
 
 __all__ = ["PiccoloChangeFeed", "append_changes"]
 
@@ -43,22 +43,33 @@ async def append_changes(drafts: Sequence[ChangeDraft]) -> None:
             await _append(tenant_id, list(group))
 
 
+_COLUMNS = (
+    ("s", "bigint"),
+    ("c", "uuid"),
+    ("e", "text"),
+    ("i", "text"),
+    ("o", "text"),
+    ("a", "timestamptz"),
+)
+"""A change as PostgreSQL reads it from JSON (sequence number, customer, entity, id, op, time)."""
+
+
 async def _append(tenant_id: str, drafts: list[ChangeDraft]) -> None:
     if ChangeTable._meta.db.engine_type == "postgres":
         [head] = await ChangeTable.raw(_ADVANCE, tenant_id, len(drafts))
         first = int(head["seq"]) - len(drafts) + 1
+        source, value = recordset(
+            _COLUMNS,
+            (
+                (first + n, d.customer_id, d.entity.value, d.entity_id, d.op.value, d.at)
+                for n, d in enumerate(drafts)
+            ),
+        )
         await ChangeTable.raw(
             "INSERT INTO change (tenant, seq, customer, entity, entity_id, op, at) "
-            "SELECT {}, {} + n - 1, c, e, i, o, a FROM unnest("
-            "{}::uuid[], {}::text[], {}::text[], {}::text[], {}::timestamptz[]) "
-            "WITH ORDINALITY AS t(c, e, i, o, a, n)",
+            f"SELECT {{}}, s, c, e, i, o, a FROM {source}",
             tenant_id,
-            first,
-            [d.customer_id for d in drafts],
-            [d.entity.value for d in drafts],
-            [d.entity_id for d in drafts],
-            [d.op.value for d in drafts],
-            [d.at for d in drafts],
+            value,
         )
         return
     engine = ChangeTable._meta.db

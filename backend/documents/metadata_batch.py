@@ -38,7 +38,7 @@ from backend.errors import (
     ValidationFailed,
 )
 from backend.fields import merge_values
-from backend.ids import new_id, parse_id
+from backend.ids import new_row_id, parse_id
 from backend.notifications.models import DocumentEvent, Event
 from backend.ports import Clock, Transactions
 from backend.tenancy.service import CatalogService
@@ -101,7 +101,7 @@ def diff(old: Document, new: Document, user_id: str, at: dt.datetime) -> list[Me
         pairs.append((f"indexValues.{key}", old.index_values.get(key), new.index_values.get(key)))
     return [
         MetadataChange(
-            id=new_id(),
+            id=new_row_id(),
             document_id=new.id,
             revision=new.revision,
             field=name,

@@ -53,7 +53,7 @@ from backend.ids import new_id
 from backend.persistence.engines import PooledSQLiteEngine, record_statement
 from backend.persistence.rows import as_date, as_datetime, load_json, opt_str
 from backend.persistence.scope import tenant_scoped
-from backend.persistence.sql import in_ids, in_list, select
+from backend.persistence.sql import in_ids, in_list, recordset, select
 from backend.persistence.visibility import document_condition
 from backend.search.index import refresh_documents
 
@@ -85,6 +85,28 @@ def _executemany(sql: str) -> Callable[[sqlite3.Connection, list[tuple[Any, ...]
     return run
 
 
+_HISTORY_COLUMNS = (
+    ("i", "uuid"),
+    ("t", "uuid"),
+    ("d", "uuid"),
+    ("r", "int"),
+    ("f", "text"),
+    ("o", "text"),
+    ("n", "text"),
+    ("a", "timestamptz"),
+    ("b", "uuid"),
+)
+_UPDATE_COLUMNS = (
+    ("title", "text"),
+    ("document_date", "date"),
+    ("status", "text"),
+    ("index_values", "text"),
+    ("revision", "int"),
+    ("updated_at", "timestamptz"),
+    ("id", "uuid"),
+)
+
+
 async def _insert_history(tenant_id: str, changes: list[MetadataChange]) -> None:
     """History rows in one statement; values are stored as JSON text, as Piccolo stores them."""
     rows = [
@@ -103,12 +125,12 @@ async def _insert_history(tenant_id: str, changes: list[MetadataChange]) -> None
     ]
     engine = MetadataChangeTable._meta.db
     if engine.engine_type == "postgres":
+        source, value = recordset(_HISTORY_COLUMNS, rows)
         await MetadataChangeTable.raw(
             "INSERT INTO document_history (id, tenant, document, revision, field, old_value, "
             "new_value, changed_at, changed_by) SELECT i, t, d, r, f, o::json, n::json, a, b "
-            "FROM unnest({}::uuid[], {}::uuid[], {}::uuid[], {}::int[], {}::text[], {}::text[], "
-            "{}::text[], {}::timestamptz[], {}::uuid[]) AS v(i, t, d, r, f, o, n, a, b)",
-            *[list(column) for column in zip(*rows, strict=True)],
+            f"FROM {source}",
+            value,
         )
         return
     assert isinstance(engine, PooledSQLiteEngine)
@@ -316,14 +338,12 @@ class PiccoloDocumentRepository:
         ]
         engine = DocumentTable._meta.db
         if engine.engine_type == "postgres":
+            source, value = recordset(_UPDATE_COLUMNS, (row[:7] for row in rows))
             await DocumentTable.raw(
                 "UPDATE document AS d SET title = v.title, document_date = v.document_date, "
                 "status = v.status, index_values = v.index_values::json, revision = v.revision, "
-                "updated_at = v.updated_at FROM unnest({}::text[], {}::date[], {}::text[], "
-                "{}::text[], {}::int[], {}::timestamptz[], {}::uuid[]) "
-                "AS v(title, document_date, status, index_values, revision, updated_at, id) "
-                "WHERE d.id = v.id AND d.tenant = {}",
-                *[list(column) for column in zip(*rows, strict=True)][:7],
+                f"updated_at = v.updated_at FROM {source} WHERE d.id = v.id AND d.tenant = {{}}",
+                value,
                 tenant_id,
             )
         else:

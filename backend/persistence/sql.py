@@ -7,12 +7,13 @@ every dossier screen makes are written as SQL that both engines accept (``{}`` p
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+import msgspec
 from piccolo.table import Table
 
-__all__ = ["in_ids", "in_list", "select"]
+__all__ = ["in_ids", "in_list", "recordset", "select"]
 
 
 def in_list(values: Sequence[object]) -> str:
@@ -31,6 +32,19 @@ def in_ids(table: type[Table], ids: Sequence[str]) -> tuple[str, object]:
     if table._meta.db.engine_type == "postgres":
         return "= ANY({}::uuid[])", list(ids)
     return "IN (SELECT value FROM json_each({}))", json.dumps(list(ids))
+
+
+def recordset(
+    columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[object]]
+) -> tuple[str, str]:
+    """PostgreSQL: ``json_to_recordset({}::json) AS v(name type, …)`` and its one bound value,
+    for a set-based write of many rows. One JSON text costs a fraction of one array per column,
+    whose every element asyncpg inspects in Python (docs/adr/0035). Dates and times are sent
+    as RFC 3339 text, read back exactly."""
+    names = [name for name, _ in columns]
+    text = msgspec.json.encode([dict(zip(names, row, strict=True)) for row in rows]).decode()
+    definition = ", ".join(f"{name} {kind}" for name, kind in columns)
+    return f"json_to_recordset({{}}::json) AS v({definition})", text
 
 
 async def select(table: type[Table], sql: str, *args: Any) -> list[dict[str, Any]]:
