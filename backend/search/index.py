@@ -105,10 +105,11 @@ def _update_sql(selection: str) -> str:
     distinct = "IS DISTINCT FROM" if _is_postgres() else "IS NOT"
     stored = ", ".join(f"e.{c}" for c in _COLUMNS)
     fresh = ", ".join(f"n.{c}" for c in _COLUMNS)
+    # Materialised first, then joined by document: the cost follows the documents selected,
+    # not the tenant's entries (a flattened join scanned all of them on SQLite).
     return (
-        "UPDATE search_entry AS e SET "
-        + ", ".join(f"{c} = n.{c}" for c in _COLUMNS)
-        + f" FROM ({_entries_select(selection)}) AS n "
+        f"WITH n AS MATERIALIZED ({_entries_select(selection)}) "
+        "UPDATE search_entry AS e SET " + ", ".join(f"{c} = n.{c}" for c in _COLUMNS) + " FROM n "
         f"WHERE e.document = n.document AND e.tenant = n.tenant AND ({stored}) {distinct} ({fresh})"
     )
 
