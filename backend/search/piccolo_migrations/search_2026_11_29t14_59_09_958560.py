@@ -46,9 +46,7 @@ DESCRIPTION = "filter columns of search entries"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="search", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="search", description=DESCRIPTION)
 
     manager.add_column(
         table_class_name="SearchEntryTable",
