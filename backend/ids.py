@@ -4,13 +4,14 @@ A malformed id is treated exactly like an unknown one."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 import uuid_utils
 
 from backend.errors import NotFound
 
-__all__ = ["new_id", "new_row_id", "parse_id", "parse_ids"]
+__all__ = ["canonical_uuid", "new_id", "new_row_id", "parse_id", "parse_ids"]
 
 
 def new_id() -> str:
@@ -23,6 +24,16 @@ def new_row_id() -> str:
     on a random page of it, so a commit writes (and the WAL and checkpoints copy) a few pages, not
     one per row (docs/adr/0035)."""
     return str(uuid_utils.uuid7())
+
+
+@functools.lru_cache(maxsize=4096)
+def canonical_uuid(value: str) -> str | None:
+    """The canonical form of a UUID, None if ``value`` is none. Remembered: a push names each
+    entity several times (its read, its write, its audit line)."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
 
 
 def parse_id(kind: str, value: object) -> str:

@@ -62,6 +62,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal, TypeAlias
 
+import msgspec
+
 __all__ = [
     "GENESIS_HASH",
     "MAX_DETAILS_DEPTH",
@@ -104,6 +106,9 @@ ProblemKind: TypeAlias = Literal[
 _ENCODER = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
 )
+#: Writes what ``_ENCODER`` writes for every plain value but a float (its floats lack Python's
+#: ``e+``/``e-0`` exponent forms), in a tenth of the time; used only for details without floats.
+_FLOATLESS_ENCODER = msgspec.json.Encoder(order="sorted")
 #: How ``_ENCODER`` writes a string (``ensure_ascii=False``), for the members written by hand.
 _string = json.encoder.encode_basestring
 _HASH = re.compile(r"[0-9a-f]{64}")
@@ -193,8 +198,9 @@ def _text(name: str, value: object) -> str:
 _PLAIN = frozenset({str, int, bool, type(None)})
 
 
-def _json(value: object, path: str, depth: int) -> JSONValue:
-    """A plain copy of ``value`` (dict, list, str, int, float, bool, None) or ``ValueError``."""
+def _json(value: object, path: str, depth: int, floats: list[float] | None = None) -> JSONValue:
+    """A plain copy of ``value`` (dict, list, str, int, float, bool, None) or ``ValueError``;
+    the floats met are added to ``floats`` if given."""
     if type(value) in _PLAIN or value is True or value is False:
         return value  # type: ignore[return-value]  # one of the plain JSON scalars
     if isinstance(value, str):
@@ -204,6 +210,8 @@ def _json(value: object, path: str, depth: int) -> JSONValue:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"{path} is {value!r}; NaN and infinities are not JSON")
+        if floats is not None:
+            floats.append(value)
         return float(value)
     if depth >= MAX_DETAILS_DEPTH:
         raise ValueError(f"{path} nests deeper than {MAX_DETAILS_DEPTH} levels")
@@ -216,11 +224,11 @@ def _json(value: object, path: str, depth: int) -> JSONValue:
             if type(item) in _PLAIN:
                 copy[plain_key] = item
             else:
-                copy[plain_key] = _json(item, f"{path}.{key}", depth + 1)
+                copy[plain_key] = _json(item, f"{path}.{key}", depth + 1, floats)
         return copy
     if type(value) is list or isinstance(value, list | tuple):
         return [
-            item if type(item) in _PLAIN else _json(item, f"{path}[{i}]", depth + 1)
+            item if type(item) in _PLAIN else _json(item, f"{path}[{i}]", depth + 1, floats)
             for i, item in enumerate(value)
         ]
     raise ValueError(
@@ -229,10 +237,10 @@ def _json(value: object, path: str, depth: int) -> JSONValue:
     )
 
 
-def _details(details: object) -> dict[str, JSONValue]:
+def _details(details: object, floats: list[float] | None = None) -> dict[str, JSONValue]:
     if not isinstance(details, Mapping):
         raise ValueError(f"details must be a mapping, got {type(details).__name__}")
-    copy = _json(details, "details", 0)
+    copy = _json(details, "details", 0, floats)
     assert isinstance(copy, dict)
     return copy
 
@@ -452,7 +460,13 @@ def seal(
 def plain_details(details: object) -> tuple[dict[str, JSONValue], str]:
     """A plain copy of ``details`` and its canonical text, as an event hashes and stores them;
     ``ValueError`` for what :func:`seal` refuses."""
-    plain = _details(details)
+    floats: list[float] = []
+    plain = _details(details, floats)
+    if not floats:
+        try:
+            return plain, _FLOATLESS_ENCODER.encode(plain).decode()
+        except (ValueError, OverflowError, msgspec.EncodeError):
+            pass  # a lone surrogate, say: refused below as it always was
     return plain, _ENCODER.encode(plain)
 
 

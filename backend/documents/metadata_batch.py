@@ -92,13 +92,18 @@ def check_access(
 
 
 def diff(old: Document, new: Document, user_id: str, at: dt.datetime) -> list[MetadataChange]:
-    pairs: list[tuple[str, Any, Any]] = [
-        ("title", old.title, new.title),
-        ("documentDate", old.document_date.isoformat(), new.document_date.isoformat()),
-        ("status", old.status, new.status),
-    ]
-    for key in sorted(set(old.index_values) | set(new.index_values)):
-        pairs.append((f"indexValues.{key}", old.index_values.get(key), new.index_values.get(key)))
+    pairs: list[tuple[str, Any, Any]] = []
+    if old.title != new.title:
+        pairs.append(("title", old.title, new.title))
+    if old.document_date != new.document_date:
+        pairs.append(("documentDate", old.document_date.isoformat(), new.document_date.isoformat()))
+    if old.status != new.status:
+        pairs.append(("status", old.status, new.status))
+    if old.index_values != new.index_values:
+        for key in sorted(old.index_values.keys() | new.index_values.keys()):
+            before, after = old.index_values.get(key), new.index_values.get(key)
+            if before != after:
+                pairs.append((f"indexValues.{key}", before, after))
     return [
         MetadataChange(
             id=new_row_id(),
@@ -111,7 +116,6 @@ def diff(old: Document, new: Document, user_id: str, at: dt.datetime) -> list[Me
             changed_by=user_id,
         )
         for name, before, after in pairs
-        if before != after
     ]
 
 

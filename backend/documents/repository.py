@@ -13,8 +13,6 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from piccolo.utils.encoding import dump_json
-
 from backend.access.policy import Visibility
 from backend.documents.indexing import FilterBounds
 from backend.documents.models import (
@@ -58,6 +56,10 @@ from backend.persistence.visibility import document_condition
 from backend.search.index import refresh_documents
 
 __all__ = ["PiccoloDocumentRepository", "document_from_row"]
+
+# What Piccolo's ``dump_json`` writes (``json.dumps(…, default=str)``), without making an encoder
+# for every document of a batch.
+_INDEX_VALUES_JSON = json.JSONEncoder(default=str)
 
 _ROWS_PER_INSERT = 1000
 """Rows per multi-row INSERT (SQLite binds at most 32,766 values in one statement)."""
@@ -328,7 +330,7 @@ class PiccoloDocumentRepository:
                 d.title,
                 d.document_date,
                 d.status,
-                dump_json(d.index_values),
+                _INDEX_VALUES_JSON.encode(d.index_values),
                 d.revision,
                 d.updated_at,
                 d.id,

@@ -116,7 +116,8 @@ class MetadataChangeTable(Table, tablename="document_history"):
 
     id = UUID(primary_key=True)
     tenant = ForeignKey(TenantTable, on_delete=OnDelete.restrict)
-    document = ForeignKey(DocumentTable, on_delete=OnDelete.cascade, index=True)
+    # Looked up through document_history_order (document, revision), made by a migration.
+    document = ForeignKey(DocumentTable, on_delete=OnDelete.cascade)
     revision = Integer()
     field = Varchar(length=127)
     old_value = JSON(null=True, default=None)

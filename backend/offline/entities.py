@@ -10,8 +10,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import functools
-import uuid
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
@@ -22,6 +20,7 @@ from backend.documents.metadata_batch import document_resource
 from backend.documents.models import Document, DocumentDraft, MetadataPatch, NewContent, Version
 from backend.documents.repository import PiccoloDocumentRepository
 from backend.documents.tables import DocumentTable
+from backend.ids import canonical_uuid
 from backend.offline.fields import (
     address_fields,
     contact_fields,
@@ -52,18 +51,9 @@ _DOCUMENTS_OF_FROM = (
 )
 
 
-@functools.lru_cache(maxsize=4096)
-def _canonical_uuid(value: str) -> str | None:
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return None
-
-
 def _uuid(value: object) -> str | None:
-    """The canonical form of an id, None if it is none (a push names each entity several
-    times: the canonical forms of recent ids are kept)."""
-    return _canonical_uuid(str(value))
+    """The canonical form of an id, None if it is none."""
+    return canonical_uuid(str(value))
 
 
 def _invalid(message: str) -> MutationRejected:

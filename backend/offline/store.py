@@ -27,6 +27,7 @@ from backend.changes.models import Op
 from backend.changes.recording import record_change
 from backend.changes.repository import PiccoloChangeFeed
 from backend.errors import DossierError, Forbidden, NotFound, ValidationFailed
+from backend.ids import canonical_uuid
 from backend.notifications.conflicts import conflict_job
 from backend.offline.entities import EntityWrites
 from backend.offline.fields import lease_fields
@@ -340,7 +341,4 @@ def _uuid(value: str) -> str:
 
 def _canonical(entity_id: str) -> str:
     """A UUID in the form the domain writes it; other ids as they are."""
-    try:
-        return _uuid(entity_id)
-    except ValueError:
-        return entity_id
+    return canonical_uuid(entity_id) or entity_id

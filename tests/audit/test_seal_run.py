@@ -4,13 +4,16 @@ events that sealing them one by one makes, and refuses what :func:`seal` refuses
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from backend.audit.events import GENESIS_HASH, EventDraft, seal_run
+from backend.audit.events import GENESIS_HASH, EventDraft, plain_details, seal_run
 from tests.audit import TENANT
 from tests.audit.test_chain import ESCAPES_FIELDS, GOLDEN_FIELDS
 
@@ -110,3 +113,42 @@ def test_a_run_refuses_what_seal_refuses(change: dict[str, Any], message: str) -
 def test_a_run_needs_a_real_chain_head(last_seq: Any, head: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         seal_run([_draft(GOLDEN_FIELDS)], last_seq, head)
+
+
+_JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**40), max_value=10**40)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text()
+)
+_JSON = st.recursive(
+    _JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(details=st.dictionaries(st.text(), _JSON, max_size=5))
+def test_details_text_is_the_canonical_encoding(details: dict[str, Any]) -> None:
+    # Details without floats are written by a faster encoder; the text must not change.
+    plain, text = plain_details(details)
+    assert text == json.dumps(plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert plain == details
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_drafts_carrying_their_details_text_seal_as_those_without(seed: int) -> None:
+    bare = _drafts(seed, 100)
+    bare += [  # details without floats take the faster encoder
+        dataclasses.replace(d, details={"revision": i, "title": ["ąę", "\x00", "🙂"][i % 3]})
+        for i, d in enumerate(bare[:30])
+    ]
+    carrying = [
+        dataclasses.replace(d, details=plain, details_text=text)
+        for d in bare
+        for plain, text in [plain_details(d.details)]
+    ]
+    assert seal_run(carrying, 7, GENESIS_HASH) == seal_run(bare, 7, GENESIS_HASH)
+    assert seal_run(carrying, 7, GENESIS_HASH) == _one_by_one(bare, 7, GENESIS_HASH)
