@@ -84,9 +84,12 @@ def check_access(
 ) -> None:
     """Raise unless ``principal`` may ``action`` ``document``: a document it may not read
     answers like a missing one, so that nothing reveals it exists."""
-    resource = document_resource(document, register_ids)
+    _check_resource(principal, document_resource(document, register_ids), action)
+
+
+def _check_resource(principal: Principal, resource: Resource, action: Action) -> None:
     if not can(principal, Action.READ, resource):
-        raise NotFound("document", document.id)
+        raise NotFound("document", resource.document_id)
     if action is not Action.READ and not can(principal, action, resource):
         raise Forbidden(f"you may not {action.value} this document")
 
@@ -142,6 +145,9 @@ class MetadataBatch:
         self._hold = hold
         self._documents: dict[str, Document | None] = {}
         self._registers: dict[str, list[str]] = {}
+        # What access is decided on, per document read: its customer, type and registers, which
+        # no metadata change moves (the engine and the batch both ask, for every edit).
+        self._resources: dict[str, Resource] = {}
         self._stored_index: dict[str, dict[str, Any]] = {}
         self._staged: dict[str, Document] = {}
         self._types: dict[str, DocumentType] = {}
@@ -174,6 +180,17 @@ class MetadataBatch:
             await self.load([document_id])
         return self._documents[document_id]
 
+    async def resource(self, document_id: str) -> Resource | None:
+        """What access to the document is decided on; None if there is no such document."""
+        document = await self.document(document_id)
+        if document is None:
+            return None
+        found = self._resources.get(document_id)
+        if found is None:
+            found = document_resource(document, self._registers[document_id])
+            self._resources[document_id] = found
+        return found
+
     async def registers(self, document_id: str) -> list[str]:
         if document_id not in self._registers:
             await self.load([document_id])
@@ -185,6 +202,7 @@ class MetadataBatch:
             raise RuntimeError("flush the batch before forgetting what it read")
         self._documents.clear()
         self._registers.clear()
+        self._resources.clear()
         self._stored_index.clear()
 
     @property
@@ -203,7 +221,9 @@ class MetadataBatch:
         current = await self.document(key)
         if current is None:
             raise NotFound("document", document_id)
-        check_access(self._p, current, self._registers[key], Action.WRITE)
+        resource = await self.resource(key)
+        assert resource is not None  # the document was found above
+        _check_resource(self._p, resource, Action.WRITE)
         if current.status == DELETED:
             raise DocumentDeleted(document_id)
         if expected_revision is not None and expected_revision != current.revision:

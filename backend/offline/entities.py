@@ -16,12 +16,12 @@ from typing import Any
 from backend.access.policy import Principal, Resource
 from backend.changes.models import assignment_id
 from backend.customers.models import Address, AddressKind, Contact, CustomerDraft
-from backend.documents.metadata_batch import document_resource
 from backend.documents.models import Document, DocumentDraft, MetadataPatch, NewContent, Version
 from backend.documents.repository import PiccoloDocumentRepository
 from backend.documents.tables import DocumentTable
 from backend.ids import canonical_uuid
 from backend.offline.fields import (
+    DocumentFieldsOnUse,
     address_fields,
     contact_fields,
     customer_fields,
@@ -54,6 +54,10 @@ _DOCUMENTS_OF_FROM = (
 def _uuid(value: object) -> str | None:
     """The canonical form of an id, None if it is none."""
     return canonical_uuid(str(value))
+
+
+def _number(version: Version) -> int:
+    return version.number
 
 
 def _invalid(message: str) -> MutationRejected:
@@ -89,6 +93,7 @@ class EntityWrites:
             principal, self.audit_lines, hold=self._hold_rows
         )
         self._versions: dict[str, list[Version]] = {}
+        self._first_versions: dict[str, Version | None] = {}  # what a document's fields show
         # A document's sync state, as last made from the batch's document object: the engine
         # reads an entity before and after each change (versions are read again only after a
         # write elsewhere, which clears this too).
@@ -114,7 +119,8 @@ class EntityWrites:
         if wanted:
             found = await self._documents.versions_of(self._tenant, wanted)
             for document_id in wanted:
-                self._versions[document_id] = found.get(document_id, [])
+                versions = self._versions[document_id] = found.get(document_id, [])
+                self._first_versions[document_id] = min(versions, key=_number) if versions else None
 
     async def flush(self) -> None:
         """Write what the batch staged and the audit lines so far (before the unit commits, and
@@ -128,12 +134,14 @@ class EntityWrites:
         await self.flush()
         self._batch.forget()
         self._versions.clear()
+        self._first_versions.clear()
         self._states.clear()
         try:
             yield
         finally:
             self._batch.forget()
             self._versions.clear()
+            self._first_versions.clear()
             self._states.clear()
 
     # -- reading ---------------------------------------------------------------------------------
@@ -228,11 +236,9 @@ class EntityWrites:
                 if known is not None and known[0] is document:
                     return known[1]  # made from this very state of the document
                 await self._load_versions([key])
-                versions = self._versions[key]
-                first = min(versions, key=lambda v: v.number) if versions else None
                 state = EntityState(
                     Target(entity, key, document.customer_id),
-                    document_fields(document, first),
+                    document_fields(document, self._first_versions[key]),
                     document.revision,
                     deleted=document.status == "deleted",
                 )
@@ -308,10 +314,7 @@ class EntityWrites:
                 document_id = None if version is None else version.document_id
         if document_id is None:
             return None
-        document = await self._batch.document(document_id)
-        if document is None:
-            return None
-        return document_resource(document, await self._batch.registers(document_id))
+        return await self._batch.resource(document_id)
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -322,9 +325,17 @@ class EntityWrites:
         if target.entity is Entity.DOCUMENT and current is not None:
             # Checked and staged in the batch (a refused change stages nothing).
             await self._update_document(target, current, fields)
-        else:
-            async with self._elsewhere(), savepoint(self._db.engine):
-                await self._write(target, current, fields, blob_sha256)
+            key = current.target.entity_id
+            document = await self._batch.document(key)
+            assert document is not None  # it was read above, and the batch keeps it
+            return EntityState(
+                current.target,
+                DocumentFieldsOnUse(document, self._first_versions[key]),
+                document.revision,
+                deleted=document.status == "deleted",
+            )
+        async with self._elsewhere(), savepoint(self._db.engine):
+            await self._write(target, current, fields, blob_sha256)
         state = await self.read(target.entity, target.entity_id)
         assert state is not None
         return state

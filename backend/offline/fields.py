@@ -3,8 +3,7 @@ plus what the server makes: numbers, digests, previews). Values are JSON-ready."
 
 from __future__ import annotations
 
-import datetime as dt
-from functools import lru_cache
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from backend.customers.models import Address, Contact, Customer
@@ -12,6 +11,7 @@ from backend.documents.models import Document, Preview, Version
 from backend.offline.repository import LeaseRow
 
 __all__ = [
+    "DocumentFieldsOnUse",
     "address_fields",
     "contact_fields",
     "customer_fields",
@@ -19,21 +19,6 @@ __all__ = [
     "lease_fields",
     "version_fields",
 ]
-
-
-@lru_cache(maxsize=16_384)
-def _utc_iso(moment: dt.datetime) -> str:
-    return moment.isoformat()
-
-
-def iso(moment: dt.datetime) -> str:
-    """``moment.isoformat()``, remembered for UTC times: a document's times are written into
-    its fields before and after every edit, 500 edits per push batch (measured: 2.8 µs to
-    format an aware time, 0.2 µs to find it remembered). Only UTC times are remembered: equal
-    times in other zones format differently."""
-    if moment.tzinfo is dt.UTC:
-        return _utc_iso(moment)
-    return moment.isoformat()
 
 
 def customer_fields(customer: Customer) -> dict[str, Any]:
@@ -79,8 +64,8 @@ def document_fields(document: Document, first: Version | None) -> dict[str, Any]
         "media_type": first.mime_type if first else None,
         "version_count": document.version_count,
         "legal_hold": document.legal_hold is not None,
-        "created_at": iso(document.created_at),
-        "updated_at": iso(document.updated_at),
+        "created_at": document.created_at.isoformat(),
+        "updated_at": document.updated_at.isoformat(),
     }
 
 
@@ -92,7 +77,7 @@ def version_fields(version: Version, preview: Preview | None) -> dict[str, Any]:
         "number": version.number,
         "blob_sha256": version.sha256,
         "size": version.size,
-        "created_at": iso(version.created_at),
+        "created_at": version.created_at.isoformat(),
         "preview": None if preview is None else preview.state,
         "renditions": []
         if preview is None
@@ -113,3 +98,30 @@ def lease_fields(row: LeaseRow) -> dict[str, Any]:
         "until": row.until.isoformat(),
         "checked_in_at": None if row.checked_in_at is None else row.checked_in_at.isoformat(),
     }
+
+
+class DocumentFieldsOnUse(Mapping[str, Any]):
+    """:func:`document_fields` of a document, made when first looked at. What a push writes is
+    answered with its new state, of which the engine reads only the revision: 500 edits of a
+    batch need not build 500 field maps nobody reads."""
+
+    __slots__ = ("_document", "_fields", "_first")
+
+    def __init__(self, document: Document, first: Version | None) -> None:
+        self._document = document
+        self._first = first
+        self._fields: dict[str, Any] | None = None
+
+    def _made(self) -> dict[str, Any]:
+        if self._fields is None:
+            self._fields = document_fields(self._document, self._first)
+        return self._fields
+
+    def __getitem__(self, name: str) -> Any:
+        return self._made()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._made())
+
+    def __len__(self) -> int:
+        return len(self._made())

@@ -3,9 +3,10 @@ search entry touches the FTS5 index only when its indexed text changed (docs/adr
 
 The letters unicode61 cannot fold (``ł``, ``ß``, ``ø``, …) were folded by twelve nested
 ``replace`` calls on every column of every entry written, twice per update (the delete and the
-insert). Now a ``GLOB`` over the letters guards the chain: a text without them is indexed as it
-is, which is what the chain made of it, so the index stays exactly as it was and nothing is
-rebuilt. PostgreSQL: nothing (its vectors are made by ``search_entry_vector``)."""
+insert). Now text in ASCII skips the chain at once, and other text runs it only if a ``GLOB``
+finds one of the letters: a text without them is indexed as it is, which is what the chain made
+of it, so the index stays exactly as it was and nothing is rebuilt. PostgreSQL: nothing (its
+vectors are made by ``search_entry_vector``)."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
@@ -33,11 +34,16 @@ _TEXT_COLUMNS = ("title", "keys", "body")
 
 
 def _fold(expression: str) -> str:
+    """``expression`` with the letters folded: text in ASCII (as many bytes as characters) as it
+    is, at once; other text as it is unless a ``GLOB`` finds one of the letters."""
     chain = expression
     for letter, plain in _FOLDS:
         chain = f"replace({chain}, '{letter}', '{plain}')"
     letters = "".join(letter for letter, _ in _FOLDS)
-    return f"CASE WHEN {expression} GLOB '*[{letters}]*' THEN {chain} ELSE {expression} END"
+    return (
+        f"CASE WHEN length(CAST({expression} AS BLOB)) = length({expression}) THEN {expression} "
+        f"WHEN {expression} GLOB '*[{letters}]*' THEN {chain} ELSE {expression} END"
+    )
 
 
 def _values(row: str) -> str:
