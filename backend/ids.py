@@ -26,22 +26,31 @@ def new_row_id() -> str:
     return str(uuid_utils.uuid7())
 
 
-@functools.lru_cache(maxsize=4096)
-def canonical_uuid(value: str) -> str | None:
-    """The canonical form of a UUID, None if ``value`` is none. Remembered: a push names each
-    entity several times (its read, its write, its audit line)."""
+def _canonical(value: str) -> str | None:
     try:
         return str(uuid.UUID(value))
     except ValueError:
         return None
 
 
+_remembered = functools.lru_cache(maxsize=4096)(_canonical)
+_REMEMBERED_LENGTH = len("urn:uuid:") + 36
+"""The longest id text remembered (an id as ``uuid.UUID`` is usually written); longer text is
+read each time, so that no caller can fill the cache with large strings."""
+
+
+def canonical_uuid(value: str) -> str | None:
+    """The canonical form of a UUID, None if ``value`` is none. Remembered: a push names each
+    entity several times (its read, its write, its audit line)."""
+    return _remembered(value) if len(value) <= _REMEMBERED_LENGTH else _canonical(value)
+
+
 def parse_id(kind: str, value: object) -> str:
     """Return the canonical form of ``value`` or raise NotFound, exactly as for an unknown id."""
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError:
-        raise NotFound(kind, value) from None
+    canonical = canonical_uuid(str(value))
+    if canonical is None:
+        raise NotFound(kind, value)
+    return canonical
 
 
 def parse_ids(kind: str, values: list[str]) -> list[str]:

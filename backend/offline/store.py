@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
@@ -213,10 +212,8 @@ class _Transaction:
     # -- conflicts -------------------------------------------------------------------------------
 
     async def read_conflict(self, conflict_id: str) -> ConflictRecord | None:
-        try:
-            return await self._repo.conflict(self._tenant, _uuid(conflict_id))
-        except ValueError:
-            return None
+        key = canonical_uuid(conflict_id)
+        return None if key is None else await self._repo.conflict(self._tenant, key)
 
     async def put_conflict(self, conflict: ConflictRecord) -> None:
         await self._repo.put_conflict(self._tenant, conflict)
@@ -236,11 +233,10 @@ class _Transaction:
     # -- feed ------------------------------------------------------------------------------------
 
     async def changes_since(self, customer_id: str, after_seq: int, limit: int) -> list[Change]:
-        try:
-            customer_id = _uuid(customer_id)
-        except ValueError:
+        key = canonical_uuid(customer_id)
+        if key is None:
             return []
-        rows = await self._feed.since(self._tenant, customer_id, after_seq, limit)
+        rows = await self._feed.since(self._tenant, key, after_seq, limit)
         changes = []
         for row in rows:
             entity = Entity.VERSION if row.entity is FeedEntity.RENDITION else Entity(row.entity)
@@ -284,13 +280,10 @@ class _Transaction:
         return await self._feed.head(self._tenant)
 
     async def snapshot(self, customer_id: str, after: str, limit: int) -> list[SnapshotItem]:
-        try:
-            customer_id = _uuid(customer_id)
-        except ValueError:
+        key = canonical_uuid(customer_id)
+        if key is None:
             return []
-        return await read_snapshot(
-            self._entities, self._services, self._p, customer_id, after, limit
-        )
+        return await read_snapshot(self._entities, self._services, self._p, key, after, limit)
 
     # -- hooks -----------------------------------------------------------------------------------
 
@@ -300,9 +293,8 @@ class _Transaction:
             resource = await self._entities.document_resource(target)
             if resource is not None:
                 return can(self._p, wanted, resource, at)
-        try:
-            customer_id = _uuid(target.customer_id)
-        except ValueError:
+        customer_id = canonical_uuid(target.customer_id)
+        if customer_id is None:
             return False
         if can(self._p, wanted, Resource(self._tenant, customer_id=customer_id), at):
             return True
@@ -333,10 +325,6 @@ class _Transaction:
 
     async def blob_complete(self, sha256: str) -> bool:
         return await self._services.uploads.complete(self._p, sha256)
-
-
-def _uuid(value: str) -> str:
-    return str(uuid.UUID(value))
 
 
 def _canonical(entity_id: str) -> str:

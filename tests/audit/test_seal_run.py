@@ -138,6 +138,22 @@ def test_details_text_is_the_canonical_encoding(details: dict[str, Any]) -> None
     assert plain == details
 
 
+_FLOATLESS = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(details=st.dictionaries(st.text(), _FLOATLESS, max_size=5))
+def test_details_without_floats_are_the_canonical_encoding(details: dict[str, Any]) -> None:
+    # Always the faster encoder's path (above, floats make many examples take the other one).
+    plain, text = plain_details(details)
+    assert text == json.dumps(plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert plain == details
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_drafts_carrying_their_details_text_seal_as_those_without(seed: int) -> None:
     bare = _drafts(seed, 100)

@@ -43,7 +43,9 @@ DESCRIPTION = "search entries"
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="search", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="search", description=DESCRIPTION
+    )
 
     manager.add_table(
         class_name="SearchEntryTable",

@@ -12,18 +12,8 @@ DESCRIPTION = "full-text index of search entries"
 # (ł, ß, ø, đ, æ, œ) are folded here, the same in the insert and the delete trigger, since
 # an external-content FTS5 table must be told exactly the values it indexed.
 _FOLDS = (
-    ("ł", "l"),
-    ("Ł", "L"),
-    ("ß", "ss"),
-    ("ẞ", "SS"),
-    ("ø", "o"),
-    ("Ø", "O"),
-    ("đ", "d"),
-    ("Đ", "D"),
-    ("æ", "ae"),
-    ("Æ", "AE"),
-    ("œ", "oe"),
-    ("Œ", "OE"),
+    ("ł", "l"), ("Ł", "L"), ("ß", "ss"), ("ẞ", "SS"), ("ø", "o"), ("Ø", "O"),
+    ("đ", "d"), ("Đ", "D"), ("æ", "ae"), ("Æ", "AE"), ("œ", "oe"), ("Œ", "OE"),
 )
 
 

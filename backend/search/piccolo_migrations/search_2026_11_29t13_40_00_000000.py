@@ -12,18 +12,8 @@ DESCRIPTION = "FTS5 prefix index of search entries"
 # The letters unicode61 cannot fold, as the triggers of the first full-text migration fold them:
 # the entries are indexed again with exactly the values the delete trigger will name.
 _FOLDS = (
-    ("ł", "l"),
-    ("Ł", "L"),
-    ("ß", "ss"),
-    ("ẞ", "SS"),
-    ("ø", "o"),
-    ("Ø", "O"),
-    ("đ", "d"),
-    ("Đ", "D"),
-    ("æ", "ae"),
-    ("Æ", "AE"),
-    ("œ", "oe"),
-    ("Œ", "OE"),
+    ("ł", "l"), ("Ł", "L"), ("ß", "ss"), ("ẞ", "SS"), ("ø", "o"), ("Ø", "O"),
+    ("đ", "d"), ("Đ", "D"), ("æ", "ae"), ("Æ", "AE"), ("œ", "oe"), ("Œ", "OE"),
 )
 
 

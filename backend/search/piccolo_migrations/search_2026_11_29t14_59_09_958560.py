@@ -46,7 +46,9 @@ DESCRIPTION = "filter columns of search entries"
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="search", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="search", description=DESCRIPTION
+    )
 
     manager.add_column(
         table_class_name="SearchEntryTable",

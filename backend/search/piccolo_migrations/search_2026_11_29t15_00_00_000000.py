@@ -14,18 +14,8 @@ DESCRIPTION = "search entries filter by their document's columns"
 # triggers, the same in the insert and the delete (an external-content table must be told
 # exactly what it indexed). Tags are ASCII words and are indexed as they are.
 _FOLDS = (
-    ("ł", "l"),
-    ("Ł", "L"),
-    ("ß", "ss"),
-    ("ẞ", "SS"),
-    ("ø", "o"),
-    ("Ø", "O"),
-    ("đ", "d"),
-    ("Đ", "D"),
-    ("æ", "ae"),
-    ("Æ", "AE"),
-    ("œ", "oe"),
-    ("Œ", "OE"),
+    ("ł", "l"), ("Ł", "L"), ("ß", "ss"), ("ẞ", "SS"), ("ø", "o"), ("Ø", "O"),
+    ("đ", "d"), ("Đ", "D"), ("æ", "ae"), ("Æ", "AE"), ("œ", "oe"), ("Œ", "OE"),
 )
 # Kept here as written when this migration was made (backend.search.tags.SQLITE_TAGS).
 _TAGS = (

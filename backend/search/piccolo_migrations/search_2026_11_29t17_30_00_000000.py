@@ -64,11 +64,9 @@ BEGIN
   ELSIF TG_OP = 'DELETE' THEN
     {_APPEND.format(changes=_changes("old_entries", "-"))};
   ELSE
-    {
-        _APPEND.format(
-            changes=_changes("new_entries", "+") + " UNION ALL " + _changes("old_entries", "-")
-        )
-    };
+    {_APPEND.format(
+        changes=_changes("new_entries", "+") + " UNION ALL " + _changes("old_entries", "-")
+    )};
   END IF;
   FOR t IN SELECT DISTINCT tenant FROM search_word_change LOOP
     IF pg_try_advisory_xact_lock(hashtextextended('search_word ' || t::text, 0)) THEN
